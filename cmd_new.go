@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/write"
+)
+
+func newCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "new",
+		Usage:     "scaffold a new project",
+		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR] [--force]",
+		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
+has a default, so "shmemgen new" alone reproduces Microsoft's sample. A non-empty
+--out is refused unless --force; on any error nothing is written.
+
+Examples:
+
+   shmemgen new
+   shmemgen new --name 'Local\Telemetry' --size 1MiB --set PutText --get TakeText --dll telemetry -o telemetry
+   shmemgen new --name 'Global\Fleet' --module github.com/acme/fleet-shm --out fleet`,
+		OnUsageError: onUsageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 260 characters"},
+			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB"},
+			&cli.StringFlag{Name: "set", Value: config.DefaultSet, Usage: "`NAME` of the export that writes the shared string (a C identifier)"},
+			&cli.StringFlag{Name: "get", Value: config.DefaultGet, Usage: "`NAME` of the export that reads the shared string (a C identifier)"},
+			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
+			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
+			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out, overwriting the files shmemgen generates"},
+		},
+		Action: runNew,
+	}
+}
+
+func runNew(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("new takes no arguments, got %q: give the directory with --out", c.Args().First())
+	}
+	cfg, out, err := configFromFlags(c)
+	if err != nil {
+		return err
+	}
+	files, err := gen.Render(cfg)
+	if err != nil {
+		return err
+	}
+	plan, err := write.PlanNew(out, files, c.Bool("force"))
+	if err != nil {
+		return err
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+	}
+	if err := plan.Apply(); err != nil {
+		return err
+	}
+	fmt.Fprint(c.App.Writer, plan)
+	fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", out)
+	return nil
+}
+
+// configFromFlags turns new's flags into a validated config and the output
+// directory.
+func configFromFlags(c *cli.Context) (config.Config, string, error) {
+	size, err := config.ParseSize(c.String("size"))
+	if err != nil {
+		return config.Config{}, "", err
+	}
+	out := c.String("out")
+	if out == "" {
+		if out, err = config.DefaultOut(c.String("name")); err != nil {
+			return config.Config{}, "", err
+		}
+	}
+	module := c.String("module")
+	if module == "" {
+		abs, err := filepath.Abs(out)
+		if err != nil {
+			return config.Config{}, "", err
+		}
+		module = config.DefaultModule(filepath.Base(abs))
+	}
+	cfg := config.Config{
+		Name:   c.String("name"),
+		Size:   size,
+		Set:    c.String("set"),
+		Get:    c.String("get"),
+		DLL:    c.String("dll"),
+		Module: module,
+	}
+	return cfg, out, cfg.Validate()
+}

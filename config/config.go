@@ -1,0 +1,149 @@
+// Package config holds the answers that describe a generated project and the
+// rules they must satisfy. Every value reaches the templates only after
+// Validate has accepted it, so templates never have to defend themselves.
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+)
+
+// Defaults reproduce Microsoft's "Using Shared Memory in a Dynamic-Link
+// Library" sample.
+const (
+	DefaultName = "dllmemfilemap"
+	DefaultSize = 4096
+	DefaultSet  = "SetSharedMem"
+	DefaultGet  = "GetSharedMem"
+	DefaultDLL  = "shmem"
+)
+
+// Limits on the mapping.
+const (
+	MinSize     = 4
+	MaxSize     = 1 << 40 // 1 TiB
+	MaxNameLen  = 260     // MAX_PATH, in UTF-16 code units as Windows counts them
+	MaxDLLLen   = 64
+	localPrefix = `Local\`
+	globalPrefx = `Global\`
+)
+
+// Config is the complete, flag-independent description of a project.
+type Config struct {
+	// Name is the file-mapping object's name, optionally prefixed with
+	// Local\ or Global\.
+	Name string
+	// Size is the mapping size in bytes.
+	Size uint64
+	// Set and Get are the names of the write and read exports.
+	Set string
+	Get string
+	// DLL is the DLL's base name, without .dll.
+	DLL string
+	// Module is the generated go.mod's module path.
+	Module string
+}
+
+// Default returns the configuration that reproduces the sample, for an
+// output directory whose base name is outBase.
+func Default(outBase string) Config {
+	return Config{
+		Name:   DefaultName,
+		Size:   DefaultSize,
+		Set:    DefaultSet,
+		Get:    DefaultGet,
+		DLL:    DefaultDLL,
+		Module: DefaultModule(outBase),
+	}
+}
+
+// DefaultModule is the module path used when --module is not given.
+func DefaultModule(outBase string) string {
+	return "example.com/" + outBase
+}
+
+// BaseName is the mapping name without its Local\ or Global\ prefix.
+func (c Config) BaseName() string {
+	_, rest := splitPrefix(c.Name)
+	return rest
+}
+
+// Global reports whether the mapping lives in the Global\ namespace.
+func (c Config) Global() bool {
+	prefix, _ := splitPrefix(c.Name)
+	return prefix == globalPrefx
+}
+
+// DefaultOut is the output directory used when --out is not given: the
+// mapping name without its prefix, when that is a safe single directory
+// name on both Windows and Unix.
+func DefaultOut(name string) (string, error) {
+	_, base := splitPrefix(name)
+	if err := checkDirName(base); err != nil {
+		return "", &Error{Flag: "out", Value: "", Rule: fmt.Sprintf("is required: the default, the mapping name %q, %v", base, err)}
+	}
+	return "." + string(filepath.Separator) + base, nil
+}
+
+func splitPrefix(name string) (prefix, rest string) {
+	for _, p := range []string{localPrefix, globalPrefx} {
+		if strings.HasPrefix(name, p) {
+			return p, name[len(p):]
+		}
+	}
+	return "", name
+}
+
+// ParseSize reads a size given in bytes ("4096") or binary units ("64KiB",
+// "1MiB", "1GiB"). Decimal units such as "64KB" are refused rather than
+// silently read as 64000 bytes, and so are fractions.
+func ParseSize(s string) (uint64, error) {
+	m := sizePattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, &Error{Flag: "size", Value: s, Rule: "must be a whole number of bytes or binary units (4096, 64KiB, 1MiB, 1GiB)"}
+	}
+	if unit := strings.ToLower(m[2]); unit != "" && unit != "b" && !strings.Contains(unit, "i") {
+		return 0, &Error{Flag: "size", Value: s, Rule: "must use binary units (KiB, MiB, GiB, TiB), not decimal ones"}
+	}
+	n, err := humanize.ParseBytes(m[1] + m[2])
+	if err != nil {
+		return 0, &Error{Flag: "size", Value: s, Rule: "must be a whole number of bytes or binary units (4096, 64KiB, 1MiB, 1GiB)"}
+	}
+	return n, nil
+}
+
+var sizePattern = regexp.MustCompile(`^\s*([0-9][0-9,]*)\s*([A-Za-z]*)\s*$`)
+
+// FormatSize renders a byte count the way ParseSize reads it back, in the
+// largest binary unit that divides it exactly.
+func FormatSize(n uint64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for i < len(units)-1 && n >= 1024 && n%1024 == 0 {
+		n /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d", n)
+	}
+	return fmt.Sprintf("%d%s", n, units[i])
+}
+
+// Error is a rejected value: the flag it came from, the value and the rule it
+// broke. Its message is the one line a user sees.
+type Error struct {
+	Flag  string
+	Value string
+	Rule  string
+}
+
+func (e *Error) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("--%s %s", e.Flag, e.Rule)
+	}
+	return fmt.Sprintf("--%s %q %s", e.Flag, e.Value, e.Rule)
+}

@@ -1,0 +1,225 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/mod/module"
+)
+
+// Validate checks every field and returns the first rule broken, as an
+// *Error naming the flag, the value and the rule.
+func (c Config) Validate() error {
+	checks := []func() error{
+		c.checkName,
+		c.checkSize,
+		func() error { return CheckExport("set", c.Set) },
+		func() error { return CheckExport("get", c.Get) },
+		c.checkDistinctExports,
+		c.checkDLL,
+		c.checkModule,
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Warnings are accepted values a user should still hear about.
+func (c Config) Warnings() []string {
+	if c.Global() {
+		return []string{fmt.Sprintf("--name %q: creating a Global\\ mapping needs SeCreateGlobalPrivilege (services and elevated processes have it); other processes can only open it", c.Name)}
+	}
+	return nil
+}
+
+func (c Config) checkName() error {
+	bad := func(rule string) error { return &Error{Flag: "name", Value: c.Name, Rule: rule} }
+	if !utf8.ValidString(c.Name) {
+		return bad("must be valid UTF-8")
+	}
+	prefix, rest := splitPrefix(c.Name)
+	switch {
+	case rest == "" && prefix != "":
+		return bad(fmt.Sprintf("must name something after the %s prefix", strings.TrimSuffix(prefix, `\`)))
+	case rest == "":
+		return bad("must not be empty")
+	case strings.ContainsRune(rest, '\\'):
+		return bad(`must not contain a backslash, except after a Local\ or Global\ prefix (case-sensitive)`)
+	case strings.IndexFunc(c.Name, unicode.IsControl) >= 0:
+		return bad("must not contain control characters")
+	case len(utf16.Encode([]rune(c.Name))) > MaxNameLen:
+		return bad(fmt.Sprintf("must be at most %d UTF-16 characters long", MaxNameLen))
+	}
+	return nil
+}
+
+func (c Config) checkSize() error {
+	bad := func(rule string) error { return &Error{Flag: "size", Value: FormatSize(c.Size), Rule: rule} }
+	switch {
+	case c.Size < MinSize:
+		return bad(fmt.Sprintf("must be at least %d bytes", MinSize))
+	case c.Size > MaxSize:
+		return bad("must be at most 1TiB")
+	case c.Size%2 != 0:
+		return bad("must be even: the mapping holds UTF-16 characters of 2 bytes")
+	}
+	return nil
+}
+
+var cIdentifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// MaxExportLen keeps export names well inside what every linker accepts.
+const MaxExportLen = 64
+
+// CheckExport checks the name of an export given with --flag.
+func CheckExport(flag, name string) error {
+	bad := func(rule string) error { return &Error{Flag: flag, Value: name, Rule: rule} }
+	switch {
+	case name == "":
+		return bad("must not be empty")
+	case strings.HasPrefix(name, "_"):
+		return bad("must not start with an underscore: such names are reserved for C, cgo and the toolchains")
+	case !cIdentifier.MatchString(name):
+		return bad("must be a C identifier: an ASCII letter, then letters, digits or underscores")
+	case len(name) > MaxExportLen:
+		return bad(fmt.Sprintf("must be at most %d characters long", MaxExportLen))
+	case keywords[name]:
+		return bad("must not be a C, C++ or Go keyword")
+	case reserved[name]:
+		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
+	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
+		return bad("must not start with cgo or crosscall: such names belong to cgo")
+	}
+	return nil
+}
+
+func (c Config) checkDistinctExports() error {
+	if c.Set == c.Get {
+		return &Error{Flag: "get", Value: c.Get, Rule: "must differ from --set"}
+	}
+	return nil
+}
+
+var dllName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+func (c Config) checkDLL() error {
+	bad := func(rule string) error { return &Error{Flag: "dll", Value: c.DLL, Rule: rule} }
+	switch {
+	case strings.HasSuffix(strings.ToLower(c.DLL), ".dll"):
+		return bad("must be the base name, without .dll")
+	case !dllName.MatchString(c.DLL):
+		return bad("must be letters, digits, '-' or '_', starting with a letter or digit")
+	case len(c.DLL) > MaxDLLLen:
+		return bad(fmt.Sprintf("must be at most %d characters long", MaxDLLLen))
+	case reservedFileNames[strings.ToUpper(c.DLL)]:
+		return bad("must not be a reserved Windows device name")
+	case c.DLL == "parent" || c.DLL == "child" || c.DLL == "parent-go" || c.DLL == "child-go":
+		return bad("must not be the name of a host program built beside it")
+	}
+	return nil
+}
+
+func (c Config) checkModule() error {
+	if err := module.CheckPath(c.Module); err != nil {
+		return &Error{Flag: "module", Value: c.Module, Rule: "is not a valid module path: " + strings.TrimPrefix(err.Error(), fmt.Sprintf("malformed module path %q: ", c.Module))}
+	}
+	return nil
+}
+
+// checkDirName accepts a name usable as one directory on Windows and Unix.
+func checkDirName(name string) error {
+	switch {
+	case name == "." || name == "..":
+		return fmt.Errorf("is not a directory name")
+	case strings.ContainsAny(name, `<>:"/\|?*`):
+		return fmt.Errorf(`contains one of <>:"/\|?*`)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("contains control characters")
+	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") || strings.HasPrefix(name, " "):
+		return fmt.Errorf("starts or ends with a space or ends with a dot")
+	case reservedFileNames[strings.ToUpper(name)]:
+		return fmt.Errorf("is a reserved Windows device name")
+	}
+	return nil
+}
+
+// ReservedExportNames lists, sorted, the names refused for exports besides
+// keywords: for documentation and tests.
+func ReservedExportNames() []string {
+	names := make([]string, 0, len(reserved))
+	for n := range reserved {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+var keywords = set(
+	// C (C23 included).
+	"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
+	"extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+	"short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+	"volatile", "while", "alignas", "alignof", "bool", "constexpr", "false", "nullptr", "static_assert",
+	"thread_local", "true", "typeof", "typeof_unqual",
+	// C++ beyond C.
+	"and", "and_eq", "asm", "bitand", "bitor", "catch", "char8_t", "char16_t", "char32_t", "class",
+	"compl", "concept", "consteval", "constinit", "const_cast", "co_await", "co_return", "co_yield",
+	"decltype", "delete", "dynamic_cast", "explicit", "export", "friend", "mutable", "namespace", "new",
+	"noexcept", "not", "not_eq", "operator", "or", "or_eq", "private", "protected", "public",
+	"reinterpret_cast", "requires", "static_cast", "template", "this", "throw", "try", "typeid",
+	"typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
+	// Go.
+	"chan", "defer", "fallthrough", "func", "go", "import", "interface", "map", "package", "range",
+	"select", "type", "var",
+)
+
+var reserved = set(
+	// Entry points.
+	"main", "wmain", "WinMain", "wWinMain", "DllMain", "DllMainCRTStartup",
+	// CRT functions a DLL or its hosts link against; exporting free hangs a Go DLL.
+	"free", "malloc", "calloc", "realloc", "memcpy", "memmove", "memset", "memcmp", "strlen", "wcslen",
+	"strcpy", "wcscpy", "strncpy", "wcsncpy", "printf", "wprintf", "fprintf", "sprintf", "snprintf",
+	"puts", "fputs", "fwrite", "fflush", "exit", "abort", "atexit", "signal", "raise", "setjmp", "longjmp",
+	"errno", "stdin", "stdout", "stderr", "assert",
+	// Win32 functions the generated code calls, in both spellings.
+	"CreateFileMapping", "CreateFileMappingW", "CreateFileMappingA", "OpenFileMapping", "OpenFileMappingW",
+	"OpenFileMappingA", "MapViewOfFile", "MapViewOfFileEx", "UnmapViewOfFile", "CloseHandle",
+	"GetLastError", "SetLastError", "LoadLibrary", "LoadLibraryW", "LoadLibraryA", "LoadLibraryExW",
+	"GetProcAddress", "FreeLibrary", "CreateProcess", "CreateProcessW", "CreateProcessA",
+	"WaitForSingleObject", "GetExitCodeProcess", "ExitProcess", "GetModuleFileName",
+	"GetModuleFileNameW", "GetModuleFileNameA", "WideCharToMultiByte", "MultiByteToWideChar",
+	"GetCommandLineW", "CommandLineToArgvW", "LocalFree", "VirtualQuery", "GetStdHandle", "WriteFile",
+	"CreateMutex", "CreateMutexW", "ReleaseMutex", "CreateEvent", "CreateEventW",
+	// Go's predeclared identifiers: an export is a Go function in the DLL's package scope and
+	// would shadow them there.
+	"any", "append", "bool", "byte", "cap", "clear", "close", "comparable", "complex", "complex64",
+	"complex128", "copy", "error", "float32", "float64", "imag", "int8", "int16", "int32", "int64",
+	"iota", "len", "make", "max", "min", "nil", "panic", "print", "println", "real", "recover", "rune",
+	"string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
+	// Packages the generated DLL imports, and cgo's pseudo-package.
+	"C", "errors", "runtime", "debug", "sync", "unsafe", "windows",
+	// The generated C hosts' own functions.
+	"start_child", "print_utf8", "child_command_line",
+)
+
+var reservedFileNames = set(
+	"CON", "PRN", "AUX", "NUL",
+	"COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+	"LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+)

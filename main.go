@@ -1,0 +1,90 @@
+// Command shmemgen generates a Go project that builds a Windows DLL sharing
+// named memory between processes, with C and Go parent and child programs
+// that prove the round trip.
+//
+// The flow is visible in the layout: main wires flags into a config.Config,
+// which validates itself; gen renders it into an in-memory file set; write
+// plans how that set lands on disk and applies the plan atomically.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError marks a mistake in how shmemgen was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// run is main without the exit, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "shmemgen: %v\n", err)
+	var cfgErr *config.Error
+	var usage usageError
+	if errors.As(err, &cfgErr) || errors.As(err, &usage) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:  "shmemgen",
+		Usage: "generate a Go project that builds a Windows DLL sharing named memory between processes",
+		Description: `shmemgen writes a complete Go project: a DLL built with go build -buildmode=c-shared
+that creates or opens a named file mapping backed by the paging file and exports a
+string writer and reader, plus C and Go parent and child programs that prove the round
+trip. It is Microsoft's "Using Shared Memory in a Dynamic-Link Library" sample, in Go,
+without the sample's overruns.
+
+Start with:
+
+   shmemgen new                        # the sample: ./dllmemfilemap
+   shmemgen new --name Local\\Jobs --size 64KiB --out jobs
+   cd jobs && ./build.sh && wine bin/parent.exe`,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		// Errors are printed once, by run, which also picks the exit status.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   onUsageError,
+		Commands:       []*cli.Command{newCommand()},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q (see shmemgen --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	return usageError{err}
+}
