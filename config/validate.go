@@ -108,7 +108,7 @@ func (c Config) checkDistinctExports() error {
 	return nil
 }
 
-var dllName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+var dllName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 
 func (c Config) checkDLL() error {
 	bad := func(rule string) error { return &Error{Flag: "dll", Value: c.DLL, Rule: rule} }
@@ -116,7 +116,7 @@ func (c Config) checkDLL() error {
 	case strings.HasSuffix(strings.ToLower(c.DLL), ".dll"):
 		return bad("must be the base name, without .dll")
 	case !dllName.MatchString(c.DLL):
-		return bad("must be letters, digits, '-' or '_', starting with a letter or digit")
+		return bad("must be a letter, then letters, digits, '-' or '_'")
 	case len(c.DLL) > MaxDLLLen:
 		return bad(fmt.Sprintf("must be at most %d characters long", MaxDLLLen))
 	case reservedFileNames[strings.ToUpper(c.DLL)]:

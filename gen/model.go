@@ -26,6 +26,9 @@ type Model struct {
 	// C wide string literal.
 	NameGo string
 	NameC  string
+	// MacroPrefix starts the C macros the DLL's header defines: the DLL
+	// name in upper case, '-' as '_'.
+	MacroPrefix string
 	// NameMarkdown is the mapping name for Markdown code spans.
 	NameMarkdown string
 	Global       bool
@@ -55,6 +58,7 @@ func NewModel(c config.Config) Model {
 		NameGo:       strconv.Quote(c.Name),
 		NameC:        cWideLiteral(c.Name),
 		NameMarkdown: markdownCode(c.Name),
+		MacroPrefix:  strings.ToUpper(strings.ReplaceAll(c.DLL, "-", "_")),
 		Global:       c.Global(),
 		SizeHuman:    config.FormatSize(c.Size),
 		SizeHigh:     uint32(c.Size >> 32),
