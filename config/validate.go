@@ -214,8 +214,20 @@ var reserved = set(
 	"string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
 	// Packages the generated DLL imports, and cgo's pseudo-package.
 	"C", "errors", "runtime", "debug", "sync", "unsafe", "windows",
-	// The generated C hosts' own functions.
-	"start_child", "print_utf8", "child_command_line",
+	// Win32 and CRT types, macros and functions the C hosts use: the header
+	// is included beside windows.h, where a macro would rewrite the export.
+	"BOOL", "DWORD", "HANDLE", "LPWSTR", "LPCWSTR", "WCHAR", "NULL", "TRUE", "FALSE", "VOID", "ARRAYSIZE",
+	"INFINITE", "CP_UTF8", "HANDLE_FLAG_INHERIT", "STARTF_USESTDHANDLES", "STARTUPINFOW",
+	"PROCESS_INFORMATION", "STD_INPUT_HANDLE", "STD_OUTPUT_HANDLE", "STD_ERROR_HANDLE",
+	"WAIT_OBJECT_0", "GetConsoleMode", "SetHandleInformation", "WriteConsoleW", "ZeroMemory",
+	"size_t", "wchar_t", "wcsrchr", "_snwprintf",
+	// Names the generated code declares: the DLL's package scope, the C
+	// hosts' functions, macros and locals (a host calls an export beside them).
+	"mappingName", "mappingSize", "mappingSizeHigh", "mappingSizeLow", "view", "setupErr",
+	"openMapping", "recoverFalse", "init",
+	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
+	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
+	"prefix", "si", "slash", "status", "text", "utf8", "written",
 )
 
 var reservedFileNames = set(

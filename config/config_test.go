@@ -1,0 +1,186 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func valid() Config { return Default("basic") }
+
+func TestDefaultIsValid(t *testing.T) {
+	if err := valid().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestValidateRejects holds one row per rule, with hostile values: each must
+// be refused with an *Error naming the flag and saying why.
+func TestValidateRejects(t *testing.T) {
+	long := strings.Repeat("n", MaxNameLen+1)
+	tests := []struct {
+		flag   string
+		change func(*Config)
+		rule   string
+	}{
+		{"name", func(c *Config) { c.Name = "" }, "must not be empty"},
+		{"name", func(c *Config) { c.Name = `Local\` }, "after the Local prefix"},
+		{"name", func(c *Config) { c.Name = `Global\` }, "after the Global prefix"},
+		{"name", func(c *Config) { c.Name = `a\b` }, "backslash"},
+		{"name", func(c *Config) { c.Name = `local\b` }, "case-sensitive"},
+		{"name", func(c *Config) { c.Name = `Local\a\b` }, "backslash"},
+		{"name", func(c *Config) { c.Name = `..\..\x` }, "backslash"},
+		{"name", func(c *Config) { c.Name = "a\nb" }, "control characters"},
+		{"name", func(c *Config) { c.Name = "a\x00b" }, "control characters"},
+		{"name", func(c *Config) { c.Name = "a\u0085b" }, "control characters"},
+		{"name", func(c *Config) { c.Name = "a\xffb" }, "UTF-8"},
+		{"name", func(c *Config) { c.Name = long }, "at most 260"},
+		{"name", func(c *Config) { c.Name = strings.Repeat("😀", 131) }, "at most 260"}, // 262 UTF-16 units
+		{"size", func(c *Config) { c.Size = 0 }, "at least 4"},
+		{"size", func(c *Config) { c.Size = 2 }, "at least 4"},
+		{"size", func(c *Config) { c.Size = 4097 }, "even"},
+		{"size", func(c *Config) { c.Size = MaxSize + 2 }, "at most 1TiB"},
+		{"set", func(c *Config) { c.Set = "" }, "must not be empty"},
+		{"set", func(c *Config) { c.Set = "_Set" }, "underscore"},
+		{"set", func(c *Config) { c.Set = "_cgo_foo" }, "underscore"},
+		{"set", func(c *Config) { c.Set = "cgoSet" }, "cgo"},
+		{"set", func(c *Config) { c.Set = "9Set" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = "Set-Mem" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = "Set\"); system(\"x" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = "Sét" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = "{{.Name}}" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = "a*/b" }, "C identifier"},
+		{"set", func(c *Config) { c.Set = strings.Repeat("S", MaxExportLen+1) }, "at most 64"},
+		{"set", func(c *Config) { c.Set = "int" }, "keyword"},
+		{"set", func(c *Config) { c.Set = "class" }, "keyword"},
+		{"set", func(c *Config) { c.Set = "func" }, "keyword"},
+		{"set", func(c *Config) { c.Set = "free" }, "CRT, Win32"},
+		{"set", func(c *Config) { c.Set = "main" }, "CRT, Win32"},
+		{"set", func(c *Config) { c.Set = "DllMain" }, "CRT, Win32"},
+		{"set", func(c *Config) { c.Set = "MapViewOfFile" }, "CRT, Win32"},
+		{"set", func(c *Config) { c.Set = "len" }, "CRT, Win32"},
+		{"get", func(c *Config) { c.Get = "memcpy" }, "CRT, Win32"},
+		{"get", func(c *Config) { c.Get = "CreateFileMappingW" }, "CRT, Win32"},
+		{"get", func(c *Config) { c.Get = c.Set }, "must differ from --set"},
+		{"dll", func(c *Config) { c.DLL = "" }, "a letter"},
+		{"dll", func(c *Config) { c.DLL = "shmem.dll" }, "without .dll"},
+		{"dll", func(c *Config) { c.DLL = "../x" }, "a letter"},
+		{"dll", func(c *Config) { c.DLL = "a b" }, "a letter"},
+		{"dll", func(c *Config) { c.DLL = "1x" }, "a letter"},
+		{"dll", func(c *Config) { c.DLL = "con" }, "device name"},
+		{"dll", func(c *Config) { c.DLL = "child" }, "host program"},
+		{"dll", func(c *Config) { c.DLL = strings.Repeat("d", MaxDLLLen+1) }, "at most 64"},
+		{"module", func(c *Config) { c.Module = "" }, "not a valid module path"},
+		{"module", func(c *Config) { c.Module = "example.com/a b" }, "not a valid module path"},
+		{"module", func(c *Config) { c.Module = "../evil" }, "not a valid module path"},
+		{"module", func(c *Config) { c.Module = "example.com/\"x" }, "not a valid module path"},
+	}
+	for _, tt := range tests {
+		c := valid()
+		tt.change(&c)
+		err := c.Validate()
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("--%s: Validate() = %v, want an *Error", tt.flag, err)
+			continue
+		}
+		if e.Flag != tt.flag || !strings.Contains(e.Error(), tt.rule) {
+			t.Errorf("--%s: got %q, want an error for --%s containing %q", tt.flag, e.Error(), tt.flag, tt.rule)
+		}
+		if strings.HasSuffix(e.Error(), ".") || strings.Contains(e.Error(), "\n") {
+			t.Errorf("--%s: %q: want one line without a trailing period", tt.flag, e.Error())
+		}
+	}
+}
+
+// TestValidateAccepts keeps the rules from being stricter than they say.
+func TestValidateAccepts(t *testing.T) {
+	tests := []func(*Config){
+		func(c *Config) { c.Name = `Local\x` },
+		func(c *Config) { c.Name = `Global\Fleet` },
+		func(c *Config) { c.Name = `q"uo'te %s */ {{.Name}} ünï 😀 ../x` },
+		func(c *Config) { c.Name = strings.Repeat("n", MaxNameLen) },
+		func(c *Config) { c.Size = MinSize },
+		func(c *Config) { c.Size = MaxSize },
+		func(c *Config) { c.Size = 5 << 30 },
+		func(c *Config) { c.Set, c.Get = "put_text", "TakeText2" },
+		func(c *Config) { c.DLL = "my-shm_2" },
+		func(c *Config) { c.Module = "github.com/acme/shm/v2" },
+	}
+	for i, change := range tests {
+		c := valid()
+		change(&c)
+		if err := c.Validate(); err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+}
+
+func TestGlobalWarns(t *testing.T) {
+	c := valid()
+	if len(c.Warnings()) != 0 {
+		t.Errorf("default config warns: %v", c.Warnings())
+	}
+	c.Name = `Global\Fleet`
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "SeCreateGlobalPrivilege") {
+		t.Errorf("Global\\ name: warnings %v, want one naming SeCreateGlobalPrivilege", w)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	good := map[string]uint64{
+		"4096": 4096, "4,096": 4096, "64KiB": 64 << 10, "64 KiB": 64 << 10, "64kib": 64 << 10,
+		"1MiB": 1 << 20, "1GiB": 1 << 30, "5GiB": 5 << 30, "1TiB": 1 << 40, "4096B": 4096, " 8 ": 8,
+	}
+	for in, want := range good {
+		got, err := ParseSize(in)
+		if err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	bad := map[string]string{
+		"":                     "whole number",
+		"-4":                   "whole number",
+		"1.5KiB":               "whole number",
+		"0x1000":               "binary units",
+		"64KB":                 "not decimal",
+		"1M":                   "not decimal",
+		"1e3":                  "whole number",
+		"12XiB":                "whole number",
+		"KiB":                  "whole number",
+		"99999999999999999999": "whole number",
+	}
+	for in, rule := range bad {
+		_, err := ParseSize(in)
+		var e *Error
+		if !errors.As(err, &e) || e.Flag != "size" || !strings.Contains(err.Error(), rule) {
+			t.Errorf("ParseSize(%q) = %v, want a --size error containing %q", in, err, rule)
+		}
+	}
+}
+
+func TestFormatSizeRoundTrips(t *testing.T) {
+	for _, n := range []uint64{4, 4096, 6144, 64 << 10, 1 << 20, 5 << 30, 1 << 40, 1<<40 - 2} {
+		s := FormatSize(n)
+		got, err := ParseSize(s)
+		if err != nil || got != n {
+			t.Errorf("ParseSize(FormatSize(%d) = %q) = %d, %v", n, s, got, err)
+		}
+	}
+}
+
+func TestDefaultOut(t *testing.T) {
+	for name, want := range map[string]string{"dllmemfilemap": "dllmemfilemap", `Local\Jobs`: "Jobs", `Global\ünï`: "ünï"} {
+		got, err := DefaultOut(name)
+		if err != nil || !strings.HasSuffix(got, want) {
+			t.Errorf("DefaultOut(%q) = %q, %v; want ./%s", name, got, err, want)
+		}
+	}
+	for _, name := range []string{"../evil", `Local\..`, "a/b", "CON", "x:y", "trailing.", "a*b"} {
+		_, err := DefaultOut(name)
+		var e *Error
+		if !errors.As(err, &e) || e.Flag != "out" {
+			t.Errorf("DefaultOut(%q) = %v, want an --out error", name, err)
+		}
+	}
+}

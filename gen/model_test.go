@@ -1,0 +1,224 @@
+package gen
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"os/exec"
+	pathpkg "path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+var hostileNames = []string{
+	"dllmemfilemap",
+	`Local\q"uo'te %s */ {{.Name}} ünï 😀 ?? x`,
+	`Global\a"b`,
+	`x41" L"y`,
+	"trigraph ??= ??/ ??'",
+	"hex after escape: é1234 ü0 ABC",
+	"%s%n%d %%",
+	"`backticks` ``",
+	"/* */ // #define x",
+	"😀😀😀 𝄞",
+	"${HOME} $(rm -rf /) '; DROP",
+}
+
+func TestNameLiteralsGo(t *testing.T) {
+	for _, name := range hostileNames {
+		got, err := strconv.Unquote(NewModel(withName(t, name)).NameGo)
+		if err != nil || got != name {
+			t.Errorf("Go literal for %q reads back as %q, %v", name, got, err)
+		}
+	}
+}
+
+// TestNameLiteralsC compiles each C wide literal with the host's C compiler,
+// with 16-bit wchar_t as on Windows, and checks the UTF-16 it holds.
+func TestNameLiteralsC(t *testing.T) {
+	cc, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("gcc is required under CI=true")
+		}
+		t.Skip("no gcc")
+	}
+	dir := t.TempDir()
+	for i, name := range hostileNames {
+		lit := NewModel(withName(t, name)).NameC
+		src := "#include <stdio.h>\nstatic const __WCHAR_TYPE__ s[] = " + lit + ";\n" +
+			"int main(void) { fwrite(s, sizeof s[0], sizeof s / sizeof s[0] - 1, stdout); return 0; }\n"
+		c := filepath.Join(dir, "lit"+strconv.Itoa(i)+".c")
+		exe := strings.TrimSuffix(c, ".c")
+		if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(cc, "-std=c11", "-Wall", "-Werror", "-fshort-wchar", "-o", exe, c).CombinedOutput(); err != nil {
+			t.Errorf("%q: literal %s does not compile: %v\n%s", name, lit, err, out)
+			continue
+		}
+		out, err := exec.Command(exe).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		units := make([]uint16, len(out)/2)
+		binary.Read(bytes.NewReader(out), binary.LittleEndian, units)
+		if got := string(utf16.Decode(units)); got != name {
+			t.Errorf("C literal %s holds %q, want %q", lit, got, name)
+		}
+	}
+}
+
+func withName(t *testing.T, name string) config.Config {
+	c := config.Default("x")
+	c.Name = name
+	if err := c.Validate(); err != nil {
+		t.Fatalf("%q: %v", name, err)
+	}
+	return c
+}
+
+func TestSizeSplit(t *testing.T) {
+	c := config.Default("x")
+	c.Size = 5<<30 + 6
+	m := NewModel(c)
+	if m.SizeHigh != 1 || m.SizeLow != 1<<30+6 || uint64(m.SizeHigh)<<32|uint64(m.SizeLow) != c.Size {
+		t.Errorf("5GiB+6: high %#x low %#x", m.SizeHigh, m.SizeLow)
+	}
+}
+
+// TestExportNamesCannotClash gathers every identifier the generated DLL and
+// C hosts declare or use, and checks that validation refuses each as an
+// export name: an export is a Go function in the DLL's package scope and a
+// C function in the hosts, so any of them would redeclare or shadow
+// something. (C locals count: a host calls an export beside them.) When this fails after a template change, add the name to
+// config's reserved list.
+func TestExportNamesCannotClash(t *testing.T) {
+	files, err := Render(config.Default("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	idents := map[string]string{}
+	for _, f := range files {
+		switch {
+		case strings.HasPrefix(f.Path, "dll/") && strings.HasSuffix(f.Path, ".go"):
+			goIdentifiers(f.Data, f.Path, idents)
+		case strings.HasSuffix(f.Path, ".c"):
+			cIdentifiers(f.Data, f.Path, idents)
+		}
+	}
+	if len(idents) < 20 {
+		t.Fatalf("found only %d identifiers: the scan is broken", len(idents))
+	}
+	for id, where := range idents {
+		if id == config.DefaultSet || id == config.DefaultGet {
+			continue
+		}
+		if err := config.CheckExport("set", id); err == nil {
+			t.Errorf("export name %q is accepted but %s uses that identifier", id, where)
+		}
+	}
+}
+
+// goIdentifiers adds the names an export could clash with in a Go file of
+// the DLL's package: its package-scope declarations, the packages it
+// imports, and the predeclared identifiers it uses, which an export of the
+// same name would shadow package-wide. Locals may share an export's name.
+func goIdentifiers(src []byte, path string, into map[string]string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, 0)
+	if err != nil {
+		panic(err)
+	}
+	for name := range f.Scope.Objects {
+		into[name] = path
+	}
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		into[pathpkg.Base(p)] = path
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && types.Universe.Lookup(id.Name) != nil {
+			into[id.Name] = path
+		}
+		return true
+	})
+}
+
+var (
+	cComment    = regexp.MustCompile(`(?s)/\*.*?\*/|//[^\n]*`)
+	cString     = regexp.MustCompile(`L?"(\\.|[^"\\])*"|'(\\.|[^'\\])*'`)
+	cIdentifier = regexp.MustCompile(`(\.|->)?\b[A-Za-z_][A-Za-z0-9_]*\b`)
+	cDirective  = regexp.MustCompile(`(?m)^#\s*(include.*$|[a-z]+)`)
+)
+
+func cIdentifiers(src []byte, path string, into map[string]string) {
+	code := cComment.ReplaceAllString(string(src), " ")
+	code = cDirective.ReplaceAllString(code, " ")
+	code = cString.ReplaceAllString(code, `""`)
+	for _, m := range cIdentifier.FindAllString(code, -1) {
+		if !strings.HasPrefix(m, ".") && !strings.HasPrefix(m, "->") && m != "L" {
+			into[m] = path
+		}
+	}
+}
+
+// TestXSysPinned checks the generated go.mod and go.sum against what the go
+// command itself reports for the pinned golang.org/x/sys (verified against
+// the checksum database when first downloaded), so that a generated project
+// builds with no go mod tidy.
+func TestXSysPinned(t *testing.T) {
+	out, err := exec.Command("go", "mod", "download", "-json", "golang.org/x/sys@"+XSysVersion).Output()
+	if err != nil {
+		t.Fatalf("go mod download golang.org/x/sys@%s: %v", XSysVersion, err)
+	}
+	var mod struct{ Sum, GoModSum string }
+	if err := json.Unmarshal(out, &mod); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(config.Default("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gosum, _ := files.Lookup("go.sum")
+	want := fmt.Sprintf("golang.org/x/sys %[1]s %[2]s\ngolang.org/x/sys %[1]s/go.mod %[3]s\n", XSysVersion, mod.Sum, mod.GoModSum)
+	if string(gosum.Data) != want {
+		t.Errorf("generated go.sum:\n%s\nwant:\n%s", gosum.Data, want)
+	}
+	gomod, _ := files.Lookup("go.mod")
+	if !bytes.Contains(gomod.Data, []byte("require golang.org/x/sys "+XSysVersion+"\n")) {
+		t.Errorf("generated go.mod does not require golang.org/x/sys %s:\n%s", XSysVersion, gomod.Data)
+	}
+}
+
+func TestTemplateErrorsNameTheTemplate(t *testing.T) {
+	_, err := renderOne("project/broken.go.tmpl", []byte("package main\n\nfunc {{ .Set }}( {\n"), NewModel(config.Default("x")))
+	if err == nil || !strings.Contains(err.Error(), "project/broken.go.tmpl") {
+		t.Errorf("got %v, want an error naming the template", err)
+	}
+	_, err = renderOne("project/now.txt.tmpl", []byte("{{ now }}"), NewModel(config.Default("x")))
+	if err == nil || !strings.Contains(err.Error(), `"now" not defined`) {
+		t.Errorf("got %v, want now to be undefined: rendering must not depend on time", err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	c := config.Default("basic")
+	for b.Loop() {
+		if _, err := Render(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
