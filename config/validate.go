@@ -224,7 +224,7 @@ var reserved = set(
 	// Names the generated code declares: the DLL's package scope, the C
 	// hosts' functions, macros and locals (a host calls an export beside them).
 	"mappingName", "mappingSize", "mappingSizeHigh", "mappingSizeLow", "view", "setupErr",
-	"openMapping", "recoverFalse", "init",
+	"openMapping", "recoverFalse", "wholeCharacters", "init",
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
 	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",

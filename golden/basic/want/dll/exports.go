@@ -25,8 +25,9 @@ import (
 func main() {}
 
 // SetSharedMem copies the NUL-terminated UTF-16 string src into shared
-// memory: at most 2048 - 1 characters, always followed by a
-// terminator, so a longer string is cut short. It returns FALSE when src is
+// memory: at most 2048 - 1 UTF-16 units, always followed by a
+// terminator, so a longer string is cut short, never inside a surrogate
+// pair. It returns FALSE when src is
 // NULL or the shared memory could not be set up.
 //
 //export SetSharedMem
@@ -45,12 +46,16 @@ func SetSharedMem(src C.LPWSTR) (ok C.BOOL) {
 		}
 		view[n] = c
 	}
+	if n == len(view)-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0 {
+		n = wholeCharacters(view, n)
+	}
 	view[n] = 0
 	return C.TRUE
 }
 
 // GetSharedMem copies the shared string into dst, which holds cch
-// characters: at most cch - 1 of them, always followed by a terminator. It
+// characters: at most cch - 1 of them, always followed by a terminator and
+// never cut inside a surrogate pair. It
 // returns FALSE, writing nothing, when dst is NULL or cch is 0; and FALSE,
 // leaving dst empty, when the shared memory could not be set up.
 //
@@ -70,8 +75,20 @@ func GetSharedMem(dst C.LPWSTR, cch C.DWORD) (ok C.BOOL) {
 	for ; n < len(out)-1 && n < len(view) && view[n] != 0; n++ {
 		out[n] = view[n]
 	}
+	if n == len(out)-1 && n < len(view) && view[n] != 0 {
+		n = wholeCharacters(out, n)
+	}
 	out[n] = 0
 	return C.TRUE
+}
+
+// wholeCharacters shortens a string cut at n so that it does not end
+// in the first half of a surrogate pair, whose second half did not fit.
+func wholeCharacters(s []uint16, n int) int {
+	if n > 0 && s[n-1] >= 0xd800 && s[n-1] < 0xdc00 {
+		return n - 1
+	}
+	return n
 }
 
 // recoverFalse keeps a panic from crossing into the host, which would kill
