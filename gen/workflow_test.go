@@ -1,0 +1,67 @@
+package gen
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+// lintWorkflow runs actionlint over one workflow and reports every finding.
+func lintWorkflow(t *testing.T, path string, content []byte) {
+	t.Helper()
+	linter, err := actionlint.NewLinter(io.Discard, &actionlint.LinterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := linter.Lint(path, content, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, f := range findings {
+		t.Errorf("%s:%d:%d: %s [%s]", path, f.Line, f.Column, f.Message, f.Kind)
+	}
+}
+
+func TestGeneratedWorkflowLints(t *testing.T) {
+	for _, name := range []string{config.DefaultName, `Global\q"uo'te */ {{x}}`} {
+		c := config.Default("x")
+		c.Name = name
+		files, err := Render(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range files {
+			if strings.HasPrefix(f.Path, ".github/workflows/") {
+				lintWorkflow(t, f.Path, f.Data)
+				n++
+			}
+		}
+		if n == 0 {
+			t.Fatal("the project has no workflow")
+		}
+	}
+}
+
+func TestRepoWorkflowsLint(t *testing.T) {
+	entries, err := os.ReadDir("../.github/workflows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		path := "../.github/workflows/" + e.Name()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lintWorkflow(t, path, data)
+	}
+	if len(entries) == 0 {
+		t.Fatal("the repo has no workflow")
+	}
+}
