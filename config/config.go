@@ -33,19 +33,24 @@ const (
 )
 
 // Config is the complete, flag-independent description of a project.
+//
+// It is also the inputs section of the answers file, shmemgen.yaml, as is:
+// each field's yaml key is the name of the flag that sets it, so a new field
+// needs only its tag to be recorded and read back (answers' tests check
+// that every field has one and round-trips).
 type Config struct {
 	// Name is the file-mapping object's name, optionally prefixed with
 	// Local\ or Global\.
-	Name string
+	Name string `yaml:"name"`
 	// Size is the mapping size in bytes.
-	Size uint64
+	Size uint64 `yaml:"size"`
 	// Set and Get are the names of the write and read exports.
-	Set string
-	Get string
+	Set string `yaml:"set"`
+	Get string `yaml:"get"`
 	// DLL is the DLL's base name, without .dll.
-	DLL string
+	DLL string `yaml:"dll"`
 	// Module is the generated go.mod's module path.
-	Module string
+	Module string `yaml:"module"`
 }
 
 // Default returns the configuration that reproduces the sample, for an
