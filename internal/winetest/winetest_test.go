@@ -1,0 +1,227 @@
+package winetest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// requireTool applies Require's skip-locally/fail-in-CI policy to a tool that
+// Available does not cover.
+func requireTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		skipOrFail(t, err)
+	}
+}
+
+// build runs a build command in dir and fails the test with its output.
+func build(t *testing.T, dir string, env []string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExports(t *testing.T) {
+	// cdecl keeps the names undecorated on 386 too (stdcall would give Foo@4).
+	const src = `
+__declspec(dllexport) int Foo(int x) { return x + 1; }
+__declspec(dllexport) int Bar(int x) { return x - 1; }
+__declspec(dllexport) int Baz = 42;
+static int hidden(void) { return 0; }
+`
+	for _, cc := range []string{MinGWCC, "i686-w64-mingw32-gcc"} {
+		t.Run(cc, func(t *testing.T) {
+			requireTool(t, cc)
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "foo.c"), src)
+			build(t, dir, nil, cc, "-shared", "-o", "foo.dll", "foo.c")
+			got, err := Exports(filepath.Join(dir, "foo.dll"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"Bar", "Baz", "Foo"}; !slices.Equal(got, want) {
+				t.Errorf("Exports = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestExportsNoTable(t *testing.T) {
+	requireTool(t, MinGWCC)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.c"), "int main(void) { return 0; }\n")
+	build(t, dir, nil, MinGWCC, "-o", "main.exe", "main.c")
+	got, err := Exports(filepath.Join(dir, "main.exe"))
+	if err != nil || len(got) != 0 {
+		t.Errorf("Exports(exe without exports) = %q, %v; want none, nil", got, err)
+	}
+	if _, err := Exports(filepath.Join(dir, "main.c")); err == nil {
+		t.Error("Exports(C source) succeeded, want error")
+	}
+}
+
+func TestStubExports(t *testing.T) {
+	requireTool(t, MinGWCC)
+	dll := filepath.Join(t.TempDir(), "bcryptprimitives.dll")
+	if err := BuildStub(dll); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Exports(dll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ProcessPrng"}; !slices.Equal(got, want) {
+		t.Errorf("stub exports %q, want %q (Go's runtime imports exactly this name)", got, want)
+	}
+}
+
+// fakeTB records what Require does instead of stopping the test.
+type fakeTB struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (f *fakeTB) Helper()                        {}
+func (f *fakeTB) Fatalf(format string, a ...any) { f.fatal = format }
+func (f *fakeTB) Skipf(format string, a ...any)  { f.skip = format }
+
+func TestRequirePolicy(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // nothing is available
+	if Available() == nil {
+		t.Fatal("Available() = nil with an empty PATH")
+	}
+	for _, tc := range []struct {
+		ci        string
+		wantFatal bool
+	}{{"true", true}, {"", false}, {"false", false}} {
+		t.Setenv("CI", tc.ci)
+		f := &fakeTB{TB: t}
+		Require(f)
+		if gotFatal := f.fatal != ""; gotFatal != tc.wantFatal || gotFatal == (f.skip != "") {
+			t.Errorf("CI=%q: fatal=%q skip=%q, want fatal=%v", tc.ci, f.fatal, f.skip, tc.wantFatal)
+		}
+	}
+}
+
+func TestNewPrefixRefusesNonEmptyDir(t *testing.T) {
+	Require(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "system.reg"), "")
+	if p, err := NewPrefix(dir); err == nil {
+		p.Close()
+		t.Fatal("NewPrefix reused a non-empty directory")
+	}
+}
+
+// TestWine shares one prefix between subtests: creating one takes ~10 s.
+func TestWine(t *testing.T) {
+	p := NewTestPrefix(t)
+
+	t.Run("GoProgram", func(t *testing.T) {
+		dir := t.TempDir()
+		// crypto/rand goes through ProcessPrng, so all-zero output would mean
+		// the stub "succeeds" without filling the buffer.
+		writeFile(t, filepath.Join(dir, "main.go"), `package main
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+)
+
+func main() {
+	b := make([]byte, 16)
+	rand.Read(b)
+	fmt.Println("hello from wine")
+	fmt.Printf("args=%q\n", os.Args[1:])
+	fmt.Printf("rand=%x\n", b)
+}
+`)
+		build(t, dir, []string{"CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64", "GOFLAGS="},
+			"go", "build", "-o", "hello.exe", "main.go")
+		out := run(t, p, filepath.Join(dir, "hello.exe"), "plain", "with space", `quo"te`)
+		for _, want := range []string{"hello from wine\n", `args=["plain" "with space" "quo\"te"]`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "rand="+strings.Repeat("00", 16)) {
+			t.Errorf("ProcessPrng stub returned zeros:\n%s", out)
+		}
+	})
+
+	t.Run("CProgram", func(t *testing.T) {
+		dir := t.TempDir()
+		// Also calls the stub directly, as a non-Go consumer would.
+		writeFile(t, filepath.Join(dir, "hello.c"), `#include <stdio.h>
+#include <windows.h>
+
+typedef BOOL (WINAPI *prng_fn)(PBYTE, SIZE_T);
+
+int main(void)
+{
+	unsigned char buf[32] = {0};
+	int i, nonzero = 0;
+	HMODULE h = LoadLibraryA("bcryptprimitives.dll");
+	prng_fn prng = h ? (prng_fn)GetProcAddress(h, "ProcessPrng") : NULL;
+
+	printf("hello from mingw\n");
+	if (!prng || !prng(buf, sizeof buf))
+		return 2;
+	for (i = 0; i < (int)sizeof buf; i++)
+		nonzero |= buf[i];
+	printf("prng %s\n", nonzero ? "ok" : "zero");
+	return 0;
+}
+`)
+		build(t, dir, nil, MinGWCC, "-O2", "-o", "hello.exe", "hello.c")
+		out := run(t, p, filepath.Join(dir, "hello.exe"))
+		for _, want := range []string{"hello from mingw\n", "prng ok\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+
+	// Close runs again in cleanup; a second Close must be harmless.
+	for range 2 {
+		if err := p.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+}
+
+// run runs exe in p and returns its stdout with CRLF turned into LF (msvcrt's
+// text-mode stdout, unlike Go's, writes CRLF), failing on a non-zero exit.
+func run(t *testing.T, p *Prefix, exe string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := p.Command(ctx, exe, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	t.Logf("%s ran in %v", filepath.Base(exe), time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		t.Fatalf("%s: %v\nstdout:\n%s\nstderr:\n%s", exe, err, out, stderr.String())
+	}
+	return strings.ReplaceAll(string(out), "\r\n", "\n")
+}
