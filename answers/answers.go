@@ -1,0 +1,362 @@
+// Package answers reads and writes shmemgen.yaml, the answers file at the
+// root of every generated project: the generator version, every input the
+// project was generated from, and a manifest of the files shmemgen wrote
+// with the SHA-256 of what it wrote. "shmemgen generate" reads it back to
+// regenerate in place and to tell the user's edits from its own output.
+package answers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+// FileName is the answers file's name, at the project root.
+const FileName = "shmemgen.yaml"
+
+// Answers is the content of an answers file.
+type Answers struct {
+	// Version is the version of shmemgen that last wrote the project.
+	Version string `yaml:"version"`
+	// Inputs is the configuration, keyed by flag name.
+	Inputs config.Config `yaml:"inputs"`
+	// Templates is the overlay directory given with --templates, as a
+	// slash-separated path relative to the project root (or absolute), or
+	// empty for the embedded templates alone.
+	Templates string `yaml:"templates,omitempty"`
+	// Vars are the values given with --var, which templates see as
+	// .Vars.key. The encoder writes map keys sorted, so the file's bytes do
+	// not depend on map order.
+	Vars map[string]string `yaml:"vars,omitempty"`
+	// Files is the manifest, sorted by path.
+	Files []Entry `yaml:"files"`
+}
+
+// Entry is one file of the manifest: its slash-separated path relative to
+// the project root and the SHA-256 of the bytes shmemgen last rendered for
+// it, in hex.
+type Entry struct {
+	Path   string `yaml:"path"`
+	SHA256 string `yaml:"sha256"`
+}
+
+// Sum is the manifest hash of data.
+func Sum(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+// Manifest returns the manifest as a map from path to hash.
+func (a Answers) Manifest() map[string]string {
+	m := make(map[string]string, len(a.Files))
+	for _, e := range a.Files {
+		m[e.Path] = e.SHA256
+	}
+	return m
+}
+
+// header opens every answers file: it is meant to be read and edited.
+const header = `# shmemgen answers: the inputs this project is generated from and a manifest
+# of the files shmemgen wrote. Edit the inputs, then run "shmemgen generate" to
+# regenerate in place. shmemgen rewrites this file: comments are not kept.
+`
+
+// Marshal writes a as an answers file.
+func (a Answers) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(header)
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(a); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Error is a problem with an answers file: the file, the line when known,
+// and what is wrong.
+type Error struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Parse reads the answers file data, named file in errors. Inputs missing
+// from the file take their values from defaults, so that an answers file
+// written before an input existed still reads. Every input is validated;
+// an unknown key, a malformed value or a broken rule is an *Error naming
+// the key and its line.
+func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
+	a, root, err := decode(file, data, defaults)
+	if err != nil {
+		return Answers{}, err
+	}
+	bad := func(line int, format string, args ...any) error {
+		return &Error{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+	}
+	if err := a.Inputs.Validate(); err != nil {
+		var ce *config.Error
+		if errors.As(err, &ce) {
+			return Answers{}, &Error{File: file, Line: line(root, "inputs", ce.Flag), Err: &inputError{ce}}
+		}
+		return Answers{}, &Error{File: file, Err: err}
+	}
+	for _, key := range sortedKeys(a.Vars) {
+		if err := CheckVar(key); err != nil {
+			return Answers{}, &Error{File: file, Line: line(root, "vars", key), Err: fmt.Errorf("vars: %w", err)}
+		}
+	}
+	seen := map[string]bool{}
+	for i, e := range a.Files {
+		l := seqLine(root, "files", i)
+		switch {
+		case !ValidPath(e.Path):
+			return Answers{}, bad(l, "files: path %q must be a clean, slash-separated path inside the project", e.Path)
+		case seen[e.Path]:
+			return Answers{}, bad(l, "files: path %q is listed twice", e.Path)
+		case !sha256Hex.MatchString(e.SHA256):
+			return Answers{}, bad(l, "files: sha256 %q of %s must be 64 lowercase hex digits", e.SHA256, e.Path)
+		}
+		seen[e.Path] = true
+	}
+	return a, nil
+}
+
+// decode reads data over defaults, refusing unknown keys, without checking
+// the values.
+func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.Node, error) {
+	bad := func(line int, format string, args ...any) error {
+		return &Error{File: file, Line: line, Err: fmt.Errorf(format, args...)}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return Answers{}, nil, &Error{File: file, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+	}
+	if len(root.Content) == 0 {
+		return Answers{}, nil, bad(0, "is empty")
+	}
+	if err := checkKeys(root.Content[0], reflect.TypeFor[Answers](), ""); err != nil {
+		var ke *keyError
+		if errors.As(err, &ke) {
+			return Answers{}, nil, &Error{File: file, Line: ke.line, Err: err}
+		}
+		return Answers{}, nil, &Error{File: file, Err: err}
+	}
+
+	a := Answers{Inputs: defaults}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&a); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return Answers{}, nil, &Error{File: file, Err: errors.New(strings.Join(te.Errors, "; "))}
+		}
+		if errors.Is(err, io.EOF) {
+			return Answers{}, nil, bad(0, "is empty")
+		}
+		var ce *config.Error
+		if errors.As(err, &ce) { // from a field's UnmarshalText
+			return Answers{}, nil, &Error{File: file, Line: line(&root, "inputs", ce.Flag), Err: &inputError{ce}}
+		}
+		return Answers{}, nil, &Error{File: file, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+	}
+
+	return a, &root, nil
+}
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// inputError words a config error for the answers file: the key, not the
+// flag, names the value.
+type inputError struct{ err *config.Error }
+
+func (e *inputError) Error() string {
+	if e.err.Value == "" {
+		return fmt.Sprintf("inputs: %s %s", e.err.Flag, e.err.Rule)
+	}
+	return fmt.Sprintf("inputs: %s %q %s", e.err.Flag, e.err.Value, e.err.Rule)
+}
+
+func (e *inputError) Unwrap() error { return e.err }
+
+// ValidPath reports whether p is a path shmemgen may write or delete: clean,
+// relative, slash-separated, inside the project and not the answers file.
+// A manifest is user-editable, so its paths are checked before anything is
+// deleted on their word.
+func ValidPath(p string) bool {
+	return p != "" && p != "." && p != FileName && path.Clean(p) == p && !path.IsAbs(p) &&
+		p != ".." && !strings.HasPrefix(p, "../") && !strings.Contains(p, `\`) && !strings.Contains(p, ":")
+}
+
+var varKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// CheckVar checks a --var key: templates read it as .Vars.key, so it must
+// be an identifier.
+func CheckVar(key string) error {
+	if !varKey.MatchString(key) {
+		return fmt.Errorf("key %q must be an identifier (a letter or underscore, then letters, digits or underscores) so that templates can read it as .Vars.%s", key, key)
+	}
+	return nil
+}
+
+// keyError is an unknown key.
+type keyError struct {
+	line  int
+	key   string
+	where string
+	known []string
+}
+
+func (e *keyError) Error() string {
+	where := "at the top level"
+	if e.where != "" {
+		where = "in " + e.where
+	}
+	return fmt.Sprintf("unknown key %q %s (known: %s)", e.key, where, strings.Join(e.known, ", "))
+}
+
+// checkKeys reports the first key in n that t has no field for, walking
+// into nested structs, slices and maps. It reads the keys from the yaml
+// tags, so new fields are known as soon as they exist.
+func checkKeys(n *yaml.Node, t reflect.Type, where string) error {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return nil // Decode reports the type mismatch.
+		}
+		names, fields := yamlFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			ft, ok := fields[k.Value]
+			if !ok {
+				return &keyError{line: k.Line, key: k.Value, where: where, known: names}
+			}
+			if err := checkKeys(v, ft, join(where, k.Value)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.SequenceNode {
+			for _, e := range n.Content {
+				if err := checkKeys(e, t.Elem(), where); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Map:
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if err := checkKeys(n.Content[i+1], t.Elem(), join(where, n.Content[i].Value)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func join(where, key string) string {
+	if where == "" {
+		return key
+	}
+	return where + "." + key
+}
+
+// yamlFields lists t's yaml keys in field order, and maps each to its type.
+func yamlFields(t reflect.Type) ([]string, map[string]reflect.Type) {
+	var names []string
+	fields := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = strings.ToLower(f.Name) // yaml's own default
+		}
+		names = append(names, name)
+		fields[name] = f.Type
+	}
+	return names, fields
+}
+
+// line finds the line of the key at keys in the document root, or 0.
+func line(root *yaml.Node, keys ...string) int {
+	n := root.Content[0]
+	l := 0
+	for _, key := range keys {
+		if n.Kind != yaml.MappingNode {
+			return l
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				l, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			return l
+		}
+	}
+	return l
+}
+
+// seqLine finds the line of item i of the sequence at key, or 0.
+func seqLine(root *yaml.Node, key string, i int) int {
+	n := root.Content[0]
+	if n.Kind != yaml.MappingNode {
+		return 0
+	}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if n.Content[j].Value == key {
+			seq := n.Content[j+1]
+			if seq.Kind == yaml.SequenceNode && i < len(seq.Content) {
+				return seq.Content[i].Line
+			}
+			return n.Content[j].Line
+		}
+	}
+	return 0
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	// Sorted so that the first error reported does not depend on map order.
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,176 @@
+package answers
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+// TestEveryInputHasAKey guards the one place where config and answers
+// meet: a config field without a yaml tag would be recorded under a key
+// nobody chose.
+func TestEveryInputHasAKey(t *testing.T) {
+	typ := reflect.TypeFor[config.Config]()
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == "" {
+			t.Errorf("config.Config.%s has no yaml tag: give it the name of its flag", f.Name)
+		}
+	}
+}
+
+// filled returns c with every field set to a value other than its own,
+// whatever fields config.Config has, so that a field the answers file
+// drops cannot go unnoticed.
+func filled(t *testing.T, c config.Config) config.Config {
+	v := reflect.ValueOf(&c).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(f.String() + "X")
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			f.SetInt(f.Int() + 1e9)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			f.SetUint(f.Uint() + 2)
+		case reflect.Bool:
+			f.SetBool(!f.Bool())
+		default:
+			t.Fatalf("config.Config.%s: teach filled about %s", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	return c
+}
+
+func TestRoundTrip(t *testing.T) {
+	a := Answers{
+		Version:   "v1.2.3",
+		Inputs:    filled(t, config.Default("rt")),
+		Templates: "../my templates",
+		Vars:      map[string]string{"team": "ops", "b": "x: y # not a comment"},
+		Files:     []Entry{{Path: "dll/exports.go", SHA256: Sum([]byte("x"))}},
+	}
+	data, err := a.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := parse(data, config.Default("other"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, a) {
+		t.Errorf("round trip changed the answers:\n got %+v\nwant %+v\nfile:\n%s", got, a, data)
+	}
+}
+
+// parse decodes without validating: filled values need not be valid.
+func parse(data []byte, defaults config.Config) (Answers, error) {
+	a, _, err := decode("shmemgen.yaml", data, defaults)
+	return a, err
+}
+
+func TestMarshalIsStable(t *testing.T) {
+	a := Answers{Version: "(devel)", Inputs: config.Default("p"), Vars: map[string]string{"z": "1", "a": "2", "m": "3"}}
+	first, err := a.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		again, err := a.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(first) {
+			t.Fatalf("two marshals differ:\n%s\n%s", first, again)
+		}
+	}
+	if !strings.Contains(string(first), "size: 4096\n") {
+		t.Errorf("size is not recorded in bytes:\n%s", first)
+	}
+}
+
+func valid(t *testing.T) string {
+	data, err := Answers{Version: "(devel)", Inputs: config.Default("p"), Files: []Entry{{Path: "a", SHA256: Sum(nil)}}}.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestParseErrors(t *testing.T) {
+	base := valid(t)
+	cases := []struct {
+		name, from, to string
+		want           string
+	}{
+		{"unknown top-level key", "version:", "colour: blue\nversion:", `shmemgen.yaml:4: unknown key "colour" at the top level (known: version, inputs, templates, vars, files)`},
+		{"unknown input", "  size: 4096", "  size: 4096\n  sise: 4096", `shmemgen.yaml:8: unknown key "sise" in inputs (known: name, size,`},
+		{"unknown manifest key", "    sha256:", "    sha: x\n    sha256:", `unknown key "sha" in files (known: path, sha256)`},
+		{"bad size", "size: 4096", "size: 4095", `shmemgen.yaml:7: inputs: size "4095" must be even`},
+		{"size with units", "size: 4096", "size: 4KiB", "cannot unmarshal"},
+		{"bad name", "name: dllmemfilemap", `name: 'a\b'`, `shmemgen.yaml:6: inputs: name "a\\b" must not contain a backslash`},
+		{"bad var", "files:", "vars:\n  a-b: c\nfiles:", `vars: key "a-b" must be an identifier`},
+		{"path outside", "path: a", "path: ../a", `files: path "../a" must be a clean, slash-separated path inside the project`},
+		{"bad hash", "sha256: " + Sum(nil), "sha256: abc", `files: sha256 "abc" of a must be 64 lowercase hex digits`},
+		{"duplicate key", "version: (devel)", "version: (devel)\nversion: v1", `already defined`},
+		{"not yaml", "inputs:", "inputs: [", "shmemgen.yaml: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(base, tc.from) {
+				t.Fatalf("base has no %q:\n%s", tc.from, base)
+			}
+			data := strings.Replace(base, tc.from, tc.to, 1)
+			_, err := Parse("shmemgen.yaml", []byte(data), config.Default("p"))
+			if err == nil {
+				t.Fatalf("no error for\n%s", data)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Errorf("error %T is not an *Error", err)
+			}
+		})
+	}
+}
+
+func TestParseMissingInputsTakeDefaults(t *testing.T) {
+	data := "version: v0.1.0\ninputs:\n  name: Local\\Jobs\nfiles: []\n"
+	a, err := Parse("shmemgen.yaml", []byte(data), config.Default("jobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Default("jobs")
+	want.Name = `Local\Jobs`
+	if !reflect.DeepEqual(a.Inputs, want) {
+		t.Errorf("got %+v, want %+v", a.Inputs, want)
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	for _, data := range []string{"", "# only a comment\n"} {
+		if _, err := Parse("shmemgen.yaml", []byte(data), config.Default("p")); err == nil || !strings.Contains(err.Error(), "is empty") {
+			t.Errorf("%q: got %v, want an error saying it is empty", data, err)
+		}
+	}
+}
+
+func TestValidPath(t *testing.T) {
+	for p, want := range map[string]bool{
+		"a": true, "dll/exports.go": true, ".github/workflows/windows.yml": true,
+		"": false, ".": false, "..": false, "../a": false, "/etc/passwd": false, "a/../b": false,
+		"a//b": false, `a\b`: false, "C:/x": false, FileName: false, "./a": false,
+	} {
+		if got := ValidPath(p); got != want {
+			t.Errorf("ValidPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
