@@ -4,13 +4,16 @@ package write
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
 )
 
@@ -19,21 +22,66 @@ type Kind string
 
 // The kinds of action, as printed in plans.
 const (
-	Create    Kind = "create"
-	Update    Kind = "update"
+	// Create writes a file that does not exist.
+	Create Kind = "create"
+	// Update rewrites a file with new bytes.
+	Update Kind = "update"
+	// Unchanged leaves a file alone: it has the rendered bytes already, or
+	// it is the user's and shmemgen has nothing new for it.
 	Unchanged Kind = "unchanged"
+	// Conflict leaves a file the user edited alone although shmemgen has
+	// something new for it; the new version goes beside it in New.
+	Conflict Kind = "conflict"
+	// Delete removes a file shmemgen wrote and no longer generates.
+	Delete Kind = "delete"
 )
+
+// NewSuffix names the file beside a conflicting one that holds shmemgen's
+// new version of it.
+const NewSuffix = ".shmemgen-new"
 
 // Action is what happens to one file of the project.
 type Action struct {
 	Kind Kind
+	// Path is the file's slash-separated path relative to the plan's Dir.
+	Path string
+	// File is the rendered file; it is zero for Delete.
 	File gen.File
+	// New, for a Conflict, is the path the rendered version is written to,
+	// or empty when there is none (a file shmemgen no longer generates).
+	New string
+	// Reason explains a Conflict.
+	Reason string
+
+	// writeNew is set when New does not already hold File's bytes.
+	writeNew bool
 }
 
 // Plan is every action for one directory, in path order.
 type Plan struct {
 	Dir     string
 	Actions []Action
+}
+
+// Changed reports whether applying the plan would change anything.
+func (p Plan) Changed() bool {
+	for _, a := range p.Actions {
+		if a.Kind != Unchanged {
+			return true
+		}
+	}
+	return false
+}
+
+// Conflicts counts the plan's conflicts.
+func (p Plan) Conflicts() int {
+	n := 0
+	for _, a := range p.Actions {
+		if a.Kind == Conflict {
+			n++
+		}
+	}
+	return n
 }
 
 // ErrNotEmpty is returned for an existing, non-empty directory without force.
@@ -56,76 +104,338 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			p.Actions = append(p.Actions, Action{Kind: Create, File: f})
+			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
 		case err != nil:
 			return Plan{}, err
 		case bytes.Equal(old, f.Data):
-			p.Actions = append(p.Actions, Action{Kind: Unchanged, File: f})
+			p.Actions = append(p.Actions, Action{Kind: Unchanged, Path: f.Path, File: f})
 		default:
-			p.Actions = append(p.Actions, Action{Kind: Update, File: f})
+			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
 		}
 	}
 	return p, nil
 }
 
-// Apply writes every created or updated file in two phases: each new
-// content goes to a temporary file beside its target, and only when all
-// are written are they renamed into place. A failure in the first phase
-// removes the temporary files and leaves the directory as it was.
-func (p Plan) Apply() (err error) {
-	type pending struct{ tmp, target string }
-	var staged []pending
-	defer func() {
-		if err != nil {
-			for _, s := range staged {
-				os.Remove(s.tmp)
-			}
-		}
-	}()
-	for _, a := range p.Actions {
-		if a.Kind != Create && a.Kind != Update {
+// PlanRegenerate plans regenerating the project in dir in place. manifest
+// maps each path shmemgen last wrote to the hash (answers.Sum) of what it
+// wrote. Rendered files are created when missing and left alone when they
+// already hold the rendered bytes. Otherwise a Generated file is updated,
+// and so is a Scaffolded one that still matches the manifest; an edited
+// Scaffolded file is kept, and is a Conflict when shmemgen has something new
+// for it since it last wrote it, or when the new version from an earlier
+// conflict is still waiting beside it. Files in the manifest that are no
+// longer rendered are deleted when unmodified and are a Conflict otherwise.
+// force turns every conflict into an update (removing a waiting new
+// version) or a deletion; an edited file shmemgen has nothing new for stays
+// the user's even then.
+func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, force bool) (Plan, error) {
+	p := Plan{Dir: dir}
+	rendered := map[string]bool{}
+	for _, f := range files {
+		rendered[f.Path] = true
+		disk, err := os.ReadFile(p.abs(f.Path))
+		if errors.Is(err, fs.ErrNotExist) {
+			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
 			continue
 		}
-		target := filepath.Join(p.Dir, filepath.FromSlash(a.File.Path))
-		tmp, err := stage(target, a.File)
+		if err != nil {
+			return Plan{}, err
+		}
+		newPath := f.Path + NewSuffix
+		pending, err := os.ReadFile(p.abs(newPath))
+		pendingExists := err == nil
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Plan{}, err
+		}
+		last, inManifest := manifest[f.Path]
+		switch {
+		case bytes.Equal(disk, f.Data):
+			p.Actions = append(p.Actions, Action{Kind: Unchanged, Path: f.Path, File: f})
+		case f.Owner == gen.Generated:
+			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
+		case inManifest && last == answers.Sum(disk):
+			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
+		case inManifest && last == answers.Sum(f.Data) && !pendingExists:
+			// Edited, and shmemgen has nothing new for it: the user's,
+			// even with force.
+			p.Actions = append(p.Actions, Action{Kind: Unchanged, Path: f.Path, File: f})
+		case force:
+			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
+			if pendingExists {
+				p.Actions = append(p.Actions, Action{Kind: Delete, Path: newPath})
+			}
+		default:
+			p.Actions = append(p.Actions, Action{
+				Kind: Conflict, Path: f.Path, File: f, New: newPath,
+				Reason:   "edited since shmemgen wrote it: kept, with the new version beside it",
+				writeNew: !pendingExists || !bytes.Equal(pending, f.Data),
+			})
+		}
+	}
+	for _, path := range sortedKeys(manifest) {
+		if rendered[path] || !answers.ValidPath(path) {
+			continue
+		}
+		disk, err := os.ReadFile(p.abs(path))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			// Gone already.
+		case err != nil:
+			return Plan{}, err
+		case force || answers.Sum(disk) == manifest[path]:
+			p.Actions = append(p.Actions, Action{Kind: Delete, Path: path})
+		default:
+			p.Actions = append(p.Actions, Action{Kind: Conflict, Path: path,
+				Reason: "edited since shmemgen wrote it, and no longer generated: kept, and no longer in the manifest"})
+		}
+	}
+	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
+	return p, nil
+}
+
+func (p Plan) abs(path string) string {
+	return filepath.Join(p.Dir, filepath.FromSlash(path))
+}
+
+// These are variables so that tests can make them fail part way.
+var (
+	rename = os.Rename
+	remove = os.Remove
+)
+
+// Apply carries out the plan so that, short of a crash, either all of it
+// happens or none of it does. First every new content is written to a
+// temporary file beside its target and every file about to be replaced or
+// deleted is copied aside; only then are the targets renamed into place
+// and the deletions made, each a single atomic step that is undone, with
+// the others before it, if a later one fails. Files whose bytes do not
+// change are never touched, so their modification times stay put.
+func (p Plan) Apply() (err error) {
+	var (
+		staged  []string // temporary files still to be renamed or removed
+		backups []string // copies of replaced or deleted files
+		madeDir []string // directories created, deepest last
+		undo    []func() // reversals of the steps done, in order
+	)
+	defer func() {
+		if err == nil {
+			return
+		}
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+		for _, tmp := range append(staged, backups...) {
+			os.Remove(tmp)
+		}
+		for i := len(madeDir) - 1; i >= 0; i-- {
+			os.Remove(madeDir[i]) // only if empty
+		}
+	}()
+
+	type step struct {
+		target, tmp, backup string
+		del                 bool
+	}
+	var steps []step
+	for _, a := range p.Actions {
+		var path string
+		switch {
+		case a.Kind == Create || a.Kind == Update:
+			path = a.Path
+		case a.Kind == Conflict && a.writeNew:
+			path = a.New
+		case a.Kind == Delete:
+			target := p.abs(a.Path)
+			backup, err := backUp(target)
+			if err != nil {
+				return err
+			}
+			backups = append(backups, backup)
+			steps = append(steps, step{target: target, backup: backup, del: true})
+			continue
+		default:
+			continue
+		}
+		target := p.abs(path)
+		dirs, err := mkdirAll(filepath.Dir(target))
+		madeDir = append(madeDir, dirs...)
 		if err != nil {
 			return err
 		}
-		staged = append(staged, pending{tmp, target})
-	}
-	for i, s := range staged {
-		if err := os.Rename(s.tmp, s.target); err != nil {
-			staged = staged[i:]
+		s := step{target: target}
+		if _, err := os.Lstat(target); err == nil {
+			if s.backup, err = backUp(target); err != nil {
+				return err
+			}
+			backups = append(backups, s.backup)
+		}
+		if s.tmp, err = stage(target, a.File); err != nil {
 			return err
+		}
+		staged = append(staged, s.tmp)
+		steps = append(steps, s)
+	}
+
+	for _, s := range steps {
+		if s.del {
+			if err := remove(s.target); err != nil {
+				return err
+			}
+			undo = append(undo, func() { os.Rename(s.backup, s.target) })
+			continue
+		}
+		if err := rename(s.tmp, s.target); err != nil {
+			return err
+		}
+		staged = slices.DeleteFunc(staged, func(t string) bool { return t == s.tmp })
+		if s.backup != "" {
+			undo = append(undo, func() { os.Rename(s.backup, s.target) })
+		} else {
+			undo = append(undo, func() { os.Remove(s.target) })
+		}
+	}
+
+	// Done: the backups are no longer needed, nor are the directories that
+	// deletions emptied.
+	for _, b := range backups {
+		os.Remove(b)
+	}
+	for _, s := range steps {
+		if s.del {
+			removeEmptyDirs(filepath.Dir(s.target), p.Dir)
 		}
 	}
 	return nil
 }
 
-// stage writes f to a temporary file in target's directory, creating the
-// directory if needed, and returns the temporary file's name.
+// stage writes f to a temporary file in target's directory, which must
+// exist, and returns the temporary file's name.
 func stage(target string, f gen.File) (string, error) {
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	return writeTemp(target, f.Data, f.Mode)
+}
+
+// backUp copies target to a temporary file beside it, keeping its mode, and
+// returns the copy's name.
+func backUp(target string) (string, error) {
+	info, err := os.Stat(target)
+	if err != nil {
 		return "", err
 	}
+	data, err := os.ReadFile(target)
+	if err != nil {
+		return "", err
+	}
+	return writeTemp(target, data, info.Mode().Perm())
+}
+
+func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-*")
 	if err != nil {
 		return "", err
 	}
-	_, werr := tmp.Write(f.Data)
+	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), f.Mode)); err != nil {
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), mode)); err != nil {
 		os.Remove(tmp.Name())
 		return "", err
 	}
 	return tmp.Name(), nil
 }
 
-// String lists the plan, one "kind path" line a file.
-func (p Plan) String() string {
+// mkdirAll creates dir and its missing parents, and returns those it
+// created, outermost first, even on failure.
+func mkdirAll(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		missing = append(missing, d)
+	}
+	slices.Reverse(missing)
+	var made []string
+	for _, d := range missing {
+		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return made, err
+		}
+		made = append(made, d)
+	}
+	return made, nil
+}
+
+// removeEmptyDirs removes dir and its parents below root while they are
+// empty.
+func removeEmptyDirs(dir, root string) {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		rel, err := filepath.Rel(root, d)
+		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return
+		}
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+}
+
+// String lists the plan, one "kind path" line a file, with the reason for
+// a conflict.
+func (p Plan) String() string { return p.Format(true) }
+
+// Format lists the plan like String, leaving out the unchanged files unless
+// all.
+func (p Plan) Format(all bool) string {
 	var b strings.Builder
 	for _, a := range p.Actions {
-		fmt.Fprintf(&b, "%-9s %s\n", a.Kind, a.File.Path)
+		if a.Kind == Unchanged && !all {
+			continue
+		}
+		fmt.Fprintf(&b, "%-9s %s", a.Kind, a.Path)
+		switch {
+		case a.Kind == Conflict && a.New != "":
+			fmt.Fprintf(&b, " (edited: kept; new version in %s)", a.New)
+		case a.Kind == Conflict:
+			fmt.Fprintf(&b, " (edited and no longer generated: kept)")
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// JSON is the plan as JSON, the shape README.md documents:
+//
+//	{"dir": "jobs", "changed": true, "conflicts": 1, "files": [
+//	  {"path": "dll/exports.go", "action": "update", "owner": "generated"},
+//	  {"path": "hosts/c/parent.c", "action": "conflict", "owner": "scaffolded",
+//	   "new": "hosts/c/parent.c.shmemgen-new", "reason": "…"}]}
+func (p Plan) JSON() ([]byte, error) {
+	type file struct {
+		Path   string    `json:"path"`
+		Action Kind      `json:"action"`
+		Owner  gen.Owner `json:"owner,omitempty"`
+		New    string    `json:"new,omitempty"`
+		Reason string    `json:"reason,omitempty"`
+	}
+	out := struct {
+		Dir       string `json:"dir"`
+		Changed   bool   `json:"changed"`
+		Conflicts int    `json:"conflicts"`
+		Files     []file `json:"files"`
+	}{Dir: filepath.ToSlash(p.Dir), Changed: p.Changed(), Conflicts: p.Conflicts(), Files: []file{}}
+	for _, a := range p.Actions {
+		out.Files = append(out.Files, file{Path: a.Path, Action: a.Kind, Owner: a.File.Owner, New: a.New, Reason: a.Reason})
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -1,0 +1,381 @@
+package write
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shmemgen/shmemgen/answers"
+	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/treetest"
+)
+
+// writeTree creates files (path → content) below dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, data := range files {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(target, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	tree, err := treetest.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for p, f := range tree {
+		out[p] = string(f.Data)
+	}
+	return out
+}
+
+func file(path, data string, owner gen.Owner) gen.File {
+	return gen.File{Path: path, Data: []byte(data), Mode: 0o644, Owner: owner}
+}
+
+// summary is the plan as "kind path" lines.
+func summary(p Plan) string {
+	var lines []string
+	for _, a := range p.Actions {
+		lines = append(lines, string(a.Kind)+" "+a.Path)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestPlanRegenerate(t *testing.T) {
+	const (
+		old  = "old\n"
+		next = "new\n"
+		edit = "edited by the user\n"
+	)
+	sum := answers.Sum
+	cases := []struct {
+		name     string
+		disk     map[string]string
+		manifest map[string]string
+		files    gen.FileSet
+		force    bool
+		want     string
+		// after is the tree Apply must leave.
+		after map[string]string
+	}{{
+		name:  "missing file is created",
+		files: gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:  "create a",
+		after: map[string]string{"a": next},
+	}, {
+		name:     "same bytes are unchanged",
+		disk:     map[string]string{"a": next},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "unchanged a",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "unmodified scaffolded file is updated",
+		disk:     map[string]string{"a": old},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "update a",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "edited generated file is overwritten",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Generated)},
+		want:     "update a",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "edited scaffolded file with news is a conflict",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "conflict a",
+		after:    map[string]string{"a": edit, "a" + NewSuffix: next},
+	}, {
+		name:     "edited scaffolded file without news is the user's",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "unchanged a",
+		after:    map[string]string{"a": edit},
+	}, {
+		name:     "a waiting new version keeps the conflict",
+		disk:     map[string]string{"a": edit, "a" + NewSuffix: next},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "conflict a",
+		after:    map[string]string{"a": edit, "a" + NewSuffix: next},
+	}, {
+		name:  "edited file not in the manifest is a conflict",
+		disk:  map[string]string{"a": edit},
+		files: gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:  "conflict a",
+		after: map[string]string{"a": edit, "a" + NewSuffix: next},
+	}, {
+		name:     "force overwrites and drops the waiting version",
+		disk:     map[string]string{"a": edit, "a" + NewSuffix: old},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		force:    true,
+		want:     "update a\ndelete a" + NewSuffix,
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "force leaves an edited file without news alone",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		force:    true,
+		want:     "unchanged a",
+		after:    map[string]string{"a": edit},
+	}, {
+		name:     "unmodified file no longer generated is deleted",
+		disk:     map[string]string{"a": next, "gone/b": old},
+		manifest: map[string]string{"a": sum([]byte(next)), "gone/b": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Scaffolded)},
+		want:     "unchanged a\ndelete gone/b",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "edited file no longer generated is kept",
+		disk:     map[string]string{"b": edit},
+		manifest: map[string]string{"b": sum([]byte(old))},
+		want:     "conflict b",
+		after:    map[string]string{"b": edit},
+	}, {
+		name:     "force deletes an edited file no longer generated",
+		disk:     map[string]string{"b": edit},
+		manifest: map[string]string{"b": sum([]byte(old))},
+		force:    true,
+		want:     "delete b",
+		after:    map[string]string{},
+	}, {
+		name:     "a file already gone is forgotten",
+		manifest: map[string]string{"b": sum([]byte(old))},
+		want:     "",
+		after:    map[string]string{},
+	}, {
+		name:     "a manifest path outside the project is never touched",
+		disk:     map[string]string{"b": old},
+		manifest: map[string]string{"../b": sum([]byte(old))},
+		want:     "",
+		after:    map[string]string{"b": old},
+	}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeTree(t, dir, tc.disk)
+			p, err := PlanRegenerate(dir, tc.files, tc.manifest, tc.force)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := summary(p); got != tc.want {
+				t.Fatalf("plan:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if err := p.Apply(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := treetest.Diff(tree(readTree(t, dir)), tree(tc.after)); diff != "" {
+				t.Errorf("after Apply:\n%s", diff)
+			}
+		})
+	}
+}
+
+func tree(m map[string]string) map[string]treetest.File {
+	out := map[string]treetest.File{}
+	for p, d := range m {
+		out[p] = treetest.File{Data: []byte(d)}
+	}
+	return out
+}
+
+func TestPlanNew(t *testing.T) {
+	files := gen.FileSet{file("a", "a\n", gen.Scaffolded), file("d/b", "b\n", gen.Generated)}
+
+	dir := filepath.Join(t.TempDir(), "p")
+	p, err := PlanNew(dir, files, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summary(p), "create a\ncreate d/b"; got != want {
+		t.Errorf("missing dir: plan:\n%s\nwant:\n%s", got, want)
+	}
+
+	writeTree(t, dir, map[string]string{"a": "a\n", "other": "x"})
+	if _, err := PlanNew(dir, files, false); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("non-empty dir without force: got %v, want ErrNotEmpty", err)
+	}
+	p, err = PlanNew(dir, files, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summary(p), "unchanged a\ncreate d/b"; got != want {
+		t.Errorf("force: plan:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestApplyAtomic makes every step of Apply fail in turn and checks that
+// the directory is then exactly as it was: no file half-written, none
+// missing, no temporary file or new directory left behind.
+func TestApplyAtomic(t *testing.T) {
+	before := map[string]string{"update": "old\n", "gone": "old\n", "kept": "edited\n"}
+	files := gen.FileSet{
+		file("create", "new\n", gen.Scaffolded),
+		file("deep/er/create", "new\n", gen.Scaffolded),
+		file("kept", "new\n", gen.Scaffolded),
+		file("update", "new\n", gen.Generated),
+	}
+	manifest := map[string]string{"gone": answers.Sum([]byte("old\n")), "kept": answers.Sum([]byte("old\n"))}
+
+	for failAt := 1; ; failAt++ {
+		dir := t.TempDir()
+		writeTree(t, dir, before)
+		p, err := PlanRegenerate(dir, files, manifest, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		fail := errors.New("injected failure")
+		rename = func(from, to string) error {
+			if calls++; calls == failAt {
+				return fail
+			}
+			return os.Rename(from, to)
+		}
+		remove = func(name string) error {
+			if calls++; calls == failAt {
+				return fail
+			}
+			return os.Remove(name)
+		}
+		err = p.Apply()
+		rename, remove = os.Rename, os.Remove
+		if err == nil {
+			if failAt == 1 {
+				t.Fatal("Apply made no step that could fail")
+			}
+			want := map[string]string{"create": "new\n", "deep/er/create": "new\n", "kept": "edited\n", "kept" + NewSuffix: "new\n", "update": "new\n"}
+			if diff := treetest.Diff(tree(readTree(t, dir)), tree(want)); diff != "" {
+				t.Errorf("after a successful Apply:\n%s", diff)
+			}
+			return
+		}
+		if !errors.Is(err, fail) {
+			t.Fatalf("step %d: got %v, want the injected failure", failAt, err)
+		}
+		if diff := treetest.Diff(tree(readTree(t, dir)), tree(before)); diff != "" {
+			t.Errorf("step %d failed and left the directory changed:\n%s", failAt, diff)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "deep")); !os.IsNotExist(err) {
+			t.Errorf("step %d failed and left a directory it created", failAt)
+		}
+	}
+}
+
+// TestApplyStageFailure fails while writing the new contents, before
+// anything is renamed: nothing may change.
+func TestApplyStageFailure(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a": "old\n"})
+	files := gen.FileSet{file("a", "new\n", gen.Generated), file("blocker/b", "new\n", gen.Scaffolded), file("c", "new\n", gen.Scaffolded)}
+	p, err := PlanRegenerate(dir, files, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The directory changes between plan and apply.
+	before := map[string]string{"a": "old\n", "blocker": "a file where a directory must go\n"}
+	writeTree(t, dir, before)
+	if err := p.Apply(); err == nil {
+		t.Fatal("Apply succeeded although blocker/ cannot be created")
+	}
+	if diff := treetest.Diff(tree(readTree(t, dir)), tree(before)); diff != "" {
+		t.Errorf("a failed Apply changed the directory:\n%s", diff)
+	}
+}
+
+func TestApplyLeavesUnchangedFilesAlone(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"same": "same\n", "edited": "mine\n"})
+	const stamp = 1000000000 // 2001-09-09, long before any test runs
+	for _, name := range []string{"same", "edited"} {
+		setOld(t, filepath.Join(dir, name), stamp)
+	}
+	files := gen.FileSet{file("same", "same\n", gen.Generated), file("edited", "theirs\n", gen.Scaffolded)}
+	manifest := map[string]string{"edited": answers.Sum([]byte("theirs\n"))}
+	p, err := PlanRegenerate(dir, files, manifest, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Changed() {
+		t.Fatalf("plan changes something:\n%s", p)
+	}
+	if err := p.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"same", "edited"} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.ModTime().Unix() != stamp {
+			t.Errorf("%s: modification time changed", name)
+		}
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	p := Plan{Dir: "proj", Actions: []Action{
+		{Kind: Update, Path: "dll/exports.go", File: file("dll/exports.go", "", gen.Generated)},
+		{Kind: Conflict, Path: "hosts/c/parent.c", File: file("hosts/c/parent.c", "", gen.Scaffolded), New: "hosts/c/parent.c" + NewSuffix, Reason: "edited"},
+		{Kind: Delete, Path: "old.txt"},
+	}}
+	got, err := p.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "dir": "proj",
+  "changed": true,
+  "conflicts": 1,
+  "files": [
+    {
+      "path": "dll/exports.go",
+      "action": "update",
+      "owner": "generated"
+    },
+    {
+      "path": "hosts/c/parent.c",
+      "action": "conflict",
+      "owner": "scaffolded",
+      "new": "hosts/c/parent.c.shmemgen-new",
+      "reason": "edited"
+    },
+    {
+      "path": "old.txt",
+      "action": "delete"
+    }
+  ]
+}
+`
+	if string(got) != want {
+		t.Errorf("JSON:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func setOld(t *testing.T, name string, unix int64) {
+	t.Helper()
+	old := time.Unix(unix, 0)
+	if err := os.Chtimes(name, old, old); err != nil {
+		t.Fatal(err)
+	}
+}
