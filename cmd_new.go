@@ -15,18 +15,20 @@ func newCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "new",
 		Usage:     "scaffold a new project",
-		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR] [--force]",
+		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR] [--force] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
 		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
 has a default, so "shmemgen new" alone reproduces Microsoft's sample. A non-empty
---out is refused unless --force; on any error nothing is written.
+--out is refused unless --force; on any error nothing is written. The project's
+shmemgen.yaml records every input and the files written, for shmemgen generate.
 
 Examples:
 
    shmemgen new
    shmemgen new --name 'Local\Telemetry' --size 1MiB --set PutText --get TakeText --dll telemetry -o telemetry
-   shmemgen new --name 'Global\Fleet' --module github.com/acme/fleet-shm --out fleet`,
+   shmemgen new --name 'Global\Fleet' --module github.com/acme/fleet-shm --out fleet
+   shmemgen new --templates my-templates --var team=ops --dry-run --json`,
 		OnUsageError: onUsageError,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 260 characters"},
 			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB"},
 			&cli.StringFlag{Name: "set", Value: config.DefaultSet, Usage: "`NAME` of the export that writes the shared string (a C identifier)"},
@@ -35,7 +37,7 @@ Examples:
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out, overwriting the files shmemgen generates"},
-		},
+		}, append(templateFlags(), planFlags()...)...),
 		Action: runNew,
 	}
 }
@@ -48,7 +50,11 @@ func runNew(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(cfg)
+	opts, err := optionsFromFlags(c, out)
+	if err != nil {
+		return err
+	}
+	files, err := gen.Render(cfg, opts)
 	if err != nil {
 		return err
 	}
@@ -59,11 +65,12 @@ func runNew(c *cli.Context) error {
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 	}
-	if err := plan.Apply(); err != nil {
+	if err := report(c, plan); err != nil {
 		return err
 	}
-	fmt.Fprint(c.App.Writer, plan)
-	fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", out)
+	if !c.Bool("dry-run") && !c.Bool("json") {
+		fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", out)
+	}
 	return nil
 }
 

@@ -68,14 +68,26 @@ Start with:
 
    shmemgen new                        # the sample: ./dllmemfilemap
    shmemgen new --name Local\\Jobs --size 64KiB --out jobs
-   cd jobs && ./build.sh && wine bin/parent.exe`,
+   cd jobs && ./build.sh && wine bin/parent.exe
+
+Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
+
+   shmemgen generate --dir jobs`,
+		Version:         generatorVersion(),
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
 		// Errors are printed once, by run, which also picks the exit status.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
-		Commands:       []*cli.Command{newCommand()},
+		Commands: []*cli.Command{
+			newCommand(), generateCommand(), templatesCommand(), versionCommand(), completionCommand(),
+		},
+		// Completes commands and flags; "shmemgen completion" prints the
+		// shell side.
+		EnableBashCompletion: true,
+		// --var values are taken whole: a comma is part of the value.
+		DisableSliceFlagSeparator: true,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usagef("unknown command %q (see shmemgen --help)", c.Args().First())

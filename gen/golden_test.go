@@ -24,7 +24,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	shmemgen = filepath.Join(dir, "shmemgen")
-	build := exec.Command("go", "build", "-o", shmemgen, "github.com/shmemgen/shmemgen")
+	// Without VCS stamping the version is "(devel)" however the tests are
+	// run, so the answers files in the goldens never depend on the commit.
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", shmemgen, "github.com/shmemgen/shmemgen")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building shmemgen: " + err.Error())
@@ -36,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // goldenCases lists the folders under golden/: each holds args, the
 // arguments given to "shmemgen new" one a line, and want/, the whole tree
-// it must write.
+// it must write; and, optionally, templates/, given as --templates.
 func goldenCases(t *testing.T) []string {
 	entries, err := os.ReadDir("../golden")
 	if err != nil {
@@ -73,9 +75,20 @@ func readArgs(t *testing.T, name string) []string {
 // example.com/<case>.
 func generate(t *testing.T, name string) map[string]treetest.File {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), name)
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, name)
 	args := append([]string{"new"}, readArgs(t, name)...)
 	args = append(args, "--out", out)
+	// A copy beside the output, so that the answers file records the
+	// overlay as ../templates wherever the test runs.
+	if tmpls, err := treetest.Read(filepath.Join("../golden", name, "templates")); err == nil {
+		if err := treetest.Replace(filepath.Join(tmp, "templates"), tmpls); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--templates", filepath.Join(tmp, "templates"))
+	} else if !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(shmemgen, args...)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("shmemgen %s: %v\n%s", strings.Join(args, " "), err, msg)

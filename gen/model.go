@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"go/token"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -45,6 +46,14 @@ type Model struct {
 	ChildChars uint64
 
 	XSysVersion string
+
+	// Vars are the --var values recorded in the answers file, for custom
+	// templates: {{ .Vars.key }}.
+	Vars map[string]string
+
+	// RootPackage names the package at the project's root, which holds the
+	// go:generate directive: the DLL name as a Go package name.
+	RootPackage string
 }
 
 // maxChildChars caps the child's buffer at 1 MiB of UTF-16.
@@ -66,7 +75,19 @@ func NewModel(c config.Config) Model {
 		Capacity:     c.Size / 2,
 		ChildChars:   min(c.Size/2, maxChildChars),
 		XSysVersion:  XSysVersion,
+		RootPackage:  rootPackage(c.DLL),
 	}
+}
+
+// rootPackage makes a package name of a DLL name, which is a letter and
+// then letters, digits, '-' or '_': lower case, without '-' or '_', and
+// never a keyword.
+func rootPackage(dll string) string {
+	name := strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(dll))
+	if token.IsKeyword(name) {
+		name += "dll"
+	}
+	return name
 }
 
 // command spells the shmemgen invocation that reproduces c, naming only

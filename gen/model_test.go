@@ -106,7 +106,7 @@ func TestSizeSplit(t *testing.T) {
 // something. (C locals count: a host calls an export beside them.) When this fails after a template change, add the name to
 // config's reserved list.
 func TestExportNamesCannotClash(t *testing.T) {
-	files, err := Render(config.Default("x"))
+	files, err := Render(config.Default("x"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestXSysPinned(t *testing.T) {
 	if err := json.Unmarshal(out, &mod); err != nil {
 		t.Fatal(err)
 	}
-	files, err := Render(config.Default("x"))
+	files, err := Render(config.Default("x"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 func BenchmarkRender(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
-		if _, err := Render(c); err != nil {
+		if _, err := Render(c, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,53 +9,156 @@ import (
 	"go/format"
 	"io/fs"
 	"path"
+	"path/filepath"
+	"sort"
 	"strings"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
 
+	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/templates"
 )
 
-// Render renders the embedded templates for c, which must be valid.
-func Render(c config.Config) (FileSet, error) {
-	return RenderFS(c, templates.FS)
+// Options are the inputs of a render besides the config.
+type Options struct {
+	// Version is the generator version recorded in the answers file, and
+	// nowhere else.
+	Version string
+	// Overlay, when not nil, is laid over the embedded templates: it mirrors
+	// templates.Root, a file in it replaces the embedded one of the same
+	// path and a new file adds one. OverlayName names it in errors and
+	// Templates records it in the answers file.
+	Overlay     fs.FS
+	OverlayName string
+	Templates   string
+	// Vars are the --var values, which templates read as .Vars.key.
+	Vars map[string]string
 }
 
-// RenderFS renders the templates under templates.Root in fsys for c.
-func RenderFS(c config.Config, fsys fs.FS) (FileSet, error) {
+// Render renders the templates for c, which must be valid, into the
+// project's files, the answers file shmemgen.yaml included.
+func Render(c config.Config, opts Options) (FileSet, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	model := NewModel(c)
-	var files FileSet
-	// fs.WalkDir visits in lexical order, so the output order never depends
-	// on the file system.
-	err := fs.WalkDir(fsys, templates.Root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for _, key := range sortedKeys(opts.Vars) {
+		if err := answers.CheckVar(key); err != nil {
+			return nil, fmt.Errorf("--var: %w", err)
 		}
-		if !strings.HasSuffix(name, ".tmpl") {
-			return fmt.Errorf("template %s: name must end in .tmpl", name)
-		}
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		out := strings.TrimSuffix(strings.TrimPrefix(name, templates.Root+"/"), ".tmpl")
-		data, err := renderOne(name, src, model)
-		if err != nil {
-			return err
-		}
-		files = append(files, File{Path: out, Data: data, Mode: modeFor(out)})
-		return nil
-	})
+	}
+	tmpls, err := Templates(opts.Overlay, opts.OverlayName)
 	if err != nil {
 		return nil, err
 	}
+	model := NewModel(c)
+	model.Vars = map[string]string{}
+	for k, v := range opts.Vars {
+		model.Vars[k] = v
+	}
+	var files FileSet
+	for _, t := range tmpls {
+		if !strings.HasSuffix(t.Path, ".tmpl") {
+			return nil, fmt.Errorf("template %s: name must end in .tmpl", t.Name)
+		}
+		out := strings.TrimSuffix(t.Path, ".tmpl")
+		if out == answers.FileName {
+			return nil, fmt.Errorf("template %s: would overwrite the answers file %s", t.Name, answers.FileName)
+		}
+		data, err := renderOne(t.Name, t.Source, model)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Path: out, Data: data, Mode: modeFor(out), Owner: ownerOf(data)})
+	}
+	files.sort()
+
+	a := answers.Answers{Version: opts.Version, Inputs: c, Templates: opts.Templates, Files: []answers.Entry{}}
+	if len(opts.Vars) > 0 {
+		a.Vars = opts.Vars
+	}
+	for _, f := range files {
+		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
+	}
+	data, err := a.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: Generated})
 	files.sort()
 	return files, nil
+}
+
+// Template is one template of the set a render uses.
+type Template struct {
+	// Path is the template's slash-separated path relative to the
+	// project's root, .tmpl included.
+	Path string
+	// Name is how errors name it: project/… for an embedded template, the
+	// overlay's name and the path for one from an overlay.
+	Name string
+	// Overlay reports whether the template comes from the overlay, and
+	// Replaces whether it replaces an embedded one.
+	Overlay  bool
+	Replaces bool
+	// Source is the template text.
+	Source []byte
+}
+
+// Templates returns the embedded templates with overlay, if not nil, laid
+// over them, sorted by path.
+func Templates(overlay fs.FS, overlayName string) ([]Template, error) {
+	byPath := map[string]Template{}
+	add := func(fsys fs.FS, root, name string, fromOverlay bool) error {
+		// fs.WalkDir visits in lexical order, so nothing depends on the
+		// file system's order.
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if !d.Type().IsRegular() {
+				return fmt.Errorf("template %s: not a regular file", filepath.Join(name, filepath.FromSlash(p)))
+			}
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			rel := p
+			if root != "." {
+				rel = strings.TrimPrefix(p, root+"/")
+			}
+			_, replaces := byPath[rel]
+			tname := path.Join(name, rel)
+			if fromOverlay {
+				tname = filepath.Join(name, filepath.FromSlash(rel))
+			}
+			byPath[rel] = Template{Path: rel, Name: tname, Overlay: fromOverlay, Replaces: replaces, Source: src}
+			return nil
+		})
+	}
+	if err := add(templates.FS, templates.Root, templates.Root, false); err != nil {
+		return nil, err
+	}
+	if overlay != nil {
+		if err := add(overlay, ".", overlayName, true); err != nil {
+			return nil, fmt.Errorf("reading templates from %s: %w", overlayName, err)
+		}
+	}
+	list := make([]Template, 0, len(byPath))
+	for _, p := range sortedKeys(byPath) {
+		list = append(list, byPath[p])
+	}
+	return list, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // renderOne executes one template and gofmts Go output; a format failure is

@@ -31,7 +31,7 @@ func TestGeneratedWorkflowLints(t *testing.T) {
 	for _, name := range []string{config.DefaultName, `Global\q"uo'te */ {{x}}`} {
 		c := config.Default("x")
 		c.Name = name
-		files, err := Render(c)
+		files, err := Render(c, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
