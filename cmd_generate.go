@@ -63,8 +63,13 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range a.Inputs.Warnings() {
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+	// Warnings about the inputs were given when they were chosen; repeat
+	// them only when something changes, so that a run that changes nothing
+	// says nothing.
+	if plan.Changed() {
+		for _, w := range a.Inputs.Warnings() {
+			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+		}
 	}
 	if semver.IsValid(a.Version) && semver.IsValid(opts.Version) && semver.Compare(a.Version, opts.Version) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
