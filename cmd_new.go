@@ -29,10 +29,16 @@ Examples:
    shmemgen new --templates my-templates --var team=ops --dry-run --json`,
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 260 characters"},
+			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 255 characters"},
 			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB"},
 			&cli.StringFlag{Name: "set", Value: config.DefaultSet, Usage: "`NAME` of the export that writes the shared string (a C identifier)"},
 			&cli.StringFlag{Name: "get", Value: config.DefaultGet, Usage: "`NAME` of the export that reads the shared string (a C identifier)"},
+			&cli.StringFlag{Name: "write-bytes", Value: config.DefaultWriteBytes, Usage: "`NAME` of the export that writes bytes at an offset"},
+			&cli.StringFlag{Name: "read-bytes", Value: config.DefaultReadBytes, Usage: "`NAME` of the export that reads bytes at an offset"},
+			&cli.StringFlag{Name: "size-export", Value: config.DefaultSizeExport, Usage: "`NAME` of the export that returns the payload size"},
+			&cli.StringFlag{Name: "status", Value: config.DefaultStatus, Usage: "`NAME` of the export that returns the calling thread's last status"},
+			&cli.StringFlag{Name: "lock-timeout", Value: "5s", Usage: "longest wait for the cross-process lock (`DURATION`, 0s to 1h); a call that times out fails"},
+			&cli.StringFlag{Name: "sddl", Usage: "security descriptor (`SDDL`) for the mapping and its lock (default: the process's default DACL)"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
@@ -95,6 +101,10 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		}
 		module = config.DefaultModule(filepath.Base(abs))
 	}
+	var timeout config.Duration
+	if err := timeout.UnmarshalText([]byte(c.String("lock-timeout"))); err != nil {
+		return config.Config{}, "", err
+	}
 	cfg := config.Config{
 		Name:   c.String("name"),
 		Size:   size,
@@ -102,6 +112,13 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		Get:    c.String("get"),
 		DLL:    c.String("dll"),
 		Module: module,
+
+		WriteBytes:  c.String("write-bytes"),
+		ReadBytes:   c.String("read-bytes"),
+		SizeExport:  c.String("size-export"),
+		Status:      c.String("status"),
+		LockTimeout: timeout,
+		SDDL:        c.String("sddl"),
 	}
 	return cfg, out, cfg.Validate()
 }

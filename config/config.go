@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 )
@@ -20,14 +21,25 @@ const (
 	DefaultSet  = "SetSharedMem"
 	DefaultGet  = "GetSharedMem"
 	DefaultDLL  = "shmem"
+
+	DefaultWriteBytes  = "WriteSharedBytes"
+	DefaultReadBytes   = "ReadSharedBytes"
+	DefaultSizeExport  = "SharedMemSize"
+	DefaultStatus      = "SharedMemLastError"
+	DefaultLockTimeout = Duration(5 * time.Second)
 )
 
 // Limits on the mapping.
 const (
-	MinSize     = 4
-	MaxSize     = 1 << 40 // 1 TiB
-	MaxNameLen  = 260     // MAX_PATH, in UTF-16 code units as Windows counts them
-	MaxDLLLen   = 64
+	MinSize = 4
+	MaxSize = 1 << 40 // 1 TiB
+	// MaxNameLen leaves room, within MAX_PATH UTF-16 code units, for the
+	// lock's name: the mapping's name and LockSuffix.
+	MaxNameLen = 260 - len(LockSuffix)
+	MaxDLLLen  = 64
+	// LockSuffix makes the lock's name from the mapping's: kernel objects
+	// share one namespace, so the two names must differ.
+	LockSuffix  = ".lock"
 	localPrefix = `Local\`
 	globalPrefx = `Global\`
 )
@@ -51,6 +63,34 @@ type Config struct {
 	DLL string `yaml:"dll"`
 	// Module is the generated go.mod's module path.
 	Module string `yaml:"module"`
+
+	// WriteBytes, ReadBytes, SizeExport and Status name the byte writer and
+	// reader, the payload size and the calling thread's last status.
+	WriteBytes string `yaml:"write-bytes"`
+	ReadBytes  string `yaml:"read-bytes"`
+	SizeExport string `yaml:"size-export"`
+	Status     string `yaml:"status"`
+	// LockTimeout bounds every wait for the cross-process lock.
+	LockTimeout Duration `yaml:"lock-timeout"`
+	// SDDL, when set, is the security descriptor of the mapping and its
+	// lock; when empty they get the default DACL.
+	SDDL string `yaml:"sddl,omitempty"`
+}
+
+// Duration is a time.Duration written as "5s" in answers files.
+type Duration time.Duration
+
+// MarshalText writes d the way time.ParseDuration reads it.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText reads a duration such as "5s" or "250ms".
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	if err != nil {
+		return &Error{Flag: "lock-timeout", Value: string(text), Rule: "must be a duration such as 5s or 250ms"}
+	}
+	*d = Duration(v)
+	return nil
 }
 
 // Default returns the configuration that reproduces the sample, for an
@@ -63,6 +103,12 @@ func Default(outBase string) Config {
 		Get:    DefaultGet,
 		DLL:    DefaultDLL,
 		Module: DefaultModule(outBase),
+
+		WriteBytes:  DefaultWriteBytes,
+		ReadBytes:   DefaultReadBytes,
+		SizeExport:  DefaultSizeExport,
+		Status:      DefaultStatus,
+		LockTimeout: DefaultLockTimeout,
 	}
 }
 

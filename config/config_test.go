@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func valid() Config { return Default("basic") }
@@ -34,8 +35,8 @@ func TestValidateRejects(t *testing.T) {
 		{"name", func(c *Config) { c.Name = "a\x00b" }, "control characters"},
 		{"name", func(c *Config) { c.Name = "a\u0085b" }, "control characters"},
 		{"name", func(c *Config) { c.Name = "a\xffb" }, "UTF-8"},
-		{"name", func(c *Config) { c.Name = long }, "at most 260"},
-		{"name", func(c *Config) { c.Name = strings.Repeat("😀", 131) }, "at most 260"}, // 262 UTF-16 units
+		{"name", func(c *Config) { c.Name = long }, "at most 255"},
+		{"name", func(c *Config) { c.Name = strings.Repeat("😀", 128) }, "at most 255"}, // 256 UTF-16 units
 		{"size", func(c *Config) { c.Size = 0 }, "at least 4"},
 		{"size", func(c *Config) { c.Size = 2 }, "at least 4"},
 		{"size", func(c *Config) { c.Size = 4097 }, "even"},
@@ -44,6 +45,7 @@ func TestValidateRejects(t *testing.T) {
 		{"set", func(c *Config) { c.Set = "_Set" }, "underscore"},
 		{"set", func(c *Config) { c.Set = "_cgo_foo" }, "underscore"},
 		{"set", func(c *Config) { c.Set = "cgoSet" }, "cgo"},
+		{"set", func(c *Config) { c.Set = "shmemgen_status" }, "shmemgen_"},
 		{"set", func(c *Config) { c.Set = "9Set" }, "C identifier"},
 		{"set", func(c *Config) { c.Set = "Set-Mem" }, "C identifier"},
 		{"set", func(c *Config) { c.Set = "Set\"); system(\"x" }, "C identifier"},
@@ -62,6 +64,16 @@ func TestValidateRejects(t *testing.T) {
 		{"get", func(c *Config) { c.Get = "memcpy" }, "CRT, Win32"},
 		{"get", func(c *Config) { c.Get = "CreateFileMappingW" }, "CRT, Win32"},
 		{"get", func(c *Config) { c.Get = c.Set }, "must differ from --set"},
+		{"status", func(c *Config) { c.Status = c.Get }, "must differ from --get"},
+		{"size-export", func(c *Config) { c.SizeExport = "free" }, "CRT, Win32"},
+		{"read-bytes", func(c *Config) { c.ReadBytes = "" }, "must not be empty"},
+		{"write-bytes", func(c *Config) { c.WriteBytes = "_w" }, "underscore"},
+		{"lock-timeout", func(c *Config) { c.LockTimeout = -1 }, "from 0s to 1h"},
+		{"lock-timeout", func(c *Config) { c.LockTimeout = Duration(2 * time.Hour) }, "from 0s to 1h"},
+		{"lock-timeout", func(c *Config) { c.LockTimeout = Duration(1500 * time.Microsecond) }, "whole milliseconds"},
+		{"sddl", func(c *Config) { c.SDDL = "garbage" }, "SDDL string"},
+		{"sddl", func(c *Config) { c.SDDL = "D:(A;;GA;;;WD)\n" }, "SDDL string"},
+		{"sddl", func(c *Config) { c.SDDL = "D:(A;;GA;;;WD)é" }, "SDDL string"},
 		{"dll", func(c *Config) { c.DLL = "" }, "a letter"},
 		{"dll", func(c *Config) { c.DLL = "shmem.dll" }, "without .dll"},
 		{"dll", func(c *Config) { c.DLL = "../x" }, "a letter"},
@@ -106,6 +118,10 @@ func TestValidateAccepts(t *testing.T) {
 		func(c *Config) { c.Set, c.Get = "put_text", "TakeText2" },
 		func(c *Config) { c.DLL = "my-shm_2" },
 		func(c *Config) { c.Module = "github.com/acme/shm/v2" },
+		func(c *Config) { c.LockTimeout = 0 },
+		func(c *Config) { c.LockTimeout = Duration(250 * time.Millisecond) },
+		func(c *Config) { c.SDDL = `D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;IU)` },
+		func(c *Config) { c.SDDL = `O:BAG:BAD:(A;;GA;;;WD)"*/{{x}}` },
 	}
 	for i, change := range tests {
 		c := valid()

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -18,9 +19,9 @@ func (c Config) Validate() error {
 	checks := []func() error{
 		c.checkName,
 		c.checkSize,
-		func() error { return CheckExport("set", c.Set) },
-		func() error { return CheckExport("get", c.Get) },
-		c.checkDistinctExports,
+		c.checkExports,
+		c.checkLockTimeout,
+		c.checkSDDL,
 		c.checkDLL,
 		c.checkModule,
 	}
@@ -56,7 +57,7 @@ func (c Config) checkName() error {
 	case strings.IndexFunc(c.Name, unicode.IsControl) >= 0:
 		return bad("must not contain control characters")
 	case len(utf16.Encode([]rune(c.Name))) > MaxNameLen:
-		return bad(fmt.Sprintf("must be at most %d UTF-16 characters long", MaxNameLen))
+		return bad(fmt.Sprintf("must be at most %d UTF-16 characters long, so that the lock's name, NAME%s, fits in MAX_PATH", MaxNameLen, LockSuffix))
 	}
 	return nil
 }
@@ -97,13 +98,66 @@ func CheckExport(flag, name string) error {
 		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
 		return bad("must not start with cgo or crosscall: such names belong to cgo")
+	case strings.HasPrefix(name, "shmemgen_"):
+		return bad("must not start with shmemgen_: the generated C code uses such names")
 	}
 	return nil
 }
 
-func (c Config) checkDistinctExports() error {
-	if c.Set == c.Get {
-		return &Error{Flag: "get", Value: c.Get, Rule: "must differ from --set"}
+// Exports lists every export by the flag that names it, in flag order.
+func (c Config) Exports() [][2]string {
+	return [][2]string{
+		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
+		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"status", c.Status},
+	}
+}
+
+func (c Config) checkExports() error {
+	seen := map[string]string{}
+	for _, e := range c.Exports() {
+		flag, name := e[0], e[1]
+		if err := CheckExport(flag, name); err != nil {
+			return err
+		}
+		if other, ok := seen[name]; ok {
+			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}
+		}
+		seen[name] = flag
+	}
+	return nil
+}
+
+// MaxLockTimeout keeps waits well below INFINITE (0xFFFFFFFF ms).
+const MaxLockTimeout = Duration(time.Hour)
+
+func (c Config) checkLockTimeout() error {
+	bad := func(rule string) error {
+		return &Error{Flag: "lock-timeout", Value: time.Duration(c.LockTimeout).String(), Rule: rule}
+	}
+	switch {
+	case c.LockTimeout < 0 || c.LockTimeout > MaxLockTimeout:
+		return bad("must be from 0s to 1h")
+	case time.Duration(c.LockTimeout)%time.Millisecond != 0:
+		return bad("must be whole milliseconds: Windows waits in milliseconds")
+	}
+	return nil
+}
+
+var sddlPattern = regexp.MustCompile(`^[OGDS]:[\x20-\x7e]*$`)
+
+// MaxSDDLLen is generous for any real security descriptor string.
+const MaxSDDLLen = 4096
+
+func (c Config) checkSDDL() error {
+	if c.SDDL == "" {
+		return nil
+	}
+	bad := func(rule string) error { return &Error{Flag: "sddl", Value: c.SDDL, Rule: rule} }
+	switch {
+	case len(c.SDDL) > MaxSDDLLen:
+		return bad(fmt.Sprintf("must be at most %d characters long", MaxSDDLLen))
+	case !sddlPattern.MatchString(c.SDDL):
+		return bad("must be an SDDL string: printable ASCII starting with O:, G:, D: or S: (for example D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;IU))")
 	}
 	return nil
 }
@@ -223,8 +277,13 @@ var reserved = set(
 	"size_t", "wchar_t", "wcsrchr", "_snwprintf",
 	// Names the generated code declares: the DLL's package scope, the C
 	// hosts' functions, macros and locals (a host calls an export beside them).
-	"mappingName", "mappingSize", "mappingSizeHigh", "mappingSizeLow", "view", "setupErr",
-	"openMapping", "recoverFalse", "wholeCharacters", "init",
+	"mappingName", "lockName", "lockTimeout", "layoutMagic", "layoutVersion", "headerSize",
+	"payloadSize", "sectionSize", "sectionSizeHigh", "sectionSizeLow", "securityDescriptor",
+	"header", "sharedMemory", "shm", "setupStatus", "setup", "initHeader", "securityAttributes",
+	"acquire", "win32Status", "utf16Ptr", "locked", "fail", "inPayload", "wholeCharacters",
+	"recoverFalse", "initStatus", "setStatus", "getStatus", "init",
+	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
+	"statusBadArgument", "statusFault",
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
 	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	"github.com/shmemgen/shmemgen/config"
@@ -45,6 +46,36 @@ type Model struct {
 	// mapping, capped so that a huge mapping does not mean a huge buffer.
 	ChildChars uint64
 
+	// LockNameGo and LockNameC are the cross-process lock's name, the
+	// mapping's with config.LockSuffix, as Go and C wide literals.
+	LockNameGo string
+	LockNameC  string
+	// LockTimeoutMs is the longest wait for the lock, in milliseconds as
+	// Windows waits; LockTimeoutHuman is the same as --lock-timeout takes it.
+	LockTimeoutMs    uint32
+	LockTimeoutHuman string
+	// SDDLGo is the security descriptor as a Go literal; empty for the
+	// default DACL.
+	SDDLGo string
+	// SDDLMarkdown is the same for Markdown code spans.
+	SDDLMarkdown string
+
+	// HeaderSize is the layout header before the payload; the section is
+	// SectionSize bytes, split for CreateFileMapping into two DWORDs.
+	HeaderSize      uint64
+	SectionSize     uint64
+	SectionSizeHigh uint32
+	SectionSizeLow  uint32
+	// LayoutMagic and LayoutVersion identify the header's layout.
+	LayoutMagic   uint32
+	LayoutVersion uint32
+	// Statuses are the status codes the DLL reports besides Win32's.
+	Statuses []Status
+
+	// ClientImport is the Go hosts' import path of the generated client
+	// package, as a Go literal.
+	ClientImport string
+
 	XSysVersion string
 
 	// Vars are the --var values recorded in the answers file, for custom
@@ -54,6 +85,43 @@ type Model struct {
 	// RootPackage names the package at the project's root, which holds the
 	// go:generate directive: the DLL name as a Go package name.
 	RootPackage string
+}
+
+// The shared layout: a header of headerSize bytes, then the payload.
+const (
+	headerSize    = 64
+	layoutMagic   = 0x474d4853 // "SHMG" in memory, little-endian
+	layoutVersion = 1
+)
+
+// Status is one of the codes the DLL reports where Windows gave none. Bit
+// 29 marks a code as application-defined, so none can be mistaken for a
+// Win32 error code.
+type Status struct {
+	// Name is the C macro's suffix, Go the DLL's Go constant, Client the
+	// client package's exported one.
+	Name   string
+	Go     string
+	Client string
+	Code   uint32
+	Doc    string
+}
+
+var statuses = []Status{
+	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first)"},
+	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout"},
+	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written"},
+	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
+	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload"},
+	{"FAULT", "statusFault", "StatusFault", 0x20000006, "a pointer argument pointed at memory that cannot be read or written"},
+}
+
+// sddlLiteral quotes a non-empty SDDL string for Go.
+func sddlLiteral(sddl string) string {
+	if sddl == "" {
+		return ""
+	}
+	return strconv.Quote(sddl)
 }
 
 // maxChildChars caps the child's buffer at 1 MiB of UTF-16.
@@ -75,7 +143,22 @@ func NewModel(c config.Config) Model {
 		Capacity:     c.Size / 2,
 		ChildChars:   min(c.Size/2, maxChildChars),
 		XSysVersion:  XSysVersion,
-		RootPackage:  rootPackage(c.DLL),
+
+		LockNameGo:       strconv.Quote(c.Name + config.LockSuffix),
+		LockNameC:        cWideLiteral(c.Name + config.LockSuffix),
+		LockTimeoutMs:    uint32(time.Duration(c.LockTimeout) / time.Millisecond),
+		LockTimeoutHuman: time.Duration(c.LockTimeout).String(),
+		SDDLGo:           sddlLiteral(c.SDDL),
+		SDDLMarkdown:     markdownCode(c.SDDL),
+		HeaderSize:       headerSize,
+		SectionSize:      c.Size + headerSize,
+		SectionSizeHigh:  uint32((c.Size + headerSize) >> 32),
+		SectionSizeLow:   uint32(c.Size + headerSize),
+		LayoutMagic:      layoutMagic,
+		LayoutVersion:    layoutVersion,
+		Statuses:         statuses,
+		ClientImport:     strconv.Quote(c.Module + "/client"),
+		RootPackage:      rootPackage(c.DLL),
 	}
 }
 
@@ -104,6 +187,12 @@ func command(c config.Config) string {
 	add("size", config.FormatSize(c.Size), config.FormatSize(d.Size))
 	add("set", c.Set, d.Set)
 	add("get", c.Get, d.Get)
+	add("write-bytes", c.WriteBytes, d.WriteBytes)
+	add("read-bytes", c.ReadBytes, d.ReadBytes)
+	add("size-export", c.SizeExport, d.SizeExport)
+	add("status", c.Status, d.Status)
+	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
+	add("sddl", c.SDDL, d.SDDL)
 	add("dll", c.DLL, d.DLL)
 	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")

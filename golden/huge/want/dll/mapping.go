@@ -6,79 +6,164 @@ package main
 
 import (
 	"errors"
+	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
-const (
-	// mappingName names the file-mapping object every process that loads
-	// this DLL shares.
-	mappingName = "Local\\Huge"
-	// mappingSize is the size of the mapping in bytes (5GiB).
-	mappingSize = 5368709120
-	// mappingSizeHigh and mappingSizeLow are mappingSize as the two DWORDs
-	// CreateFileMapping takes.
-	mappingSizeHigh = 0x00000001
-	mappingSizeLow  = 0x40000000
-)
-
-// view is the shared memory as UTF-16 characters; setupErr says why it is
-// nil. Both are set once by init, which completes before any export runs,
-// because cgo holds exported calls until the package is initialised.
-var (
-	view     []uint16
-	setupErr error
-)
-
-// The mapping is set up here rather than in a C DllMain: Go code must never
-// run under the loader lock, and a DllMain that returns FALSE would crash
-// the host through the Go runtime's init thread. A failure is kept in
-// setupErr and makes every export fail instead.
-func init() {
-	view, setupErr = openMapping()
+// sharedMemory is this process's view of the section, set up once.
+type sharedMemory struct {
+	lock windows.Handle
+	// payload is the shared bytes after the header; text is the same
+	// memory as UTF-16 characters.
+	payload []byte
+	text    []uint16
 }
 
-// openMapping creates the mapping, or opens it when another process already
-// has, and maps all of it. Pages of a new section backed by the paging file
-// are zero-filled by the system, so the creator's shared string starts out
-// empty without this process touching, and so committing, every page.
-func openMapping() ([]uint16, error) {
-	name, err := windows.UTF16PtrFromString(mappingName)
-	if err != nil {
-		return nil, err
+// shm is the shared memory, or nil when setup failed, in which case
+// setupStatus says why. Both are set once by init, which completes before
+// any export runs, because cgo holds exported calls until the package is
+// initialised.
+var (
+	shm         *sharedMemory
+	setupStatus uint32
+)
+
+// Setup runs here rather than in a C DllMain: Go must never run under the
+// loader lock, and a DllMain that returns FALSE would crash the host
+// through the Go runtime's init thread. A failure is kept in setupStatus
+// and makes every export fail with it.
+func init() {
+	if !initStatus() {
+		// Without a slot there is no status to report, but the exports
+		// still fail cleanly.
+		setupStatus = statusSetupFailed
+		return
 	}
+	shm, setupStatus = setup()
+}
+
+// setup opens or creates the lock and the section, maps the section and,
+// under the lock, writes the header (creator) or checks it (opener). It
+// never touches the payload: the system zero-fills a new section's pages,
+// and touching them would commit every one, making load time grow with the
+// size.
+func setup() (*sharedMemory, uint32) {
+	// A mutex belongs to the thread that acquired it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+
+	sa, status := securityAttributes()
+	if status != 0 {
+		return nil, status
+	}
+	lock, err := windows.CreateMutex(sa, false, utf16Ptr(lockName))
+	if lock == 0 {
+		return nil, win32Status(err)
+	}
+	if _, status := acquire(lock); status != 0 {
+		windows.CloseHandle(lock)
+		return nil, status
+	}
+	defer windows.ReleaseMutex(lock)
+
 	// x/sys returns ERROR_ALREADY_EXISTS as the error alongside a valid
-	// handle when the mapping exists: that is success, not failure.
-	h, err := windows.CreateFileMapping(windows.InvalidHandle, nil, windows.PAGE_READWRITE,
-		mappingSizeHigh, mappingSizeLow, name)
-	if h == 0 {
-		return nil, err
+	// handle when the section exists: that is success, not failure.
+	section, err := windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
+	if section == 0 {
+		windows.CloseHandle(lock)
+		return nil, win32Status(err)
 	}
-	if err != nil && !errors.Is(err, windows.ERROR_ALREADY_EXISTS) {
-		windows.CloseHandle(h)
-		return nil, err
-	}
-	// The handle stays open for the life of the process: a Go DLL is never
-	// unloaded, and the system closes it at exit.
-	addr, err := windows.MapViewOfFile(h, windows.FILE_MAP_WRITE, 0, 0, 0)
+	created := !errors.Is(err, windows.ERROR_ALREADY_EXISTS)
+	// The handles stay open for the life of the process: a Go DLL is never
+	// unloaded, and the system closes them at exit.
+	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
 	if err != nil {
-		windows.CloseHandle(h)
-		return nil, err
+		windows.CloseHandle(section)
+		windows.CloseHandle(lock)
+		return nil, win32Status(err)
 	}
-	// A mapping that another program created first may be smaller than
-	// ours: never address more than the system actually mapped.
+	if status := initHeader(addr, created); status != 0 {
+		windows.UnmapViewOfFile(addr)
+		windows.CloseHandle(section)
+		windows.CloseHandle(lock)
+		return nil, status
+	}
+	payload := unsafe.Add(unsafe.Pointer(addr), headerSize)
+	return &sharedMemory{
+		lock:    lock,
+		payload: unsafe.Slice((*byte)(payload), payloadSize),
+		text:    unsafe.Slice((*uint16)(payload), payloadSize/2),
+	}, 0
+}
+
+// initHeader writes the header of a section this process created, or
+// checks the header of one it opened. A section that someone else created
+// first may be any size: its real size, from VirtualQuery, is checked
+// before the header is read and before the payload is trusted.
+func initHeader(addr uintptr, created bool) uint32 {
 	var info windows.MemoryBasicInformation
 	if err := windows.VirtualQuery(addr, &info, unsafe.Sizeof(info)); err != nil {
-		windows.UnmapViewOfFile(addr)
-		windows.CloseHandle(h)
-		return nil, err
+		return win32Status(err)
 	}
-	chars := min(uint64(info.RegionSize), mappingSize) / 2
-	if chars == 0 {
-		windows.UnmapViewOfFile(addr)
-		windows.CloseHandle(h)
-		return nil, errors.New("mapping is smaller than one character")
+	if uint64(info.RegionSize) < headerSize {
+		return statusBadLayout
 	}
-	return unsafe.Slice((*uint16)(unsafe.Pointer(addr)), chars), nil
+	h := (*header)(unsafe.Pointer(addr))
+	if created {
+		h.version = layoutVersion
+		h.headerSize = headerSize
+		h.payloadSize = payloadSize
+		h.magic = layoutMagic
+		return 0
+	}
+	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
+		h.flags != 0 || h.payloadSize != payloadSize || uint64(info.RegionSize) < sectionSize {
+		return statusBadLayout
+	}
+	return 0
+}
+
+// securityAttributes returns the attributes of the section and the lock:
+// nil for the default DACL.
+func securityAttributes() (*windows.SecurityAttributes, uint32) {
+	return nil, 0
+}
+
+// acquire waits for the lock for at most lockTimeout. A lock whose owner
+// exited while holding it is acquired all the same, and reported: what it
+// guarded may be half-written.
+func acquire(lock windows.Handle) (abandoned bool, status uint32) {
+	event, err := windows.WaitForSingleObject(lock, lockTimeout)
+	switch event {
+	case windows.WAIT_OBJECT_0:
+		return false, 0
+	case windows.WAIT_ABANDONED:
+		return true, 0
+	case uint32(windows.WAIT_TIMEOUT):
+		return false, statusLockTimeout
+	default:
+		return false, win32Status(err)
+	}
+}
+
+// win32Status is err's Win32 error code, or statusSetupFailed when Windows
+// gave none.
+func win32Status(err error) uint32 {
+	var errno windows.Errno
+	if errors.As(err, &errno) && errno != 0 {
+		return uint32(errno)
+	}
+	return statusSetupFailed
+}
+
+// utf16Ptr converts a name known to hold no NUL.
+func utf16Ptr(s string) *uint16 {
+	p, err := windows.UTF16PtrFromString(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -6,80 +6,196 @@ package main
 
 // cgo copies this preamble into the header it writes. The exports are
 // declared with windows.h's types, so that header says LPWSTR, DWORD and
-// BOOL, which C and C++ callers accept; the macros describe the mapping for
-// programs that share it without loading the DLL. Line comments, because
-// the name may contain "*/".
+// BOOL, which C and C++ callers accept; the macros and the struct describe
+// the shared layout for programs that take part without loading the DLL.
+// Line comments, because a name may contain "*/".
 
 // #include <windows.h>
 //
 // #define SHMEM_MAPPING_NAME L"dllmemfilemap"
-// #define SHMEM_MAPPING_SIZE 4096ULL
+// #define SHMEM_LOCK_NAME L"dllmemfilemap.lock"
+// #define SHMEM_LOCK_TIMEOUT_MS 5000
+// #define SHMEM_MAPPING_SIZE 4160ULL
+// #define SHMEM_PAYLOAD_SIZE 4096ULL
+// #define SHMEM_LAYOUT_MAGIC 0x474d4853
+// #define SHMEM_LAYOUT_VERSION 1
+//
+// typedef struct {
+//     DWORD magic;
+//     DWORD version;
+//     DWORD header_size;
+//     DWORD flags;
+//     ULONGLONG payload_size;
+//     BYTE reserved[40];
+// } SHMEM_HEADER;
+//
+// #define SHMEM_STATUS_BAD_LAYOUT 0x20000001UL
+// #define SHMEM_STATUS_LOCK_TIMEOUT 0x20000002UL
+// #define SHMEM_STATUS_ABANDONED 0x20000003UL
+// #define SHMEM_STATUS_SETUP_FAILED 0x20000004UL
+// #define SHMEM_STATUS_BAD_ARGUMENT 0x20000005UL
+// #define SHMEM_STATUS_FAULT 0x20000006UL
 import "C"
 
 import (
 	"runtime/debug"
 	"unsafe"
+
+	"golang.org/x/sys/windows"
 )
 
 // main is required by -buildmode=c-shared and never runs.
 func main() {}
 
-// SetSharedMem copies the NUL-terminated UTF-16 string src into shared
-// memory: at most 2048 - 1 UTF-16 units, always followed by a
+// SetSharedMem copies the NUL-terminated UTF-16 string src into the payload:
+// at most 2048 - 1 UTF-16 units, always followed by a
 // terminator, so a longer string is cut short, never inside a surrogate
-// pair. It returns FALSE when src is
-// NULL or the shared memory could not be set up.
+// pair. It returns FALSE when src is NULL or unreadable, the lock timed
+// out, or the shared memory could not be set up; SharedMemLastError says which.
 //
 //export SetSharedMem
 func SetSharedMem(src C.LPWSTR) (ok C.BOOL) {
 	defer recoverFalse(&ok)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	if view == nil || src == nil {
-		return C.FALSE
+	if src == nil {
+		return fail(statusBadArgument)
 	}
 	in := unsafe.Pointer(src)
-	n := 0
-	for ; n < len(view)-1; n++ {
-		c := *(*uint16)(unsafe.Add(in, 2*n))
-		if c == 0 {
-			break
+	return locked(func(m *sharedMemory) {
+		text := m.text
+		n := 0
+		for ; n < len(text)-1; n++ {
+			c := *(*uint16)(unsafe.Add(in, 2*n))
+			if c == 0 {
+				break
+			}
+			text[n] = c
 		}
-		view[n] = c
-	}
-	if n == len(view)-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0 {
-		n = wholeCharacters(view, n)
-	}
-	view[n] = 0
-	return C.TRUE
+		if n == len(text)-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0 {
+			n = wholeCharacters(text, n)
+		}
+		text[n] = 0
+	})
 }
 
 // GetSharedMem copies the shared string into dst, which holds cch
 // characters: at most cch - 1 of them, always followed by a terminator and
-// never cut inside a surrogate pair. It
-// returns FALSE, writing nothing, when dst is NULL or cch is 0; and FALSE,
-// leaving dst empty, when the shared memory could not be set up.
+// never cut inside a surrogate pair. It returns FALSE, writing nothing, when
+// dst is NULL or cch is 0; and FALSE, leaving dst empty, when the lock timed
+// out or the shared memory could not be set up.
 //
 //export GetSharedMem
 func GetSharedMem(dst C.LPWSTR, cch C.DWORD) (ok C.BOOL) {
 	defer recoverFalse(&ok)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if dst == nil || cch == 0 {
-		return C.FALSE
+		return fail(statusBadArgument)
 	}
 	out := unsafe.Slice((*uint16)(unsafe.Pointer(dst)), cch)
 	out[0] = 0
-	if view == nil {
-		return C.FALSE
+	return locked(func(m *sharedMemory) {
+		text := m.text
+		n := 0
+		for ; n < len(out)-1 && n < len(text) && text[n] != 0; n++ {
+			out[n] = text[n]
+		}
+		if n == len(out)-1 && n < len(text) && text[n] != 0 {
+			n = wholeCharacters(out, n)
+		}
+		out[n] = 0
+	})
+}
+
+// WriteSharedBytes copies n bytes from src into the payload at offset. It
+// returns FALSE, writing nothing, when offset + n passes the end of the
+// payload (4096 bytes) or src is NULL with n > 0; n == 0 writes nothing
+// and succeeds.
+//
+//export WriteSharedBytes
+func WriteSharedBytes(src C.LPCVOID, offset C.DWORD, n C.DWORD) (ok C.BOOL) {
+	defer recoverFalse(&ok)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	if !inPayload(offset, n) || (src == nil && n > 0) {
+		return fail(statusBadArgument)
 	}
-	n := 0
-	for ; n < len(out)-1 && n < len(view) && view[n] != 0; n++ {
-		out[n] = view[n]
+	in := unsafe.Slice((*byte)(src), n)
+	return locked(func(m *sharedMemory) {
+		copy(m.payload[offset:], in)
+	})
+}
+
+// ReadSharedBytes copies n bytes of the payload at offset into dst. It
+// returns FALSE, writing nothing, when offset + n passes the end of the
+// payload or dst is NULL with n > 0.
+//
+//export ReadSharedBytes
+func ReadSharedBytes(dst C.LPVOID, offset C.DWORD, n C.DWORD) (ok C.BOOL) {
+	defer recoverFalse(&ok)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	if !inPayload(offset, n) || (dst == nil && n > 0) {
+		return fail(statusBadArgument)
 	}
-	if n == len(out)-1 && n < len(view) && view[n] != 0 {
-		n = wholeCharacters(out, n)
+	out := unsafe.Slice((*byte)(dst), n)
+	return locked(func(m *sharedMemory) {
+		copy(out, m.payload[offset:])
+	})
+}
+
+// SharedMemSize returns the payload's size in bytes, 4096, or 0 when
+// the shared memory could not be set up.
+//
+//export SharedMemSize
+func SharedMemSize() C.ULONGLONG {
+	if shm == nil {
+		setStatus(setupStatus)
+		return 0
 	}
-	out[n] = 0
+	setStatus(0)
+	return payloadSize
+}
+
+// SharedMemLastError returns the status of the calling thread's last call into
+// the DLL: after a call that returned FALSE, why it failed; after one that
+// succeeded, 0, or SHMEM_STATUS_ABANDONED when it took the lock
+// from a process that exited holding it (the data may be half-written).
+// Codes are Win32 error codes where Windows gave one, and the
+// SHMEM_STATUS_ macros for the rest. Calling it changes nothing.
+//
+//export SharedMemLastError
+func SharedMemLastError() C.DWORD {
+	return C.DWORD(getStatus())
+}
+
+// locked runs op on the shared memory while holding the cross-process
+// lock, and turns the outcome into an export's result and status. A panic
+// in op still releases the lock on its way to recoverFalse.
+func locked(op func(*sharedMemory)) C.BOOL {
+	if shm == nil {
+		return fail(setupStatus)
+	}
+	abandoned, status := acquire(shm.lock)
+	if status != 0 {
+		return fail(status)
+	}
+	defer windows.ReleaseMutex(shm.lock)
+	op(shm)
+	if abandoned {
+		setStatus(statusAbandoned)
+	} else {
+		setStatus(0)
+	}
 	return C.TRUE
+}
+
+// fail records status for the calling thread and returns FALSE.
+func fail(status uint32) C.BOOL {
+	setStatus(status)
+	return C.FALSE
+}
+
+// inPayload reports whether n bytes at offset lie within the payload.
+func inPayload(offset, n C.DWORD) bool {
+	return uint64(offset)+uint64(n) <= payloadSize
 }
 
 // wholeCharacters shortens a string cut at n so that it does not end
@@ -96,6 +212,7 @@ func wholeCharacters(s []uint16, n int) int {
 // from the caller becomes such a panic rather than a fatal fault.
 func recoverFalse(ok *C.BOOL) {
 	if recover() != nil {
+		setStatus(statusFault)
 		*ok = C.FALSE
 	}
 }

@@ -9,14 +9,9 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"unsafe"
 
-	"golang.org/x/sys/windows"
+	"example.com/basic/client"
 )
-
-// readChars is the read buffer in characters: the whole mapping, or 1 MiB
-// of it for larger ones.
-const readChars = 2048
 
 func main() {
 	log.SetFlags(0)
@@ -26,18 +21,14 @@ func main() {
 		log.Fatal(err)
 	}
 	// An explicit path: the DLL is found beside this program, never
-	// through the search path. It is never released (golang/go#11100).
-	dll, err := windows.LoadDLL(filepath.Join(filepath.Dir(exe), "shmem.dll"))
+	// through the search path.
+	dll, err := client.Load(filepath.Join(filepath.Dir(exe), "shmem.dll"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	get, err := dll.FindProc("GetSharedMem")
+	text, err := dll.Get()
 	if err != nil {
 		log.Fatal(err)
 	}
-	buf := make([]uint16, readChars)
-	if ok, _, _ := get.Call(uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf))); ok == 0 {
-		log.Fatal("GetSharedMem failed")
-	}
-	fmt.Println("Child process read from shared memory:", windows.UTF16ToString(buf))
+	fmt.Println("Child process read from shared memory:", text)
 }

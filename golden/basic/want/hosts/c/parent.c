@@ -81,7 +81,7 @@ int wmain(int argc, wchar_t **argv)
     /* The child writes to the same output: ours must be out first. */
     fflush(stdout);
     if (!SetSharedMem((LPWSTR)text)) {
-        fprintf(stderr, "parent: SetSharedMem failed\n");
+        fprintf(stderr, "parent: SetSharedMem failed (status 0x%08lx)\n", SharedMemLastError());
         return 1;
     }
 

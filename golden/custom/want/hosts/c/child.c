@@ -49,7 +49,7 @@ int wmain(void)
         return 1;
     }
     if (!TakeText(text, CHILD_CHARS)) {
-        fprintf(stderr, "child: TakeText failed\n");
+        fprintf(stderr, "child: TakeText failed (status 0x%08lx)\n", SharedMemLastError());
         free(text);
         return 1;
     }

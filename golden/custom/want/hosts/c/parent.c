@@ -81,7 +81,7 @@ int wmain(int argc, wchar_t **argv)
     /* The child writes to the same output: ours must be out first. */
     fflush(stdout);
     if (!PutText((LPWSTR)text)) {
-        fprintf(stderr, "parent: PutText failed\n");
+        fprintf(stderr, "parent: PutText failed (status 0x%08lx)\n", SharedMemLastError());
         return 1;
     }
 

@@ -49,7 +49,7 @@ int wmain(void)
         return 1;
     }
     if (!Take(text, CHILD_CHARS)) {
-        fprintf(stderr, "child: Take failed\n");
+        fprintf(stderr, "child: Take failed (status 0x%08lx)\n", SharedMemLastError());
         free(text);
         return 1;
     }

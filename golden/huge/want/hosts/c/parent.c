@@ -81,7 +81,7 @@ int wmain(int argc, wchar_t **argv)
     /* The child writes to the same output: ours must be out first. */
     fflush(stdout);
     if (!Put((LPWSTR)text)) {
-        fprintf(stderr, "parent: Put failed\n");
+        fprintf(stderr, "parent: Put failed (status 0x%08lx)\n", SharedMemLastError());
         return 1;
     }
 

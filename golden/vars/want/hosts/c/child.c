@@ -49,7 +49,7 @@ int wmain(void)
         return 1;
     }
     if (!GetSharedMem(text, CHILD_CHARS)) {
-        fprintf(stderr, "child: GetSharedMem failed\n");
+        fprintf(stderr, "child: GetSharedMem failed (status 0x%08lx)\n", SharedMemLastError());
         free(text);
         return 1;
     }

@@ -10,9 +10,10 @@
 // CHILD_COMMAND_LINE defaults to child-go.exe beside this program, TEXT to
 // "This is a test string".
 //
-// A Go program that loads a Go DLL runs two Go runtimes in one process,
-// which Go does not support (golang/go#22192) although it works here; the C
-// hosts in hosts/c are the canonical consumers.
+// It calls the DLL through the generated client package. A Go program that
+// loads a Go DLL runs two Go runtimes in one process, which Go does not
+// support (golang/go#22192) although it works here; the C hosts in hosts/c
+// are the canonical consumers.
 package main
 
 import (
@@ -24,6 +25,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"example.com/vars/client"
 )
 
 const defaultText = "This is a test string"
@@ -51,24 +54,14 @@ func main() {
 
 	// An explicit path: the DLL is found beside this program, never
 	// through the search path.
-	dll, err := windows.LoadDLL(filepath.Join(dir, "shmem.dll"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	// The DLL is never released: a Go DLL cannot be unloaded
-	// (golang/go#11100).
-	set, err := dll.FindProc("SetSharedMem")
-	if err != nil {
-		log.Fatal(err)
-	}
-	src, err := windows.UTF16PtrFromString(text)
+	dll, err := client.Load(filepath.Join(dir, "shmem.dll"))
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	fmt.Println("Process is writing to shared memory...")
-	if ok, _, _ := set.Call(uintptr(unsafe.Pointer(src))); ok == 0 {
-		log.Fatal("SetSharedMem failed")
+	if err := dll.Set(text); err != nil {
+		log.Fatal(err)
 	}
 	status, err := runChild(line)
 	if err != nil {
