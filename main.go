@@ -81,7 +81,7 @@ Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 		Commands: []*cli.Command{
-			newCommand(), generateCommand(), templatesCommand(), versionCommand(), completionCommand(),
+			newCommand(), generateCommand(), verifyCommand(), templatesCommand(), versionCommand(), completionCommand(),
 		},
 		// Completes commands and flags; "shmemgen completion" prints the
 		// shell side.
