@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"debug/pe"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/shmemgen/shmemgen/internal/winetest"
+)
+
+const childLine = "Child process read from shared memory: "
+
+// wantLine fails unless r succeeded and printed the child's line for text.
+func wantLine(t *testing.T, r result, text string) {
+	t.Helper()
+	if r.status != 0 || !strings.Contains(r.stdout, childLine+text+"\n") {
+		t.Errorf("want status 0 and %q, got %s", childLine+text, r)
+	}
+}
+
+func wantExports(t *testing.T, dll string, want ...string) {
+	t.Helper()
+	got, err := winetest.Exports(dll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s exports %v, want exactly %v", filepath.Base(dll), got, want)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	dir := newProject(t, "dllmemfilemap")
+	bin := filepath.Join(dir, "bin")
+	for _, f := range []string{"shmem.dll", "shmem.h", "parent.exe", "child.exe", "parent-go.exe", "child-go.exe"} {
+		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
+			t.Fatalf("build.sh did not make bin/%s", f)
+		}
+	}
+	wantExports(t, filepath.Join(bin, "shmem.dll"), "GetSharedMem", "ReadSharedBytes", "SetSharedMem",
+		"SharedMemLastError", "SharedMemSize", "WriteSharedBytes")
+
+	t.Run("imports only system DLLs", func(t *testing.T) {
+		// Anything else, such as libgcc_s_seh-1.dll, would have to ship
+		// beside the DLL.
+		f, err := pe.Open(filepath.Join(bin, "shmem.dll"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		// ImportedLibraries is not implemented for PE; every imported
+		// symbol names its DLL as "symbol:dll".
+		syms, err := f.ImportedSymbols()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		var libs []string
+		for _, sym := range syms {
+			_, lib, _ := strings.Cut(sym, ":")
+			if lib = strings.ToLower(lib); !seen[lib] {
+				seen[lib] = true
+				libs = append(libs, lib)
+			}
+		}
+		sort.Strings(libs)
+		if want := []string{"kernel32.dll", "msvcrt.dll"}; !reflect.DeepEqual(libs, want) {
+			t.Errorf("shmem.dll imports %v, want %v", libs, want)
+		}
+	})
+	t.Run("C hosts", func(t *testing.T) {
+		wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
+	})
+	t.Run("Go hosts", func(t *testing.T) {
+		wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
+	})
+	t.Run("C parent, Go child", func(t *testing.T) {
+		wantLine(t, run(t, bin, "parent.exe", winePath(filepath.Join(bin, "child-go.exe")), "from C"), "from C")
+	})
+	t.Run("Go parent, C child", func(t *testing.T) {
+		wantLine(t, run(t, bin, "parent-go.exe", winePath(filepath.Join(bin, "child.exe")), "from Go"), "from Go")
+	})
+	t.Run("non-ASCII and surrogate pairs", func(t *testing.T) {
+		text := `ünïcödé 😀 𝄞 "quoted" %s`
+		wantLine(t, run(t, bin, "parent.exe", `"`+winePath(filepath.Join(bin, "child.exe"))+`"`, text), text)
+		wantLine(t, run(t, bin, "parent-go.exe", `"`+winePath(filepath.Join(bin, "child-go.exe"))+`"`, text), text)
+	})
+	t.Run("exit status of the child", func(t *testing.T) {
+		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
+			if r := run(t, bin, parent, "cmd.exe /c exit 7"); r.status != 7 {
+				t.Errorf("%s with a child exiting 7: %s", parent, r)
+			}
+		}
+	})
+	t.Run("child that cannot start", func(t *testing.T) {
+		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
+			r := run(t, bin, parent, `Z:\no\such\child.exe`)
+			if r.status == 0 || !strings.Contains(r.stderr, "parent") {
+				t.Errorf("%s with a missing child: want a failure on stderr, got %s", parent, r)
+			}
+		}
+	})
+	t.Run("sample hosts", func(t *testing.T) {
+		// The sample's own parent.cpp and child.cpp, unchanged, against the
+		// generated DLL: the ABI is the sample's.
+		seed := filepath.Join("..", "..", "shared", "seed")
+		if _, err := os.Stat(filepath.Join(seed, "parent.cpp")); err != nil {
+			t.Fatalf("the sample is not at %s: %v", seed, err)
+		}
+		for _, prog := range []string{"parent", "child"} {
+			mingw(t, "x86_64-w64-mingw32-g++", "-O2", "-o", filepath.Join(bin, "sample-"+prog+".exe"),
+				filepath.Join(seed, prog+".cpp"), filepath.Join(bin, "shmem.dll"), "-static-libgcc", "-static-libstdc++")
+		}
+		wantLine(t, run(t, bin, "sample-parent.exe", "sample-child.exe"), "This is a test string")
+	})
+	t.Run("header compiles as C++", func(t *testing.T) {
+		src := filepath.Join(t.TempDir(), "use.cpp")
+		code := "#include \"shmem.h\"\nint main() { WCHAR buf[8]; SetSharedMem((LPWSTR)L\"x\"); return GetSharedMem(buf, 8) ? 0 : 1; }\n"
+		if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mingw(t, "x86_64-w64-mingw32-g++", "-Wall", "-Werror", "-I", bin, "-o", filepath.Join(bin, "use-cpp.exe"), src, filepath.Join(bin, "shmem.dll"))
+		if r := run(t, bin, "use-cpp.exe"); r.status != 0 {
+			t.Errorf("C++ caller: %s", r)
+		}
+	})
+}
+
+func TestCustom(t *testing.T) {
+	dir := newProject(t, "telemetry", "--name", `Local\Telemetry e2e`, "--size", "1MiB",
+		"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
+		"--size-export", "PayloadSize", "--status", "LastStatus", "--dll", "telemetry", "--module", "github.com/acme/telemetry")
+	bin := filepath.Join(dir, "bin")
+	wantExports(t, filepath.Join(bin, "telemetry.dll"), "LastStatus", "PayloadSize", "PutBytes", "PutText",
+		"TakeBytes", "TakeText")
+	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
+	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
+	// 20,000 characters: more than 4KiB holds, less than the 32,767 of a
+	// Windows command line.
+	long := strings.Repeat("0123456789", 2000)
+	wantLine(t, run(t, bin, "parent.exe", "child.exe", long), long)
+}
