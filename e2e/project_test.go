@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shmemgen/shmemgen/internal/winetest"
+)
+
+// A project costs 10-20 s to generate and build, so the tests that only
+// drive the DLL share one per set of flags. It lives under scratch, not
+// t.TempDir, which would vanish with the first test that asked for it.
+var (
+	projectsMu sync.Mutex
+	projects   = map[string]*sharedBuild{}
+)
+
+type sharedBuild struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// sharedProject is newProject for a project that several tests and the
+// benchmark reuse: built once per test binary, under name, which must be
+// the same for the same args.
+func sharedProject(tb testing.TB, name string, args ...string) string {
+	tb.Helper()
+	winetest.Require(tb)
+	projectsMu.Lock()
+	p := projects[name]
+	if p == nil {
+		p = &sharedBuild{}
+		projects[name] = p
+	}
+	projectsMu.Unlock()
+	p.once.Do(func() {
+		p.dir = filepath.Join(scratch, "projects", name)
+		p.err = buildProject(p.dir, args...)
+	})
+	if p.err != nil {
+		tb.Fatal(p.err)
+	}
+	return p.dir
+}
+
+// buildProject is what newProject does, reporting failure as an error
+// because it may run on behalf of several tests.
+func buildProject(dir string, args ...string) error {
+	args = append([]string{"new", "--out", dir}, args...)
+	if out, err := exec.Command(shmemgen, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("shmemgen %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	build := exec.Command("./build.sh")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "CFLAGS=-O2 -Wall -Wextra -Werror")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build.sh in %s: %v\n%s", dir, err, out)
+	}
+	return nil
+}
+
+// defaultProject is the project of `shmemgen new` with no flags: a 4096-byte
+// payload under dllmemfilemap, a 5 s lock timeout and the default export
+// names, which the C programs in testdata assume.
+func defaultProject(tb testing.TB) string {
+	tb.Helper()
+	return sharedProject(tb, "default")
+}
+
+// cProgram compiles testdata/<name>.c into <name>.exe in bin, beside the
+// DLL it uses, against the generated header in bin, with the warnings the
+// generated hosts are held to. Extra args go last (a DLL to link, -D...).
+func cProgram(tb testing.TB, bin, name string, extra ...string) string {
+	tb.Helper()
+	exe := filepath.Join(bin, name+".exe")
+	args := append([]string{"-O2", "-Wall", "-Wextra", "-Werror", "-municode", "-I", bin, "-I", "testdata",
+		"-o", exe, filepath.Join("testdata", name+".c")}, extra...)
+	if out, err := exec.Command(winetest.MinGWCC, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("%s %s: %v\n%s", winetest.MinGWCC, strings.Join(args, " "), err, out)
+	}
+	return exe
+}
+
+// sampleDLL builds the sample's C DLL, which has no lock and no layout, into
+// its own directory under dir: it maps the same name as the default project
+// and must not be found beside the generated one.
+func sampleDLL(tb testing.TB, dir string) string {
+	tb.Helper()
+	seed := filepath.Join("..", "..", "shared", "seed", "dllmem.c")
+	if _, err := os.Stat(seed); err != nil {
+		tb.Fatalf("the sample is not at %s: %v", seed, err)
+	}
+	bin := filepath.Join(dir, "sample")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	args := []string{"-O2", "-shared", "-o", filepath.Join(bin, "dllmem.dll"), seed}
+	if out, err := exec.Command(winetest.MinGWCC, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("%s %s: %v\n%s", winetest.MinGWCC, strings.Join(args, " "), err, out)
+	}
+	return bin
+}
+
+// runTB is run for a benchmark: the harness's wine and run take a
+// *testing.T. It shares the package's prefix.
+func runTB(tb testing.TB, dir, exe string, args ...string) result {
+	tb.Helper()
+	winetest.Require(tb)
+	prefixOnce.Do(func() {
+		sharedPrefix, prefixErr = winetest.NewPrefix(filepath.Join(scratch, "wineprefix"))
+	})
+	if prefixErr != nil {
+		tb.Fatalf("making a Wine prefix: %v", prefixErr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := sharedPrefix.Command(ctx, exe, args...)
+	cmd.Dir = dir
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := result{strings.ReplaceAll(stdout.String(), "\r\n", "\n"), strings.ReplaceAll(stderr.String(), "\r\n", "\n"), 0}
+	if exit, ok := err.(*exec.ExitError); ok && ctx.Err() == nil {
+		r.status = exit.ExitCode()
+	} else if err != nil {
+		tb.Fatalf("wine %s %v: %v\n%s", exe, args, err, r)
+	}
+	return r
+}
+
+// wantOutput fails unless r exited 0 and printed exactly want, line by line.
+func wantOutput(t *testing.T, r result, want ...string) {
+	t.Helper()
+	got := strings.TrimSpace(r.stdout)
+	if r.status != 0 || got != strings.Join(want, "\n") {
+		t.Errorf("got %s\nwant stdout:\n%s", r, strings.Join(want, "\n"))
+	}
+}
