@@ -1,0 +1,114 @@
+package e2e
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// stressMillis is how long the 8 processes of a stress run hammer the
+// mapping: long enough for thousands of overlapping calls, short enough
+// that two runs add a few seconds to the suite.
+const stressMillis = 3000
+
+// minReads is the fewest whole strings each reader must have read for a
+// run to count: a reader that read nothing would find nothing torn. Under
+// Wine the generated DLL manages thousands per reader; this leaves room
+// for a slow CI machine.
+const minReads = 100
+
+// stressRun is the tally of one run of stress.exe drive.
+type stressRun struct {
+	writes, reads, torn, failed []int // per writer, per reader
+	exits                       []string
+}
+
+var (
+	writerLine = regexp.MustCompile(`^writer [A-D]: writes=(\d+) failed=(\d+) status=\d+$`)
+	readerLine = regexp.MustCompile(`^reader: reads=(\d+) torn=(\d+) empty=\d+ failed=(\d+) status=\d+$`)
+	exitLine   = regexp.MustCompile(`^exit=(0x[0-9a-f]+)$`)
+)
+
+// parseStress reads the driver's output, failing on any line it does not
+// expect and on anything but 4 writers, 4 readers and 8 exit codes.
+func parseStress(t *testing.T, r result) stressRun {
+	t.Helper()
+	if r.status != 0 {
+		t.Fatalf("stress.exe drive failed: %s", r)
+	}
+	var s stressRun
+	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if m := writerLine.FindStringSubmatch(line); m != nil {
+			s.writes = append(s.writes, atoi(m[1]))
+			s.failed = append(s.failed, atoi(m[2]))
+		} else if m := readerLine.FindStringSubmatch(line); m != nil {
+			s.reads = append(s.reads, atoi(m[1]))
+			s.torn = append(s.torn, atoi(m[2]))
+			s.failed = append(s.failed, atoi(m[3]))
+		} else if m := exitLine.FindStringSubmatch(line); m != nil {
+			s.exits = append(s.exits, m[1])
+		} else {
+			t.Fatalf("unexpected line %q in %s", line, r)
+		}
+	}
+	if len(s.writes) != 4 || len(s.reads) != 4 || len(s.exits) != 8 {
+		t.Fatalf("want 4 writer, 4 reader and 8 exit lines, got %s", r)
+	}
+	return s
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// TestStress runs 4 writer and 4 reader processes at once, each writer
+// setting its own letter 2,000 times over, each reader checking that every
+// string it gets is one letter 2,000 times. With the lock no read is torn;
+// the same run against the sample's unlocked DLL shows that the check
+// does catch tearing when there is any.
+func TestStress(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "stress", filepath.Join(bin, "shmem.dll"))
+	sample := sampleDLL(t, t.TempDir())
+	cProgram(t, sample, "stress", "-DSAMPLE", filepath.Join(sample, "dllmem.dll"))
+	millis := fmt.Sprint(stressMillis)
+
+	t.Run("generated DLL", func(t *testing.T) {
+		r := run(t, bin, "stress.exe", "drive", millis)
+		s := parseStress(t, r)
+		t.Logf("reads per reader %v, writes per writer %v, torn %d", s.reads, s.writes, sum(s.torn))
+		for _, code := range s.exits {
+			if code != "0x0" {
+				t.Errorf("a worker exited with %s (a crash shows as an exception code)\n%s", code, r)
+			}
+		}
+		if n := sum(s.torn); n != 0 {
+			t.Errorf("%d torn reads\n%s", n, r)
+		}
+		if n := sum(s.failed); n != 0 {
+			t.Errorf("%d calls failed\n%s", n, r)
+		}
+		for i := range 4 {
+			if s.reads[i] < minReads || s.writes[i] < minReads {
+				t.Errorf("worker %d did too little to prove anything (want at least %d each)\n%s", i, minReads, r)
+			}
+		}
+	})
+
+	t.Run("sample DLL tears", func(t *testing.T) {
+		r := run(t, sample, "stress.exe", "drive", millis)
+		s := parseStress(t, r)
+		t.Logf("reads per reader %v, torn per reader %v", s.reads, s.torn)
+		if sum(s.torn) == 0 {
+			t.Errorf("no torn reads from the unlocked sample: the stress test has no power\n%s", r)
+		}
+	})
+}

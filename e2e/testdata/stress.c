@@ -1,0 +1,201 @@
+/*
+ * stress runs 4 writers and 4 readers of the shared string at once, each a
+ * process, and counts torn reads: a reader must only ever see one letter
+ * repeated LENGTH times (or the empty string nobody has written over yet).
+ *
+ * Usage:
+ *   stress.exe drive MS          start the 8 processes, release them together,
+ *                                print their reports and exit statuses
+ *   stress.exe write LETTER MS ID  write LETTER x LENGTH for MS milliseconds
+ *   stress.exe read MS ID          read for MS milliseconds
+ *
+ * ID names the driver's rendezvous objects. Built against the generated
+ * shmem.h, or with -DSAMPLE against the sample's dllmem.dll, whose exports
+ * return nothing and take no lock.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#define LENGTH 2000
+#define WRITERS 4
+#define READERS 4
+
+#ifdef SAMPLE
+__declspec(dllimport) void SetSharedMem(LPWSTR);
+__declspec(dllimport) void GetSharedMem(LPWSTR, DWORD);
+static BOOL set_text(LPWSTR s) { SetSharedMem(s); return TRUE; }
+static BOOL get_text(LPWSTR s, DWORD cch) { GetSharedMem(s, cch); return TRUE; }
+static DWORD last_status(void) { return 0; }
+#else
+#include "shmem.h"
+static BOOL set_text(LPWSTR s) { return SetSharedMem(s); }
+static BOOL get_text(LPWSTR s, DWORD cch) { return GetSharedMem(s, cch); }
+static DWORD last_status(void) { return SharedMemLastError(); }
+#endif
+
+/* The driver creates both objects; ID (its process id) keeps two runs
+ * from meeting. Each worker counts "ready" up once the DLL has attached,
+ * so that all 8 start on "go" together, however slowly Wine starts them. */
+static void names(const wchar_t *id, WCHAR *ready, WCHAR *go)
+{
+    _snwprintf(ready, 64, L"Local\\shmemgen-stress-ready-%ls", id);
+    _snwprintf(go, 64, L"Local\\shmemgen-stress-go-%ls", id);
+}
+
+static void rendezvous(const wchar_t *id)
+{
+    WCHAR ready_name[64], go_name[64];
+    names(id, ready_name, go_name);
+    HANDLE ready = OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, FALSE, ready_name);
+    HANDLE go = OpenEventW(SYNCHRONIZE, FALSE, go_name);
+    if (ready == NULL || go == NULL) {
+        fprintf(stderr, "stress: cannot open the driver's objects (error %lu)\n", GetLastError());
+        exit(2);
+    }
+    ReleaseSemaphore(ready, 1, NULL);
+    if (WaitForSingleObject(go, 60000) != WAIT_OBJECT_0) {
+        fprintf(stderr, "stress: no go from the driver\n");
+        exit(2);
+    }
+}
+
+static WCHAR text[4 * LENGTH];
+
+static int writer(wchar_t letter, DWORD ms, const wchar_t *id)
+{
+    unsigned long writes = 0, failed = 0;
+    DWORD status = 0;
+    for (int i = 0; i < LENGTH; i++)
+        text[i] = letter;
+    text[LENGTH] = 0;
+    rendezvous(id);
+    ULONGLONG end = GetTickCount64() + ms;
+    while (GetTickCount64() < end) {
+        if (set_text(text)) {
+            writes++;
+        } else {
+            failed++;
+            status = last_status();
+        }
+    }
+    printf("writer %lc: writes=%lu failed=%lu status=%lu\n", letter, writes, failed, status);
+    return 0;
+}
+
+/* torn reports whether s is anything but one of the writers' letters
+ * repeated LENGTH times. */
+static int torn(const WCHAR *s)
+{
+    if (s[0] < L'A' || s[0] >= L'A' + WRITERS)
+        return 1;
+    int n = 0;
+    while (s[n] == s[0])
+        n++;
+    return n != LENGTH || s[n] != 0;
+}
+
+static int reader(DWORD ms, const wchar_t *id)
+{
+    unsigned long reads = 0, torn_reads = 0, empty = 0, failed = 0;
+    DWORD status = 0;
+    rendezvous(id);
+    ULONGLONG end = GetTickCount64() + ms;
+    while (GetTickCount64() < end) {
+        if (!get_text(text, ARRAYSIZE(text))) {
+            failed++;
+            status = last_status();
+        } else if (text[0] == 0) {
+            empty++;
+        } else {
+            reads++;
+            torn_reads += torn(text);
+        }
+    }
+    printf("reader: reads=%lu torn=%lu empty=%lu failed=%lu status=%lu\n", reads, torn_reads, empty, failed,
+           status);
+    return 0;
+}
+
+/* start starts this program with args, sharing our standard handles so
+ * that the workers' reports come out of the driver's stdout. */
+static HANDLE start(const wchar_t *args)
+{
+    WCHAR self[MAX_PATH], line[2 * MAX_PATH];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    GetModuleFileNameW(NULL, self, MAX_PATH);
+    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" %ls", self, args);
+    line[ARRAYSIZE(line) - 1] = 0;
+    ZeroMemory(&si, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    SetHandleInformation(si.hStdOutput, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    SetHandleInformation(si.hStdError, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    if (!CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "stress: CreateProcess(%ls) failed (error %lu)\n", line, GetLastError());
+        exit(1);
+    }
+    CloseHandle(pi.hThread);
+    return pi.hProcess;
+}
+
+static int drive(DWORD ms)
+{
+    WCHAR id[16], ready_name[64], go_name[64], args[64];
+    HANDLE procs[WRITERS + READERS];
+    int n = 0;
+    _snwprintf(id, ARRAYSIZE(id), L"%lu", GetCurrentProcessId());
+    names(id, ready_name, go_name);
+    HANDLE ready = CreateSemaphoreW(NULL, 0, WRITERS + READERS, ready_name);
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, go_name);
+    if (ready == NULL || go == NULL) {
+        fprintf(stderr, "stress: cannot create the rendezvous (error %lu)\n", GetLastError());
+        return 1;
+    }
+    fflush(stdout);
+    for (int i = 0; i < WRITERS; i++) {
+        _snwprintf(args, ARRAYSIZE(args), L"write %lc %lu %ls", L'A' + i, ms, id);
+        procs[n++] = start(args);
+    }
+    for (int i = 0; i < READERS; i++) {
+        _snwprintf(args, ARRAYSIZE(args), L"read %lu %ls", ms, id);
+        procs[n++] = start(args);
+    }
+    for (int i = 0; i < n; i++) {
+        if (WaitForSingleObject(ready, 60000) != WAIT_OBJECT_0) {
+            fprintf(stderr, "stress: only %d of %d workers got ready\n", i, n);
+            for (int j = 0; j < n; j++)
+                TerminateProcess(procs[j], 1);
+            return 1;
+        }
+    }
+    SetEvent(go);
+    if (WaitForMultipleObjects(n, procs, TRUE, ms + 60000) != WAIT_OBJECT_0) {
+        fprintf(stderr, "stress: workers still running long after %lu ms\n", ms);
+        return 1;
+    }
+    /* A crash shows as an exception code such as 0xc0000005. */
+    for (int i = 0; i < n; i++) {
+        DWORD code = 1;
+        GetExitCodeProcess(procs[i], &code);
+        printf("exit=0x%lx\n", code);
+    }
+    return 0;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    if (argc == 3 && wcscmp(argv[1], L"drive") == 0)
+        return drive(wcstoul(argv[2], NULL, 10));
+    if (argc == 5 && wcscmp(argv[1], L"write") == 0)
+        return writer(argv[2][0], wcstoul(argv[3], NULL, 10), argv[4]);
+    if (argc == 4 && wcscmp(argv[1], L"read") == 0)
+        return reader(wcstoul(argv[2], NULL, 10), argv[3]);
+    fprintf(stderr, "usage: stress.exe drive MS | write LETTER MS ID | read MS ID\n");
+    return 2;
+}
