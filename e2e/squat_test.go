@@ -1,0 +1,53 @@
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestSquatting has another process create the mapping's name first, then
+// load the DLL: it must refuse a section it cannot trust, with every export
+// returning FALSE and the layout status, touch none of it, and not crash
+// its host.
+func TestSquatting(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "probe")
+	// The DLL's section is a 64-byte header and a 4096-byte payload.
+	refused := []string{
+		"size: 0 status=BAD_LAYOUT",
+		"set: ok=0 status=BAD_LAYOUT",
+		`get: ok=0 status=BAD_LAYOUT text=""`, // get empties dst before it fails
+		"write bytes: ok=0 status=BAD_LAYOUT",
+		`read bytes: ok=0 status=BAD_LAYOUT bytes="????"`,
+		"squatted section untouched: 1",
+	}
+	for _, tc := range []struct {
+		name, size, kind string
+	}{
+		{"smaller, garbage", "4096", "garbage"},
+		// A valid header, but the section holds 4096 bytes, not the 4160
+		// the header implies: only the view's real size gives it away, and
+		// trusting the header would read and write past the view.
+		{"smaller, header claims the full payload", "4096", "header"},
+		// Big enough, but not ours.
+		{"full size, garbage", "4160", "garbage"},
+		{"full size, another layout version", "4160", "version"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantOutput(t, run(t, bin, "probe.exe", "squat", tc.size, tc.kind), refused...)
+		})
+	}
+
+	// The control: a program that creates the section as the README's
+	// protocol says is no squatter, and the DLL works on its section.
+	t.Run("full size, valid header", func(t *testing.T) {
+		wantOutput(t, run(t, bin, "probe.exe", "squat", "4160", "header"),
+			"size: 4096 status=0",
+			"set: ok=1 status=0",
+			`get: ok=1 status=0 text="probe"`,
+			"write bytes: ok=1 status=0",
+			`read bytes: ok=1 status=0 bytes="xyz?"`,
+			"squatted section untouched: 0",
+		)
+	})
+}

@@ -1,0 +1,117 @@
+/*
+ * probe calls every export of shmem.dll once and prints "export: result"
+ * lines. It loads the DLL at run time, after optionally squatting on the
+ * mapping's name: creating the section first, as a hostile or stale
+ * program would, so that the DLL opens a section that is not its own.
+ *
+ * Usage: probe.exe [dacl | squat SIZE garbage|header|version]
+ *
+ *   dacl     afterwards, print the DACLs of the mapping and the lock as SDDL
+ *
+ *   garbage  the section is 0xAB throughout
+ *   header   a valid header claiming the full payload: only the real size
+ *            of the view tells the DLL it must not trust it
+ *   version  a valid header of another layout version
+ */
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "shmem.h"
+#include "status.h"
+#include "load.h"
+
+static struct shmem dll;
+
+/* squat creates the section and fills it; it returns the view, and a copy
+ * of what it wrote in *want, for checking afterwards that the DLL wrote
+ * nothing. */
+static BYTE *squat(DWORD size, const wchar_t *kind, BYTE **want)
+{
+    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, size, SHMEM_MAPPING_NAME);
+    if (section == NULL || GetLastError() == ERROR_ALREADY_EXISTS) {
+        fprintf(stderr, "probe: cannot squat (error %lu)\n", GetLastError());
+        exit(2);
+    }
+    BYTE *view = MapViewOfFile(section, FILE_MAP_WRITE, 0, 0, 0);
+    if (view == NULL) {
+        fprintf(stderr, "probe: MapViewOfFile failed (error %lu)\n", GetLastError());
+        exit(2);
+    }
+    memset(view, 0xab, size);
+    SHMEM_HEADER *h = (SHMEM_HEADER *)view;
+    if (wcscmp(kind, L"header") == 0 || wcscmp(kind, L"version") == 0) {
+        memset(h, 0, sizeof *h);
+        h->magic = SHMEM_LAYOUT_MAGIC;
+        h->version = SHMEM_LAYOUT_VERSION + (wcscmp(kind, L"version") == 0);
+        h->header_size = sizeof *h;
+        h->payload_size = SHMEM_PAYLOAD_SIZE;
+    } else if (wcscmp(kind, L"garbage") != 0) {
+        fprintf(stderr, "probe: unknown squat %ls\n", kind);
+        exit(2);
+    }
+    *want = malloc(size);
+    memcpy(*want, view, size);
+    return view;
+}
+
+/* print_dacl prints the DACL of the object h, opened for READ_CONTROL. */
+static void print_dacl(const char *what, HANDLE h)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    LPWSTR sddl = NULL;
+    DWORD err = h == NULL ? GetLastError()
+                          : GetSecurityInfo(h, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, NULL, NULL, &sd);
+    if (err == ERROR_SUCCESS &&
+        !ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, NULL))
+        err = GetLastError();
+    if (err != ERROR_SUCCESS)
+        printf("%s dacl: error %lu\n", what, err);
+    else
+        printf("%s dacl: %ls\n", what, sddl);
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    BYTE *view = NULL, *want = NULL;
+    DWORD size = 0;
+    if (argc == 4 && wcscmp(argv[1], L"squat") == 0) {
+        size = wcstoul(argv[2], NULL, 10);
+        view = squat(size, argv[3], &want);
+    } else if (argc > 2 || (argc == 2 && wcscmp(argv[1], L"dacl") != 0)) {
+        fprintf(stderr, "usage: probe.exe [dacl | squat SIZE garbage|header|version]\n");
+        return 2;
+    }
+    load_shmem(&dll);
+
+    /* Each line shows the status the call left. */
+    unsigned long long n = dll.size();
+    printf("size: %llu status=%s\n", n, status_name(dll.status()));
+
+    BOOL ok = dll.set((LPWSTR)L"probe");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+
+    WCHAR text[16];
+    wmemset(text, L'?', ARRAYSIZE(text));
+    ok = dll.get(text, ARRAYSIZE(text));
+    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), text[0] == L'?' ? L"(untouched)" : text);
+
+    ok = dll.write_bytes("xyz", 1, 3);
+    printf("write bytes: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+
+    char bytes[5] = "????";
+    ok = dll.read_bytes(bytes, 1, 3);
+    printf("read bytes: ok=%d status=%s bytes=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), bytes);
+
+    if (view != NULL)
+        printf("squatted section untouched: %d\n", memcmp(view, want, size) == 0);
+    if (argc == 2) {
+        print_dacl("mapping", OpenFileMappingW(READ_CONTROL, FALSE, SHMEM_MAPPING_NAME));
+        print_dacl("lock", OpenMutexW(READ_CONTROL, FALSE, SHMEM_LOCK_NAME));
+    }
+    return 0;
+}
