@@ -1,0 +1,78 @@
+package e2e
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestSDDL generates projects with --sddl. A valid descriptor must reach
+// both kernel objects and leave the DLL working; one that Windows refuses
+// must make every export fail with Windows's own code, not crash or fall
+// back to the default DACL.
+func TestSDDL(t *testing.T) {
+	t.Run("valid", func(t *testing.T) {
+		dir := newProject(t, "sddl-valid", "--sddl", "D:P(A;;GA;;;WD)")
+		bin := filepath.Join(dir, "bin")
+		wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
+		cProgram(t, bin, "probe")
+		// Wine gives the descriptor back as it was set; Windows would map
+		// GA to the object's specific rights.
+		wantOutput(t, run(t, bin, "probe.exe", "dacl"),
+			"size: 4096 status=0",
+			"set: ok=1 status=0",
+			`get: ok=1 status=0 text="probe"`,
+			"write bytes: ok=1 status=0",
+			`read bytes: ok=1 status=0 bytes="xyz?"`,
+			"mapping dacl: D:P(A;;GA;;;WD)",
+			"lock dacl: D:P(A;;GA;;;WD)",
+		)
+	})
+
+	t.Run("invalid for Windows", func(t *testing.T) {
+		// Well-formed enough for shmemgen, which checks syntax only;
+		// ConvertStringSecurityDescriptorToSecurityDescriptorW refuses it.
+		dir := newProject(t, "sddl-bogus", "--sddl", "D:(BOGUS)")
+		bin := filepath.Join(dir, "bin")
+		cProgram(t, bin, "probe")
+		r := run(t, bin, "probe.exe", "dacl")
+		// Wine 8.0 reports 1705; Windows another code. Any Win32 code will
+		// do, as long as every export gives the same one.
+		status := regexp.MustCompile(`^size: 0 status=(win32:[1-9]\d*)\n`).FindStringSubmatch(r.stdout)
+		if status == nil {
+			t.Fatalf("want the size export to fail with a Win32 status, got %s", r)
+		}
+		s := status[1]
+		wantOutput(t, r,
+			"size: 0 status="+s,
+			"set: ok=0 status="+s,
+			`get: ok=0 status=`+s+` text=""`,
+			"write bytes: ok=0 status="+s,
+			`read bytes: ok=0 status=`+s+` bytes="????"`,
+			// Nothing was created with some other descriptor instead.
+			"mapping dacl: error 2",
+			"lock dacl: error 2",
+		)
+	})
+
+	t.Run("enforced", func(t *testing.T) {
+		// A protected DACL with no entries grants nothing: the process that
+		// creates the objects may use them, any other is refused.
+		dir := newProject(t, "sddl-deny", "--sddl", "D:P")
+		bin := filepath.Join(dir, "bin")
+		cProgram(t, bin, "probe")
+		// parent.exe creates the mapping, writes, and starts the probe.
+		r := run(t, bin, "parent.exe", "probe.exe")
+		want := strings.Join([]string{
+			"size: 0 status=win32:5", // ERROR_ACCESS_DENIED
+			"set: ok=0 status=win32:5",
+			`get: ok=0 status=win32:5 text=""`,
+			"write bytes: ok=0 status=win32:5",
+			`read bytes: ok=0 status=win32:5 bytes="????"`,
+		}, "\n")
+		if r.status != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("got %s\nwant the probe to print:\n%s", r, want)
+		}
+	})
+}
