@@ -1,0 +1,48 @@
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestAbandonedLock kills a process, with TerminateProcess, while it holds
+// the lock: the next set must take the abandoned lock, succeed, and say so
+// through the status export. The holder opens the mutex by the header's
+// SHMEM_LOCK_NAME without loading the DLL, as any program following the
+// protocol may.
+func TestAbandonedLock(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "lock")
+	wantOutput(t, run(t, bin, "lock.exe", "abandon"),
+		"size: 4096",
+		"set: ok=1 status=0",
+		`get: ok=1 status=0 text="before"`,
+		"holder holds the lock",
+		"holder killed",
+		"set: ok=1 status=ABANDONED",
+		// Only the call that took the abandoned lock reports it.
+		`get: ok=1 status=0 text="after"`,
+	)
+}
+
+// TestLockTimeout keeps the lock held by another, live, process: with a
+// 200 ms --lock-timeout every export that needs the lock gives up with the
+// timeout status (how long it waited is not checked: timing under Wine on
+// a loaded machine proves nothing). Once the holder is killed the lock
+// works again, reporting the abandonment.
+func TestLockTimeout(t *testing.T) {
+	bin := filepath.Join(sharedProject(t, "timeout-200ms", "--lock-timeout", "200ms"), "bin")
+	cProgram(t, bin, "lock")
+	wantOutput(t, run(t, bin, "lock.exe", "timeout"),
+		"size: 4096",
+		"holder holds the lock",
+		"set: ok=0 status=LOCK_TIMEOUT",
+		`get: ok=0 status=LOCK_TIMEOUT text=""`,
+		"write bytes: ok=0 status=LOCK_TIMEOUT",
+		`read bytes: ok=0 status=LOCK_TIMEOUT bytes="?"`,
+		"size: 4096", // needs no lock
+		"holder killed",
+		"set: ok=1 status=ABANDONED",
+		`get: ok=1 status=0 text="after"`,
+	)
+}
