@@ -1,0 +1,48 @@
+package e2e
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestBytes drives the byte exports at their boundaries and checks the
+// status every kind of failure leaves, from a C caller linked against the
+// default DLL. The status is per thread and describes the thread's last
+// call: why it failed, or 0 after a success.
+func TestBytes(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "bytes", filepath.Join(bin, "shmem.dll"))
+	wantOutput(t, run(t, bin, "bytes.exe"),
+		"size: 4096",
+		"write last byte: ok=1 status=0",
+		"write one past: ok=0 status=BAD_ARGUMENT",
+		"read last byte: ok=1 status=0 byte=0x5c",
+		"read one past: ok=0 status=BAD_ARGUMENT untouched=1",
+		"write n=0 at size: ok=1 status=0",
+		"write across the end: ok=0 status=BAD_ARGUMENT",
+		"last byte after it: 0x5c", // all or nothing
+		"write n=0 past size: ok=0 status=BAD_ARGUMENT",
+		"read n=0 at size: ok=1 status=0",
+		"write offset 1 n=0xffffffff: ok=0 status=BAD_ARGUMENT",
+		"write NULL n=0: ok=1 status=0",
+		"read offset 0xffffffff n=1: ok=0 status=BAD_ARGUMENT",
+		"write NULL: ok=0 status=BAD_ARGUMENT",
+		"write bad pointer: ok=0 status=FAULT",
+		"read NULL: ok=0 status=BAD_ARGUMENT",
+		"read bad pointer: ok=0 status=FAULT",
+		// Another thread gets the lock, so the faults released it; each
+		// thread has its own status.
+		"write from another thread after the faults: ok=1 status=0",
+		"status of this thread after that: FAULT",
+		"whole payload: write ok=1 read ok=1 same=1",
+		// The string lives in the same payload, as UTF-16LE from offset 0.
+		`bytes of set "AB": 41 00 42 00 00 00`,
+		`get after writing bytes "h\0i\0\0\0": "hi"`,
+		"set NULL: ok=0 status=BAD_ARGUMENT",
+		"set bad pointer: ok=0 status=FAULT",
+		"get NULL: ok=0 status=BAD_ARGUMENT",
+		"get bad pointer: ok=0 status=FAULT",
+		"get cch 0: ok=0 status=BAD_ARGUMENT",
+		"set after failures: ok=1 status=0",
+	)
+}

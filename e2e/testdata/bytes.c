@@ -1,0 +1,112 @@
+/*
+ * bytes calls the byte exports at their boundaries, and every export with
+ * the bad arguments that set a status, printing one "case: result" line
+ * each for bytes_test.go to check, with the status the call left. It links
+ * against shmem.dll and expects the default 4096-byte payload.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "shmem.h"
+#include "status.h"
+
+#define SIZE ((DWORD)SHMEM_PAYLOAD_SIZE)
+#define BAD ((void *)(ULONG_PTR)8) /* an address no process maps */
+
+static BYTE buf[SIZE + 16];
+
+static void result(const char *name, BOOL ok)
+{
+    printf("%s: ok=%d status=%s\n", name, ok ? 1 : 0, status_name(SharedMemLastError()));
+}
+
+static BYTE byte_at(DWORD offset)
+{
+    BYTE b = 0xee;
+    ReadSharedBytes(&b, offset, 1);
+    return b;
+}
+
+static DWORD WINAPI write_elsewhere(LPVOID unused)
+{
+    (void)unused;
+    result("write from another thread after the faults", WriteSharedBytes("ok", 0, 2));
+    return 0;
+}
+
+int wmain(void)
+{
+    printf("size: %llu\n", SharedMemSize());
+
+    /* The last valid byte, and one past it. Cases alternate between
+     * success and failure where they can, so that a status left over from
+     * the call before cannot pass for the right one. */
+    BYTE b = 0x5c;
+    result("write last byte", WriteSharedBytes(&b, SIZE - 1, 1));
+    b = 0x77;
+    result("write one past", WriteSharedBytes(&b, SIZE, 1));
+    b = 0;
+    BOOL ok = ReadSharedBytes(&b, SIZE - 1, 1);
+    printf("read last byte: ok=%d status=%s byte=0x%02x\n", ok ? 1 : 0, status_name(SharedMemLastError()), b);
+    b = 0x77;
+    ok = ReadSharedBytes(&b, SIZE, 1);
+    printf("read one past: ok=%d status=%s untouched=%d\n", ok ? 1 : 0, status_name(SharedMemLastError()), b == 0x77);
+
+    /* n == 0 is a valid empty range at the end, not one past it. */
+    result("write n=0 at size", WriteSharedBytes(&b, SIZE, 0));
+    BYTE two[2] = {0x11, 0x22};
+    result("write across the end", WriteSharedBytes(two, SIZE - 1, 2));
+    printf("last byte after it: 0x%02x\n", byte_at(SIZE - 1));
+    result("write n=0 past size", WriteSharedBytes(&b, SIZE + 1, 0));
+    result("read n=0 at size", ReadSharedBytes(&b, SIZE, 0));
+    /* offset + n overflows 32 bits: a DWORD sum would wrap into range. */
+    result("write offset 1 n=0xffffffff", WriteSharedBytes(buf, 1, 0xffffffff));
+    result("write NULL n=0", WriteSharedBytes(NULL, 0, 0));
+    result("read offset 0xffffffff n=1", ReadSharedBytes(buf, 0xffffffff, 1));
+
+    /* Bad pointers. */
+    result("write NULL", WriteSharedBytes(NULL, 0, 1));
+    result("write bad pointer", WriteSharedBytes(BAD, 0, 4));
+    result("read NULL", ReadSharedBytes(NULL, 0, 1));
+    result("read bad pointer", ReadSharedBytes(BAD, 0, 4));
+
+    /* The faults happened under the lock, which must have been released:
+     * another thread waits for it (this one would just re-enter it). The
+     * status is per thread: that thread's success leaves ours alone. */
+    HANDLE other = CreateThread(NULL, 0, write_elsewhere, NULL, 0, NULL);
+    WaitForSingleObject(other, INFINITE);
+    printf("status of this thread after that: %s\n", status_name(SharedMemLastError()));
+
+    /* The whole payload, written and read back. */
+    for (DWORD i = 0; i < SIZE; i++)
+        buf[i] = (BYTE)(i * 7 + 3);
+    ok = WriteSharedBytes(buf, 0, SIZE);
+    BYTE back[SIZE];
+    memset(back, 0, sizeof back);
+    BOOL ok2 = ReadSharedBytes(back, 0, SIZE);
+    printf("whole payload: write ok=%d read ok=%d same=%d\n", ok ? 1 : 0, ok2 ? 1 : 0, memcmp(buf, back, SIZE) == 0);
+
+    /* The string and the bytes are the same payload: the string is UTF-16LE
+     * from offset 0, NUL-terminated. */
+    SetSharedMem((LPWSTR)L"AB");
+    BYTE s[6];
+    memset(s, 0xee, sizeof s);
+    ReadSharedBytes(s, 0, sizeof s);
+    printf("bytes of set \"AB\": %02x %02x %02x %02x %02x %02x\n", s[0], s[1], s[2], s[3], s[4], s[5]);
+    WCHAR text[8];
+    WriteSharedBytes("h\0i\0\0", 0, 6);
+    GetSharedMem(text, ARRAYSIZE(text));
+    printf("get after writing bytes \"h\\0i\\0\\0\\0\": \"%ls\"\n", text);
+
+    /* The statuses of the string exports' failures. */
+    result("set NULL", SetSharedMem(NULL));
+    result("set bad pointer", SetSharedMem(BAD));
+    result("get NULL", GetSharedMem(NULL, 10));
+    result("get bad pointer", GetSharedMem(BAD, 10));
+    result("get cch 0", GetSharedMem(text, 0));
+    /* Every call sets the status, a success to 0. */
+    result("set after failures", SetSharedMem((LPWSTR)L"fine"));
+    return 0;
+}
