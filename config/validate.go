@@ -267,7 +267,7 @@ var reserved = set(
 	"iota", "len", "make", "max", "min", "nil", "panic", "print", "println", "real", "recover", "rune",
 	"string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
 	// Packages the generated DLL imports, and cgo's pseudo-package.
-	"C", "errors", "runtime", "debug", "sync", "unsafe", "windows",
+	"C", "errors", "runtime", "debug", "sync", "atomic", "unsafe", "windows",
 	// Win32 and CRT types, macros and functions the C hosts use: the header
 	// is included beside windows.h, where a macro would rewrite the export.
 	"BOOL", "DWORD", "HANDLE", "LPWSTR", "LPCWSTR", "WCHAR", "NULL", "TRUE", "FALSE", "VOID", "ARRAYSIZE",
@@ -281,7 +281,8 @@ var reserved = set(
 	"payloadSize", "sectionSize", "sectionSizeHigh", "sectionSizeLow", "securityDescriptor",
 	"header", "sharedMemory", "shm", "setupStatus", "setup", "initHeader", "securityAttributes",
 	"acquire", "win32Status", "utf16Ptr", "locked", "fail", "inPayload", "wholeCharacters",
-	"recoverFalse", "initStatus", "setStatus", "getStatus", "init",
+	"recoverFalse", "initStatus", "setStatus", "getStatus", "init", "current", "setupMu",
+	"probe", "probeSink",
 	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
 	"statusBadArgument", "statusFault",
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",

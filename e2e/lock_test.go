@@ -46,3 +46,35 @@ func TestLockTimeout(t *testing.T) {
 		`get: ok=1 status=0 text="after"`,
 	)
 }
+
+// TestLockStateAtLoad loads the DLL while the lock is abandoned, or held
+// past the timeout: setup meets the lock too. An abandonment it took must
+// still be reported, once, by the first call; a timeout must not disable
+// the DLL for good.
+func TestLockStateAtLoad(t *testing.T) {
+	bin := filepath.Join(sharedProject(t, "timeout-200ms", "--lock-timeout", "200ms"), "bin")
+	cProgram(t, bin, "lock")
+	cProgram(t, bin, "late")
+	wantOutput(t, run(t, bin, "late.exe", "abandoned"),
+		"set: ok=1 status=ABANDONED",
+		"set: ok=1 status=0",
+	)
+	wantOutput(t, run(t, bin, "late.exe", "held"),
+		"set: ok=0 status=LOCK_TIMEOUT",
+		"set: ok=1 status=0",
+	)
+}
+
+// TestFaultWritesNothing gives set and write-bytes a source that turns
+// unreadable partway: the call fails with FAULT and readers still see the
+// old contents whole, not half of each.
+func TestFaultWritesNothing(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "fault", filepath.Join(bin, "shmem.dll"))
+	wantOutput(t, run(t, bin, "fault.exe"),
+		"set: ok=0 status=FAULT",
+		"string: 2000 x A, length 2000",
+		"write bytes: ok=0 status=FAULT",
+		"payload: 4096 x D",
+	)
+}

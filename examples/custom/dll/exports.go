@@ -60,18 +60,20 @@ func PutText(src C.LPWSTR) (ok C.BOOL) {
 	if src == nil {
 		return fail(statusBadArgument)
 	}
+	// Measure src before taking the lock: a fault while reading it then
+	// fails the call with nothing written, where a fault halfway through
+	// the copy would leave readers half a new string on the old one.
 	in := unsafe.Pointer(src)
+	const capacity = payloadSize / 2
+	n := 0
+	for n < capacity-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0 {
+		n++
+	}
+	cut := n == capacity-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0
 	return locked(func(m *sharedMemory) {
 		text := m.text
-		n := 0
-		for ; n < len(text)-1; n++ {
-			c := *(*uint16)(unsafe.Add(in, 2*n))
-			if c == 0 {
-				break
-			}
-			text[n] = c
-		}
-		if n == len(text)-1 && *(*uint16)(unsafe.Add(in, 2*n)) != 0 {
+		copy(text[:n], unsafe.Slice((*uint16)(in), n))
+		if cut {
 			n = wholeCharacters(text, n)
 		}
 		text[n] = 0
@@ -119,6 +121,9 @@ func WriteSharedBytes(src C.LPCVOID, offset C.DWORD, n C.DWORD) (ok C.BOOL) {
 		return fail(statusBadArgument)
 	}
 	in := unsafe.Slice((*byte)(src), n)
+	// Fault now, if src is unreadable, rather than halfway through the
+	// copy with the lock held and half the bytes written.
+	probe(in)
 	return locked(func(m *sharedMemory) {
 		copy(m.payload[offset:], in)
 	})
@@ -146,8 +151,8 @@ func ReadSharedBytes(dst C.LPVOID, offset C.DWORD, n C.DWORD) (ok C.BOOL) {
 //
 //export SharedMemSize
 func SharedMemSize() C.ULONGLONG {
-	if shm == nil {
-		setStatus(setupStatus)
+	if m, status := current(); m == nil {
+		setStatus(status)
 		return 0
 	}
 	setStatus(0)
@@ -170,22 +175,40 @@ func SharedMemLastError() C.DWORD {
 // lock, and turns the outcome into an export's result and status. A panic
 // in op still releases the lock on its way to recoverFalse.
 func locked(op func(*sharedMemory)) C.BOOL {
-	if shm == nil {
-		return fail(setupStatus)
+	m, status := current()
+	if m == nil {
+		return fail(status)
 	}
-	abandoned, status := acquire(shm.lock)
+	abandoned, status := acquire(m.lock)
 	if status != 0 {
 		return fail(status)
 	}
-	defer windows.ReleaseMutex(shm.lock)
-	op(shm)
-	if abandoned {
+	defer windows.ReleaseMutex(m.lock)
+	op(m)
+	if abandoned || m.abandoned.Swap(false) {
 		setStatus(statusAbandoned)
 	} else {
 		setStatus(0)
 	}
 	return C.TRUE
 }
+
+// probe reads one byte of every page of b, and its last, so that an
+// unreadable b faults here. The sum keeps the reads from being optimised
+// away.
+func probe(b []byte) {
+	var sum byte
+	for i := 0; i < len(b); i += 4096 {
+		sum += b[i]
+	}
+	if len(b) > 0 {
+		sum += b[len(b)-1]
+	}
+	probeSink = sum
+}
+
+// probeSink is where probe's sum goes.
+var probeSink byte
 
 // fail records status for the calling thread and returns FALSE.
 func fail(status uint32) C.BOOL {

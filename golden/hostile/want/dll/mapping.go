@@ -7,6 +7,8 @@ package main
 import (
 	"errors"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -15,25 +17,28 @@ import (
 // sharedMemory is this process's view of the section, set up once.
 type sharedMemory struct {
 	lock windows.Handle
+	// abandoned is set when setup took a lock that another process had
+	// abandoned: the first call to succeed reports it, as it would have had
+	// it taken that lock itself.
+	abandoned atomic.Bool
 	// payload is the shared bytes after the header; text is the same
 	// memory as UTF-16 characters.
 	payload []byte
 	text    []uint16
 }
 
-// shm is the shared memory, or nil when setup failed, in which case
-// setupStatus says why. Both are set once by init, which completes before
-// any export runs, because cgo holds exported calls until the package is
-// initialised.
+// Setup runs in init rather than in a C DllMain: Go must never run under
+// the loader lock, and a DllMain that returns FALSE would crash the host
+// through the Go runtime's init thread. cgo holds exported calls until init
+// is done. A failure is kept in setupStatus and makes every export fail
+// with it; only a lock timeout, which says nothing about the section, is
+// tried again, by the next call.
 var (
-	shm         *sharedMemory
-	setupStatus uint32
+	setupMu     sync.Mutex
+	shm         atomic.Pointer[sharedMemory]
+	setupStatus uint32 // guarded by setupMu
 )
 
-// Setup runs here rather than in a C DllMain: Go must never run under the
-// loader lock, and a DllMain that returns FALSE would crash the host
-// through the Go runtime's init thread. A failure is kept in setupStatus
-// and makes every export fail with it.
 func init() {
 	if !initStatus() {
 		// Without a slot there is no status to report, but the exports
@@ -41,7 +46,27 @@ func init() {
 		setupStatus = statusSetupFailed
 		return
 	}
-	shm, setupStatus = setup()
+	current()
+}
+
+// current returns the shared memory, setting it up if no call has managed
+// to yet, or the status that keeps it from being set up.
+func current() (*sharedMemory, uint32) {
+	if m := shm.Load(); m != nil {
+		return m, 0
+	}
+	setupMu.Lock()
+	defer setupMu.Unlock()
+	if m := shm.Load(); m != nil {
+		return m, 0
+	}
+	if setupStatus != 0 && setupStatus != statusLockTimeout {
+		return nil, setupStatus
+	}
+	m, status := setup()
+	shm.Store(m)
+	setupStatus = status
+	return m, status
 }
 
 // setup opens or creates the lock and the section, maps the section and,
@@ -62,7 +87,8 @@ func setup() (*sharedMemory, uint32) {
 	if lock == 0 {
 		return nil, win32Status(err)
 	}
-	if _, status := acquire(lock); status != 0 {
+	abandoned, status := acquire(lock)
+	if status != 0 {
 		windows.CloseHandle(lock)
 		return nil, status
 	}
@@ -92,11 +118,13 @@ func setup() (*sharedMemory, uint32) {
 		return nil, status
 	}
 	payload := unsafe.Add(unsafe.Pointer(addr), headerSize)
-	return &sharedMemory{
+	m := &sharedMemory{
 		lock:    lock,
 		payload: unsafe.Slice((*byte)(payload), payloadSize),
 		text:    unsafe.Slice((*uint16)(payload), payloadSize/2),
-	}, 0
+	}
+	m.abandoned.Store(abandoned)
+	return m, 0
 }
 
 // initHeader writes the header of a section this process created, or

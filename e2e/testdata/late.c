@@ -1,0 +1,76 @@
+/*
+ * late loads the DLL while another process holds, or has just abandoned,
+ * the lock: setup itself meets the lock's state.
+ *
+ *   late.exe abandoned   the holder dies holding the lock before the DLL
+ *                        loads: the first call must still report ABANDONED
+ *   late.exe held        the holder keeps the lock while the DLL loads
+ *                        (past the timeout), then dies: once the lock is
+ *                        free, calls must work again
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shmem.h"
+#include "status.h"
+#include "load.h"
+
+/* start_holder starts "lock.exe hold EVENT" and waits until it holds the lock. */
+static HANDLE start_holder(void)
+{
+    WCHAR line[] = L"lock.exe hold Local\\shmemgen-late-held";
+    STARTUPINFOW si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi;
+    HANDLE held = CreateEventW(NULL, TRUE, FALSE, L"Local\\shmemgen-late-held");
+    if (held == NULL || !CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "starting the holder failed (error %lu)\n", GetLastError());
+        exit(1);
+    }
+    if (WaitForSingleObject(held, 60000) != WAIT_OBJECT_0) {
+        fprintf(stderr, "the holder never took the lock\n");
+        exit(1);
+    }
+    CloseHandle(pi.hThread);
+    return pi.hProcess;
+}
+
+static void kill_holder(HANDLE holder)
+{
+    TerminateProcess(holder, 9);
+    WaitForSingleObject(holder, INFINITE);
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: late.exe abandoned|held\n");
+        return 2;
+    }
+    /* Keep the mutex alive across the holder's death, as any other running
+     * user of the DLL would. */
+    HANDLE keep = CreateMutexW(NULL, FALSE, SHMEM_LOCK_NAME);
+    if (keep == NULL)
+        return 1;
+    struct shmem dll;
+    HANDLE holder = start_holder();
+    if (wcscmp(argv[1], L"abandoned") == 0) {
+        kill_holder(holder);
+        load_shmem(&dll);
+        BOOL ok = dll.set((LPWSTR)L"after");
+        printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+        ok = dll.set((LPWSTR)L"again");
+        printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+        return 0;
+    }
+    load_shmem(&dll);
+    BOOL ok = dll.set((LPWSTR)L"held");
+    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+    kill_holder(holder);
+    /* Take and release the abandoned lock here, so the next set is clean. */
+    WaitForSingleObject(keep, INFINITE);
+    ReleaseMutex(keep);
+    ok = dll.set((LPWSTR)L"free");
+    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+    return 0;
+}
