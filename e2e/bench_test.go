@@ -93,7 +93,7 @@ func benchMedian(b *testing.B, bin, key string, args ...string) float64 {
 	re := regexp.MustCompile(`(?m)^` + key + `=([0-9.]+)$`)
 	var values []float64
 	for range runs {
-		r := runTB(b, bin, "bench.exe", args...)
+		r := run(b, bin, "bench.exe", args...)
 		m := re.FindStringSubmatch(r.stdout)
 		if r.status != 0 || m == nil {
 			b.Fatalf("bench.exe %v in %s: want %s=N, got %s", args, bin, key, r)

@@ -55,14 +55,14 @@ var (
 
 // wine returns the package's one private Wine prefix, made on first use:
 // a fresh prefix costs seconds, and the tests run one at a time.
-func wine(t *testing.T) *winetest.Prefix {
-	t.Helper()
-	winetest.Require(t)
+func wine(tb testing.TB) *winetest.Prefix {
+	tb.Helper()
+	winetest.Require(tb)
 	prefixOnce.Do(func() {
 		sharedPrefix, prefixErr = winetest.NewPrefix(filepath.Join(scratch, "wineprefix"))
 	})
 	if prefixErr != nil {
-		t.Fatalf("making a Wine prefix: %v", prefixErr)
+		tb.Fatalf("making a Wine prefix: %v", prefixErr)
 	}
 	return sharedPrefix
 }
@@ -70,19 +70,12 @@ func wine(t *testing.T) *winetest.Prefix {
 // newProject runs shmemgen new with args into a fresh directory and builds
 // it with the project's own build.sh, warnings as errors. It returns the
 // project directory.
-func newProject(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	winetest.Require(t)
-	dir := filepath.Join(t.TempDir(), name)
-	args = append([]string{"new", "--out", dir}, args...)
-	if out, err := exec.Command(shmemgen, args...).CombinedOutput(); err != nil {
-		t.Fatalf("shmemgen %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	build := exec.Command("./build.sh")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "CFLAGS=-O2 -Wall -Wextra -Werror")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build.sh: %v\n%s", err, out)
+func newProject(tb testing.TB, name string, args ...string) string {
+	tb.Helper()
+	winetest.Require(tb)
+	dir := filepath.Join(tb.TempDir(), name)
+	if err := buildProject(dir, args...); err != nil {
+		tb.Fatal(err)
 	}
 	return dir
 }
@@ -95,23 +88,23 @@ type result struct {
 
 // run runs a Windows program under Wine in dir and returns its output with
 // Windows line endings folded.
-func run(t *testing.T, dir, exe string, args ...string) result {
-	t.Helper()
+func run(tb testing.TB, dir, exe string, args ...string) result {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := wine(t).Command(ctx, exe, args...)
+	cmd := wine(tb).Command(ctx, exe, args...)
 	cmd.Dir = dir
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("wine %s %v: timed out\nstdout:\n%s\nstderr:\n%s", exe, args, stdout.String(), stderr.String())
+		tb.Fatalf("wine %s %v: timed out\nstdout:\n%s\nstderr:\n%s", exe, args, stdout.String(), stderr.String())
 	}
 	status := 0
 	if exit, ok := err.(*exec.ExitError); ok {
 		status = exit.ExitCode()
 	} else if err != nil {
-		t.Fatalf("wine %s: %v", exe, err)
+		tb.Fatalf("wine %s: %v", exe, err)
 	}
 	fold := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 	return result{fold(stdout.String()), fold(stderr.String()), status}
@@ -131,9 +124,9 @@ func winePath(path string) string {
 }
 
 // mingw compiles C or C++ sources into a Windows program.
-func mingw(t *testing.T, compiler string, args ...string) {
-	t.Helper()
+func mingw(tb testing.TB, compiler string, args ...string) {
+	tb.Helper()
 	if out, err := exec.Command(compiler, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", compiler, strings.Join(args, " "), err, out)
+		tb.Fatalf("%s %s: %v\n%s", compiler, strings.Join(args, " "), err, out)
 	}
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/shmemgen/shmemgen/internal/winetest"
 )
@@ -51,7 +49,8 @@ func sharedProject(tb testing.TB, name string, args ...string) string {
 	return p.dir
 }
 
-// buildProject is what newProject does, reporting failure as an error
+// buildProject runs shmemgen new with args into dir and builds the project
+// with its own build.sh, warnings as errors. It reports failure as an error
 // because it may run on behalf of several tests.
 func buildProject(dir string, args ...string) error {
 	args = append([]string{"new", "--out", dir}, args...)
@@ -107,33 +106,6 @@ func sampleDLL(tb testing.TB, dir string) string {
 		tb.Fatalf("%s %s: %v\n%s", winetest.MinGWCC, strings.Join(args, " "), err, out)
 	}
 	return bin
-}
-
-// runTB is run for a benchmark: the harness's wine and run take a
-// *testing.T. It shares the package's prefix.
-func runTB(tb testing.TB, dir, exe string, args ...string) result {
-	tb.Helper()
-	winetest.Require(tb)
-	prefixOnce.Do(func() {
-		sharedPrefix, prefixErr = winetest.NewPrefix(filepath.Join(scratch, "wineprefix"))
-	})
-	if prefixErr != nil {
-		tb.Fatalf("making a Wine prefix: %v", prefixErr)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := sharedPrefix.Command(ctx, exe, args...)
-	cmd.Dir = dir
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{strings.ReplaceAll(stdout.String(), "\r\n", "\n"), strings.ReplaceAll(stderr.String(), "\r\n", "\n"), 0}
-	if exit, ok := err.(*exec.ExitError); ok && ctx.Err() == nil {
-		r.status = exit.ExitCode()
-	} else if err != nil {
-		tb.Fatalf("wine %s %v: %v\n%s", exe, args, err, r)
-	}
-	return r
 }
 
 // wantOutput fails unless r exited 0 and printed exactly want, line by line.

@@ -34,7 +34,7 @@ func wantExports(t *testing.T, dll string, want ...string) {
 }
 
 func TestDefaults(t *testing.T) {
-	dir := newProject(t, "dllmemfilemap")
+	dir := defaultProject(t)
 	bin := filepath.Join(dir, "bin")
 	for _, f := range []string{"shmem.dll", "shmem.h", "parent.exe", "child.exe", "parent-go.exe", "child-go.exe"} {
 		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
