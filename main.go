@@ -59,16 +59,17 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Name:  "shmemgen",
 		Usage: "generate a Go project that builds a Windows DLL sharing named memory between processes",
 		Description: `shmemgen writes a complete Go project: a DLL built with go build -buildmode=c-shared
-that creates or opens a named file mapping backed by the paging file and exports a
-string writer and reader, plus C and Go parent and child programs that prove the round
-trip. It is Microsoft's "Using Shared Memory in a Dynamic-Link Library" sample, in Go,
-without the sample's overruns.
+that creates or opens a named file mapping backed by the paging file and exports
+string and byte readers and writers, plus C and Go parent and child programs that
+prove the round trip. It is Microsoft's "Using Shared Memory in a Dynamic-Link
+Library" sample, in Go, without the sample's overruns and with a cross-process lock,
+a checked layout and a status for every failure.
 
 Start with:
 
    shmemgen new                        # the sample: ./dllmemfilemap
-   shmemgen new --name Local\\Jobs --size 64KiB --out jobs
-   cd jobs && ./build.sh && wine bin/parent.exe
+   shmemgen new --name 'Local\Jobs' --size 64KiB --out jobs
+   shmemgen verify jobs                # build it, run both round trips
 
 Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 
