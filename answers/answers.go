@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"reflect"
 	"regexp"
@@ -125,7 +126,7 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 		}
 		return Answers{}, &Error{File: file, Err: err}
 	}
-	for _, key := range sortedKeys(a.Vars) {
+	for _, key := range slices.Sorted(maps.Keys(a.Vars)) {
 		if err := CheckVar(key); err != nil {
 			return Answers{}, &Error{File: file, Line: line(root, "vars", key), Err: fmt.Errorf("vars: %w", err)}
 		}
@@ -349,14 +350,4 @@ func seqLine(root *yaml.Node, key string, i int) int {
 		}
 	}
 	return 0
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	// Sorted so that the first error reported does not depend on map order.
-	slices.Sort(keys)
-	return keys
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,7 +173,7 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 			})
 		}
 	}
-	for _, path := range sortedKeys(manifest) {
+	for _, path := range slices.Sorted(maps.Keys(manifest)) {
 		if rendered[path] || !answers.ValidPath(path) {
 			continue
 		}
@@ -429,13 +430,4 @@ func (p Plan) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(data, '\n'), nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

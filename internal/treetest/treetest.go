@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -64,7 +65,7 @@ func Read(dir string, skip ...string) (map[string]File, error) {
 // bits, or returns "" when they are the same.
 func Diff(got, want map[string]File) string {
 	var b strings.Builder
-	for _, p := range sortedKeys(want) {
+	for _, p := range slices.Sorted(maps.Keys(want)) {
 		g, ok := got[p]
 		switch {
 		case !ok:
@@ -75,7 +76,7 @@ func Diff(got, want map[string]File) string {
 			fmt.Fprintf(&b, "differs %s: executable %v, want %v\n", p, g.Exec, want[p].Exec)
 		}
 	}
-	for _, p := range sortedKeys(got) {
+	for _, p := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[p]; !ok {
 			fmt.Fprintf(&b, "unexpected %s\n", p)
 		}
@@ -119,7 +120,7 @@ func Replace(dir string, tree map[string]File, keep ...string) error {
 			}
 		}
 	}
-	for _, p := range sortedKeys(tree) {
+	for _, p := range slices.Sorted(maps.Keys(tree)) {
 		target := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
@@ -136,13 +137,4 @@ func Replace(dir string, tree map[string]File, keep ...string) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]File) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
