@@ -13,7 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/shmemgen/shmemgen/internal/winetest"
+	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 func verifyCommand() *cli.Command {
@@ -120,14 +120,14 @@ func newWindowsHost() (*windowsHost, error) {
 			close:   func() {},
 		}, nil
 	}
-	if err := winetest.Available(); err != nil {
+	if err := wine.Available(); err != nil {
 		return nil, fmt.Errorf("running Windows programs here needs Wine and mingw-w64: %w", err)
 	}
 	tmp, err := os.MkdirTemp("", "shmemgen-verify-")
 	if err != nil {
 		return nil, err
 	}
-	prefix, err := winetest.NewPrefix(filepath.Join(tmp, "prefix"))
+	prefix, err := wine.NewPrefix(filepath.Join(tmp, "prefix"))
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("making a Wine prefix: %w", err)

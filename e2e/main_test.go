@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shmemgen/shmemgen/internal/winetest"
+	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 var (
@@ -49,17 +49,17 @@ func TestMain(m *testing.M) {
 
 var (
 	prefixOnce   sync.Once
-	sharedPrefix *winetest.Prefix
+	sharedPrefix *wine.Prefix
 	prefixErr    error
 )
 
-// wine returns the package's one private Wine prefix, made on first use:
+// winePrefix returns the package's one private Wine prefix, made on first use:
 // a fresh prefix costs seconds, and the tests run one at a time.
-func wine(tb testing.TB) *winetest.Prefix {
+func winePrefix(tb testing.TB) *wine.Prefix {
 	tb.Helper()
-	winetest.Require(tb)
+	wine.Require(tb)
 	prefixOnce.Do(func() {
-		sharedPrefix, prefixErr = winetest.NewPrefix(filepath.Join(scratch, "wineprefix"))
+		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
 	})
 	if prefixErr != nil {
 		tb.Fatalf("making a Wine prefix: %v", prefixErr)
@@ -72,7 +72,7 @@ func wine(tb testing.TB) *winetest.Prefix {
 // project directory.
 func newProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	winetest.Require(tb)
+	wine.Require(tb)
 	dir := filepath.Join(tb.TempDir(), name)
 	if err := buildProject(dir, args...); err != nil {
 		tb.Fatal(err)
@@ -92,7 +92,7 @@ func run(tb testing.TB, dir, exe string, args ...string) result {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := wine(tb).Command(ctx, exe, args...)
+	cmd := winePrefix(tb).Command(ctx, exe, args...)
 	cmd.Dir = dir
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

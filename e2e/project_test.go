@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/shmemgen/shmemgen/internal/winetest"
+	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 // A project costs 10-20 s to generate and build, so the tests that only
@@ -31,7 +31,7 @@ type sharedBuild struct {
 // the same for the same args.
 func sharedProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	winetest.Require(tb)
+	wine.Require(tb)
 	projectsMu.Lock()
 	p := projects[name]
 	if p == nil {
@@ -82,8 +82,8 @@ func cProgram(tb testing.TB, bin, name string, extra ...string) string {
 	exe := filepath.Join(bin, name+".exe")
 	args := append([]string{"-O2", "-Wall", "-Wextra", "-Werror", "-municode", "-I", bin, "-I", "testdata",
 		"-o", exe, filepath.Join("testdata", name+".c")}, extra...)
-	if out, err := exec.Command(winetest.MinGWCC, args...).CombinedOutput(); err != nil {
-		tb.Fatalf("%s %s: %v\n%s", winetest.MinGWCC, strings.Join(args, " "), err, out)
+	if out, err := exec.Command(wine.MinGWCC, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("%s %s: %v\n%s", wine.MinGWCC, strings.Join(args, " "), err, out)
 	}
 	return exe
 }
@@ -102,8 +102,8 @@ func sampleDLL(tb testing.TB, dir string) string {
 		tb.Fatal(err)
 	}
 	args := []string{"-O2", "-shared", "-o", filepath.Join(bin, "dllmem.dll"), seed}
-	if out, err := exec.Command(winetest.MinGWCC, args...).CombinedOutput(); err != nil {
-		tb.Fatalf("%s %s: %v\n%s", winetest.MinGWCC, strings.Join(args, " "), err, out)
+	if out, err := exec.Command(wine.MinGWCC, args...).CombinedOutput(); err != nil {
+		tb.Fatalf("%s %s: %v\n%s", wine.MinGWCC, strings.Join(args, " "), err, out)
 	}
 	return bin
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shmemgen/shmemgen/internal/winetest"
+	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 const childLine = "Child process read from shared memory: "
@@ -24,7 +24,7 @@ func wantLine(t *testing.T, r result, text string) {
 
 func wantExports(t *testing.T, dll string, want ...string) {
 	t.Helper()
-	got, err := winetest.Exports(dll)
+	got, err := wine.Exports(dll)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package winetest
+package wine
 
 import (
 	"context"
@@ -36,7 +36,7 @@ __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE pbData, SIZE_T cbData)
 // installs it as system32\bcryptprimitives.dll; call this directly only to
 // place the stub elsewhere, e.g. next to an exe for a prefix you manage.
 func BuildStub(dst string) error {
-	tmp, err := os.MkdirTemp("", "winetest-stub-")
+	tmp, err := os.MkdirTemp("", "shmemgen-wine-stub-")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,5 @@
-// Package winetest runs Windows programs under Wine for end-to-end tests.
+// Package wine runs Windows programs under Wine: for the end-to-end tests,
+// and for shmemgen verify on systems other than Windows.
 //
 // Each test gets a private, freshly initialised WINEPREFIX (see NewTestPrefix)
 // so tests never touch ~/.wine or each other's registry. The prefix gets a
@@ -14,7 +15,7 @@
 //     daemons attached to /dev/null, so later commands start none of their own.
 //   - The prefix is not a sandbox: Z: maps to /, and the user shell folders
 //     (Documents, Desktop, ...) are symlinks into $HOME.
-package winetest
+package wine
 
 import (
 	"context"
@@ -25,9 +26,21 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 )
+
+// TB is the part of testing.TB that Require and NewTestPrefix use: declared
+// here so that shmemgen itself, which runs prefixes for verify, does not
+// link the testing package.
+type TB interface {
+	Helper()
+	Skipf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+	TempDir() string
+	Cleanup(func())
+}
 
 // MinGWCC is the cross compiler used to build the stub DLL.
 const MinGWCC = "x86_64-w64-mingw32-gcc"
@@ -60,7 +73,7 @@ func Available() error {
 
 // Require skips t when Available fails, except under CI=true where it fails
 // t instead: a CI run must never pass by silently skipping the Wine tests.
-func Require(t testing.TB) {
+func Require(t TB) {
 	t.Helper()
 	if err := Available(); err != nil {
 		skipOrFail(t, err)
@@ -68,12 +81,12 @@ func Require(t testing.TB) {
 }
 
 // skipOrFail implements Require's policy for a missing prerequisite.
-func skipOrFail(t testing.TB, err error) {
+func skipOrFail(t TB, err error) {
 	t.Helper()
 	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("winetest: %v (CI is set, so this fails instead of skipping)", err)
+		t.Fatalf("wine: %v (CI is set, so this fails instead of skipping)", err)
 	} else {
-		t.Skipf("winetest: %v", err)
+		t.Skipf("wine: %v", err)
 	}
 }
 
@@ -114,7 +127,7 @@ func NewPrefix(dir string) (*Prefix, error) {
 	if entries, err := os.ReadDir(dir); err != nil {
 		return nil, err
 	} else if len(entries) > 0 {
-		return nil, fmt.Errorf("winetest: %s is not empty; refusing to reuse it as a fresh prefix", dir)
+		return nil, fmt.Errorf("wine: %s is not empty; refusing to reuse it as a fresh prefix", dir)
 	}
 
 	p := &Prefix{dir: dir, wine: wine}
@@ -159,21 +172,21 @@ func NewPrefix(dir string) (*Prefix, error) {
 
 // NewTestPrefix calls Require, creates a prefix under t.TempDir and closes it
 // when the test ends. Expect it to take around ten seconds.
-func NewTestPrefix(t testing.TB) *Prefix {
+func NewTestPrefix(t TB) *Prefix {
 	t.Helper()
 	Require(t)
 	start := time.Now()
 	p, err := NewPrefix(t.TempDir())
 	if err != nil {
-		t.Fatalf("winetest: %v", err)
+		t.Fatalf("wine: %v", err)
 	}
 	// Registered after t.TempDir, so it runs before the directory is removed.
 	t.Cleanup(func() {
 		if err := p.Close(); err != nil {
-			t.Errorf("winetest: %v", err)
+			t.Errorf("wine: %v", err)
 		}
 	})
-	t.Logf("winetest: prefix %s ready in %v", p.dir, time.Since(start).Round(time.Millisecond))
+	t.Logf("wine: prefix %s ready in %v", p.dir, time.Since(start).Round(time.Millisecond))
 	return p
 }
 
@@ -233,7 +246,7 @@ func (p *Prefix) run(timeout time.Duration, name string, args ...string) error {
 // runLogged runs name with extra env, returning an error that includes the
 // command's output when it fails.
 func runLogged(ctx context.Context, env []string, name string, args ...string) error {
-	log, err := os.CreateTemp("", "winetest-*.log")
+	log, err := os.CreateTemp("", "shmemgen-wine-*.log")
 	if err != nil {
 		return err
 	}
@@ -248,7 +261,7 @@ func runLogged(ctx context.Context, env []string, name string, args ...string) e
 			err = fmt.Errorf("%w (%v)", err, ctx.Err())
 		}
 		out, _ := os.ReadFile(log.Name())
-		return fmt.Errorf("winetest: %s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("wine: %s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

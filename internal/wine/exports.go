@@ -1,4 +1,4 @@
-package winetest
+package wine
 
 import (
 	"bytes"
