@@ -139,6 +139,10 @@ func initHeader(addr uintptr, created bool) uint32 {
 	if uint64(info.RegionSize) < headerSize {
 		return statusBadLayout
 	}
+	if created && uint64(info.RegionSize) < sectionSize {
+		// The system made a smaller section than asked: never trust it.
+		return statusSetupFailed
+	}
 	h := (*header)(unsafe.Pointer(addr))
 	if created {
 		h.version = layoutVersion
