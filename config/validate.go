@@ -282,7 +282,7 @@ var reserved = set(
 	"header", "sharedMemory", "shm", "setupStatus", "setup", "initHeader", "securityAttributes",
 	"acquire", "win32Status", "utf16Ptr", "locked", "fail", "inPayload", "wholeCharacters",
 	"recoverFalse", "initStatus", "setStatus", "getStatus", "init", "current", "setupMu",
-	"probe", "probeSink",
+	"probe", "probeSink", "viewPointer",
 	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
 	"statusBadArgument", "statusFault",
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",

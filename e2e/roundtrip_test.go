@@ -3,6 +3,7 @@ package e2e
 import (
 	"debug/pe"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -44,6 +45,14 @@ func TestDefaults(t *testing.T) {
 	wantExports(t, filepath.Join(bin, "shmem.dll"), "GetSharedMem", "ReadSharedBytes", "SetSharedMem",
 		"SharedMemLastError", "SharedMemSize", "WriteSharedBytes")
 
+	t.Run("go vet for windows", func(t *testing.T) {
+		vet := exec.Command("go", "vet", "./...")
+		vet.Dir = dir
+		vet.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC="+wine.MinGWCC)
+		if out, err := vet.CombinedOutput(); err != nil {
+			t.Errorf("go vet in the generated project: %v\n%s", err, out)
+		}
+	})
 	t.Run("imports only system DLLs", func(t *testing.T) {
 		// Anything else, such as libgcc_s_seh-1.dll, would have to ship
 		// beside the DLL.

@@ -117,7 +117,7 @@ func setup() (*sharedMemory, uint32) {
 		windows.CloseHandle(lock)
 		return nil, status
 	}
-	payload := unsafe.Add(unsafe.Pointer(addr), headerSize)
+	payload := unsafe.Add(viewPointer(addr), headerSize)
 	m := &sharedMemory{
 		lock:    lock,
 		payload: unsafe.Slice((*byte)(payload), payloadSize),
@@ -143,7 +143,7 @@ func initHeader(addr uintptr, created bool) uint32 {
 		// The system made a smaller section than asked: never trust it.
 		return statusSetupFailed
 	}
-	h := (*header)(unsafe.Pointer(addr))
+	h := (*header)(viewPointer(addr))
 	if created {
 		h.version = layoutVersion
 		h.headerSize = headerSize
@@ -156,6 +156,15 @@ func initHeader(addr uintptr, created bool) uint32 {
 		return statusBadLayout
 	}
 	return 0
+}
+
+// viewPointer turns a view's address, which x/sys returns as a uintptr,
+// into a pointer. The view lies outside Go's heap, so the garbage collector
+// neither moves nor frees it; reading the address's bits as a pointer says
+// that without a uintptr-to-pointer conversion, which go vet rightly flags
+// for Go memory.
+func viewPointer(addr uintptr) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
 }
 
 // securityAttributes returns the attributes of the section and the lock:
