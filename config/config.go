@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
 )
@@ -135,7 +138,7 @@ func (c Config) Global() bool {
 func DefaultOut(name string) (string, error) {
 	_, base := splitPrefix(name)
 	if err := checkDirName(base); err != nil {
-		return "", &Error{Flag: "out", Value: "", Rule: fmt.Sprintf("is required: the default, the mapping name %q, %v", base, err)}
+		return "", &Error{Flag: "out", Value: "", Rule: fmt.Sprintf("is required: the default, the mapping name %s, %v", Quote(base), err)}
 	}
 	return "." + string(filepath.Separator) + base, nil
 }
@@ -196,5 +199,16 @@ func (e *Error) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("--%s %s", e.Flag, e.Rule)
 	}
-	return fmt.Sprintf("--%s %q %s", e.Flag, e.Value, e.Rule)
+	return fmt.Sprintf("--%s %s %s", e.Flag, Quote(e.Value), e.Rule)
+}
+
+// Quote puts s in double quotes for a message, as it would be typed:
+// backslashes, common in mapping names, stay single. Only a value that
+// holds a quote, a control character or invalid UTF-8 is Go-escaped, so
+// that the message stays one honest line.
+func Quote(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, '"') || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return strconv.Quote(s)
+	}
+	return `"` + s + `"`
 }

@@ -200,3 +200,18 @@ func TestDefaultOut(t *testing.T) {
 		}
 	}
 }
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`Local\Jobs`: `"Local\Jobs"`, // as typed: backslashes stay single
+		"ünï 😀":      `"ünï 😀"`,      // printable non-ASCII as is
+		`say "hi"`:   `"say \"hi\""`, // a quote needs escaping, so all is escaped
+		"a\nb":       `"a\nb"`,       // so does a control character
+		"a\xffb":     `"a\xffb"`,     // and invalid UTF-8
+		`a\b` + "\t": `"a\\b\t"`,     // escaped, the backslash doubles
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -36,7 +36,7 @@ func (c Config) Validate() error {
 // Warnings are accepted values a user should still hear about.
 func (c Config) Warnings() []string {
 	if c.Global() {
-		return []string{fmt.Sprintf("--name %q: creating a Global\\ mapping needs SeCreateGlobalPrivilege (services and elevated processes have it); other processes can only open it", c.Name)}
+		return []string{fmt.Sprintf("--name %s: creating a Global\\ mapping needs SeCreateGlobalPrivilege (services and elevated processes have it); other processes can only open it", Quote(c.Name))}
 	}
 	return nil
 }
