@@ -134,8 +134,7 @@ func newWindowsHost() (*windowsHost, error) {
 	}
 	return &windowsHost{
 		command: prefix.Command,
-		// Wine maps the Unix root to drive Z:.
-		path: func(p string) string { return `Z:` + strings.ReplaceAll(p, "/", `\`) },
+		path:    wine.Path,
 		close: func() {
 			prefix.Close()
 			os.RemoveAll(tmp)

@@ -120,7 +120,7 @@ func winePath(path string) string {
 	if err != nil {
 		panic(err)
 	}
-	return `Z:` + strings.ReplaceAll(abs, "/", `\`)
+	return wine.Path(abs)
 }
 
 // mingw compiles C or C++ sources into a Windows program.

@@ -42,6 +42,12 @@ type TB interface {
 	Cleanup(func())
 }
 
+// Path is an absolute Unix path as Windows programs under Wine see it:
+// Wine maps the Unix root to drive Z:.
+func Path(abs string) string {
+	return `Z:` + strings.ReplaceAll(abs, "/", `\`)
+}
+
 // MinGWCC is the cross compiler used to build the stub DLL.
 const MinGWCC = "x86_64-w64-mingw32-gcc"
 

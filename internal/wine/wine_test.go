@@ -225,3 +225,9 @@ func run(t *testing.T, p *Prefix, exe string, args ...string) string {
 	}
 	return strings.ReplaceAll(string(out), "\r\n", "\n")
 }
+
+func TestPath(t *testing.T) {
+	if got, want := Path("/tmp/a b/c.exe"), `Z:\tmp\a b\c.exe`; got != want {
+		t.Errorf("Path = %q, want %q", got, want)
+	}
+}
