@@ -88,15 +88,37 @@ func cProgram(tb testing.TB, bin, name string, extra ...string) string {
 	return exe
 }
 
+// sampleEnv names the variable that points the tests at Microsoft's sample
+// (dllmem.c, parent.cpp, child.cpp): its sources are not ours to ship, so
+// the repository does not hold them. .ci/run sets it when the sample is there.
+const sampleEnv = "SHMEMGEN_SAMPLE_DIR"
+
+// sampleDir returns the sample's directory from sampleEnv, skipping the test
+// when the variable is unset and failing when it names no sample.
+func sampleDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv(sampleEnv)
+	if dir == "" {
+		tb.Skipf("%s is not set: set it to the directory of Microsoft's sample (dllmem.c, parent.cpp, child.cpp) to run this", sampleEnv)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range []string{"dllmem.c", "parent.cpp", "child.cpp"} {
+		if _, err := os.Stat(filepath.Join(abs, f)); err != nil {
+			tb.Fatalf("%s=%s: not the sample: %v", sampleEnv, dir, err)
+		}
+	}
+	return abs
+}
+
 // sampleDLL builds the sample's C DLL, which has no lock and no layout, into
 // its own directory under dir: it maps the same name as the default project
 // and must not be found beside the generated one.
 func sampleDLL(tb testing.TB, dir string) string {
 	tb.Helper()
-	seed := filepath.Join("..", "..", "shared", "seed", "dllmem.c")
-	if _, err := os.Stat(seed); err != nil {
-		tb.Fatalf("the sample is not at %s: %v", seed, err)
-	}
+	seed := filepath.Join(sampleDir(tb), "dllmem.c")
 	bin := filepath.Join(dir, "sample")
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		tb.Fatal(err)

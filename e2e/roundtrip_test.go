@@ -116,10 +116,7 @@ func TestDefaults(t *testing.T) {
 	t.Run("sample hosts", func(t *testing.T) {
 		// The sample's own parent.cpp and child.cpp, unchanged, against the
 		// generated DLL: the ABI is the sample's.
-		seed := filepath.Join("..", "..", "shared", "seed")
-		if _, err := os.Stat(filepath.Join(seed, "parent.cpp")); err != nil {
-			t.Fatalf("the sample is not at %s: %v", seed, err)
-		}
+		seed := sampleDir(t)
 		for _, prog := range []string{"parent", "child"} {
 			mingw(t, "x86_64-w64-mingw32-g++", "-O2", "-o", filepath.Join(bin, "sample-"+prog+".exe"),
 				filepath.Join(seed, prog+".cpp"), filepath.Join(bin, "shmem.dll"), "-static-libgcc", "-static-libstdc++")
