@@ -28,6 +28,7 @@ const (
 	DefaultWriteBytes  = "WriteSharedBytes"
 	DefaultReadBytes   = "ReadSharedBytes"
 	DefaultSizeExport  = "SharedMemSize"
+	DefaultLength      = "SharedMemLength"
 	DefaultStatus      = "SharedMemLastError"
 	DefaultLockTimeout = Duration(5 * time.Second)
 )
@@ -37,12 +38,15 @@ const (
 	MinSize = 4
 	MaxSize = 1 << 40 // 1 TiB
 	// MaxNameLen leaves room, within MAX_PATH UTF-16 code units, for the
-	// lock's name: the mapping's name and LockSuffix.
+	// names of the lock and the wake event: the mapping's name and
+	// LockSuffix or WakeSuffix, which are as long as each other.
 	MaxNameLen = 260 - len(LockSuffix)
 	MaxDLLLen  = 64
 	// LockSuffix makes the lock's name from the mapping's: kernel objects
 	// share one namespace, so the two names must differ.
-	LockSuffix  = ".lock"
+	LockSuffix = ".lock"
+	// WakeSuffix makes the name of the event that wakes the lock's waiters.
+	WakeSuffix  = ".wake"
 	localPrefix = `Local\`
 	globalPrefx = `Global\`
 )
@@ -67,11 +71,13 @@ type Config struct {
 	// Module is the generated go.mod's module path.
 	Module string `yaml:"module"`
 
-	// WriteBytes, ReadBytes, SizeExport and Status name the byte writer and
-	// reader, the payload size and the calling thread's last status.
+	// WriteBytes, ReadBytes, SizeExport, Length and Status name the byte
+	// writer and reader, the payload size, the stored string's length and
+	// the calling thread's last status.
 	WriteBytes string `yaml:"write-bytes"`
 	ReadBytes  string `yaml:"read-bytes"`
 	SizeExport string `yaml:"size-export"`
+	Length     string `yaml:"length"`
 	Status     string `yaml:"status"`
 	// LockTimeout bounds every wait for the cross-process lock.
 	LockTimeout Duration `yaml:"lock-timeout"`
@@ -110,9 +116,16 @@ func Default(outBase string) Config {
 		WriteBytes:  DefaultWriteBytes,
 		ReadBytes:   DefaultReadBytes,
 		SizeExport:  DefaultSizeExport,
+		Length:      DefaultLength,
 		Status:      DefaultStatus,
 		LockTimeout: DefaultLockTimeout,
 	}
+}
+
+// MacroPrefix starts the C macros the DLL's header defines: the DLL name
+// in upper case, '-' as '_'.
+func (c Config) MacroPrefix() string {
+	return strings.ToUpper(strings.ReplaceAll(c.DLL, "-", "_"))
 }
 
 // DefaultModule is the module path used when --module is not given.

@@ -98,8 +98,10 @@ func CheckExport(flag, name string) error {
 		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
 		return bad("must not start with cgo or crosscall: such names belong to cgo")
-	case strings.HasPrefix(name, "shmemgen_"):
-		return bad("must not start with shmemgen_: the generated C code uses such names")
+	case strings.HasPrefix(strings.ToLower(name), "shmemgen_"):
+		return bad("must not start with shmemgen_ in any case: the generated C code uses such names")
+	case strings.HasPrefix(name, "PFN_"):
+		return bad("must not start with PFN_: the DLL's header declares PFN_<export> function-pointer types, and windows.h many more")
 	}
 	return nil
 }
@@ -108,7 +110,8 @@ func CheckExport(flag, name string) error {
 func (c Config) Exports() [][2]string {
 	return [][2]string{
 		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
-		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"status", c.Status},
+		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"length", c.Length},
+		{"status", c.Status},
 	}
 }
 
@@ -118,6 +121,9 @@ func (c Config) checkExports() error {
 		flag, name := e[0], e[1]
 		if err := CheckExport(flag, name); err != nil {
 			return err
+		}
+		if prefix := c.MacroPrefix() + "_"; strings.HasPrefix(name, prefix) {
+			return &Error{Flag: flag, Value: name, Rule: "must not start with " + prefix + ": the DLL's header defines macros with that prefix"}
 		}
 		if other, ok := seen[name]; ok {
 			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}
@@ -279,12 +285,19 @@ var reserved = set(
 	// hosts' functions, macros and locals (a host calls an export beside them).
 	"mappingName", "lockName", "lockTimeout", "layoutMagic", "layoutVersion", "headerSize",
 	"payloadSize", "sectionSize", "sectionSizeHigh", "sectionSizeLow", "securityDescriptor",
-	"header", "sharedMemory", "shm", "setupStatus", "setup", "initHeader", "securityAttributes",
-	"acquire", "win32Status", "utf16Ptr", "locked", "fail", "inPayload", "wholeCharacters",
-	"recoverFalse", "initStatus", "setStatus", "getStatus", "init", "current", "setupMu",
-	"probe", "probeSink", "viewPointer",
+	"header", "setup", "initHeader", "securityAttributes", "acquire", "win32Status", "utf16Ptr", "init",
+	"viewPointer", "wakeName", "cBool",
 	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
-	"statusBadArgument", "statusFault",
+	"statusBadArgument", "statusTruncated",
+	// Win32 names the DLL's C code uses.
+	"AcquireSRWLockExclusive", "ReleaseSRWLockExclusive", "SleepConditionVariableSRW",
+	"WakeAllConditionVariable", "SRWLOCK", "SRWLOCK_INIT", "CONDITION_VARIABLE", "CONDITION_VARIABLE_INIT",
+	"InterlockedCompareExchange64", "InterlockedExchange", "InterlockedExchange64", "YieldProcessor",
+	"GetCurrentProcess", "GetCurrentProcessId", "GetProcessTimes", "OpenProcess", "GetTickCount64",
+	"SetEvent", "TlsAlloc", "TlsGetValue", "TlsSetValue", "TLS_OUT_OF_INDEXES",
+	"PROCESS_QUERY_LIMITED_INFORMATION", "STILL_ACTIVE", "WAIT_TIMEOUT", "ERROR_INVALID_PARAMETER",
+	"BYTE", "LONG", "LONGLONG", "ULONGLONG", "ULONG_PTR", "SIZE_T", "LPVOID", "LPCVOID", "FILETIME",
+	"ULARGE_INTEGER",
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
 	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",

@@ -15,96 +15,155 @@ import (
 // machine one run can be several times slower than the next.
 const runs = 5
 
-// BenchmarkDLL is not a test: it measures, from a C host under Wine, how
-// long the generated DLL takes to attach to a 4 KiB and a 1 GiB mapping
-// (LoadLibrary until the first export returns), and what a set+get pair
-// costs with the lock, beside the sample's C DLL, which has no lock. It
-// prints a table and reports each number as a metric; run it with
+// contendMillis is how long the 8 processes of a contended run go on.
+const contendMillis = 1000
+
+// benchTarget is one DLL the benchmark measures.
+type benchTarget struct {
+	name, heading, bin string
+	sample             bool
+}
+
+// BenchmarkDLL is not a test: it measures, from C hosts under Wine, the
+// generated DLL at 4 KiB and 1 GiB beside the sample's C DLL, which has no
+// lock, in one run, and prints a table with each cell's ratio to the
+// sample's. Run it with
 //
 //	go test ./e2e -run '^$' -bench . -benchtime 1x
 //
-// The numbers are Wine's: every lock operation is a round trip to
-// wineserver, and so is much of a cgo callback from a C thread, which
-// Windows does in the kernel or in the process. The "call" row, an export
-// that takes no lock, shows how much of a pair is the callback alone.
+// with SHMEMGEN_SAMPLE_DIR set for the sample's column. Rows: attach
+// (LoadLibrary until the first export returns), set+get pairs of 21 and
+// 2000 characters, a 4 KiB byte write+read pair, a call that takes no
+// lock, calls per millisecond with 4 writer and 4 reader processes
+// contending (stress.exe), and how long the set after a lock holder's death
+// takes to take the lock over.
 func BenchmarkDLL(b *testing.B) {
-	targets := []struct {
-		name, heading, bin string
-		pairs              int // set+get pairs (or calls) per run: ~100 ms worth
-	}{
-		{"4KiB", "shmem 4KiB", filepath.Join(defaultProject(b), "bin"), 1000},
-		{"1GiB", "shmem 1GiB", filepath.Join(sharedProject(b, "bench-1GiB", "--size", "1GiB"), "bin"), 1000},
+	targets := []benchTarget{
+		{name: "4KiB", heading: "shmem 4KiB", bin: filepath.Join(defaultProject(b), "bin")},
+		{name: "1GiB", heading: "shmem 1GiB", bin: filepath.Join(sharedProject(b, "bench-1GiB", "--size", "1GiB"), "bin")},
 	}
 	if os.Getenv(sampleEnv) != "" {
-		targets = append(targets, struct {
-			name, heading, bin string
-			pairs              int
-		}{"sample", "sample (C)", sampleDLL(b, b.TempDir()), 200000})
+		targets = append(targets, benchTarget{name: "sample", heading: "sample (C)", bin: sampleDLL(b, b.TempDir()), sample: true})
 	} else {
 		b.Logf("no sample column: %s is not set", sampleEnv)
 	}
 	for _, t := range targets {
-		if t.name == "sample" {
+		if t.sample {
 			cProgram(b, t.bin, "bench", "-DSAMPLE")
+			cProgram(b, t.bin, "stress", "-DSAMPLE", filepath.Join(t.bin, "dllmem.dll"))
 		} else {
 			cProgram(b, t.bin, "bench")
+			cProgram(b, t.bin, "stress", filepath.Join(t.bin, "shmem.dll"))
+			cProgram(b, t.bin, "lock")
 		}
 	}
-	rows := []string{"attach, ms", "set+get, 21 chars, µs", "set+get, 2000 chars, µs", "call, no lock, µs"}
+	const pairs = "200000"
+	rows := []benchRow{
+		{"attach, ms", "attach-%s-ms", func(t benchTarget) float64 {
+			return benchMedian(b, t.bin, "attach_us", "bench.exe", "attach") / 1000
+		}},
+		{"set+get, 21 chars, ns", "pair21-%s-ns", func(t benchTarget) float64 {
+			return benchMedian(b, t.bin, "pair_ns", "bench.exe", "pair", pairs, "21")
+		}},
+		{"set+get, 2000 chars, ns", "pair2000-%s-ns", func(t benchTarget) float64 {
+			return benchMedian(b, t.bin, "pair_ns", "bench.exe", "pair", "20000", "2000")
+		}},
+		{"bytes 4 KiB w+r, ns", "bytes4k-%s-ns", func(t benchTarget) float64 {
+			if t.sample {
+				return -1 // the sample has no byte exports
+			}
+			return benchMedian(b, t.bin, "bytes_ns", "bench.exe", "bytes", "20000", "4096")
+		}},
+		{"call, no lock, ns", "call-%s-ns", func(t benchTarget) float64 {
+			if t.sample {
+				return -1 // the sample has no export to call without the string
+			}
+			return benchMedian(b, t.bin, "call_ns", "bench.exe", "call", pairs)
+		}},
+		{"4w+4r contended, calls/ms", "contended-%s-calls-per-ms", func(t benchTarget) float64 {
+			return contended(b, t.bin)
+		}},
+		{"takeover after death, ms", "takeover-%s-ms", func(t benchTarget) float64 {
+			if t.sample {
+				return -1 // no lock
+			}
+			return benchMedian(b, t.bin, "takeover_ms", "lock.exe", "takeover")
+		}},
+	}
 	b.ResetTimer()
 
-	var cells [][]string // by row, then target
+	cells := make([][]float64, len(rows)) // by row, then target
 	for range b.N {
-		cells = make([][]string, len(rows))
-		for _, t := range targets {
-			// A Go DLL never unloads, so each attach is a process of its own.
-			pairs := strconv.Itoa(t.pairs)
-			values := []float64{
-				benchMedian(b, t.bin, "attach_us", "attach") / 1000,
-				benchMedian(b, t.bin, "pair_ns", "pair", pairs, "21") / 1000,
-				benchMedian(b, t.bin, "pair_ns", "pair", pairs, "2000") / 1000,
-				-1, // the sample has no export to call without the string
-			}
-			if t.name != "sample" {
-				values[3] = benchMedian(b, t.bin, "call_ns", "call", pairs) / 1000
-			}
-			for i, unit := range []string{"attach-%s-ms", "pair21-%s-us", "pair2000-%s-us", "call-%s-us"} {
-				cell := "-"
-				if values[i] >= 0 {
-					b.ReportMetric(values[i], fmt.Sprintf(unit, t.name))
-					cell = strconv.FormatFloat(values[i], 'f', 3, 64)
+		for i, row := range rows {
+			cells[i] = cells[i][:0]
+			for _, t := range targets {
+				v := row.measure(t)
+				if v >= 0 {
+					b.ReportMetric(v, fmt.Sprintf(row.metric, t.name))
 				}
-				cells[i] = append(cells[i], cell)
+				cells[i] = append(cells[i], v)
 			}
 		}
 	}
 	b.ReportMetric(0, "ns/op") // the wall time of the whole run says nothing
-
-	var table strings.Builder
-	fmt.Fprintf(&table, "\nmedians of %d runs under Wine\n%-26s", runs, "")
-	for _, t := range targets {
-		fmt.Fprintf(&table, " %12s", t.heading)
-	}
-	for i, row := range rows {
-		fmt.Fprintf(&table, "\n%-26s", row)
-		for _, c := range cells[i] {
-			fmt.Fprintf(&table, " %12s", c)
-		}
-	}
-	b.Log(table.String())
+	b.Log(benchTable(targets, rows, cells))
 }
 
-// benchMedian runs bench.exe with args in bin, runs times, and returns the
+// benchRow is one row of the table: what it measures, and how.
+type benchRow struct {
+	label, metric string                      // metric takes the target's name
+	measure       func(t benchTarget) float64 // < 0: not measured
+}
+
+// benchTable lays the cells out, each with its ratio to the sample's cell
+// in the same row when there is one.
+func benchTable(targets []benchTarget, rows []benchRow, cells [][]float64) string {
+	sample := slices.IndexFunc(targets, func(t benchTarget) bool { return t.sample })
+	var table strings.Builder
+	fmt.Fprintf(&table, "\nmedians of %d runs under Wine; (×N) is the ratio to the sample's C DLL\n%-28s", runs, "")
+	for _, t := range targets {
+		fmt.Fprintf(&table, " %20s", t.heading)
+	}
+	for i, row := range rows {
+		fmt.Fprintf(&table, "\n%-28s", row.label)
+		for j, v := range cells[i] {
+			cell := "-"
+			if v >= 0 {
+				cell = strconv.FormatFloat(v, 'f', 1, 64)
+				if sample >= 0 && j != sample && cells[i][sample] > 0 {
+					cell += fmt.Sprintf(" (×%.2f)", v/cells[i][sample])
+				}
+			}
+			fmt.Fprintf(&table, " %20s", cell)
+		}
+	}
+	return table.String()
+}
+
+// contended runs stress.exe drive in bin, runs times, and returns the
+// median of the calls per millisecond its 8 processes made together.
+func contended(b *testing.B, bin string) float64 {
+	b.Helper()
+	var values []float64
+	for range runs {
+		s := parseStress(b, run(b, bin, "stress.exe", "drive", strconv.Itoa(contendMillis)))
+		values = append(values, float64(sum(s.writes)+sum(s.reads)+sum(s.failed))/contendMillis)
+	}
+	slices.Sort(values)
+	return values[len(values)/2]
+}
+
+// benchMedian runs exe with args in bin, runs times, and returns the
 // median of the numbers it printed as key=value.
-func benchMedian(b *testing.B, bin, key string, args ...string) float64 {
+func benchMedian(b *testing.B, bin, key, exe string, args ...string) float64 {
 	b.Helper()
 	re := regexp.MustCompile(`(?m)^` + key + `=([0-9.]+)$`)
 	var values []float64
 	for range runs {
-		r := run(b, bin, "bench.exe", args...)
+		r := run(b, bin, exe, args...)
 		m := re.FindStringSubmatch(r.stdout)
 		if r.status != 0 || m == nil {
-			b.Fatalf("bench.exe %v in %s: want %s=N, got %s", args, bin, key, r)
+			b.Fatalf("%s %v in %s: want %s=N, got %s", exe, args, bin, key, r)
 		}
 		v, _ := strconv.ParseFloat(m[1], 64)
 		values = append(values, v)

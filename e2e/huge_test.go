@@ -8,7 +8,7 @@ import (
 // TestHugeMapping builds a 5 GiB mapping: a size over 4 GiB must reach
 // CreateFileMapping split into its high and low DWORDs (the DLL refuses a
 // section smaller than it asked for), and the payload must work at the
-// last offset the byte exports can name. Wine backs the section sparsely,
+// last byte, past 4 GiB, through the byte exports' 64-bit offsets. Wine backs the section sparsely,
 // so this costs no real memory.
 func TestHugeMapping(t *testing.T) {
 	bin := filepath.Join(newProject(t, "huge", "--name", `Local\shmemgen-e2e-huge`, "--size", "5GiB"), "bin")
@@ -17,5 +17,8 @@ func TestHugeMapping(t *testing.T) {
 		"size: 5368709120 status=0",
 		"set: ok=1 get: ok=1 text=huge",
 		"byte at 0xFFFFFFFF: write=1 read=1 value=0x5a",
+		"byte at 0x100000000: write=1 read=1 value=0x5b",
+		"byte at 0x13FFFFFFF: write=1 read=1 value=0x5c",
+		"byte past the end: write=0 status=BAD_ARGUMENT",
 	)
 }

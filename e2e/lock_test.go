@@ -7,9 +7,8 @@ import (
 
 // TestAbandonedLock kills a process, with TerminateProcess, while it holds
 // the lock: the next set must take the abandoned lock, succeed, and say so
-// through the status export. The holder opens the mutex by the header's
-// SHMEM_LOCK_NAME without loading the DLL, as any program following the
-// protocol may.
+// through the status export. The holder takes the header's lock word
+// without loading the DLL, as any program following the protocol may.
 func TestAbandonedLock(t *testing.T) {
 	bin := filepath.Join(defaultProject(t), "bin")
 	cProgram(t, bin, "lock")
@@ -40,6 +39,7 @@ func TestLockTimeout(t *testing.T) {
 		`get: ok=0 status=LOCK_TIMEOUT text=""`,
 		"write bytes: ok=0 status=LOCK_TIMEOUT",
 		`read bytes: ok=0 status=LOCK_TIMEOUT bytes="?"`,
+		"length: 0 status=LOCK_TIMEOUT",
 		"size: 4096", // needs no lock
 		"holder killed",
 		"set: ok=1 status=ABANDONED",
@@ -47,10 +47,11 @@ func TestLockTimeout(t *testing.T) {
 	)
 }
 
-// TestLockStateAtLoad loads the DLL while the lock is abandoned, or held
-// past the timeout: setup meets the lock too. An abandonment it took must
-// still be reported, once, by the first call; a timeout must not disable
-// the DLL for good.
+// TestLockStateAtLoad loads the DLL while the setup mutex is abandoned, or
+// held past the timeout. An abandonment setup took must still be reported,
+// once, by the first call; a timeout must not disable the DLL for good:
+// setup goes on in the background, and takes the mutex the moment its
+// holder dies, which the next call reports.
 func TestLockStateAtLoad(t *testing.T) {
 	bin := filepath.Join(sharedProject(t, "timeout-200ms", "--lock-timeout", "200ms"), "bin")
 	cProgram(t, bin, "lock")
@@ -61,20 +62,24 @@ func TestLockStateAtLoad(t *testing.T) {
 	)
 	wantOutput(t, run(t, bin, "late.exe", "held"),
 		"set: ok=0 status=LOCK_TIMEOUT",
+		"set: ok=1 status=ABANDONED",
 		"set: ok=1 status=0",
 	)
 }
 
-// TestFaultWritesNothing gives set and write-bytes a source that turns
-// unreadable partway: the call fails with FAULT and readers still see the
-// old contents whole, not half of each.
-func TestFaultWritesNothing(t *testing.T) {
+// TestFaultKillsTheCaller gives set and write-bytes a source that turns
+// unreadable partway. The exports are C and do not catch the fault: the
+// caller dies, as it would in memcpy, while it holds the lock. The next
+// caller must take the lock over and report ABANDONED, with what the dead
+// one managed to write (set copies as it reads: the 'B's up to the fault).
+func TestFaultKillsTheCaller(t *testing.T) {
 	bin := filepath.Join(defaultProject(t), "bin")
 	cProgram(t, bin, "fault", filepath.Join(bin, "shmem.dll"))
 	wantOutput(t, run(t, bin, "fault.exe"),
-		"set: ok=0 status=FAULT",
-		"string: 2000 x A, length 2000",
-		"write bytes: ok=0 status=FAULT",
-		"payload: 4096 x D",
+		"crash in set: exit=0xc0000005",
+		"get: ok=1 status=ABANDONED text=1000 x B",
+		"get: ok=1 status=0",
+		"crash in write: exit=0xc0000005",
+		"set: ok=1 status=ABANDONED",
 	)
 }

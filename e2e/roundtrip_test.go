@@ -43,7 +43,7 @@ func TestDefaults(t *testing.T) {
 		}
 	}
 	wantExports(t, filepath.Join(bin, "shmem.dll"), "GetSharedMem", "ReadSharedBytes", "SetSharedMem",
-		"SharedMemLastError", "SharedMemSize", "WriteSharedBytes")
+		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "WriteSharedBytes")
 
 	t.Run("go vet for windows", func(t *testing.T) {
 		vet := exec.Command("go", "vet", "./...")
@@ -139,10 +139,11 @@ func TestDefaults(t *testing.T) {
 func TestCustom(t *testing.T) {
 	dir := newProject(t, "telemetry", "--name", `Local\Telemetry e2e`, "--size", "1MiB",
 		"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
-		"--size-export", "PayloadSize", "--status", "LastStatus", "--dll", "telemetry", "--module", "github.com/acme/telemetry")
+		"--size-export", "PayloadSize", "--length", "TextLength", "--status", "LastStatus", "--dll", "telemetry",
+		"--module", "github.com/acme/telemetry")
 	bin := filepath.Join(dir, "bin")
 	wantExports(t, filepath.Join(bin, "telemetry.dll"), "LastStatus", "PayloadSize", "PutBytes", "PutText",
-		"TakeBytes", "TakeText")
+		"TakeBytes", "TakeText", "TextLength")
 	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
 	// 20,000 characters: more than 4KiB holds, less than the 32,767 of a

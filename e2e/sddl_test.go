@@ -27,6 +27,7 @@ func TestSDDL(t *testing.T) {
 			`read bytes: ok=1 status=0 bytes="xyz?"`,
 			"mapping dacl: D:P(A;;GA;;;WD)",
 			"lock dacl: D:P(A;;GA;;;WD)",
+			"wake dacl: D:P(A;;GA;;;WD)",
 		)
 	})
 
@@ -53,6 +54,7 @@ func TestSDDL(t *testing.T) {
 			// Nothing was created with some other descriptor instead.
 			"mapping dacl: error 2",
 			"lock dacl: error 2",
+			"wake dacl: error 2",
 		)
 	})
 

@@ -22,19 +22,24 @@ const minReads = 100
 
 // stressRun is the tally of one run of stress.exe drive.
 type stressRun struct {
-	writes, reads, torn, failed []int // per writer, per reader
-	exits                       []string
+	writes, reads, torn, failed, abandoned []int // per writer, per reader
+	exits                                  []string
+	// drive-kill only: writers killed, those that died holding the lock,
+	// those nobody took over, and the slowest takeover.
+	kills, diedHolding, stuck int
+	takeoverMaxMs             float64
 }
 
 var (
-	writerLine = regexp.MustCompile(`^writer [A-D]: writes=(\d+) failed=(\d+) status=\d+$`)
-	readerLine = regexp.MustCompile(`^reader: reads=(\d+) torn=(\d+) empty=\d+ failed=(\d+) status=\d+$`)
+	writerLine = regexp.MustCompile(`^writer [A-D]: writes=(\d+) failed=(\d+) abandoned=(\d+) status=\d+$`)
+	readerLine = regexp.MustCompile(`^reader: reads=(\d+) torn=(\d+) empty=\d+ failed=(\d+) abandoned=(\d+) status=\d+$`)
 	exitLine   = regexp.MustCompile(`^exit=(0x[0-9a-f]+)$`)
+	killsLine  = regexp.MustCompile(`^kills=(\d+) died_holding=(\d+) stuck=(\d+) takeover_max_ms=([0-9.]+)$`)
 )
 
 // parseStress reads the driver's output, failing on any line it does not
 // expect and on anything but 4 writers, 4 readers and 8 exit codes.
-func parseStress(t *testing.T, r result) stressRun {
+func parseStress(t testing.TB, r result) stressRun {
 	t.Helper()
 	if r.status != 0 {
 		t.Fatalf("stress.exe drive failed: %s", r)
@@ -45,12 +50,17 @@ func parseStress(t *testing.T, r result) stressRun {
 		if m := writerLine.FindStringSubmatch(line); m != nil {
 			s.writes = append(s.writes, atoi(m[1]))
 			s.failed = append(s.failed, atoi(m[2]))
+			s.abandoned = append(s.abandoned, atoi(m[3]))
 		} else if m := readerLine.FindStringSubmatch(line); m != nil {
 			s.reads = append(s.reads, atoi(m[1]))
 			s.torn = append(s.torn, atoi(m[2]))
 			s.failed = append(s.failed, atoi(m[3]))
+			s.abandoned = append(s.abandoned, atoi(m[4]))
 		} else if m := exitLine.FindStringSubmatch(line); m != nil {
 			s.exits = append(s.exits, m[1])
+		} else if m := killsLine.FindStringSubmatch(line); m != nil {
+			s.kills, s.diedHolding, s.stuck = atoi(m[1]), atoi(m[2]), atoi(m[3])
+			s.takeoverMaxMs, _ = strconv.ParseFloat(m[4], 64)
 		} else {
 			t.Fatalf("unexpected line %q in %s", line, r)
 		}
@@ -112,4 +122,40 @@ func TestStress(t *testing.T) {
 			t.Errorf("no torn reads from the unlocked sample: the stress test has no power\n%s", r)
 		}
 	})
+}
+
+// TestStressKilledHolders runs the stress test while, every 20-60 ms, the
+// driver watches the lock word until a writer holds it, kills that writer,
+// most often in the middle of a write, and starts another in its place.
+// Every writer that died holding the lock must be noticed and the lock
+// taken over (the driver watches the word change hands), and no call may
+// fail: a lock left to a dead process would time the others out. Reads
+// after a takeover may be torn until the next write (the taker is told
+// ABANDONED), so torn reads are not counted against it.
+func TestStressKilledHolders(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "stress", filepath.Join(bin, "shmem.dll"))
+	r := run(t, bin, "stress.exe", "drive-kill", fmt.Sprint(stressMillis))
+	s := parseStress(t, r)
+	t.Logf("kills %d, died holding the lock %d, slowest takeover %.1f ms, ABANDONED reported %d (by survivors), reads per reader %v",
+		s.kills, s.diedHolding, s.takeoverMaxMs, sum(s.abandoned), s.reads)
+	for _, code := range s.exits {
+		if code != "0x0" {
+			t.Errorf("a surviving worker exited with %s\n%s", code, r)
+		}
+	}
+	if s.diedHolding == 0 {
+		t.Errorf("none of %d killed writers died holding the lock: the run proves nothing\n%s", s.kills, r)
+	}
+	if s.stuck != 0 {
+		t.Errorf("%d of %d writers that died holding the lock were never taken over\n%s", s.stuck, s.diedHolding, r)
+	}
+	if n := sum(s.failed); n != 0 {
+		t.Errorf("%d calls failed: a dead holder's lock was not taken over in time\n%s", n, r)
+	}
+	for i := range 4 {
+		if s.reads[i] < minReads {
+			t.Errorf("reader %d read %d strings: the lock stalled (want at least %d)\n%s", i, s.reads[i], minReads, r)
+		}
+	}
 }

@@ -28,8 +28,8 @@ type Model struct {
 	// C wide string literal.
 	NameGo string
 	NameC  string
-	// MacroPrefix starts the C macros the DLL's header defines: the DLL
-	// name in upper case, '-' as '_'.
+	// MacroPrefix starts the C macros the DLL's header defines
+	// (config.Config.MacroPrefix).
 	MacroPrefix string
 	// NameMarkdown is the mapping name for Markdown code spans.
 	NameMarkdown string
@@ -50,6 +50,10 @@ type Model struct {
 	// mapping's with config.LockSuffix, as Go and C wide literals.
 	LockNameGo string
 	LockNameC  string
+	// WakeNameGo and WakeNameC name the event that wakes the lock's
+	// waiters: the mapping's name with config.WakeSuffix.
+	WakeNameGo string
+	WakeNameC  string
 	// LockTimeoutMs is the longest wait for the lock, in milliseconds as
 	// Windows waits; LockTimeoutHuman is the same as --lock-timeout takes it.
 	LockTimeoutMs    uint32
@@ -89,9 +93,11 @@ type Model struct {
 
 // The shared layout: a header of headerSize bytes, then the payload.
 const (
-	headerSize    = 64
-	layoutMagic   = 0x474d4853 // "SHMG" in memory, little-endian
-	layoutVersion = 1
+	headerSize  = 64
+	layoutMagic = 0x474d4853 // "SHMG" in memory, little-endian
+	// Version 2 put the lock in the header: a lock word instead of a
+	// named mutex.
+	layoutVersion = 2
 )
 
 // Status is one of the codes the DLL reports where Windows gave none. Bit
@@ -113,7 +119,9 @@ var statuses = []Status{
 	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written"},
 	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
 	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload"},
-	{"FAULT", "statusFault", "StatusFault", 0x20000006, "a pointer argument pointed at memory that cannot be read or written"},
+	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
+	// the C exports cannot, so it is retired rather than reused.
+	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.
@@ -135,7 +143,7 @@ func NewModel(c config.Config) Model {
 		NameGo:       strconv.Quote(c.Name),
 		NameC:        cWideLiteral(c.Name),
 		NameMarkdown: markdownCode(c.Name),
-		MacroPrefix:  strings.ToUpper(strings.ReplaceAll(c.DLL, "-", "_")),
+		MacroPrefix:  c.MacroPrefix(),
 		Global:       c.Global(),
 		SizeHuman:    config.FormatSize(c.Size),
 		SizeHigh:     uint32(c.Size >> 32),
@@ -146,6 +154,8 @@ func NewModel(c config.Config) Model {
 
 		LockNameGo:       strconv.Quote(c.Name + config.LockSuffix),
 		LockNameC:        cWideLiteral(c.Name + config.LockSuffix),
+		WakeNameGo:       strconv.Quote(c.Name + config.WakeSuffix),
+		WakeNameC:        cWideLiteral(c.Name + config.WakeSuffix),
 		LockTimeoutMs:    uint32(time.Duration(c.LockTimeout) / time.Millisecond),
 		LockTimeoutHuman: time.Duration(c.LockTimeout).String(),
 		SDDLGo:           sddlLiteral(c.SDDL),
@@ -190,6 +200,7 @@ func command(c config.Config) string {
 	add("write-bytes", c.WriteBytes, d.WriteBytes)
 	add("read-bytes", c.ReadBytes, d.ReadBytes)
 	add("size-export", c.SizeExport, d.SizeExport)
+	add("length", c.Length, d.Length)
 	add("status", c.Status, d.Status)
 	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
 	add("sddl", c.SDDL, d.SDDL)

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/shmemgen/shmemgen/config"
@@ -101,10 +102,10 @@ func TestSizeSplit(t *testing.T) {
 
 // TestExportNamesCannotClash gathers every identifier the generated DLL and
 // C hosts declare or use, and checks that validation refuses each as an
-// export name: an export is a Go function in the DLL's package scope and a
-// C function in the hosts, so any of them would redeclare or shadow
-// something. (C locals count: a host calls an export beside them.) When this fails after a template change, add the name to
-// config's reserved list.
+// export name: an export is a C function of the DLL and of the hosts, so any
+// of them would redeclare or shadow something. (A host's C locals count: it
+// calls an export beside them.) When this fails after a template change,
+// add the name to config's reserved list.
 func TestExportNamesCannotClash(t *testing.T) {
 	files, err := Render(config.Default("x"), Options{})
 	if err != nil {
@@ -115,6 +116,18 @@ func TestExportNamesCannotClash(t *testing.T) {
 		switch {
 		case strings.HasPrefix(f.Path, "dll/") && strings.HasSuffix(f.Path, ".go"):
 			goIdentifiers(f.Data, f.Path, idents)
+		case strings.HasPrefix(f.Path, "dll/") && (strings.HasSuffix(f.Path, ".c") || strings.HasSuffix(f.Path, ".h")):
+			// The DLL's C code defines the exports and calls none of them:
+			// its lowercase names are locals and parameters, which an export
+			// may share, or start with shmemgen_. What it must not share is
+			// a Win32 or CRT name, or a macro of its own.
+			dllIdents := map[string]string{}
+			cIdentifiers(f.Data, f.Path, dllIdents)
+			for id, where := range dllIdents {
+				if !unicode.IsLower(rune(id[0])) || strings.HasPrefix(id, "shmemgen_") {
+					idents[id] = where
+				}
+			}
 		case strings.HasSuffix(f.Path, ".c"):
 			cIdentifiers(f.Data, f.Path, idents)
 		}
@@ -126,7 +139,9 @@ func TestExportNamesCannotClash(t *testing.T) {
 		if isDefaultExport(id) {
 			continue
 		}
-		if err := config.CheckExport("set", id); err == nil {
+		c := config.Default("x")
+		c.Set = id
+		if err := c.Validate(); err == nil {
 			t.Errorf("export name %q is accepted but %s uses that identifier", id, where)
 		}
 	}

@@ -15,7 +15,7 @@ func TestOwnership(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Owner{
-		"dll/exports.go":   Generated,
+		"dll/core.c":       Generated,
 		"dll/mapping.go":   Generated,
 		"generate.go":      Generated,
 		answers.FileName:   Generated,
@@ -131,7 +131,7 @@ func TestOverlay(t *testing.T) {
 	if f, _ := files.Lookup("dll/extra.go"); f.Owner != Generated {
 		t.Errorf("an overlay template with the marker makes a %s file", f.Owner)
 	}
-	if _, ok := files.Lookup("dll/exports.go"); !ok {
+	if _, ok := files.Lookup("dll/core.c"); !ok {
 		t.Error("the embedded templates the overlay does not replace are gone")
 	}
 
@@ -146,7 +146,7 @@ func TestOverlay(t *testing.T) {
 			origin[tm.Path] = "replaced"
 		}
 	}
-	for path, want := range map[string]string{"README.md.tmpl": "replaced", "docs/ops.md.tmpl": "added", "dll/exports.go.tmpl": "embedded"} {
+	for path, want := range map[string]string{"README.md.tmpl": "replaced", "docs/ops.md.tmpl": "added", "dll/core.c.tmpl": "embedded"} {
 		if origin[path] != want {
 			t.Errorf("%s is %q, want %q", path, origin[path], want)
 		}

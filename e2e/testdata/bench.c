@@ -6,6 +6,9 @@
  *                          time, as a Go DLL never unloads
  *   bench.exe pair N LEN   the mean cost of N SetSharedMem+GetSharedMem
  *                          pairs of a LEN-character string, in nanoseconds
+ *   bench.exe bytes N LEN  the mean cost of N WriteSharedBytes+ReadSharedBytes
+ *                          pairs of LEN bytes, in nanoseconds (not in the
+ *                          sample, which has no byte exports)
  *   bench.exe call N       the mean cost of N calls of SharedMemSize, which
  *                          takes no lock: what any call into the DLL costs
  *                          (not in the sample, which has no such export)
@@ -16,6 +19,7 @@
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #ifdef SAMPLE
@@ -92,6 +96,31 @@ int wmain(int argc, wchar_t **argv)
         return 0;
     }
 #ifndef SAMPLE
+    if (argc == 4 && wcscmp(argv[1], L"bytes") == 0) {
+        long n = wcstol(argv[2], NULL, 10), len = wcstol(argv[3], NULL, 10);
+        if (n <= 0 || len < 0 || len > (long)sizeof text) {
+            fprintf(stderr, "bench: bad N or LEN\n");
+            return 2;
+        }
+        load();
+        get(out, ARRAYSIZE(out));
+        HMODULE dll = GetModuleHandleW(DLL);
+        PFN_WriteSharedBytes write_bytes = (PFN_WriteSharedBytes)(void *)GetProcAddress(dll, "WriteSharedBytes");
+        PFN_ReadSharedBytes read_bytes = (PFN_ReadSharedBytes)(void *)GetProcAddress(dll, "ReadSharedBytes");
+        memset(text, 0x5a, sizeof text);
+        double start = now_us();
+        for (long i = 0; i < n; i++) {
+            write_bytes(text, 0, (ULONGLONG)len);
+            read_bytes(out, 0, (ULONGLONG)len);
+        }
+        double elapsed = now_us() - start;
+        if (memcmp(text, out, (size_t)len) != 0) {
+            fprintf(stderr, "bench: read back other bytes\n");
+            return 1;
+        }
+        printf("bytes_ns=%.0f\n", elapsed * 1000 / (double)n);
+        return 0;
+    }
     if (argc == 3 && wcscmp(argv[1], L"call") == 0) {
         long n = wcstol(argv[2], NULL, 10);
         if (n <= 0) {
@@ -108,6 +137,6 @@ int wmain(int argc, wchar_t **argv)
         return 0;
     }
 #endif
-    fprintf(stderr, "usage: bench.exe attach | pair N LEN | call N\n");
+    fprintf(stderr, "usage: bench.exe attach | pair N LEN | bytes N LEN | call N\n");
     return 2;
 }

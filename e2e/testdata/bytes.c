@@ -13,7 +13,6 @@
 #include "status.h"
 
 #define SIZE ((DWORD)SHMEM_PAYLOAD_SIZE)
-#define BAD ((void *)(ULONG_PTR)8) /* an address no process maps */
 
 static BYTE buf[SIZE + 16];
 
@@ -32,7 +31,7 @@ static BYTE byte_at(DWORD offset)
 static DWORD WINAPI write_elsewhere(LPVOID unused)
 {
     (void)unused;
-    result("write from another thread after the faults", WriteSharedBytes("ok", 0, 2));
+    result("write from another thread after the failures", WriteSharedBytes("ok", 0, 2));
     return 0;
 }
 
@@ -61,20 +60,17 @@ int wmain(void)
     printf("last byte after it: 0x%02x\n", byte_at(SIZE - 1));
     result("write n=0 past size", WriteSharedBytes(&b, SIZE + 1, 0));
     result("read n=0 at size", ReadSharedBytes(&b, SIZE, 0));
-    /* offset + n overflows 32 bits: a DWORD sum would wrap into range. */
-    result("write offset 1 n=0xffffffff", WriteSharedBytes(buf, 1, 0xffffffff));
+    /* offset + n overflows 64 bits: a plain sum would wrap into range. */
+    result("write offset 1 n=2^64-1", WriteSharedBytes(buf, 1, ~0ULL));
     result("write NULL n=0", WriteSharedBytes(NULL, 0, 0));
-    result("read offset 0xffffffff n=1", ReadSharedBytes(buf, 0xffffffff, 1));
+    result("read offset 2^64-1 n=1", ReadSharedBytes(buf, ~0ULL, 1));
+    result("read offset 2^32 n=1", ReadSharedBytes(buf, 1ULL << 32, 1));
 
-    /* Bad pointers. */
     result("write NULL", WriteSharedBytes(NULL, 0, 1));
-    result("write bad pointer", WriteSharedBytes(BAD, 0, 4));
     result("read NULL", ReadSharedBytes(NULL, 0, 1));
-    result("read bad pointer", ReadSharedBytes(BAD, 0, 4));
 
-    /* The faults happened under the lock, which must have been released:
-     * another thread waits for it (this one would just re-enter it). The
-     * status is per thread: that thread's success leaves ours alone. */
+    /* The failures took no lock: another thread gets it. The status is
+     * per thread: that thread's success leaves ours alone. */
     HANDLE other = CreateThread(NULL, 0, write_elsewhere, NULL, 0, NULL);
     WaitForSingleObject(other, INFINITE);
     printf("status of this thread after that: %s\n", status_name(SharedMemLastError()));
@@ -102,9 +98,7 @@ int wmain(void)
 
     /* The statuses of the string exports' failures. */
     result("set NULL", SetSharedMem(NULL));
-    result("set bad pointer", SetSharedMem(BAD));
     result("get NULL", GetSharedMem(NULL, 10));
-    result("get bad pointer", GetSharedMem(BAD, 10));
     result("get cch 0", GetSharedMem(text, 0));
     /* Every call sets the status, a success to 0. */
     result("set after failures", SetSharedMem((LPWSTR)L"fine"));

@@ -1,47 +1,85 @@
 /*
- * fault passes sources that run into an unreadable page, with no
- * terminator before it: the call must fail with FAULT and leave the shared
- * payload as it was, never half a write.
+ * fault passes the exports a source that runs into an unreadable page with
+ * no terminator before it. The exports are C and do not catch the fault:
+ * the caller dies, as it would in memcpy, holding the lock. The next caller
+ * must take the lock over and say so.
+ *
+ *   fault.exe              drive: for set and for write-bytes, start a
+ *                          child that faults, then call the export again
+ *   fault.exe crash WHAT   fault in WHAT (set or write)
  */
 #include <windows.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "shmem.h"
 #include "status.h"
 
-int wmain(void)
+/* die ends the process at once with the exception's code, as a crash does on
+ * Windows, without Wine's debugger. */
+static LONG WINAPI die(EXCEPTION_POINTERS *e)
 {
-    static WCHAR a[2001], out[4096];
-    for (int i = 0; i < 2000; i++)
-        a[i] = L'A';
-    SetSharedMem(a);
+    TerminateProcess(GetCurrentProcess(), e->ExceptionRecord->ExceptionCode);
+    return EXCEPTION_CONTINUE_SEARCH;
+}
 
-    /* 100 'B's at the end of a readable page, then a PAGE_NOACCESS page. */
-    BYTE *p = VirtualAlloc(NULL, 2 * 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+static int crash(const wchar_t *what)
+{
+    SetUnhandledExceptionFilter(die);
+    /* 1000 'B's at the end of a readable page, then a PAGE_NOACCESS page:
+     * the copy starts under the lock and faults. */
+    BYTE *p = VirtualAlloc(NULL, 4 * 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     DWORD old;
-    if (p == NULL || !VirtualProtect(p + 4096, 4096, PAGE_NOACCESS, &old))
+    if (p == NULL || !VirtualProtect(p + 2 * 4096, 4096, PAGE_NOACCESS, &old))
         return 1;
-    WCHAR *b = (WCHAR *)(p + 4096) - 100;
-    for (int i = 0; i < 100; i++)
+    WCHAR *b = (WCHAR *)(p + 2 * 4096) - 1000;
+    for (int i = 0; i < 1000; i++)
         b[i] = L'B';
-    BOOL ok = SetSharedMem(b);
-    printf("set: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
-    GetSharedMem(out, 4096);
-    size_t as = wcsspn(out, L"A");
-    printf("string: %d x A, length %d\n", (int)as, (int)wcslen(out));
+    if (wcscmp(what, L"set") == 0)
+        SetSharedMem(b);
+    else
+        WriteSharedBytes(p + 2 * 4096 - 2048, 0, 4096);
+    return 0; /* not reached */
+}
 
-    /* The same with the byte export: 2048 readable 'C's, then the page. */
-    static BYTE d[4096], all[4096];
-    memset(d, 'D', sizeof d);
-    WriteSharedBytes(d, 0, sizeof d);
-    memset(p + 4096 - 2048, 'C', 2048);
-    ok = WriteSharedBytes(p + 4096 - 2048, 0, 4096);
-    printf("write bytes: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
-    ReadSharedBytes(all, 0, sizeof all);
-    size_t ds = 0;
-    while (ds < sizeof all && all[ds] == 'D')
-        ds++;
-    printf("payload: %d x D\n", (int)ds);
+/* run_crash starts "fault.exe crash WHAT", waits for it and prints how it
+ * ended. */
+static void run_crash(const wchar_t *what)
+{
+    WCHAR self[MAX_PATH], line[2 * MAX_PATH];
+    STARTUPINFOW si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi;
+    GetModuleFileNameW(NULL, self, MAX_PATH);
+    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" crash %ls", self, what);
+    line[ARRAYSIZE(line) - 1] = 0;
+    if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "fault: cannot start the child (error %lu)\n", GetLastError());
+        exit(1);
+    }
+    DWORD code = 0;
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    printf("crash in %ls: exit=0x%08lx\n", what, code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+    if (argc == 3 && wcscmp(argv[1], L"crash") == 0)
+        return crash(argv[2]);
+    static WCHAR out[4096];
+    SetSharedMem((LPWSTR)L"before");
+
+    run_crash(L"set");
+    BOOL ok = GetSharedMem(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=%d x B\n", ok, status_name(SharedMemLastError()), (int)wcsspn(out, L"B"));
+    ok = GetSharedMem(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
+
+    run_crash(L"write");
+    ok = SetSharedMem((LPWSTR)L"after");
+    printf("set: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
     return 0;
 }

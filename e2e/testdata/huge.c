@@ -18,10 +18,17 @@ int wmain(void)
     BOOL get = GetSharedMem(text, 8);
     printf("set: ok=%d get: ok=%d text=%ls\n", set, get, text);
 
-    /* The last offset a DWORD reaches, well inside the payload. */
-    BYTE b = 0x5a, r = 0;
-    BOOL w = WriteSharedBytes(&b, 0xFFFFFFFFu, 1);
-    BOOL rd = ReadSharedBytes(&r, 0xFFFFFFFFu, 1);
-    printf("byte at 0xFFFFFFFF: write=%d read=%d value=0x%02x\n", w, rd, r);
+    /* Offsets past 4 GiB, up to the payload's last byte: every byte is
+     * reachable with 64-bit offsets. */
+    ULONGLONG offsets[] = {0xFFFFFFFFull, 0x100000000ull, SHMEM_PAYLOAD_SIZE - 1};
+    for (int i = 0; i < 3; i++) {
+        BYTE b = (BYTE)(0x5a + i), r = 0;
+        BOOL w = WriteSharedBytes(&b, offsets[i], 1);
+        BOOL rd = ReadSharedBytes(&r, offsets[i], 1);
+        printf("byte at 0x%llX: write=%d read=%d value=0x%02x\n", offsets[i], w, rd, r);
+    }
+    BYTE b = 0;
+    BOOL past = WriteSharedBytes(&b, SHMEM_PAYLOAD_SIZE, 1);
+    printf("byte past the end: write=%d status=%s\n", past, status_name(SharedMemLastError()));
     return 0;
 }

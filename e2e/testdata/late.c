@@ -1,6 +1,6 @@
 /*
  * late loads the DLL while another process holds, or has just abandoned,
- * the lock: setup itself meets the lock's state.
+ * the mutex that guards setup: setup itself meets the mutex's state.
  *
  *   late.exe abandoned   the holder dies holding the lock before the DLL
  *                        loads: the first call must still report ABANDONED
@@ -16,10 +16,11 @@
 #include "status.h"
 #include "load.h"
 
-/* start_holder starts "lock.exe hold EVENT" and waits until it holds the lock. */
+/* start_holder starts "lock.exe hold-setup EVENT" and waits until it holds
+ * the setup mutex. */
 static HANDLE start_holder(void)
 {
-    WCHAR line[] = L"lock.exe hold Local\\shmemgen-late-held";
+    WCHAR line[] = L"lock.exe hold-setup Local\\shmemgen-late-held";
     STARTUPINFOW si = {.cb = sizeof si};
     PROCESS_INFORMATION pi;
     HANDLE held = CreateEventW(NULL, TRUE, FALSE, L"Local\\shmemgen-late-held");
@@ -67,10 +68,11 @@ int wmain(int argc, wchar_t **argv)
     BOOL ok = dll.set((LPWSTR)L"held");
     printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
     kill_holder(holder);
-    /* Take and release the abandoned lock here, so the next set is clean. */
-    WaitForSingleObject(keep, INFINITE);
-    ReleaseMutex(keep);
+    /* Setup, still going on in the background, takes the abandoned mutex:
+     * the first call after it says so, the next is clean. */
     ok = dll.set((LPWSTR)L"free");
+    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+    ok = dll.set((LPWSTR)L"again");
     printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
     return 0;
 }

@@ -15,6 +15,7 @@ struct shmem {
     __typeof__(&WriteSharedBytes) write_bytes;
     __typeof__(&ReadSharedBytes) read_bytes;
     __typeof__(&SharedMemSize) size;
+    __typeof__(&SharedMemLength) length;
     __typeof__(&SharedMemLastError) status;
 };
 
@@ -44,5 +45,6 @@ static inline void load_shmem(struct shmem *d)
     d->write_bytes = find(dll, "WriteSharedBytes");
     d->read_bytes = find(dll, "ReadSharedBytes");
     d->size = find(dll, "SharedMemSize");
+    d->length = find(dll, "SharedMemLength");
     d->status = find(dll, "SharedMemLastError");
 }

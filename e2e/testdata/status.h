@@ -22,8 +22,8 @@ static inline const char *status_name(DWORD status)
         return "SETUP_FAILED";
     case SHMEM_STATUS_BAD_ARGUMENT:
         return "BAD_ARGUMENT";
-    case SHMEM_STATUS_FAULT:
-        return "FAULT";
+    case SHMEM_STATUS_TRUNCATED:
+        return "TRUNCATED";
     }
     snprintf(win32, sizeof win32, "win32:%lu", status);
     return win32;

@@ -6,6 +6,14 @@
  * Usage:
  *   stress.exe drive MS          start the 8 processes, release them together,
  *                                print their reports and exit statuses
+ *   stress.exe drive-kill MS     the same, every 20-60 ms killing the writer
+ *                                that holds the lock (the driver watches the
+ *                                lock word) and starting another in its
+ *                                place; prints "kills=N died_holding=N
+ *                                stuck=N takeover_max_ms=X" first: how many
+ *                                kills left the lock to a dead writer, how
+ *                                many of those nobody took over within 10 s,
+ *                                and the longest takeover
  *   stress.exe write LETTER MS ID  write LETTER x LENGTH for MS milliseconds
  *   stress.exe read MS ID          read for MS milliseconds
  *
@@ -28,11 +36,13 @@ __declspec(dllimport) void GetSharedMem(LPWSTR, DWORD);
 static BOOL set_text(LPWSTR s) { SetSharedMem(s); return TRUE; }
 static BOOL get_text(LPWSTR s, DWORD cch) { GetSharedMem(s, cch); return TRUE; }
 static DWORD last_status(void) { return 0; }
+#define ABANDONED 0
 #else
 #include "shmem.h"
 static BOOL set_text(LPWSTR s) { return SetSharedMem(s); }
 static BOOL get_text(LPWSTR s, DWORD cch) { return GetSharedMem(s, cch); }
 static DWORD last_status(void) { return SharedMemLastError(); }
+#define ABANDONED SHMEM_STATUS_ABANDONED
 #endif
 
 /* The driver creates both objects; ID (its process id) keeps two runs
@@ -65,7 +75,7 @@ static WCHAR text[4 * LENGTH];
 
 static int writer(wchar_t letter, DWORD ms, const wchar_t *id)
 {
-    unsigned long writes = 0, failed = 0;
+    unsigned long writes = 0, failed = 0, abandoned = 0;
     DWORD status = 0;
     for (int i = 0; i < LENGTH; i++)
         text[i] = letter;
@@ -75,12 +85,14 @@ static int writer(wchar_t letter, DWORD ms, const wchar_t *id)
     while (GetTickCount64() < end) {
         if (set_text(text)) {
             writes++;
+            abandoned += ABANDONED != 0 && last_status() == ABANDONED;
         } else {
             failed++;
             status = last_status();
         }
     }
-    printf("writer %lc: writes=%lu failed=%lu status=%lu\n", letter, writes, failed, status);
+    printf("writer %lc: writes=%lu failed=%lu abandoned=%lu status=%lu\n", letter, writes, failed, abandoned,
+           status);
     return 0;
 }
 
@@ -98,7 +110,7 @@ static int torn(const WCHAR *s)
 
 static int reader(DWORD ms, const wchar_t *id)
 {
-    unsigned long reads = 0, torn_reads = 0, empty = 0, failed = 0;
+    unsigned long reads = 0, torn_reads = 0, empty = 0, failed = 0, abandoned = 0;
     DWORD status = 0;
     rendezvous(id);
     ULONGLONG end = GetTickCount64() + ms;
@@ -106,6 +118,9 @@ static int reader(DWORD ms, const wchar_t *id)
         if (!get_text(text, ARRAYSIZE(text))) {
             failed++;
             status = last_status();
+        } else if (ABANDONED != 0 && last_status() == ABANDONED) {
+            /* A writer died halfway: this read may be torn, and says so. */
+            abandoned++;
         } else if (text[0] == 0) {
             empty++;
         } else {
@@ -113,8 +128,8 @@ static int reader(DWORD ms, const wchar_t *id)
             torn_reads += torn(text);
         }
     }
-    printf("reader: reads=%lu torn=%lu empty=%lu failed=%lu status=%lu\n", reads, torn_reads, empty, failed,
-           status);
+    printf("reader: reads=%lu torn=%lu empty=%lu failed=%lu abandoned=%lu status=%lu\n", reads, torn_reads, empty,
+           failed, abandoned, status);
     return 0;
 }
 
@@ -144,7 +159,30 @@ static HANDLE start(const wchar_t *args)
     return pi.hProcess;
 }
 
-static int drive(DWORD ms)
+#ifdef SAMPLE
+typedef struct {
+    LONGLONG lock;
+} SHMEM_HEADER;
+static volatile SHMEM_HEADER *map_header(void)
+{
+    fprintf(stderr, "stress: the sample has no lock to kill a holder of\n");
+    exit(2);
+}
+#else
+/* map_header maps the section's header, to watch the lock word. */
+static volatile SHMEM_HEADER *map_header(void)
+{
+    HANDLE section = OpenFileMappingW(FILE_MAP_READ, FALSE, SHMEM_MAPPING_NAME);
+    void *view = section ? MapViewOfFile(section, FILE_MAP_READ, 0, 0, sizeof(SHMEM_HEADER)) : NULL;
+    if (view == NULL) {
+        fprintf(stderr, "stress: cannot map the header (error %lu)\n", GetLastError());
+        exit(1);
+    }
+    return view;
+}
+#endif
+
+static int drive(DWORD ms, BOOL kill)
 {
     WCHAR id[16], ready_name[64], go_name[64], args[64];
     HANDLE procs[WRITERS + READERS];
@@ -175,6 +213,58 @@ static int drive(DWORD ms)
         }
     }
     SetEvent(go);
+    if (kill) {
+        /* Every 20-60 ms, watch the lock word until a writer holds it, and
+         * kill that writer: mid-write, unless it let go in between. Stop 500
+         * ms before the end, so that the last writers write and report. A
+         * replacement passes the rendezvous at once: "go" is already set. */
+        unsigned kills = 0, died_holding = 0, stuck = 0, seed = GetCurrentProcessId();
+        double takeover_max_ms = 0;
+        ULONGLONG end = GetTickCount64() + (ms > 500 ? ms - 500 : 0);
+        volatile SHMEM_HEADER *header = map_header();
+        while (GetTickCount64() < end) {
+            seed = seed * 1103515245 + 12345;
+            Sleep(20 + (seed >> 16) % 40);
+            int w = -1;
+            for (int spin = 0; w < 0 && spin < 1000000; spin++) {
+                DWORD holder = (DWORD)header->lock;
+                for (int i = 0; i < WRITERS; i++)
+                    if (holder != 0 && GetProcessId(procs[i]) == holder)
+                        w = i;
+            }
+            if (w < 0 || GetTickCount64() >= end)
+                continue;
+            DWORD pid = GetProcessId(procs[w]);
+            TerminateProcess(procs[w], 9);
+            WaitForSingleObject(procs[w], INFINITE);
+            CloseHandle(procs[w]);
+            /* Dead and still the holder: time how long the others take to
+             * notice and take the lock over. */
+            if ((DWORD)header->lock == pid) {
+                LARGE_INTEGER freq, start, now;
+                QueryPerformanceFrequency(&freq);
+                QueryPerformanceCounter(&start);
+                double waited_ms;
+                do {
+                    Sleep(0);
+                    QueryPerformanceCounter(&now);
+                    waited_ms = (double)(now.QuadPart - start.QuadPart) * 1000 / (double)freq.QuadPart;
+                } while ((DWORD)header->lock == pid && waited_ms < 10000);
+                died_holding++;
+                if ((DWORD)header->lock == pid)
+                    stuck++;
+                else if (waited_ms > takeover_max_ms)
+                    takeover_max_ms = waited_ms;
+            }
+            DWORD left = (DWORD)(end + 500 - GetTickCount64());
+            _snwprintf(args, ARRAYSIZE(args), L"write %lc %lu %ls", L'A' + w, left, id);
+            procs[w] = start(args);
+            kills++;
+        }
+        printf("kills=%u died_holding=%u stuck=%u takeover_max_ms=%.1f\n", kills, died_holding, stuck,
+               takeover_max_ms);
+        fflush(stdout);
+    }
     if (WaitForMultipleObjects(n, procs, TRUE, ms + 60000) != WAIT_OBJECT_0) {
         fprintf(stderr, "stress: workers still running long after %lu ms\n", ms);
         return 1;
@@ -191,11 +281,13 @@ static int drive(DWORD ms)
 int wmain(int argc, wchar_t **argv)
 {
     if (argc == 3 && wcscmp(argv[1], L"drive") == 0)
-        return drive(wcstoul(argv[2], NULL, 10));
+        return drive(wcstoul(argv[2], NULL, 10), FALSE);
+    if (argc == 3 && wcscmp(argv[1], L"drive-kill") == 0)
+        return drive(wcstoul(argv[2], NULL, 10), TRUE);
     if (argc == 5 && wcscmp(argv[1], L"write") == 0)
         return writer(argv[2][0], wcstoul(argv[3], NULL, 10), argv[4]);
     if (argc == 4 && wcscmp(argv[1], L"read") == 0)
         return reader(wcstoul(argv[2], NULL, 10), argv[3]);
-    fprintf(stderr, "usage: stress.exe drive MS | write LETTER MS ID | read MS ID\n");
+    fprintf(stderr, "usage: stress.exe drive MS | drive-kill MS | write LETTER MS ID | read MS ID\n");
     return 2;
 }

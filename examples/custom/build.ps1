@@ -22,9 +22,23 @@ $env:GOARCH = 'amd64'
 # The DLL records the name it is built under: build it under its final name.
 $env:CGO_ENABLED = '1'
 $env:CC = $cc
-Invoke-Native go @('build', '-buildmode=c-shared', '-trimpath', '-o', 'bin/telemetry.dll', './dll')
+# The generated exports are C, declared in dll/api.h. cgo writes a header
+# only for Go exports, which dll/user.go may add: it becomes telemetry_go.h.
+Remove-Item -Force -ErrorAction SilentlyContinue -Path 'bin/telemetry.h', 'bin/telemetry_go.h'
+# Without a Go export, Go's linker would export a placeholder,
+# _cgo_stub_export; these flags stop it writing its export list, so that the
+# DLL exports exactly its dllexport functions.
+$extldflags = ''
+if (-not (Select-String -Quiet -Pattern '^//export ' -Path 'dll/*.go')) {
+    $extldflags = '-Wl,--export-all-symbols -Wl,--exclude-all-symbols'
+}
+Invoke-Native go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', 'bin/telemetry.dll', './dll')
+if (Test-Path 'bin/telemetry.h') {
+    Move-Item -Path 'bin/telemetry.h' -Destination 'bin/telemetry_go.h'
+}
+Copy-Item -Force -Path 'dll/api.h' -Destination 'bin/telemetry.h'
 
-# The C hosts link against the DLL itself and include the header cgo wrote.
+# The C hosts link against the DLL itself and include its header.
 Invoke-Native $cc @('-O2', '-Wall', '-Wextra', '-municode', '-Ibin', '-o', 'bin/parent.exe', 'hosts/c/parent.c', 'bin/telemetry.dll')
 Invoke-Native $cc @('-O2', '-Wall', '-Wextra', '-municode', '-Ibin', '-o', 'bin/child.exe', 'hosts/c/child.c', 'bin/telemetry.dll')
 

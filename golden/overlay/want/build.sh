@@ -10,10 +10,24 @@ cflags=${CFLAGS:--O2 -Wall -Wextra}
 mkdir -p bin
 
 # The DLL records the name it is built under: build it under its final name.
+# The generated exports are C, declared in dll/api.h. cgo writes a header
+# only for Go exports, which dll/user.go may add: it becomes jobs_go.h.
+rm -f bin/jobs.h bin/jobs_go.h
+# Without a Go export, Go's linker would export a placeholder,
+# _cgo_stub_export; these flags stop it writing its export list, so that the
+# DLL exports exactly its dllexport functions.
+extldflags=
+if ! grep -qs '^//export ' dll/*.go; then
+	extldflags='-Wl,--export-all-symbols -Wl,--exclude-all-symbols'
+fi
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$cc" \
-	go build -buildmode=c-shared -trimpath -o bin/jobs.dll ./dll
+	go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o bin/jobs.dll ./dll
+if [ -f bin/jobs.h ]; then
+	mv bin/jobs.h bin/jobs_go.h
+fi
+cp dll/api.h bin/jobs.h
 
-# The C hosts link against the DLL itself and include the header cgo wrote.
+# The C hosts link against the DLL itself and include its header.
 # shellcheck disable=SC2086 # cflags holds several flags
 "$cc" $cflags -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/jobs.dll
 # shellcheck disable=SC2086

@@ -12,14 +12,17 @@ import "unsafe"
 // follows the same layout and lock (see README.md) can take part.
 const (
 	mappingName = "dllmemfilemap"
-	// lockName names the mutex that serialises every access; kernel objects
-	// share one namespace, so it must differ from mappingName.
+	// lockName names the mutex held while the section is set up, and
+	// wakeName the event that wakes the lock's waiters; kernel objects
+	// share one namespace, so they must differ from mappingName.
 	lockName = "dllmemfilemap.lock"
-	// lockTimeout bounds every wait for the lock, in milliseconds (5s).
+	wakeName = "dllmemfilemap.wake"
+	// lockTimeout bounds the wait for the setup mutex, in milliseconds
+	// (5s).
 	lockTimeout = 5000
 
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
-	layoutVersion = 1
+	layoutVersion = 2
 	headerSize    = 64
 	// payloadSize is --size: 4KiB.
 	payloadSize = 4096
@@ -30,16 +33,18 @@ const (
 	sectionSizeLow  = 0x00001040
 )
 
-// header is the start of the section. The creator writes it while holding
-// the lock, magic last; openers check it, under the lock, before any other
-// access.
+// header is the start of the section, api.h's SHMEM_HEADER. The
+// creator writes it while holding the setup mutex, magic last; openers
+// check it, under the mutex, before any other access. lock is core.c's:
+// Go never touches it.
 type header struct {
 	magic       uint32
 	version     uint32
 	headerSize  uint32
 	flags       uint32 // none defined yet: must be 0
 	payloadSize uint64
-	_           [40]byte
+	lock        int64
+	_           [32]byte
 }
 
 // The header must be exactly headerSize bytes: each line fails to compile
@@ -51,7 +56,7 @@ var (
 
 // Status codes where Windows gives none; bit 29 marks them as
 // application-defined, so they never collide with a Win32 error code.
-// exports.go defines the same values as C macros for the header.
+// api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first).
 	statusBadLayout = 0x20000001
@@ -63,6 +68,6 @@ const (
 	statusSetupFailed = 0x20000004
 	// statusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
 	statusBadArgument = 0x20000005
-	// statusFault: a pointer argument pointed at memory that cannot be read or written.
-	statusFault = 0x20000006
+	// statusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	statusTruncated = 0x20000007
 )

@@ -14,6 +14,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"unsafe"
 
@@ -36,8 +37,8 @@ const (
 	StatusSetupFailed Status = 0x20000004
 	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
 	StatusBadArgument Status = 0x20000005
-	// StatusFault: a pointer argument pointed at memory that cannot be read or written.
-	StatusFault Status = 0x20000006
+	// StatusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	StatusTruncated Status = 0x20000007
 )
 
 func (s Status) Error() string {
@@ -52,14 +53,15 @@ func (s Status) Error() string {
 		return "setting up the shared memory failed where Windows gave no error code (0x20000004)"
 	case StatusBadArgument:
 		return "a NULL pointer, a zero-length buffer, or an offset and length outside the payload (0x20000005)"
-	case StatusFault:
-		return "a pointer argument pointed at memory that cannot be read or written (0x20000006)"
+	case StatusTruncated:
+		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
 	}
 	return fmt.Sprintf("%v (%d)", windows.Errno(s), uint32(s))
 }
 
-// Error is a call that failed, or that succeeded on an abandoned lock
-// (Status is then StatusAbandoned, and the call did take effect).
+// Error is a call that failed, or one that took effect but must say so:
+// Status is then StatusAbandoned (the lock's last holder died holding it)
+// or StatusTruncated (a string was cut).
 type Error struct {
 	Op     string
 	Status Status
@@ -72,7 +74,7 @@ func (e *Error) Unwrap() error { return e.Status }
 
 // DLL is the loaded telemetry.dll.
 type DLL struct {
-	set, get, writeBytes, readBytes, size, status *windows.Proc
+	set, get, writeBytes, readBytes, size, length, status *windows.Proc
 }
 
 // Load loads the DLL at path, which should be absolute: a relative name
@@ -90,7 +92,8 @@ func Load(path string) (*DLL, error) {
 	}{
 		{&d.set, "PutText"}, {&d.get, "TakeText"},
 		{&d.writeBytes, "WriteSharedBytes"}, {&d.readBytes, "ReadSharedBytes"},
-		{&d.size, "SharedMemSize"}, {&d.status, "SharedMemLastError"},
+		{&d.size, "SharedMemSize"}, {&d.length, "SharedMemLength"},
+		{&d.status, "SharedMemLastError"},
 	} {
 		if *p.proc, err = dll.FindProc(p.name); err != nil {
 			return nil, err
@@ -99,11 +102,8 @@ func Load(path string) (*DLL, error) {
 	return &d, nil
 }
 
-// ReadChars is how many characters Get reads at most: the whole mapping, or
-// 1 MiB of it for larger ones.
-const ReadChars = 524288
-
-// Set writes s as the shared string; a longer one than fits is cut short.
+// Set writes s as the shared string. One longer than fits is cut short,
+// and the error's Status is StatusTruncated.
 func (d *DLL) Set(s string) error {
 	p, err := windows.UTF16PtrFromString(s)
 	if err != nil {
@@ -113,32 +113,77 @@ func (d *DLL) Set(s string) error {
 	return err
 }
 
-// Get reads the shared string, at most ReadChars - 1 characters of it.
+// Get reads the whole shared string: it asks for its length, then reads it
+// into a buffer that fits, and again if a writer made it longer in between.
+// A string too long for one call (4 Gi characters) is an error, never a
+// prefix. With StatusAbandoned, the string is returned with the error.
 func (d *DLL) Get() (string, error) {
-	buf := make([]uint16, ReadChars)
-	_, err := d.call("TakeText", d.get, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
-	if err != nil && !errors.Is(err, StatusAbandoned) {
-		return "", err
+	for {
+		n, err := d.Length()
+		if err != nil && !errors.Is(err, StatusAbandoned) {
+			return "", err
+		}
+		if n >= math.MaxUint32 {
+			return "", fmt.Errorf("%s: the string has %d characters, more than one call can read", "TakeText", n)
+		}
+		buf := make([]uint16, n+1)
+		_, err = d.call("TakeText", d.get, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+		if errors.Is(err, StatusTruncated) {
+			continue
+		}
+		if err != nil && !errors.Is(err, StatusAbandoned) {
+			return "", err
+		}
+		return windows.UTF16ToString(buf), err
 	}
-	return windows.UTF16ToString(buf), err
+}
+
+// Length returns the shared string's length in UTF-16 units.
+func (d *DLL) Length() (uint64, error) {
+	return d.call64("SharedMemLength", d.length)
 }
 
 // WriteBytes copies p into the payload at offset.
-func (d *DLL) WriteBytes(offset uint32, p []byte) error {
-	_, err := d.call("WriteSharedBytes", d.writeBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(offset), uintptr(len(p)))
+func (d *DLL) WriteBytes(offset uint64, p []byte) error {
+	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
+	_, err := d.call("WriteSharedBytes", d.writeBytes, append(args, ulonglong(uint64(len(p)))...)...)
 	return err
 }
 
 // ReadBytes fills p from the payload at offset.
-func (d *DLL) ReadBytes(offset uint32, p []byte) error {
-	_, err := d.call("ReadSharedBytes", d.readBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(offset), uintptr(len(p)))
+func (d *DLL) ReadBytes(offset uint64, p []byte) error {
+	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
+	_, err := d.call("ReadSharedBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)
 	return err
 }
 
 // Size returns the payload's size in bytes.
 func (d *DLL) Size() (uint64, error) {
-	n, err := d.call("SharedMemSize", d.size)
-	return uint64(n), err
+	return d.call64("SharedMemSize", d.size)
+}
+
+// is32 is true on 386, where a ULONGLONG takes two argument slots and
+// comes back in two registers.
+const is32 = unsafe.Sizeof(uintptr(0)) == 4
+
+// ulonglong passes x as a ULONGLONG argument.
+func ulonglong(x uint64) []uintptr {
+	if is32 {
+		return []uintptr{uintptr(x), uintptr(x >> 32)}
+	}
+	return []uintptr{uintptr(x)}
+}
+
+// call64 calls an export that returns a ULONGLONG.
+func (d *DLL) call64(op string, proc *windows.Proc) (uint64, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	lo, hi, _ := proc.Call()
+	n := uint64(lo)
+	if is32 {
+		n |= uint64(hi) << 32
+	}
+	return n, d.lastStatus(op)
 }
 
 // call calls an export and reads the status it left, on one OS thread: the
@@ -147,9 +192,14 @@ func (d *DLL) call(op string, proc *windows.Proc, args ...uintptr) (uintptr, err
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	r, _, _ := proc.Call(args...)
-	status, _, _ := d.status.Call()
-	if status != 0 {
-		return r, &Error{Op: op, Status: Status(status)}
+	return r, d.lastStatus(op)
+}
+
+// lastStatus turns the calling thread's status into an error; the caller
+// must have locked the thread since the call.
+func (d *DLL) lastStatus(op string) error {
+	if status, _, _ := d.status.Call(); status != 0 {
+		return &Error{Op: op, Status: Status(status)}
 	}
-	return r, nil
+	return nil
 }

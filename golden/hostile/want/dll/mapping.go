@@ -4,127 +4,118 @@
 
 package main
 
+// The exports are C, in core.c; Go sets the mapping up and hands it over
+// through core.h. This preamble stays out of any header: this file exports
+// nothing.
+
+// #include "core.h"
+import "C"
+
 import (
 	"errors"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
-// sharedMemory is this process's view of the section, set up once.
-type sharedMemory struct {
-	lock windows.Handle
-	// abandoned is set when setup took a lock that another process had
-	// abandoned: the first call to succeed reports it, as it would have had
-	// it taken that lock itself.
-	abandoned atomic.Bool
-	// payload is the shared bytes after the header; text is the same
-	// memory as UTF-16 characters.
-	payload []byte
-	text    []uint16
-}
+// main is required by -buildmode=c-shared and never runs.
+func main() {}
 
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
-// through the Go runtime's init thread. cgo holds exported calls until init
-// is done. A failure is kept in setupStatus and makes every export fail
-// with it; only a lock timeout, which says nothing about the section, is
-// tried again, by the next call.
-var (
-	setupMu     sync.Mutex
-	shm         atomic.Pointer[sharedMemory]
-	setupStatus uint32 // guarded by setupMu
-)
-
+// through the Go runtime's init thread. Until it is done, the exports wait
+// for it. A setup that timed out on the setup mutex, which says nothing
+// about the section, goes on in the background without a limit, while
+// calls fail with LOCK_TIMEOUT after waiting for it for the lock timeout;
+// any other failure is for good.
 func init() {
-	if !initStatus() {
-		// Without a slot there is no status to report, but the exports
-		// still fail cleanly.
-		setupStatus = statusSetupFailed
-		return
+	view, wake, abandoned, status := setup(lockTimeout)
+	switch status {
+	case 0:
+		C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
+	case statusLockTimeout:
+		C.shmemgen_fail(C.DWORD(status), 1)
+		go func() {
+			view, wake, abandoned, status := setup(windows.INFINITE)
+			if status != 0 {
+				C.shmemgen_fail(C.DWORD(status), 0)
+				return
+			}
+			C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
+		}()
+	default:
+		C.shmemgen_fail(C.DWORD(status), 0)
 	}
-	current()
 }
 
-// current returns the shared memory, setting it up if no call has managed
-// to yet, or the status that keeps it from being set up.
-func current() (*sharedMemory, uint32) {
-	if m := shm.Load(); m != nil {
-		return m, 0
+// cBool is b as C's int.
+func cBool(b bool) C.int {
+	if b {
+		return 1
 	}
-	setupMu.Lock()
-	defer setupMu.Unlock()
-	if m := shm.Load(); m != nil {
-		return m, 0
-	}
-	if setupStatus != 0 && setupStatus != statusLockTimeout {
-		return nil, setupStatus
-	}
-	m, status := setup()
-	shm.Store(m)
-	setupStatus = status
-	return m, status
+	return 0
 }
 
-// setup opens or creates the lock and the section, maps the section and,
-// under the lock, writes the header (creator) or checks it (opener). It
-// never touches the payload: the system zero-fills a new section's pages,
-// and touching them would commit every one, making load time grow with the
-// size.
-func setup() (*sharedMemory, uint32) {
+// setup opens or creates the setup mutex, the wake event and the section,
+// maps the section and, holding the mutex, writes the header (creator) or
+// checks it (opener). It never touches the payload: the system zero-fills a
+// new section's pages, and touching them would commit every one, making
+// load time grow with the size. The handles it returns stay open for the
+// life of the process: a Go DLL is never unloaded, and the system closes
+// them at exit. Under Wine, a view alone does not keep a section's name.
+func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned bool, status uint32) {
 	// A mutex belongs to the thread that acquired it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 
 	sa, status := securityAttributes()
 	if status != 0 {
-		return nil, status
+		return nil, 0, false, status
 	}
 	lock, err := windows.CreateMutex(sa, false, utf16Ptr(lockName))
 	if lock == 0 {
-		return nil, win32Status(err)
+		return nil, 0, false, win32Status(err)
 	}
-	abandoned, status := acquire(lock)
+	abandoned, status = acquire(lock, timeout)
 	if status != 0 {
 		windows.CloseHandle(lock)
-		return nil, status
+		return nil, 0, false, status
 	}
-	defer windows.ReleaseMutex(lock)
+	// Every way out releases the mutex before it closes anything: a mutex
+	// whose handle is closed first stays owned by this thread, which never
+	// exits. On success the handle stays open, with the section's.
+	fail := func(status uint32, handles ...windows.Handle) (unsafe.Pointer, windows.Handle, bool, uint32) {
+		windows.ReleaseMutex(lock)
+		for _, h := range append(handles, lock) {
+			windows.CloseHandle(h)
+		}
+		return nil, 0, false, status
+	}
 
+	// Auto-reset: each SetEvent wakes one waiter, which takes the lock.
+	wake, err = windows.CreateEvent(sa, 0, 0, utf16Ptr(wakeName))
+	if wake == 0 {
+		return fail(win32Status(err))
+	}
 	// x/sys returns ERROR_ALREADY_EXISTS as the error alongside a valid
 	// handle when the section exists: that is success, not failure.
 	section, err := windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
 		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
 	if section == 0 {
-		windows.CloseHandle(lock)
-		return nil, win32Status(err)
+		return fail(win32Status(err), wake)
 	}
 	created := !errors.Is(err, windows.ERROR_ALREADY_EXISTS)
-	// The handles stay open for the life of the process: a Go DLL is never
-	// unloaded, and the system closes them at exit.
 	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
 	if err != nil {
-		windows.CloseHandle(section)
-		windows.CloseHandle(lock)
-		return nil, win32Status(err)
+		return fail(win32Status(err), section, wake)
 	}
 	if status := initHeader(addr, created); status != 0 {
 		windows.UnmapViewOfFile(addr)
-		windows.CloseHandle(section)
-		windows.CloseHandle(lock)
-		return nil, status
+		return fail(status, section, wake)
 	}
-	payload := unsafe.Add(viewPointer(addr), headerSize)
-	m := &sharedMemory{
-		lock:    lock,
-		payload: unsafe.Slice((*byte)(payload), payloadSize),
-		text:    unsafe.Slice((*uint16)(payload), payloadSize/2),
-	}
-	m.abandoned.Store(abandoned)
-	return m, 0
+	windows.ReleaseMutex(lock)
+	return viewPointer(addr), wake, abandoned, 0
 }
 
 // initHeader writes the header of a section this process created, or
@@ -167,17 +158,18 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
 }
 
-// securityAttributes returns the attributes of the section and the lock:
+// securityAttributes returns the attributes of the section, the mutex and
+// the event:
 // nil for the default DACL.
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
 	return nil, 0
 }
 
-// acquire waits for the lock for at most lockTimeout. A lock whose owner
-// exited while holding it is acquired all the same, and reported: what it
-// guarded may be half-written.
-func acquire(lock windows.Handle) (abandoned bool, status uint32) {
-	event, err := windows.WaitForSingleObject(lock, lockTimeout)
+// acquire waits for the setup mutex for at most timeout milliseconds. A
+// mutex whose owner exited while holding it is acquired all the same, and
+// reported: the header it guarded may be half-written.
+func acquire(lock windows.Handle, timeout uint32) (abandoned bool, status uint32) {
+	event, err := windows.WaitForSingleObject(lock, timeout)
 	switch event {
 	case windows.WAIT_OBJECT_0:
 		return false, 0
