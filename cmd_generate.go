@@ -55,7 +55,7 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(a.Inputs, opts)
+	files, err := renderProject(a.Inputs, opts, a.Templates)
 	if err != nil {
 		return err
 	}
@@ -71,9 +71,9 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
 	}
-	if semver.IsValid(a.Version) && semver.IsValid(opts.Version) && semver.Compare(a.Version, opts.Version) > 0 {
+	if semver.IsValid(a.Version) && semver.IsValid(generatorVersion()) && semver.Compare(a.Version, generatorVersion()) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, opts.Version)
+			filepath.Join(dir, answers.FileName), a.Version, generatorVersion())
 	}
 
 	if c.Bool("check") {
@@ -117,7 +117,7 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, usageError{err}
 	}
-	opts := gen.Options{Version: generatorVersion(), Templates: a.Templates, Vars: a.Vars}
+	opts := gen.Options{Vars: a.Vars}
 	if a.Templates != "" {
 		tdir := filepath.FromSlash(a.Templates)
 		if !filepath.IsAbs(tdir) {

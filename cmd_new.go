@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/config"
-	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -56,11 +55,11 @@ func runNew(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts, err := optionsFromFlags(c, out)
+	opts, templates, err := optionsFromFlags(c, out)
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(cfg, opts)
+	files, err := renderProject(cfg, opts, templates)
 	if err != nil {
 		return err
 	}
