@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
@@ -33,11 +34,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	shmemgen = filepath.Join(scratch, "shmemgen")
-	build := exec.Command("go", "build", "-o", shmemgen, "github.com/shmemgen/shmemgen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building shmemgen: " + err.Error())
+	if shmemgen, err = testenv.BuildShmemgen(scratch); err != nil {
+		panic(err)
 	}
 	code := m.Run()
 	if sharedPrefix != nil {

@@ -20,6 +20,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/internal/testenv"
 )
 
 var hostileNames = []string{
@@ -48,13 +49,7 @@ func TestNameLiteralsGo(t *testing.T) {
 // TestNameLiteralsC compiles each C wide literal with the host's C compiler,
 // with 16-bit wchar_t as on Windows, and checks the UTF-16 it holds.
 func TestNameLiteralsC(t *testing.T) {
-	cc, err := exec.LookPath("gcc")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("gcc is required under CI=true")
-		}
-		t.Skip("no gcc")
-	}
+	cc := testenv.RequireTool(t, "gcc")
 	dir := t.TempDir()
 	for i, name := range hostileNames {
 		lit := NewModel(withName(t, name)).NameC
