@@ -48,7 +48,7 @@ Examples:
 
 func runGenerate(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("generate takes no arguments, got %q: give the directory with --dir", c.Args().First())
+		return usagef("generate takes no arguments, got %s: give the directory with --dir", config.Quote(c.Args().First()))
 	}
 	dir := c.String("dir")
 	a, opts, err := loadAnswers(dir)
@@ -104,7 +104,7 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	file := filepath.Join(dir, answers.FileName)
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return answers.Answers{}, gen.Options{}, usagef("--dir %q has no %s: create a project with shmemgen new", dir, answers.FileName)
+		return answers.Answers{}, gen.Options{}, usagef("--dir %s has no %s: create a project with shmemgen new", config.Quote(dir), answers.FileName)
 	}
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, err
@@ -124,7 +124,7 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 			tdir = filepath.Join(dir, tdir)
 		}
 		if err := checkTemplateDir(tdir); err != nil {
-			return answers.Answers{}, gen.Options{}, usagef("%s: templates: %q (%s) %w", file, a.Templates, tdir, err)
+			return answers.Answers{}, gen.Options{}, usagef("%s: templates: %s (%s) %w", file, config.Quote(a.Templates), tdir, err)
 		}
 		opts.Overlay, opts.OverlayName = os.DirFS(tdir), tdir
 	}

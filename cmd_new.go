@@ -49,7 +49,7 @@ Examples:
 
 func runNew(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("new takes no arguments, got %q: give the directory with --out", c.Args().First())
+		return usagef("new takes no arguments, got %s: give the directory with --out", config.Quote(c.Args().First()))
 	}
 	cfg, out, err := configFromFlags(c)
 	if err != nil {

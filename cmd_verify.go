@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
@@ -85,7 +86,7 @@ func runVerify(c *cli.Context) error {
 		if err != nil || !strings.Contains(out, want+"\n") {
 			return fmt.Errorf("%s did not round-trip (%v):\n%s%s", parent, err, out, stderr.String())
 		}
-		fmt.Fprintf(c.App.Writer, "ok  %s -> %s: the child read back %q\n", parent, child, verifyText)
+		fmt.Fprintf(c.App.Writer, "ok  %s -> %s: the child read back %s\n", parent, child, config.Quote(verifyText))
 	}
 	return nil
 }

@@ -75,13 +75,13 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 	for _, kv := range c.StringSlice("var") {
 		key, value, ok := strings.Cut(kv, "=")
 		if !ok {
-			return gen.Options{}, "", usagef("--var %q must be KEY=VALUE", kv)
+			return gen.Options{}, "", usagef("--var %s must be KEY=VALUE", config.Quote(kv))
 		}
 		if err := answers.CheckVar(key); err != nil {
-			return gen.Options{}, "", usagef("--var %q: %w", kv, err)
+			return gen.Options{}, "", usagef("--var %s: %w", config.Quote(kv), err)
 		}
 		if _, dup := opts.Vars[key]; dup {
-			return gen.Options{}, "", usagef("--var %q sets %s a second time", kv, key)
+			return gen.Options{}, "", usagef("--var %s sets %s a second time", config.Quote(kv), key)
 		}
 		if opts.Vars == nil {
 			opts.Vars = map[string]string{}
@@ -90,7 +90,7 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 	}
 	if dir := c.String("templates"); dir != "" {
 		if err := checkTemplateDir(dir); err != nil {
-			return gen.Options{}, "", usagef("--templates %q %w", dir, err)
+			return gen.Options{}, "", usagef("--templates %s %w", config.Quote(dir), err)
 		}
 		opts.Overlay, opts.OverlayName = os.DirFS(dir), dir
 		// Recorded relative to the project, so that moving the two together
