@@ -38,6 +38,13 @@ func fakeProject(t *testing.T, exports []string, importLib string) string {
 	} else {
 		script += wine.MinGWCC + " -shared -o bin/shmem.dll fake.c\n"
 	}
+	// Fake C parents that print what a real child would: enough for
+	// verify's round trip steps, without Go.
+	parent := "#include <stdio.h>\nint main(int argc, char **argv) { if (argc < 3) return 2; printf(\"Child process read from shared memory: %s\\n\", argv[2]); return 0; }\n"
+	if err := os.WriteFile(filepath.Join(dir, "fakeparent.c"), []byte(parent), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script += wine.MinGWCC + " -o bin/parent.exe fakeparent.c\n"
 	script += "echo built the fake\n"
 	if err := os.WriteFile(filepath.Join(dir, "fake.c"), []byte(src.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -95,6 +102,42 @@ func TestVerifyABI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyOptions runs verify to the end on a fake project: --pair picks
+// the pair, --text the text, and --keep-prefix keeps the Wine prefix and
+// reports it.
+func TestVerifyOptions(t *testing.T) {
+	testenv.RequireWine(t)
+	dir := fakeProject(t, defaultExports, "")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"shmemgen", "verify", "--json", "--pair", "c", "--text", "hello there", "--keep-prefix", dir}, &stdout, &stderr)
+	var report verifyReport
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
+	}
+	if report.Prefix != "" {
+		t.Cleanup(func() { os.RemoveAll(filepath.Dir(report.Prefix)) })
+	}
+	if code != 0 || !report.OK {
+		t.Fatalf("verify: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	var names []string
+	for _, s := range report.Steps {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, " "); got != "build exports imports wine c" {
+		t.Errorf("steps %q, want build exports imports wine c (--pair c)", got)
+	}
+	if want := `ok  parent.exe -> child.exe: the child read back "hello there"`; !strings.Contains(stderr.String(), want) {
+		t.Errorf("progress lacks %q:\n%s", want, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(report.Prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")); err != nil {
+		t.Errorf("--keep-prefix: the prefix with its stub is gone: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "WINEPREFIX="+report.Prefix) {
+		t.Errorf("--keep-prefix does not say how to use the prefix:\n%s", stderr.String())
 	}
 }
 
