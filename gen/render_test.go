@@ -1,12 +1,16 @@
 package gen
 
 import (
+	"bytes"
+	"io/fs"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/templates"
 )
 
 func TestOwnership(t *testing.T) {
@@ -166,5 +170,27 @@ func TestRootPackage(t *testing.T) {
 		if got := rootPackage(dll); got != want {
 			t.Errorf("rootPackage(%q) = %q, want %q", dll, got, want)
 		}
+	}
+}
+
+// TestWineStubShipped checks that the project ships the ProcessPrng stub's
+// source exactly as the template holds it, which internal/wine builds too:
+// one text, no template actions in it.
+func TestWineStubShipped(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := fs.ReadFile(templates.FS, path.Join(templates.Root, "wine/bcryptprimitives.c.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub, ok := files.Lookup("wine/bcryptprimitives.c")
+	if !ok || !bytes.Equal(stub.Data, src) || stub.Owner != Generated {
+		t.Errorf("wine/bcryptprimitives.c is not the template's text, generated (found %v, owner %s)", ok, stub.Owner)
+	}
+	run, ok := files.Lookup("run.sh")
+	if !ok || run.Mode != 0o755 || !strings.Contains(string(run.Data), "wine/bcryptprimitives.c") {
+		t.Errorf("run.sh missing, not executable or not building the shipped stub")
 	}
 }
