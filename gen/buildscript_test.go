@@ -61,3 +61,39 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 		t.Errorf("last line = %q, want the total", lines[len(lines)-1])
 	}
 }
+
+// TestBuildPS1LeavesSessionAlone checks build.ps1 as text, since PowerShell
+// is not here to run it: ./build.ps1 runs in the caller's session, so every
+// variable it sets with $env: must be saved first and put back in a finally
+// block; and it must honour CFLAGS, as build.sh does. (The Windows workflow
+// runs it for real.)
+func TestBuildPS1LeavesSessionAlone(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := files.Lookup("build.ps1")
+	src := string(f.Data)
+	saved := regexp.MustCompile(`foreach \(\$name in ((?:'\w+'(?:, )?)+)\) \{\n\s+\$saved\[\$name\] = \[Environment\]::GetEnvironmentVariable\(\$name, 'Process'\)`).FindStringSubmatch(src)
+	if saved == nil {
+		t.Fatalf("build.ps1 does not save the environment it changes:\n%s", src)
+	}
+	set := regexp.MustCompile(`\$env:(\w+) = `).FindAllStringSubmatch(src, -1)
+	if len(set) == 0 {
+		t.Fatal("build.ps1 sets no $env: variable: the check is broken")
+	}
+	for _, m := range set {
+		if !strings.Contains(saved[1], "'"+m[1]+"'") {
+			t.Errorf("build.ps1 sets $env:%s without saving it (saves %s)", m[1], saved[1])
+		}
+	}
+	try, finally := strings.Index(src, "\ntry {"), strings.Index(src, "\n} finally {")
+	restore := strings.Index(src, "[Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')")
+	firstSet := strings.Index(src, "$env:GOOS = ")
+	if try < 0 || !(try < firstSet && firstSet < finally && finally < restore) {
+		t.Errorf("build.ps1 must set the environment inside try and restore it in finally:\n%s", src)
+	}
+	if !strings.Contains(src, "$env:CFLAGS") || !strings.Contains(src, "($cflags + @(") {
+		t.Errorf("build.ps1 ignores CFLAGS:\n%s", src)
+	}
+}
