@@ -48,14 +48,14 @@ Examples:
 
 func runGenerate(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("generate takes no arguments, got %q: give the directory with --dir", c.Args().First())
+		return usagef("generate takes no arguments, got %s: give the directory with --dir", config.Quote(c.Args().First()))
 	}
 	dir := c.String("dir")
 	a, opts, err := loadAnswers(dir)
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(a.Inputs, opts)
+	files, err := renderProject(a.Inputs, opts, a.Templates)
 	if err != nil {
 		return err
 	}
@@ -71,9 +71,9 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
 	}
-	if semver.IsValid(a.Version) && semver.IsValid(opts.Version) && semver.Compare(a.Version, opts.Version) > 0 {
+	if semver.IsValid(a.Version) && semver.IsValid(generatorVersion()) && semver.Compare(a.Version, generatorVersion()) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, opts.Version)
+			filepath.Join(dir, answers.FileName), a.Version, generatorVersion())
 	}
 
 	if c.Bool("check") {
@@ -104,7 +104,7 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	file := filepath.Join(dir, answers.FileName)
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return answers.Answers{}, gen.Options{}, usagef("--dir %q has no %s: create a project with shmemgen new", dir, answers.FileName)
+		return answers.Answers{}, gen.Options{}, usagef("--dir %s has no %s: create a project with shmemgen new", config.Quote(dir), answers.FileName)
 	}
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, err
@@ -117,14 +117,14 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, usageError{err}
 	}
-	opts := gen.Options{Version: generatorVersion(), Templates: a.Templates, Vars: a.Vars}
+	opts := gen.Options{Vars: a.Vars}
 	if a.Templates != "" {
 		tdir := filepath.FromSlash(a.Templates)
 		if !filepath.IsAbs(tdir) {
 			tdir = filepath.Join(dir, tdir)
 		}
 		if err := checkTemplateDir(tdir); err != nil {
-			return answers.Answers{}, gen.Options{}, usagef("%s: templates: %q (%s) %w", file, a.Templates, tdir, err)
+			return answers.Answers{}, gen.Options{}, usagef("%s: templates: %s (%s) %w", file, config.Quote(a.Templates), tdir, err)
 		}
 		opts.Overlay, opts.OverlayName = os.DirFS(tdir), tdir
 	}

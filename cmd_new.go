@@ -7,7 +7,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/config"
-	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -51,17 +50,17 @@ Examples:
 
 func runNew(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("new takes no arguments, got %q: give the directory with --out", c.Args().First())
+		return usagef("new takes no arguments, got %s: give the directory with --out", config.Quote(c.Args().First()))
 	}
 	cfg, out, err := configFromFlags(c)
 	if err != nil {
 		return err
 	}
-	opts, err := optionsFromFlags(c, out)
+	opts, templates, err := optionsFromFlags(c, out)
 	if err != nil {
 		return err
 	}
-	files, err := gen.Render(cfg, opts)
+	files, err := renderProject(cfg, opts, templates)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -67,13 +68,13 @@ Examples:
 
 func runTemplatesList(c *cli.Context) error {
 	if c.Args().Present() {
-		return usagef("templates list takes no arguments, got %q", c.Args().First())
+		return usagef("templates list takes no arguments, got %s", config.Quote(c.Args().First()))
 	}
 	var tmpls []gen.Template
 	var err error
 	if dir := c.String("templates"); dir != "" {
 		if err := checkTemplateDir(dir); err != nil {
-			return usagef("--templates %q %w", dir, err)
+			return usagef("--templates %s %w", config.Quote(dir), err)
 		}
 		tmpls, err = gen.Templates(os.DirFS(dir), dir)
 	} else {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/shmemgen/shmemgen/config"
 )
 
 func versionCommand() *cli.Command {
@@ -22,7 +24,7 @@ Examples:
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("version takes no arguments, got %q", c.Args().First())
+				return usagef("version takes no arguments, got %s", config.Quote(c.Args().First()))
 			}
 			_, err := fmt.Fprintf(c.App.Writer, "shmemgen %s\n", generatorVersion())
 			return err
@@ -60,7 +62,7 @@ Examples:
 				}
 				script = s
 			default:
-				return usagef("completion: shell %q is not one of bash, zsh or fish", shell)
+				return usagef("completion: shell %s is not one of bash, zsh or fish", config.Quote(shell))
 			}
 			_, err := fmt.Fprint(c.App.Writer, strings.TrimLeft(script, "\n"))
 			return err

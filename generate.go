@@ -1,8 +1,10 @@
 package main
 
-// The examples are two golden cases, checked in where readers look first;
-// gen's TestExamplesCurrent fails when they drift. Each is regenerated in
-// place from its own shmemgen.yaml, as a user's project would be; without
-// VCS stamping its recorded version is "(devel)" whatever the commit.
+// The examples are golden cases checked in where readers look first;
+// TestGolden renders them from their own shmemgen.yaml and fails when they
+// drift. go generate regenerates them in place as a user's project would be,
+// through the built command; go test . -update rewrites every case, golden/
+// and examples/ alike. Without VCS stamping the recorded version is
+// "(devel)" whatever the commit.
 //go:generate go run -buildvcs=false . generate --dir examples/basic
 //go:generate go run -buildvcs=false . generate --dir examples/custom

@@ -91,7 +91,7 @@ Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 		DisableSliceFlagSeparator: true,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
-				return usagef("unknown command %q (see shmemgen --help)", c.Args().First())
+				return usagef("unknown command %s (see shmemgen --help)", config.Quote(c.Args().First()))
 			}
 			return cli.ShowAppHelp(c)
 		},

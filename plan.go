@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/answers"
+	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -43,20 +44,44 @@ func templateFlags() []cli.Flag {
 	}
 }
 
+// renderProject renders the project for cfg and adds its answers file: the
+// version of shmemgen, the inputs, the overlay as recorded (templates,
+// relative to the project), the vars and a manifest of every other file.
+// Rendering knows nothing of the answers file; this is where it is made.
+func renderProject(cfg config.Config, opts gen.Options, templates string) (gen.FileSet, error) {
+	opts.Reserved = append(opts.Reserved, answers.FileName)
+	files, err := gen.Render(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	a := answers.Answers{Version: generatorVersion(), Inputs: cfg, Templates: templates, Files: []answers.Entry{}}
+	if len(opts.Vars) > 0 {
+		a.Vars = opts.Vars
+	}
+	for _, f := range files {
+		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
+	}
+	data, err := a.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return files.Add(gen.File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: gen.Generated}), nil
+}
+
 // optionsFromFlags turns --templates and --var into render options for a
-// project written to out.
-func optionsFromFlags(c *cli.Context, out string) (gen.Options, error) {
-	opts := gen.Options{Version: generatorVersion()}
+// project written to out, and the overlay as the answers file records it.
+func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
+	var opts gen.Options
 	for _, kv := range c.StringSlice("var") {
 		key, value, ok := strings.Cut(kv, "=")
 		if !ok {
-			return gen.Options{}, usagef("--var %q must be KEY=VALUE", kv)
+			return gen.Options{}, "", usagef("--var %s must be KEY=VALUE", config.Quote(kv))
 		}
 		if err := answers.CheckVar(key); err != nil {
-			return gen.Options{}, usagef("--var %q: %w", kv, err)
+			return gen.Options{}, "", usagef("--var %s: %w", config.Quote(kv), err)
 		}
 		if _, dup := opts.Vars[key]; dup {
-			return gen.Options{}, usagef("--var %q sets %s a second time", kv, key)
+			return gen.Options{}, "", usagef("--var %s sets %s a second time", config.Quote(kv), key)
 		}
 		if opts.Vars == nil {
 			opts.Vars = map[string]string{}
@@ -65,25 +90,26 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, error) {
 	}
 	if dir := c.String("templates"); dir != "" {
 		if err := checkTemplateDir(dir); err != nil {
-			return gen.Options{}, usagef("--templates %q %w", dir, err)
+			return gen.Options{}, "", usagef("--templates %s %w", config.Quote(dir), err)
 		}
 		opts.Overlay, opts.OverlayName = os.DirFS(dir), dir
 		// Recorded relative to the project, so that moving the two together
 		// keeps the answers file right.
 		absDir, err := filepath.Abs(dir)
 		if err != nil {
-			return gen.Options{}, err
+			return gen.Options{}, "", err
 		}
 		absOut, err := filepath.Abs(out)
 		if err != nil {
-			return gen.Options{}, err
+			return gen.Options{}, "", err
 		}
-		opts.Templates = filepath.ToSlash(absDir)
+		templates := filepath.ToSlash(absDir)
 		if rel, err := filepath.Rel(absOut, absDir); err == nil {
-			opts.Templates = filepath.ToSlash(rel)
+			templates = filepath.ToSlash(rel)
 		}
+		return opts, templates, nil
 	}
-	return opts, nil
+	return opts, "", nil
 }
 
 // checkTemplateDir checks an overlay directory.

@@ -136,11 +136,11 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 		l := seqLine(root, "files", i)
 		switch {
 		case !ValidPath(e.Path):
-			return Answers{}, bad(l, "files: path %q must be a clean, slash-separated path inside the project", e.Path)
+			return Answers{}, bad(l, "files: path %s must be a clean, slash-separated path inside the project", config.Quote(e.Path))
 		case seen[e.Path]:
-			return Answers{}, bad(l, "files: path %q is listed twice", e.Path)
+			return Answers{}, bad(l, "files: path %s is listed twice", config.Quote(e.Path))
 		case !sha256Hex.MatchString(e.SHA256):
-			return Answers{}, bad(l, "files: sha256 %q of %s must be 64 lowercase hex digits", e.SHA256, e.Path)
+			return Answers{}, bad(l, "files: sha256 %s of %s must be 64 lowercase hex digits", config.Quote(e.SHA256), e.Path)
 		}
 		seen[e.Path] = true
 	}
@@ -199,7 +199,7 @@ func (e *inputError) Error() string {
 	if e.err.Value == "" {
 		return fmt.Sprintf("inputs: %s %s", e.err.Flag, e.err.Rule)
 	}
-	return fmt.Sprintf("inputs: %s %q %s", e.err.Flag, e.err.Value, e.err.Rule)
+	return fmt.Sprintf("inputs: %s %s %s", e.err.Flag, config.Quote(e.err.Value), e.err.Rule)
 }
 
 func (e *inputError) Unwrap() error { return e.err }
@@ -219,7 +219,7 @@ var varKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // be an identifier.
 func CheckVar(key string) error {
 	if !varKey.MatchString(key) {
-		return fmt.Errorf("key %q must be an identifier (a letter or underscore, then letters, digits or underscores) so that templates can read it as .Vars.%s", key, key)
+		return fmt.Errorf("key %s must be an identifier (a letter or underscore, then letters, digits or underscores) so that templates can read it as .Vars.%s", config.Quote(key), key)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func (e *keyError) Error() string {
 	if e.where != "" {
 		where = "in " + e.where
 	}
-	return fmt.Sprintf("unknown key %q %s (known: %s)", e.key, where, strings.Join(e.known, ", "))
+	return fmt.Sprintf("unknown key %s %s (known: %s)", config.Quote(e.key), where, strings.Join(e.known, ", "))
 }
 
 // checkKeys reports the first key in n that t has no field for, walking

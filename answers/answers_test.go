@@ -111,7 +111,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown manifest key", "    sha256:", "    sha: x\n    sha256:", `unknown key "sha" in files (known: path, sha256)`},
 		{"bad size", "size: 4096", "size: 4095", `shmemgen.yaml:7: inputs: size "4095" must be even`},
 		{"size with units", "size: 4096", "size: 4KiB", "cannot unmarshal"},
-		{"bad name", "name: dllmemfilemap", `name: 'a\b'`, `shmemgen.yaml:6: inputs: name "a\\b" must not contain a backslash`},
+		{"bad name", "name: dllmemfilemap", `name: 'a\b'`, `shmemgen.yaml:6: inputs: name "a\b" must not contain a backslash`},
 		{"bad var", "files:", "vars:\n  a-b: c\nfiles:", `vars: key "a-b" must be an identifier`},
 		{"path outside", "path: a", "path: ../a", `files: path "../a" must be a clean, slash-separated path inside the project`},
 		{"bad hash", "sha256: " + Sum(nil), "sha256: abc", `files: sha256 "abc" of a must be 64 lowercase hex digits`},

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
@@ -33,11 +34,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	shmemgen = filepath.Join(scratch, "shmemgen")
-	build := exec.Command("go", "build", "-o", shmemgen, "github.com/shmemgen/shmemgen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building shmemgen: " + err.Error())
+	if shmemgen, err = testenv.BuildShmemgen(scratch); err != nil {
+		panic(err)
 	}
 	code := m.Run()
 	if sharedPrefix != nil {
@@ -57,7 +55,7 @@ var (
 // a fresh prefix costs seconds, and the tests run one at a time.
 func winePrefix(tb testing.TB) *wine.Prefix {
 	tb.Helper()
-	wine.Require(tb)
+	testenv.RequireWine(tb)
 	prefixOnce.Do(func() {
 		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
 	})
@@ -72,7 +70,7 @@ func winePrefix(tb testing.TB) *wine.Prefix {
 // project directory.
 func newProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	wine.Require(tb)
+	testenv.RequireWine(tb)
 	dir := filepath.Join(tb.TempDir(), name)
 	if err := buildProject(dir, args...); err != nil {
 		tb.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
@@ -31,7 +32,7 @@ type sharedBuild struct {
 // the same for the same args.
 func sharedProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	wine.Require(tb)
+	testenv.RequireWine(tb)
 	projectsMu.Lock()
 	p := projects[name]
 	if p == nil {

@@ -53,6 +53,20 @@ func (s FileSet) sort() {
 	sort.Slice(s, func(i, j int) bool { return s[i].Path < s[j].Path })
 }
 
+// Add returns the set with f added, or replacing the file of the same path,
+// still sorted.
+func (s FileSet) Add(f File) FileSet {
+	out := make(FileSet, 0, len(s)+1)
+	for _, g := range s {
+		if g.Path != f.Path {
+			out = append(out, g)
+		}
+	}
+	out = append(out, f)
+	out.sort()
+	return out
+}
+
 // Lookup returns the file at path, if the set has it.
 func (s FileSet) Lookup(path string) (File, bool) {
 	i := sort.Search(len(s), func(i int) bool { return s[i].Path >= path })

@@ -11,9 +11,17 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 )
 
-// XSysVersion is the golang.org/x/sys version generated projects require.
-// gen_test checks it, and go.sum.tmpl's hashes, against this module's go.sum.
-const XSysVersion = "v0.50.0"
+// The golang.org/x/sys that generated projects require, pinned here and
+// nowhere else: go.mod.tmpl and go.sum.tmpl read these. This module requires
+// the same version, so its own go.sum holds the same two hashes, verified by
+// the go command against the checksum database; TestXSysPinned checks that
+// they agree, offline. To move: go get golang.org/x/sys@VERSION here, then
+// copy the version and the two h1: hashes from go.sum.
+const (
+	XSysVersion  = "v0.50.0"
+	XSysSum      = "h1:dkKZEFTEKaLr1sjhs0WiKqoi8Jj5nHbS3Njmx1UoMJs="
+	XSysGoModSum = "h1:hNLxWAXmnKAxqDtdwIYC4bM9oQPEecfsnNMuSxOs3og="
+)
 
 // Model is what templates see: the validated config plus every derived name
 // and literal, decided and escaped once here so that templates only place
@@ -80,7 +88,9 @@ type Model struct {
 	// package, as a Go literal.
 	ClientImport string
 
-	XSysVersion string
+	XSysVersion  string
+	XSysSum      string
+	XSysGoModSum string
 
 	// Vars are the --var values recorded in the answers file, for custom
 	// templates: {{ .Vars.key }}.
@@ -151,6 +161,8 @@ func NewModel(c config.Config) Model {
 		Capacity:     c.Size / 2,
 		ChildChars:   min(c.Size/2, maxChildChars),
 		XSysVersion:  XSysVersion,
+		XSysSum:      XSysSum,
+		XSysGoModSum: XSysGoModSum,
 
 		LockNameGo:       strconv.Quote(c.Name + config.LockSuffix),
 		LockNameC:        cWideLiteral(c.Name + config.LockSuffix),

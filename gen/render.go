@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -23,22 +24,21 @@ import (
 
 // Options are the inputs of a render besides the config.
 type Options struct {
-	// Version is the generator version recorded in the answers file, and
-	// nowhere else.
-	Version string
 	// Overlay, when not nil, is laid over the embedded templates: it mirrors
 	// templates.Root, a file in it replaces the embedded one of the same
-	// path and a new file adds one. OverlayName names it in errors and
-	// Templates records it in the answers file.
+	// path and a new file adds one. OverlayName names it in errors.
 	Overlay     fs.FS
 	OverlayName string
-	Templates   string
 	// Vars are the --var values, which templates read as .Vars.key.
 	Vars map[string]string
+	// Reserved are paths that the caller writes itself, such as the answers
+	// file: a template that would produce one is an error.
+	Reserved []string
 }
 
 // Render renders the templates for c, which must be valid, into the
-// project's files, the answers file shmemgen.yaml included.
+// project's files. It knows nothing of how the caller records them: the
+// answers file is the caller's to add.
 func Render(c config.Config, opts Options) (FileSet, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -63,8 +63,8 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 			return nil, fmt.Errorf("template %s: name must end in .tmpl", t.Name)
 		}
 		out := strings.TrimSuffix(t.Path, ".tmpl")
-		if out == answers.FileName {
-			return nil, fmt.Errorf("template %s: would overwrite the answers file %s", t.Name, answers.FileName)
+		if slices.Contains(opts.Reserved, out) {
+			return nil, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out)
 		}
 		data, err := renderOne(t.Name, t.Source, model)
 		if err != nil {
@@ -72,20 +72,6 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		}
 		files = append(files, File{Path: out, Data: data, Mode: modeFor(out), Owner: ownerOf(data)})
 	}
-	files.sort()
-
-	a := answers.Answers{Version: opts.Version, Inputs: c, Templates: opts.Templates, Files: []answers.Entry{}}
-	if len(opts.Vars) > 0 {
-		a.Vars = opts.Vars
-	}
-	for _, f := range files {
-		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
-	}
-	data, err := a.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: Generated})
 	files.sort()
 	return files, nil
 }

@@ -1,16 +1,20 @@
 package gen
 
 import (
+	"bytes"
+	"io/fs"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/templates"
 )
 
 func TestOwnership(t *testing.T) {
-	files, err := Render(config.Default("x"), Options{Version: "(devel)"})
+	files, err := Render(config.Default("x"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +22,6 @@ func TestOwnership(t *testing.T) {
 		"dll/core.c":       Generated,
 		"dll/mapping.go":   Generated,
 		"generate.go":      Generated,
-		answers.FileName:   Generated,
 		"dll/user.go":      Scaffolded,
 		"hosts/c/parent.c": Scaffolded,
 		"README.md":        Scaffolded,
@@ -39,9 +42,6 @@ func TestOwnership(t *testing.T) {
 	// The promise and the rule are one line: a file is generated exactly
 	// when it says so.
 	for _, f := range files {
-		if f.Path == answers.FileName {
-			continue
-		}
 		says := strings.Contains(string(f.Data), Marker)
 		if says != (f.Owner == Generated) {
 			t.Errorf("%s: owner %s, but contains the marker: %v", f.Path, f.Owner, says)
@@ -65,40 +65,31 @@ func TestOwnerOf(t *testing.T) {
 	}
 }
 
-// TestAnswersManifest checks that the answers file lists every other file
-// with the hash of its bytes, and records the version, overlay and vars.
-func TestAnswersManifest(t *testing.T) {
-	c := config.Default("x")
-	opts := Options{Version: "v9.9.9", Templates: "../tpl", Overlay: fstest.MapFS{}, OverlayName: "tpl", Vars: map[string]string{"team": "ops"}}
-	files, err := Render(c, opts)
+// TestRenderLeavesAnswersToCaller checks that rendering only renders: the
+// answers file, which records how a project was made, is the caller's.
+func TestRenderLeavesAnswersToCaller(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ok := files.Lookup(answers.FileName)
-	if !ok {
-		t.Fatal("no answers file")
+	if _, ok := files.Lookup(answers.FileName); ok {
+		t.Errorf("Render produced %s", answers.FileName)
 	}
-	a, err := answers.Parse(answers.FileName, f.Data, config.Default("y"))
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestFileSetAdd(t *testing.T) {
+	s := FileSet{{Path: "a"}, {Path: "c"}}
+	s = s.Add(File{Path: "b", Data: []byte("1")})
+	s = s.Add(File{Path: "b", Data: []byte("2")})
+	var paths []string
+	for _, f := range s {
+		paths = append(paths, f.Path)
 	}
-	if a.Version != "v9.9.9" || a.Templates != "../tpl" || a.Vars["team"] != "ops" || a.Inputs != c {
-		t.Errorf("answers do not record the render's inputs: %+v", a)
+	if strings.Join(paths, ",") != "a,b,c" {
+		t.Errorf("paths = %v, want a,b,c", paths)
 	}
-	if len(a.Files) != len(files)-1 {
-		t.Errorf("manifest has %d files, want %d", len(a.Files), len(files)-1)
-	}
-	for _, e := range a.Files {
-		g, ok := files.Lookup(e.Path)
-		if !ok || answers.Sum(g.Data) != e.SHA256 {
-			t.Errorf("manifest entry %s does not match the rendered file", e.Path)
-		}
-	}
-	// The version is in the answers file and nowhere else.
-	for _, f := range files {
-		if f.Path != answers.FileName && strings.Contains(string(f.Data), "v9.9.9") {
-			t.Errorf("%s mentions the generator version", f.Path)
-		}
+	if f, _ := s.Lookup("b"); string(f.Data) != "2" {
+		t.Errorf("b = %q, want the later one", f.Data)
 	}
 }
 
@@ -162,11 +153,11 @@ func TestTemplateErrors(t *testing.T) {
 		"bad field":   {"notes.md.tmpl", "{{ .Nope }}\n", "tpl/notes.md.tmpl:1:"},
 		"not Go":      {"dll/bad.go.tmpl", "package main\nfunc {\n", "template tpl/dll/bad.go.tmpl: output is not valid Go: 2:"},
 		"not .tmpl":   {"notes.md", "x", "template tpl/notes.md: name must end in .tmpl"},
-		"answers":     {answers.FileName + ".tmpl", "x", "would overwrite the answers file"},
+		"reserved":    {answers.FileName + ".tmpl", "x", "template tpl/shmemgen.yaml.tmpl: would overwrite shmemgen.yaml, which shmemgen writes itself"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			overlay := fstest.MapFS{tc.path: {Data: []byte(tc.src)}}
-			_, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl"})
+			_, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl", Reserved: []string{answers.FileName}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
@@ -179,5 +170,27 @@ func TestRootPackage(t *testing.T) {
 		if got := rootPackage(dll); got != want {
 			t.Errorf("rootPackage(%q) = %q, want %q", dll, got, want)
 		}
+	}
+}
+
+// TestWineStubShipped checks that the project ships the ProcessPrng stub's
+// source exactly as the template holds it, which internal/wine builds too:
+// one text, no template actions in it.
+func TestWineStubShipped(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := fs.ReadFile(templates.FS, path.Join(templates.Root, "wine/bcryptprimitives.c.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub, ok := files.Lookup("wine/bcryptprimitives.c")
+	if !ok || !bytes.Equal(stub.Data, src) || stub.Owner != Generated {
+		t.Errorf("wine/bcryptprimitives.c is not the template's text, generated (found %v, owner %s)", ok, stub.Owner)
+	}
+	run, ok := files.Lookup("run.sh")
+	if !ok || run.Mode != 0o755 || !strings.Contains(string(run.Data), "wine/bcryptprimitives.c") {
+		t.Errorf("run.sh missing, not executable or not building the shipped stub")
 	}
 }

@@ -2,35 +2,26 @@ package wine
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+
+	"github.com/shmemgen/shmemgen/templates"
 )
 
-// stubSource is a stand-in for bcryptprimitives.dll. Since Go 1.22 the
-// runtime of every Windows Go binary imports ProcessPrng from it, Wine 8.0
-// ships no such DLL, and so every Go exe/dll dies at startup with
-// "bcryptprimitives.dll not found". RtlGenRandom (exported by advapi32 as
-// SystemFunction036) provides the same guarantee. It takes a ULONG length,
-// hence the loop for SIZE_T requests.
-//
-// On amd64 there is one calling convention and no @N name decoration, so the
-// export is plain "ProcessPrng" without a .def file or --kill-at.
-const stubSource = `#include <windows.h>
+// StubTemplate is the ProcessPrng stub's C source in the embedded templates:
+// generated projects ship it as wine/bcryptprimitives.c for their run.sh,
+// and NewPrefix builds the same text, so there is one copy of it. Since Go
+// 1.22 the runtime of every Windows Go binary imports ProcessPrng from
+// bcryptprimitives.dll, which Wine 8.0 lacks.
+const StubTemplate = "wine/bcryptprimitives.c.tmpl"
 
-BOOLEAN WINAPI SystemFunction036(PVOID buf, ULONG len); /* RtlGenRandom */
-
-__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE pbData, SIZE_T cbData)
-{
-	while (cbData > 0) {
-		ULONG n = cbData > 0x7fffffff ? 0x7fffffff : (ULONG)cbData;
-		if (!SystemFunction036(pbData, n))
-			return FALSE;
-		pbData += n;
-		cbData -= n;
-	}
-	return TRUE;
+// stubSource reads the stub's source from the templates. It holds no
+// template actions, so that it is its own rendering.
+func stubSource() ([]byte, error) {
+	return fs.ReadFile(templates.FS, path.Join(templates.Root, StubTemplate))
 }
-`
 
 // BuildStub compiles the 64-bit ProcessPrng stub DLL to dst. NewPrefix
 // installs it as system32\bcryptprimitives.dll; call this directly only to
@@ -41,8 +32,12 @@ func BuildStub(dst string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	text, err := stubSource()
+	if err != nil {
+		return err
+	}
 	src := filepath.Join(tmp, "bcryptprimitives.c")
-	if err := os.WriteFile(src, []byte(stubSource), 0o644); err != nil {
+	if err := os.WriteFile(src, text, 0o644); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)

@@ -1,9 +1,10 @@
-// Package wine runs Windows programs under Wine: for the end-to-end tests,
-// and for shmemgen verify on systems other than Windows.
+// Package wine runs Windows programs under Wine: for shmemgen verify on
+// systems other than Windows, and for the end-to-end tests. It holds no test
+// policy (what to skip, what CI requires): that is internal/testenv's.
 //
-// Each test gets a private, freshly initialised WINEPREFIX (see NewTestPrefix)
-// so tests never touch ~/.wine or each other's registry. The prefix gets a
-// stub bcryptprimitives.dll, without which Go ≥1.22 Windows binaries cannot
+// Each user gets a private, freshly initialised WINEPREFIX, so nothing
+// touches ~/.wine or another prefix's registry. The prefix gets a stub
+// bcryptprimitives.dll, without which Go ≥1.22 Windows binaries cannot
 // start under Wine 8 (see stubSource).
 //
 // Two Wine behaviours shape this package:
@@ -28,19 +29,6 @@ import (
 	"strings"
 	"time"
 )
-
-// TB is the part of testing.TB that Require and NewTestPrefix use: declared
-// here so that shmemgen itself, which runs prefixes for verify, does not
-// link the testing package.
-type TB interface {
-	Helper()
-	Skipf(format string, args ...any)
-	Fatalf(format string, args ...any)
-	Errorf(format string, args ...any)
-	Logf(format string, args ...any)
-	TempDir() string
-	Cleanup(func())
-}
 
 // Path is an absolute Unix path as Windows programs under Wine see it:
 // Wine maps the Unix root to drive Z:.
@@ -75,25 +63,6 @@ func Available() error {
 		return fmt.Errorf("not found on PATH: %s", strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-// Require skips t when Available fails, except under CI=true where it fails
-// t instead: a CI run must never pass by silently skipping the Wine tests.
-func Require(t TB) {
-	t.Helper()
-	if err := Available(); err != nil {
-		skipOrFail(t, err)
-	}
-}
-
-// skipOrFail implements Require's policy for a missing prerequisite.
-func skipOrFail(t TB, err error) {
-	t.Helper()
-	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-		t.Fatalf("wine: %v (CI is set, so this fails instead of skipping)", err)
-	} else {
-		t.Skipf("wine: %v", err)
-	}
 }
 
 // wineBinary prefers the wine launcher, which picks the right loader, over
@@ -174,26 +143,6 @@ func NewPrefix(dir string) (*Prefix, error) {
 	}
 	ok = true
 	return p, nil
-}
-
-// NewTestPrefix calls Require, creates a prefix under t.TempDir and closes it
-// when the test ends. Expect it to take around ten seconds.
-func NewTestPrefix(t TB) *Prefix {
-	t.Helper()
-	Require(t)
-	start := time.Now()
-	p, err := NewPrefix(t.TempDir())
-	if err != nil {
-		t.Fatalf("wine: %v", err)
-	}
-	// Registered after t.TempDir, so it runs before the directory is removed.
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Errorf("wine: %v", err)
-		}
-	})
-	t.Logf("wine: prefix %s ready in %v", p.dir, time.Since(start).Round(time.Millisecond))
-	return p
 }
 
 // Dir returns the prefix directory (the WINEPREFIX).

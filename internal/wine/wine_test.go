@@ -1,4 +1,4 @@
-package wine
+package wine_test
 
 import (
 	"context"
@@ -9,16 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// requireTool applies Require's skip-locally/fail-in-CI policy to a tool that
-// Available does not cover.
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		skipOrFail(t, err)
-	}
-}
+	"github.com/shmemgen/shmemgen/internal/testenv"
+	"github.com/shmemgen/shmemgen/internal/wine"
+)
 
 // build runs a build command in dir and fails the test with its output.
 func build(t *testing.T, dir string, env []string, name string, args ...string) {
@@ -46,13 +40,13 @@ __declspec(dllexport) int Bar(int x) { return x - 1; }
 __declspec(dllexport) int Baz = 42;
 static int hidden(void) { return 0; }
 `
-	for _, cc := range []string{MinGWCC, "i686-w64-mingw32-gcc"} {
+	for _, cc := range []string{wine.MinGWCC, "i686-w64-mingw32-gcc"} {
 		t.Run(cc, func(t *testing.T) {
-			requireTool(t, cc)
+			testenv.RequireTool(t, cc)
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "foo.c"), src)
 			build(t, dir, nil, cc, "-shared", "-o", "foo.dll", "foo.c")
-			got, err := Exports(filepath.Join(dir, "foo.dll"))
+			got, err := wine.Exports(filepath.Join(dir, "foo.dll"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,26 +58,26 @@ static int hidden(void) { return 0; }
 }
 
 func TestExportsNoTable(t *testing.T) {
-	requireTool(t, MinGWCC)
+	testenv.RequireTool(t, wine.MinGWCC)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "main.c"), "int main(void) { return 0; }\n")
-	build(t, dir, nil, MinGWCC, "-o", "main.exe", "main.c")
-	got, err := Exports(filepath.Join(dir, "main.exe"))
+	build(t, dir, nil, wine.MinGWCC, "-o", "main.exe", "main.c")
+	got, err := wine.Exports(filepath.Join(dir, "main.exe"))
 	if err != nil || len(got) != 0 {
-		t.Errorf("Exports(exe without exports) = %q, %v; want none, nil", got, err)
+		t.Errorf("wine.Exports(exe without exports) = %q, %v; want none, nil", got, err)
 	}
-	if _, err := Exports(filepath.Join(dir, "main.c")); err == nil {
-		t.Error("Exports(C source) succeeded, want error")
+	if _, err := wine.Exports(filepath.Join(dir, "main.c")); err == nil {
+		t.Error("wine.Exports(C source) succeeded, want error")
 	}
 }
 
 func TestStubExports(t *testing.T) {
-	requireTool(t, MinGWCC)
+	testenv.RequireTool(t, wine.MinGWCC)
 	dll := filepath.Join(t.TempDir(), "bcryptprimitives.dll")
-	if err := BuildStub(dll); err != nil {
+	if err := wine.BuildStub(dll); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Exports(dll)
+	got, err := wine.Exports(dll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,47 +86,27 @@ func TestStubExports(t *testing.T) {
 	}
 }
 
-// fakeTB records what Require does instead of stopping the test.
-type fakeTB struct {
-	testing.TB
-	fatal, skip string
-}
-
-func (f *fakeTB) Helper()                        {}
-func (f *fakeTB) Fatalf(format string, a ...any) { f.fatal = format }
-func (f *fakeTB) Skipf(format string, a ...any)  { f.skip = format }
-
-func TestRequirePolicy(t *testing.T) {
+func TestAvailableNamesWhatIsMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // nothing is available
-	if Available() == nil {
-		t.Fatal("Available() = nil with an empty PATH")
-	}
-	for _, tc := range []struct {
-		ci        string
-		wantFatal bool
-	}{{"true", true}, {"", false}, {"false", false}} {
-		t.Setenv("CI", tc.ci)
-		f := &fakeTB{TB: t}
-		Require(f)
-		if gotFatal := f.fatal != ""; gotFatal != tc.wantFatal || gotFatal == (f.skip != "") {
-			t.Errorf("CI=%q: fatal=%q skip=%q, want fatal=%v", tc.ci, f.fatal, f.skip, tc.wantFatal)
-		}
+	err := wine.Available()
+	if err == nil || !strings.Contains(err.Error(), wine.MinGWCC) || !strings.Contains(err.Error(), "wineserver") {
+		t.Fatalf("wine.Available() = %v with an empty PATH, want an error naming what is missing", err)
 	}
 }
 
 func TestNewPrefixRefusesNonEmptyDir(t *testing.T) {
-	Require(t)
+	testenv.RequireWine(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "system.reg"), "")
-	if p, err := NewPrefix(dir); err == nil {
+	if p, err := wine.NewPrefix(dir); err == nil {
 		p.Close()
-		t.Fatal("NewPrefix reused a non-empty directory")
+		t.Fatal("wine.NewPrefix reused a non-empty directory")
 	}
 }
 
 // TestWine shares one prefix between subtests: creating one takes ~10 s.
 func TestWine(t *testing.T) {
-	p := NewTestPrefix(t)
+	p := testenv.NewWinePrefix(t)
 
 	t.Run("GoProgram", func(t *testing.T) {
 		dir := t.TempDir()
@@ -191,7 +165,7 @@ int main(void)
 	return 0;
 }
 `)
-		build(t, dir, nil, MinGWCC, "-O2", "-o", "hello.exe", "hello.c")
+		build(t, dir, nil, wine.MinGWCC, "-O2", "-o", "hello.exe", "hello.c")
 		out := run(t, p, filepath.Join(dir, "hello.exe"))
 		for _, want := range []string{"hello from mingw\n", "prng ok\n"} {
 			if !strings.Contains(out, want) {
@@ -210,7 +184,7 @@ int main(void)
 
 // run runs exe in p and returns its stdout with CRLF turned into LF (msvcrt's
 // text-mode stdout, unlike Go's, writes CRLF), failing on a non-zero exit.
-func run(t *testing.T, p *Prefix, exe string, args ...string) string {
+func run(t *testing.T, p *wine.Prefix, exe string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -227,7 +201,7 @@ func run(t *testing.T, p *Prefix, exe string, args ...string) string {
 }
 
 func TestPath(t *testing.T) {
-	if got, want := Path("/tmp/a b/c.exe"), `Z:\tmp\a b\c.exe`; got != want {
+	if got, want := wine.Path("/tmp/a b/c.exe"), `Z:\tmp\a b\c.exe`; got != want {
 		t.Errorf("Path = %q, want %q", got, want)
 	}
 }

@@ -9,7 +9,6 @@
  */
 #include <windows.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <wchar.h>
 
 #include "shmem.h"

@@ -21,7 +21,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -43,7 +42,7 @@ func main() {
 		log.Fatal(err)
 	}
 	dir := filepath.Dir(exe)
-	line := syscall.EscapeArg(filepath.Join(dir, "child-go.exe"))
+	line := windows.EscapeArg(filepath.Join(dir, "child-go.exe"))
 	if len(os.Args) > 1 {
 		line = os.Args[1]
 	}

@@ -1,0 +1,104 @@
+package gen
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+// TestBuildScriptReportsSteps runs the generated build.sh, in a rendered
+// project, with stand-ins for go and the C compiler: each step must print a line as it starts and
+// one with its time as it ends, and the script one line with the total.
+func TestBuildScriptReportsSteps(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fakes := filepath.Join(dir, "fakes")
+	if err := os.Mkdir(fakes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"go", "cc"} {
+		if err := os.WriteFile(filepath.Join(fakes, name), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bash, "build.sh")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	steps := []string{"bin/shmem.dll, bin/shmem.h", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
+	if len(lines) != 2*len(steps)+1 {
+		t.Fatalf("build.sh printed %d lines, want %d:\n%s", len(lines), 2*len(steps)+1, out)
+	}
+	for i, step := range steps {
+		if lines[2*i] != "building "+step {
+			t.Errorf("line %d = %q, want %q", 2*i+1, lines[2*i], "building "+step)
+		}
+		if !regexp.MustCompile(`^built    ` + regexp.QuoteMeta(step) + ` in \d+\.\ds$`).MatchString(lines[2*i+1]) {
+			t.Errorf("line %d = %q, want built %s in its time", 2*i+2, lines[2*i+1], step)
+		}
+	}
+	if !regexp.MustCompile(`^built bin/shmem.dll .* in \d+\.\ds$`).MatchString(lines[len(lines)-1]) {
+		t.Errorf("last line = %q, want the total", lines[len(lines)-1])
+	}
+}
+
+// TestBuildPS1LeavesSessionAlone checks build.ps1 as text, since PowerShell
+// is not here to run it: ./build.ps1 runs in the caller's session, so every
+// variable it sets with $env: must be saved first and put back in a finally
+// block; and it must honour CFLAGS, as build.sh does. (The Windows workflow
+// runs it for real.)
+func TestBuildPS1LeavesSessionAlone(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := files.Lookup("build.ps1")
+	src := string(f.Data)
+	saved := regexp.MustCompile(`foreach \(\$name in ((?:'\w+'(?:, )?)+)\) \{\n\s+\$saved\[\$name\] = \[Environment\]::GetEnvironmentVariable\(\$name, 'Process'\)`).FindStringSubmatch(src)
+	if saved == nil {
+		t.Fatalf("build.ps1 does not save the environment it changes:\n%s", src)
+	}
+	set := regexp.MustCompile(`\$env:(\w+) = `).FindAllStringSubmatch(src, -1)
+	if len(set) == 0 {
+		t.Fatal("build.ps1 sets no $env: variable: the check is broken")
+	}
+	for _, m := range set {
+		if !strings.Contains(saved[1], "'"+m[1]+"'") {
+			t.Errorf("build.ps1 sets $env:%s without saving it (saves %s)", m[1], saved[1])
+		}
+	}
+	try, finally := strings.Index(src, "\ntry {"), strings.Index(src, "\n} finally {")
+	restore := strings.Index(src, "[Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')")
+	firstSet := strings.Index(src, "$env:GOOS = ")
+	if try < 0 || !(try < firstSet && firstSet < finally && finally < restore) {
+		t.Errorf("build.ps1 must set the environment inside try and restore it in finally:\n%s", src)
+	}
+	if !strings.Contains(src, "$env:CFLAGS") || !strings.Contains(src, "($cflags + @(") {
+		t.Errorf("build.ps1 ignores CFLAGS:\n%s", src)
+	}
+}

@@ -1,0 +1,73 @@
+# Builds shmem.dll, its header and both pairs of host programs into bin\
+# on Windows, with Go and a MinGW-w64 gcc on PATH. Override the C compiler
+# with $env:CC and its flags with $env:CFLAGS. Each step prints a line as it
+# starts and one with its time when it ends. The GOOS, GOARCH, CGO_ENABLED
+# and CC it sets are put back as they were when it ends, even on failure:
+# ./build.ps1 runs in your session and must not leave it cross-compiling.
+$ErrorActionPreference = 'Stop'
+Set-Location -Path $PSScriptRoot
+
+# Run a native command and stop at its first failure, which
+# $ErrorActionPreference alone does not do for native commands.
+function Invoke-Native {
+    param([string]$Command, [string[]]$Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "$Command exited with status $LASTEXITCODE"
+    }
+}
+
+# Run a native command as a step: say what it builds and how long it took.
+function Invoke-Step {
+    param([string]$What, [string]$Command, [string[]]$Arguments)
+    Write-Output "building $What"
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    Invoke-Native $Command $Arguments
+    Write-Output ('built    {0} in {1:0.0}s' -f $What, $watch.Elapsed.TotalSeconds)
+}
+
+$cc = if ($env:CC) { $env:CC } else { 'gcc' }
+$cflags = if ($env:CFLAGS) { -split $env:CFLAGS } else { @('-O2', '-Wall', '-Wextra') }
+$saved = @{}
+foreach ($name in 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC') {
+    $saved[$name] = [Environment]::GetEnvironmentVariable($name, 'Process')
+}
+$all = [Diagnostics.Stopwatch]::StartNew()
+try {
+    New-Item -ItemType Directory -Force -Path bin | Out-Null
+    $env:GOOS = 'windows'
+    $env:GOARCH = 'amd64'
+
+    # The DLL records the name it is built under: build it under its final name.
+    $env:CGO_ENABLED = '1'
+    $env:CC = $cc
+    # The generated exports are C, declared in dll/api.h. cgo writes a header
+    # only for Go exports, which dll/user.go may add: it becomes shmem_go.h.
+    # Without a Go export, Go's linker would export a placeholder,
+    # _cgo_stub_export; the extldflags stop it writing its export list, so
+    # that the DLL exports exactly its dllexport functions.
+    $extldflags = ''
+    if (-not (Select-String -Quiet -Pattern '^//export ' -Path 'dll/*.go')) {
+        $extldflags = '-Wl,--export-all-symbols -Wl,--exclude-all-symbols'
+    }
+    Remove-Item -Force -ErrorAction SilentlyContinue -Path 'bin/shmem.h', 'bin/shmem_go.h'
+    Invoke-Step 'bin\shmem.dll' go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', 'bin/shmem.dll', './dll')
+    if (Test-Path 'bin/shmem.h') {
+        Move-Item -Path 'bin/shmem.h' -Destination 'bin/shmem_go.h'
+    }
+    Copy-Item -Force -Path 'dll/api.h' -Destination 'bin/shmem.h'
+
+    # The C hosts link against the DLL itself and include its header.
+    Invoke-Step 'bin\parent.exe' $cc ($cflags + @('-municode', '-Ibin', '-o', 'bin/parent.exe', 'hosts/c/parent.c', 'bin/shmem.dll'))
+    Invoke-Step 'bin\child.exe' $cc ($cflags + @('-municode', '-Ibin', '-o', 'bin/child.exe', 'hosts/c/child.c', 'bin/shmem.dll'))
+
+    $env:CGO_ENABLED = '0'
+    Invoke-Step 'bin\parent-go.exe' go @('build', '-trimpath', '-o', 'bin/parent-go.exe', './hosts/go/parent')
+    Invoke-Step 'bin\child-go.exe' go @('build', '-trimpath', '-o', 'bin/child-go.exe', './hosts/go/child')
+} finally {
+    foreach ($name in $saved.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')
+    }
+}
+
+Write-Output ('built bin\shmem.dll bin\shmem.h bin\parent.exe bin\child.exe bin\parent-go.exe bin\child-go.exe in {0:0.0}s' -f $all.Elapsed.TotalSeconds)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Cross-builds shmem.dll, its header and both pairs of host programs into
+# bin/ from Linux or macOS, with Go and mingw-w64 (Debian: apt-get install
+# mingw-w64). Override the C compiler with CC and its flags with CFLAGS. Each
+# step prints a line as it starts and one with its time when it ends.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+cc=${CC:-x86_64-w64-mingw32-gcc}
+cflags=${CFLAGS:--O2 -Wall -Wextra}
+mkdir -p bin
+
+# now prints the time in milliseconds: EPOCHREALTIME where bash has it (5.0
+# and later), whole seconds elsewhere (macOS's bash 3.2).
+now() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME/[.,]/}
+		echo $((10#$t / 1000))
+	else
+		echo $((SECONDS * 1000))
+	fi
+}
+
+# step WHAT COMMAND...: runs COMMAND, saying what it makes and how long it took.
+step() {
+	local what=$1 start
+	shift
+	echo "building $what"
+	start=$(now)
+	"$@"
+	local ms=$(($(now) - start))
+	printf 'built    %s in %d.%ds\n' "$what" $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+all=$(now)
+
+# The DLL records the name it is built under: build it under its final name.
+# The generated exports are C, declared in dll/api.h. cgo writes a header
+# only for Go exports, which dll/user.go may add: it becomes shmem_go.h.
+# Without a Go export, Go's linker would export a placeholder,
+# _cgo_stub_export; the extldflags stop it writing its export list, so that
+# the DLL exports exactly its dllexport functions.
+build_dll() {
+	local extldflags=
+	if ! grep -qs '^//export ' dll/*.go; then
+		extldflags='-Wl,--export-all-symbols -Wl,--exclude-all-symbols'
+	fi
+	rm -f bin/shmem.h bin/shmem_go.h
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$cc" \
+		go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o bin/shmem.dll ./dll
+	if [ -f bin/shmem.h ]; then
+		mv bin/shmem.h bin/shmem_go.h
+	fi
+	cp dll/api.h bin/shmem.h
+}
+step "bin/shmem.dll, bin/shmem.h" build_dll
+
+# The C hosts link against the DLL itself and include its header.
+# shellcheck disable=SC2086 # cflags holds several flags
+step bin/parent.exe "$cc" $cflags -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/shmem.dll
+# shellcheck disable=SC2086
+step bin/child.exe "$cc" $cflags -municode -Ibin -o bin/child.exe hosts/c/child.c bin/shmem.dll
+
+step bin/parent-go.exe env CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o bin/parent-go.exe ./hosts/go/parent
+step bin/child-go.exe env CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o bin/child-go.exe ./hosts/go/child
+
+ms=$(($(now) - all))
+printf 'built bin/shmem.dll bin/shmem.h bin/parent.exe bin/child.exe bin/parent-go.exe bin/child-go.exe in %d.%ds\n' $((ms / 1000)) $((ms % 1000 / 100))

@@ -1,0 +1,69 @@
+// Package testenv is what shmemgen's tests need from their environment:
+// Wine and mingw-w64 (skipped locally, required in CI; see package ci), a
+// private Wine prefix per test, and the shmemgen command itself for tests
+// that cannot run it in process. Production code never imports it.
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/shmemgen/shmemgen/internal/ci"
+	"github.com/shmemgen/shmemgen/internal/wine"
+)
+
+// RequireWine skips t when wine.Available fails, or fails it under CI.
+func RequireWine(t testing.TB) {
+	t.Helper()
+	if err := wine.Available(); err != nil {
+		ci.SkipOrFail(t, fmt.Errorf("wine: %w", err))
+	}
+}
+
+// RequireTool does the same for a program Available does not cover.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		ci.SkipOrFail(t, err)
+	}
+	return p
+}
+
+// NewWinePrefix calls RequireWine, creates a prefix under t.TempDir and
+// closes it when the test ends. Expect it to take around ten seconds.
+func NewWinePrefix(t testing.TB) *wine.Prefix {
+	t.Helper()
+	RequireWine(t)
+	start := time.Now()
+	p, err := wine.NewPrefix(t.TempDir())
+	if err != nil {
+		t.Fatalf("wine: %v", err)
+	}
+	// Registered after t.TempDir, so it runs before the directory is removed.
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("wine: %v", err)
+		}
+	})
+	t.Logf("wine: prefix %s ready in %v", p.Dir(), time.Since(start).Round(time.Millisecond))
+	return p
+}
+
+// BuildShmemgen builds the shmemgen command into dir and returns its path:
+// the one way a test outside package main gets the command (package main's
+// own tests run their test binary as shmemgen, through testscript). Without
+// VCS stamping its version is "(devel)" whatever the commit.
+func BuildShmemgen(dir string) (string, error) {
+	exe := filepath.Join(dir, "shmemgen")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", exe, "github.com/shmemgen/shmemgen")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building shmemgen: %w", err)
+	}
+	return exe, nil
+}
