@@ -88,14 +88,20 @@ func runGenerate(c *cli.Context) error {
 	if err := report(c, plan); err != nil {
 		return err
 	}
+	return conflictError(c, plan)
+}
+
+// conflictError is the error a run that left conflicts fails with, unless
+// it was a dry run.
+func conflictError(c *cli.Context, plan write.Plan) error {
 	switch n := plan.Conflicts(); {
 	case c.Bool("dry-run") || n == 0:
+		return nil
 	case n == 1:
 		return fmt.Errorf("1 conflict: an edited file was kept; merge FILE%s into FILE and delete it, or use --force to overwrite the edits", write.NewSuffix)
 	default:
 		return fmt.Errorf("%d conflicts: edited files were kept; merge each FILE%s into FILE and delete it, or use --force to overwrite the edits", n, write.NewSuffix)
 	}
-	return nil
 }
 
 // loadAnswers reads dir's answers file and the render options it records.
