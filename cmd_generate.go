@@ -108,6 +108,9 @@ func conflictError(c *cli.Context, plan write.Plan) error {
 // A missing or invalid answers file is a usage error.
 func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	file := filepath.Join(dir, answers.FileName)
+	if info, err := os.Lstat(file); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return answers.Answers{}, gen.Options{}, usagef("%s is a symbolic link, and shmemgen never reads or writes through one: replace it with the file", file)
+	}
 	data, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return answers.Answers{}, gen.Options{}, usagef("--dir %q has no %s: create a project with shmemgen new", dir, answers.FileName)

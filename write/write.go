@@ -56,6 +56,8 @@ type Action struct {
 
 	// writeNew is set when New does not already hold File's bytes.
 	writeNew bool
+	// note is the short form of Reason that the text plan prints.
+	note string
 }
 
 // Plan is every action for one directory, in path order.
@@ -102,6 +104,9 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 	}
 	p := Plan{Dir: dir}
 	for _, f := range files {
+		if err := p.checkNoSymlink(f.Path); err != nil {
+			return Plan{}, err
+		}
 		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -134,6 +139,12 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 	rendered := map[string]bool{}
 	for _, f := range files {
 		rendered[f.Path] = true
+		newPath := f.Path + NewSuffix
+		for _, path := range []string{f.Path, newPath} {
+			if err := p.checkNoSymlink(path); err != nil {
+				return Plan{}, err
+			}
+		}
 		disk, err := os.ReadFile(p.abs(f.Path))
 		if errors.Is(err, fs.ErrNotExist) {
 			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
@@ -142,7 +153,6 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		if err != nil {
 			return Plan{}, err
 		}
-		newPath := f.Path + NewSuffix
 		pending, err := os.ReadFile(p.abs(newPath))
 		pendingExists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -177,6 +187,14 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		if rendered[path] || !answers.ValidPath(path) {
 			continue
 		}
+		if link := p.symlinkIn(path); link != "" {
+			// Never read or delete through a link, and never unlink
+			// one: it is the user's, whatever the manifest says.
+			p.Actions = append(p.Actions, Action{Kind: Conflict, Path: path,
+				Reason: fmt.Sprintf("reached through the symbolic link %s, which shmemgen never follows: kept, and no longer in the manifest", link),
+				note:   fmt.Sprintf("reached through the symbolic link %s: kept", link)})
+			continue
+		}
 		disk, err := os.ReadFile(p.abs(path))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -196,6 +214,36 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 
 func (p Plan) abs(path string) string {
 	return filepath.Join(p.Dir, filepath.FromSlash(path))
+}
+
+// symlinkIn returns the first element of path, relative to the project,
+// that is a symbolic link ("dll" for dll/x.go when dll is one, or the path
+// itself), or "" when there is none. Elements past a missing one are not
+// looked at: they do not exist either. The project directory itself may be
+// a link; nothing below it is followed.
+func (p Plan) symlinkIn(path string) string {
+	parts := strings.Split(path, "/")
+	for i := range parts {
+		rel := strings.Join(parts[:i+1], "/")
+		info, err := os.Lstat(p.abs(rel))
+		if err != nil {
+			return ""
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return rel
+		}
+	}
+	return ""
+}
+
+// checkNoSymlink refuses a path that a symbolic link leads through: writing
+// there would write, or rename over, whatever the link points to, which may
+// be outside the project.
+func (p Plan) checkNoSymlink(path string) error {
+	if link := p.symlinkIn(path); link != "" {
+		return fmt.Errorf("%s: %s is a symbolic link, and shmemgen never reads or writes through one: replace it with a real %s", filepath.Join(p.Dir, filepath.FromSlash(path)), link, map[bool]string{true: "file", false: "directory"}[link == path])
+	}
+	return nil
 }
 
 // These are variables so that tests can make them fail part way.
@@ -348,7 +396,7 @@ func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
 func mkdirAll(dir string) ([]string, error) {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
 			break
 		}
 		missing = append(missing, d)
@@ -356,7 +404,10 @@ func mkdirAll(dir string) ([]string, error) {
 	slices.Reverse(missing)
 	var made []string
 	for _, d := range missing {
-		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		// Only a directory made here is recorded, so that an undo
+		// removes nothing else (a dangling link, a directory made by
+		// someone else meanwhile).
+		if err := os.Mkdir(d, 0o755); err != nil {
 			return made, err
 		}
 		made = append(made, d)
@@ -372,7 +423,8 @@ func removeEmptyDirs(dir, root string) {
 		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return
 		}
-		if os.Remove(d) != nil {
+		// A link is never removed as if it were a directory.
+		if info, err := os.Lstat(d); err != nil || !info.IsDir() || os.Remove(d) != nil {
 			return
 		}
 	}
@@ -394,6 +446,8 @@ func (p Plan) Format(all bool) string {
 		switch {
 		case a.Kind == Conflict && a.New != "":
 			fmt.Fprintf(&b, " (edited: kept; new version in %s)", a.New)
+		case a.Kind == Conflict && a.note != "":
+			fmt.Fprintf(&b, " (%s)", a.note)
 		case a.Kind == Conflict:
 			fmt.Fprintf(&b, " (edited and no longer generated: kept)")
 		}
