@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -58,6 +59,9 @@ type Action struct {
 	writeNew bool
 	// note is the short form of Reason that the text plan prints.
 	note string
+	// stray is set for a Delete of a temporary file that an interrupted
+	// run left behind: it is removed once the rest is done, not undone.
+	stray bool
 }
 
 // Plan is every action for one directory, in path order.
@@ -94,15 +98,19 @@ var ErrNotEmpty = errors.New("is not empty")
 // or empty; a non-empty dir is refused unless force, which overwrites the
 // files the project has and leaves every other file alone.
 func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
-	entries, err := os.ReadDir(dir)
+	p := Plan{Dir: dir}
+	// The temporary files of an interrupted run do not make the directory
+	// non-empty: they are deleted.
+	if err := p.addStrays(); err != nil {
+		return Plan{}, err
+	}
+	empty, err := onlyDirsAnd(dir, p.Actions)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return Plan{}, err
-	case len(entries) > 0 && !force:
+	case !empty && !force:
 		return Plan{}, fmt.Errorf("%s %w (use --force to overwrite the files shmemgen generates)", dir, ErrNotEmpty)
 	}
-	p := Plan{Dir: dir}
 	for _, f := range files {
 		if err := p.checkNoSymlink(f.Path); err != nil {
 			return Plan{}, err
@@ -119,7 +127,38 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
 		}
 	}
+	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
+}
+
+// onlyDirsAnd reports whether dir is missing or holds nothing but
+// directories and the strays planned for deletion in actions.
+func onlyDirsAnd(dir string, actions []Action) (bool, error) {
+	stray := map[string]bool{}
+	for _, a := range actions {
+		stray[a.Path] = a.stray
+	}
+	empty := true
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && path == dir:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case d.IsDir():
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		if !stray[filepath.ToSlash(rel)] {
+			empty = false
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return empty, err
 }
 
 // PlanRegenerate plans regenerating the project in dir in place. manifest
@@ -208,6 +247,9 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 				Reason: "edited since shmemgen wrote it, and no longer generated: kept, and no longer in the manifest"})
 		}
 	}
+	if err := p.addStrays(); err != nil {
+		return Plan{}, err
+	}
 	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
 }
@@ -252,6 +294,23 @@ var (
 	remove = os.Remove
 )
 
+// beforeStep is called before each filesystem change Apply makes, with what
+// it is about to do and to which path. Tests make it return kill(err) to
+// stop Apply dead there, as a crash would: with no undo.
+var beforeStep = func(op, path string) error { return nil }
+
+// durable is whether Apply syncs what it writes to disk; tests that run it
+// hundreds of times turn it off.
+var durable = true
+
+// killed is an error that stops Apply as a crash would: nothing runs after
+// it, the undo included.
+type killed struct{ err error }
+
+func kill(err error) error      { return &killed{err} }
+func (k *killed) Error() string { return k.err.Error() }
+func (k *killed) Unwrap() error { return k.err }
+
 // Apply carries out the plan so that, short of a crash, either all of it
 // happens or none of it does. First every new content is written to a
 // temporary file beside its target and every file about to be replaced or
@@ -259,6 +318,15 @@ var (
 // and the deletions made, each a single atomic step that is undone, with
 // the others before it, if a later one fails. Files whose bytes do not
 // change are never touched, so their modification times stay put.
+//
+// A crash is survived by rolling forward rather than back. The answers
+// file, whose manifest says what shmemgen wrote, is renamed into place
+// last, after every other file and the directories holding them are
+// synced to disk: until then it still describes the files as they were, so
+// the next run plans from the truth and finishes the job. Temporary files
+// and backups have names no user file has (.FILE.shmemgen-tmp-N,
+// .FILE.shmemgen-bak-N), so that the next run finds and deletes any that a
+// crash left behind.
 func (p Plan) Apply() (err error) {
 	var (
 		staged  []string // temporary files still to be renamed or removed
@@ -267,7 +335,8 @@ func (p Plan) Apply() (err error) {
 		undo    []func() // reversals of the steps done, in order
 	)
 	defer func() {
-		if err == nil {
+		var k *killed
+		if err == nil || errors.As(err, &k) {
 			return
 		}
 		for i := len(undo) - 1; i >= 0; i-- {
@@ -285,10 +354,17 @@ func (p Plan) Apply() (err error) {
 		target, tmp, backup string
 		del                 bool
 	}
-	var steps []step
+	var (
+		steps       []step
+		answersStep *step
+		strays      []string
+	)
 	for _, a := range p.Actions {
 		var path string
 		switch {
+		case a.stray:
+			strays = append(strays, p.abs(a.Path))
+			continue
 		case a.Kind == Create || a.Kind == Update:
 			path = a.Path
 		case a.Kind == Conflict && a.writeNew:
@@ -318,20 +394,30 @@ func (p Plan) Apply() (err error) {
 			}
 			backups = append(backups, s.backup)
 		}
-		if s.tmp, err = stage(target, a.File); err != nil {
+		if s.tmp, err = writeTemp(target, "tmp", a.File.Data, a.File.Mode); err != nil {
 			return err
 		}
 		staged = append(staged, s.tmp)
-		steps = append(steps, s)
+		if path == answers.FileName {
+			answersStep = &s
+		} else {
+			steps = append(steps, s)
+		}
 	}
 
-	for _, s := range steps {
+	commit := func(s step) error {
 		if s.del {
+			if err := beforeStep("remove", s.target); err != nil {
+				return err
+			}
 			if err := remove(s.target); err != nil {
 				return err
 			}
 			undo = append(undo, func() { os.Rename(s.backup, s.target) })
-			continue
+			return nil
+		}
+		if err := beforeStep("rename", s.target); err != nil {
+			return err
 		}
 		if err := rename(s.tmp, s.target); err != nil {
 			return err
@@ -342,25 +428,55 @@ func (p Plan) Apply() (err error) {
 		} else {
 			undo = append(undo, func() { os.Remove(s.target) })
 		}
+		return nil
+	}
+	dirs := map[string]bool{}
+	for _, s := range steps {
+		if err := commit(s); err != nil {
+			return err
+		}
+		dirs[filepath.Dir(s.target)] = true
+	}
+	// Every file is in place, durably, before the manifest says so.
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		syncDir(d)
+	}
+	if answersStep != nil {
+		if err := commit(*answersStep); err != nil {
+			return err
+		}
+		syncDir(p.Dir)
 	}
 
-	// Done: the backups are no longer needed, nor are the directories that
-	// deletions emptied.
-	for _, b := range backups {
-		os.Remove(b)
+	// Done: the backups are no longer needed, nor are the temporary files
+	// an earlier, interrupted run left, nor the directories that deletions
+	// emptied.
+	for _, f := range append(backups, strays...) {
+		if err := beforeStep("remove", f); err != nil {
+			return err
+		}
+		os.Remove(f)
 	}
 	for _, s := range steps {
 		if s.del {
-			removeEmptyDirs(filepath.Dir(s.target), p.Dir)
+			if err := removeEmptyDirs(filepath.Dir(s.target), p.Dir); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// stage writes f to a temporary file in target's directory, which must
-// exist, and returns the temporary file's name.
-func stage(target string, f gen.File) (string, error) {
-	return writeTemp(target, f.Data, f.Mode)
+// syncDir makes the renames in dir durable, where the system can (it cannot
+// on Windows, where a rename is durable once made).
+func syncDir(dir string) {
+	if !durable {
+		return
+	}
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
 }
 
 // backUp copies target to a temporary file beside it, keeping its mode, and
@@ -374,21 +490,85 @@ func backUp(target string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeTemp(target, data, info.Mode().Perm())
+	return writeTemp(target, "bak", data, info.Mode().Perm())
 }
 
-func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-*")
+// writeTemp writes data, synced to disk, to a temporary file beside target
+// named .BASE.shmemgen-KIND-N, where KIND is tmp or bak.
+func writeTemp(target, kind string, data []byte, mode fs.FileMode) (string, error) {
+	if err := beforeStep("create", target); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-"+kind+"-*")
 	if err != nil {
 		return "", err
 	}
-	_, werr := tmp.Write(data)
+	// In two halves, so that a test can kill the process halfway through.
+	half := len(data) / 2
+	_, werr := tmp.Write(data[:half])
+	if werr == nil {
+		if err := beforeStep("write", tmp.Name()); err != nil {
+			tmp.Close()
+			return "", err
+		}
+		_, werr = tmp.Write(data[half:])
+	}
+	if werr == nil {
+		werr = tmp.Chmod(mode)
+	}
+	if werr == nil && durable {
+		werr = tmp.Sync()
+	}
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), mode)); err != nil {
+	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(tmp.Name())
 		return "", err
 	}
 	return tmp.Name(), nil
+}
+
+// strayName matches the temporary files and backups of Apply, and those of
+// shmemgen versions that named both .FILE.shmemgen-N; never a conflict's
+// FILE.shmemgen-new.
+var strayName = regexp.MustCompile(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
+
+// strays lists, as slash-separated paths relative to dir, the temporary
+// files and backups that an interrupted run left below dir. It does not
+// follow links nor look inside .git.
+func strays(dir string) ([]string, error) {
+	var found []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && path == dir:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == ".git" && path != dir:
+			return fs.SkipDir
+		case d.Type().IsRegular() && strayName.MatchString(d.Name()):
+			rel, err := filepath.Rel(dir, path)
+			if err != nil {
+				return err
+			}
+			found = append(found, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return found, err
+}
+
+// addStrays plans the deletion of the temporary files an interrupted run
+// left behind.
+func (p *Plan) addStrays() error {
+	found, err := strays(p.Dir)
+	if err != nil {
+		return err
+	}
+	for _, path := range found {
+		p.Actions = append(p.Actions, Action{Kind: Delete, Path: path, stray: true,
+			Reason: "a temporary file left by an interrupted run"})
+	}
+	return nil
 }
 
 // mkdirAll creates dir and its missing parents, and returns those it
@@ -407,6 +587,9 @@ func mkdirAll(dir string) ([]string, error) {
 		// Only a directory made here is recorded, so that an undo
 		// removes nothing else (a dangling link, a directory made by
 		// someone else meanwhile).
+		if err := beforeStep("mkdir", d); err != nil {
+			return made, err
+		}
 		if err := os.Mkdir(d, 0o755); err != nil {
 			return made, err
 		}
@@ -416,16 +599,25 @@ func mkdirAll(dir string) ([]string, error) {
 }
 
 // removeEmptyDirs removes dir and its parents below root while they are
-// empty.
-func removeEmptyDirs(dir, root string) {
+// empty. It fails only when beforeStep does.
+func removeEmptyDirs(dir, root string) error {
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		rel, err := filepath.Rel(root, d)
 		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return
+			return nil
 		}
 		// A link is never removed as if it were a directory.
-		if info, err := os.Lstat(d); err != nil || !info.IsDir() || os.Remove(d) != nil {
-			return
+		if info, err := os.Lstat(d); err != nil || !info.IsDir() {
+			return nil
+		}
+		if entries, err := os.ReadDir(d); err != nil || len(entries) > 0 {
+			return nil
+		}
+		if err := beforeStep("rmdir", d); err != nil {
+			return err
+		}
+		if os.Remove(d) != nil {
+			return nil
 		}
 	}
 }
