@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,10 +112,17 @@ func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	if info, err := os.Lstat(file); err == nil && info.Mode()&fs.ModeSymlink != 0 {
 		return answers.Answers{}, gen.Options{}, usagef("%s is a symbolic link, and shmemgen never reads or writes through one: replace it with the file", file)
 	}
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return answers.Answers{}, gen.Options{}, usagef("--dir %q has no %s: create a project with shmemgen new", dir, answers.FileName)
 	}
+	if err != nil {
+		return answers.Answers{}, gen.Options{}, err
+	}
+	// One byte past the cap is enough for Parse to refuse it, without
+	// reading a file of any size into memory.
+	data, err := io.ReadAll(io.LimitReader(f, answers.MaxFileSize+1))
+	f.Close()
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, err
 	}
