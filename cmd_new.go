@@ -168,37 +168,28 @@ func answerValue(v reflect.Value) string {
 }
 
 // configFromFlags turns new's flags into a validated config and the output
-// directory.
+// directory. An error names the flag the user gave and echoes its value as
+// typed: one in a value shmemgen derived (the default --out from --name,
+// the default --module from --out) is blamed on the flag it came from.
 func configFromFlags(c *cli.Context) (config.Config, string, error) {
 	size, err := config.ParseSize(c.String("size"))
 	if err != nil {
 		return config.Config{}, "", err
-	}
-	out := c.String("out")
-	if out == "" {
-		if out, err = config.DefaultOut(c.String("name")); err != nil {
-			return config.Config{}, "", err
-		}
-	}
-	module := c.String("module")
-	if module == "" {
-		abs, err := filepath.Abs(out)
-		if err != nil {
-			return config.Config{}, "", err
-		}
-		module = config.DefaultModule(filepath.Base(abs))
 	}
 	var timeout config.Duration
 	if err := timeout.UnmarshalText([]byte(c.String("lock-timeout"))); err != nil {
 		return config.Config{}, "", err
 	}
 	cfg := config.Config{
-		Name:   c.String("name"),
-		Size:   size,
-		Set:    c.String("set"),
-		Get:    c.String("get"),
-		DLL:    c.String("dll"),
-		Module: module,
+		Name: c.String("name"),
+		Size: size,
+		Set:  c.String("set"),
+		Get:  c.String("get"),
+		DLL:  c.String("dll"),
+		// A stand-in until the default is known: every other value is
+		// checked first, so that an error in one is not hidden behind a
+		// default derived from another.
+		Module: "example.com/m",
 
 		WriteBytes:  c.String("write-bytes"),
 		ReadBytes:   c.String("read-bytes"),
@@ -207,5 +198,44 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		LockTimeout: timeout,
 		SDDL:        c.String("sddl"),
 	}
-	return cfg, out, cfg.Validate()
+	if err := asTyped(c, cfg.Validate()); err != nil {
+		return config.Config{}, "", err
+	}
+
+	out := c.String("out")
+	if out == "" {
+		if out, err = config.DefaultOut(cfg.Name); err != nil {
+			return config.Config{}, "", err
+		}
+	}
+	cfg.Module = c.String("module")
+	if cfg.Module == "" {
+		abs, err := filepath.Abs(out)
+		if err != nil {
+			return config.Config{}, "", err
+		}
+		cfg.Module = config.DefaultModule(filepath.Base(abs))
+		var ce *config.Error
+		if err := cfg.Validate(); errors.As(err, &ce) && ce.Flag == "module" {
+			rule := strings.TrimPrefix(ce.Rule, "is ")
+			if c.String("out") != "" {
+				return config.Config{}, "", &config.Error{Flag: "out", Value: out,
+					Rule: fmt.Sprintf("gives the default --module %s, which is %s: give --module", config.Quote(cfg.Module), rule)}
+			}
+			return config.Config{}, "", &config.Error{Flag: "name", Value: cfg.Name,
+				Rule: fmt.Sprintf("gives the default --out %s and --module %s, which is %s: give --module", config.Quote(out), config.Quote(cfg.Module), rule)}
+		}
+	}
+	return cfg, out, asTyped(c, cfg.Validate())
+}
+
+// asTyped puts the value of a rejected flag back as the user typed it: the
+// config holds what shmemgen read (1PiB is 1125899906842624 bytes, 2h is
+// 2h0m0s), which is not what the user wrote.
+func asTyped(c *cli.Context, err error) error {
+	var ce *config.Error
+	if errors.As(err, &ce) && ce.Value != "" && c.IsSet(ce.Flag) {
+		ce.Value = c.String(ce.Flag)
+	}
+	return err
 }

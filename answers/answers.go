@@ -126,6 +126,10 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 	if err := a.Inputs.Validate(); err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {
+			// Echo the value as typed (2048GiB, 2h), not as read.
+			if n := valueNode(root.Content[0], "inputs", ce.Flag); n != nil && ce.Value != "" {
+				ce.Value = n.Value
+			}
 			return Answers{}, &Error{File: file, Line: line(root, "inputs", ce.Flag), Err: &inputError{ce}}
 		}
 		return Answers{}, &Error{File: file, Err: err}
@@ -183,7 +187,8 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 		}
 		return Answers{}, nil, &Error{File: file, Err: err}
 	}
-	// The size takes what --size takes, units included.
+	// The size takes what --size takes, units included. The node keeps
+	// the text as typed, for messages.
 	if n := valueNode(root.Content[0], "inputs", "size"); n != nil {
 		size, err := config.ParseSize(n.Value)
 		if err != nil {
@@ -193,7 +198,9 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 			}
 			return Answers{}, nil, &Error{File: file, Line: n.Line, Err: err}
 		}
+		typed := n.Value
 		n.Tag, n.Value, n.Style = "!!int", strconv.FormatUint(size, 10), 0
+		defer func() { n.Value = typed }()
 	}
 
 	a := Answers{Inputs: defaults}

@@ -120,6 +120,8 @@ func TestParseErrors(t *testing.T) {
 		{"inputs as a list", base, "version: x\ninputs: [a]\n", `shmemgen.yaml:2: inputs must be a mapping of keys to values`},
 		{"files as a value", base, "version: x\nfiles: x\n", `shmemgen.yaml:2: files must be a list of path and sha256 entries`},
 		{"var as a list", "files:", "vars:\n  a: [b]\nfiles:", `vars: a must be a single value`},
+		{"size echoed as typed", "size: 4096", "size: 2048GiB", `shmemgen.yaml:7: inputs: size "2048GiB" must be at most 1TiB`},
+		{"duration echoed as typed", "lock-timeout: 5s", "lock-timeout: 2h", `shmemgen.yaml:16: inputs: lock-timeout "2h" must be from 0s to 1h`},
 		{"a tag does not decode", "dll: shmem", "dll: !!binary c2htZW0=", `shmemgen.yaml:10: inputs: dll "c2htZW0=" must be a letter`},
 		{"version as a list", "version: (devel)", "version: [1]", `shmemgen.yaml:4: version must be a single value`},
 		{"manifest entry as a list", "  - path: a", "  - [a]\n  - path: a", `shmemgen.yaml:18: files: an entry must be a mapping`},
