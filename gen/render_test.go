@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
@@ -178,6 +179,38 @@ func TestRootPackage(t *testing.T) {
 	for dll, want := range map[string]string{"shmem": "shmem", "Tele-Metry_2": "telemetry2", "func": "funcdll", "go": "godll"} {
 		if got := rootPackage(dll); got != want {
 			t.Errorf("rootPackage(%q) = %q, want %q", dll, got, want)
+		}
+	}
+}
+
+// TestRenderIgnoresTZ renders sprig's date functions in two time zones:
+// the output must not depend on the machine's, so dates are read as UTC,
+// and functions that read the clock are not there at all.
+func TestRenderIgnoresTZ(t *testing.T) {
+	overlay := fstest.MapFS{"when.txt.tmpl": {Data: []byte(`{{ $d := toDate "2006-01-02 15:04" "2024-05-01 12:30" }}` +
+		`{{ unixEpoch $d }} {{ $d.Format "Jan 2 15:04 MST" }} {{ mustDateModify "1h" $d | unixEpoch }} ` +
+		`{{ mustToDate "2006-01-02" "2024-05-01" | unixEpoch }}` + "\n")}}
+	render := func(zone *time.Location) string {
+		saved := time.Local
+		time.Local = zone
+		defer func() { time.Local = saved }()
+		files, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := files.Lookup("when.txt")
+		return string(f.Data)
+	}
+	utc := render(time.UTC)
+	if want := "1714566600 May 1 12:30 UTC 1714570200 1714521600\n"; utc != want {
+		t.Errorf("in UTC: %q, want %q", utc, want)
+	}
+	if other := render(time.FixedZone("X", 5*3600+1800)); other != utc {
+		t.Errorf("in another zone: %q, want %q as in UTC", other, utc)
+	}
+	for _, name := range []string{"now", "date", "ago", "durationRound", "env", "expandenv"} {
+		if _, ok := funcs[name]; ok {
+			t.Errorf("templates can call %s, whose output is not a function of its input", name)
 		}
 	}
 }
