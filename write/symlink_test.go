@@ -106,3 +106,88 @@ func TestNeverReplacesSymlinkedFile(t *testing.T) {
 	}
 	checkUntouched(t, dir, "a", victimDir)
 }
+
+// Regeneration keeps the mode of a file it replaces: a user's chmod 600
+// stays, and so does an executable build script's.
+func TestUpdateKeepsMode(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"secret.txt": "old\n", "build.sh": "old\n"})
+	for name, mode := range map[string]os.FileMode{"secret.txt": 0o600, "build.sh": 0o750} {
+		if err := os.Chmod(filepath.Join(dir, name), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := gen.FileSet{file("build.sh", "new\n", gen.Generated), file("secret.txt", "new\n", gen.Generated)}
+	p, err := PlanRegenerate(dir, files, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]os.FileMode{"secret.txt": 0o600, "build.sh": 0o750} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %o after an update, want %o as before", name, got, want)
+		}
+	}
+}
+
+// A failed new whose directory is a symbolic link to nowhere leaves the link
+// as it was: the undo removes only what the run made.
+func TestFailedNewKeepsDanglingOut(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	if err := os.Symlink(filepath.Join(parent, "missing"), out); err != nil {
+		t.Fatal(err)
+	}
+	files := gen.FileSet{file("a", "a\n", gen.Scaffolded), file("d/b", "b\n", gen.Scaffolded)}
+	if _, err := PlanNew(out, files, false); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("PlanNew: got %v, want an error about the dangling link", err)
+	}
+	// The link appears between plan and apply.
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
+	}
+	p, err := PlanNew(out, files, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(parent, "missing"), out); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Apply(); err == nil {
+		t.Fatal("Apply into a dangling link succeeded")
+	}
+	if info, err := os.Lstat(out); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the dangling link is gone: %v", err)
+	}
+}
+
+// The project directory itself may be a link to a directory: new writes
+// through it, and finds an interrupted run's leftovers there.
+func TestOutMayBeALink(t *testing.T) {
+	parent := t.TempDir()
+	real := filepath.Join(parent, "real")
+	writeTree(t, real, map[string]string{".a.shmemgen-tmp-1": "half"})
+	out := filepath.Join(parent, "out")
+	if err := os.Symlink(real, out); err != nil {
+		t.Fatal(err)
+	}
+	p, err := PlanNew(out, gen.FileSet{file("a", "a\n", gen.Scaffolded)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := summary(p), "delete .a.shmemgen-tmp-1\ncreate a"; got != want {
+		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
+	}
+	if err := p.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, real); len(got) != 1 || got["a"] != "a\n" {
+		t.Errorf("the linked directory holds %v", got)
+	}
+}

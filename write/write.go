@@ -99,6 +99,11 @@ var ErrNotEmpty = errors.New("is not empty")
 // files the project has and leaves every other file alone.
 func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 	p := Plan{Dir: dir}
+	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return Plan{}, fmt.Errorf("%s is a symbolic link to a directory that does not exist: create it, or give another directory", dir)
+		}
+	}
 	// The temporary files of an interrupted run do not make the directory
 	// non-empty: they are deleted.
 	if err := p.addStrays(); err != nil {
@@ -139,16 +144,17 @@ func onlyDirsAnd(dir string, actions []Action) (bool, error) {
 		stray[a.Path] = a.stray
 	}
 	empty := true
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	root := throughLink(dir)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		switch {
-		case errors.Is(err, fs.ErrNotExist) && path == dir:
+		case errors.Is(err, fs.ErrNotExist) && path == root:
 			return fs.SkipAll
 		case err != nil:
 			return err
 		case d.IsDir():
 			return nil
 		}
-		rel, err := filepath.Rel(dir, path)
+		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
 		}
@@ -388,13 +394,16 @@ func (p Plan) Apply() (err error) {
 			return err
 		}
 		s := step{target: target}
-		if _, err := os.Lstat(target); err == nil {
+		mode := a.File.Mode
+		if info, err := os.Lstat(target); err == nil {
+			// A replaced file keeps its mode: the user's chmod stands.
+			mode = info.Mode().Perm()
 			if s.backup, err = backUp(target); err != nil {
 				return err
 			}
 			backups = append(backups, s.backup)
 		}
-		if s.tmp, err = writeTemp(target, "tmp", a.File.Data, a.File.Mode); err != nil {
+		if s.tmp, err = writeTemp(target, "tmp", a.File.Data, mode); err != nil {
 			return err
 		}
 		staged = append(staged, s.tmp)
@@ -537,16 +546,17 @@ var strayName = regexp.MustCompile(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
 // follow links nor look inside .git.
 func strays(dir string) ([]string, error) {
 	var found []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	root := throughLink(dir)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		switch {
-		case errors.Is(err, fs.ErrNotExist) && path == dir:
+		case errors.Is(err, fs.ErrNotExist) && path == root:
 			return fs.SkipAll
 		case err != nil:
 			return err
-		case d.IsDir() && d.Name() == ".git" && path != dir:
+		case d.IsDir() && d.Name() == ".git" && path != root:
 			return fs.SkipDir
 		case d.Type().IsRegular() && strayName.MatchString(d.Name()):
-			rel, err := filepath.Rel(dir, path)
+			rel, err := filepath.Rel(root, path)
 			if err != nil {
 				return err
 			}
@@ -555,6 +565,13 @@ func strays(dir string) ([]string, error) {
 		return nil
 	})
 	return found, err
+}
+
+// throughLink names dir so that a walk starting there follows it if it is
+// a symbolic link: the project directory may be one, though nothing below
+// it is followed.
+func throughLink(dir string) string {
+	return filepath.Clean(dir) + string(filepath.Separator) + "."
 }
 
 // addStrays plans the deletion of the temporary files an interrupted run
