@@ -96,12 +96,20 @@ func CheckExport(flag, name string) error {
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
 		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
+	case systemName()[name]:
+		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
 		return bad("must not start with cgo or crosscall: such names belong to cgo")
-	case strings.HasPrefix(name, "shmemgen_"):
-		return bad("must not start with shmemgen_: the generated C code uses such names")
+	case strings.HasPrefix(name, "shmemgen_") || strings.HasPrefix(name, "SHMEMGEN_"):
+		return bad("must not start with shmemgen_ or SHMEMGEN_: the generated C code uses such names")
 	}
 	return nil
+}
+
+// MacroPrefix starts the C macros the DLL's header defines: the DLL's name
+// in upper case, with '-' as '_'.
+func MacroPrefix(dll string) string {
+	return strings.ToUpper(strings.ReplaceAll(dll, "-", "_"))
 }
 
 // Exports lists every export by the flag that names it, in flag order.
@@ -114,10 +122,14 @@ func (c Config) Exports() [][2]string {
 
 func (c Config) checkExports() error {
 	seen := map[string]string{}
+	prefix := MacroPrefix(c.DLL) + "_"
 	for _, e := range c.Exports() {
 		flag, name := e[0], e[1]
 		if err := CheckExport(flag, name); err != nil {
 			return err
+		}
+		if strings.HasPrefix(name, prefix) {
+			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
 		}
 		if other, ok := seen[name]; ok {
 			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}

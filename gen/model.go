@@ -135,7 +135,7 @@ func NewModel(c config.Config) Model {
 		NameGo:       strconv.Quote(c.Name),
 		NameC:        cWideLiteral(c.Name),
 		NameMarkdown: markdownCode(c.Name),
-		MacroPrefix:  strings.ToUpper(strings.ReplaceAll(c.DLL, "-", "_")),
+		MacroPrefix:  config.MacroPrefix(c.DLL),
 		Global:       c.Global(),
 		SizeHuman:    config.FormatSize(c.Size),
 		SizeHigh:     uint32(c.Size >> 32),
