@@ -21,13 +21,14 @@ var errKilledForTest = errors.New("killed")
 func killAt(t *testing.T, n int) *int {
 	t.Helper()
 	calls := 0
+	saved := beforeStep
 	beforeStep = func(string, string) error {
 		if calls++; calls == n {
 			return kill(errKilledForTest)
 		}
 		return nil
 	}
-	t.Cleanup(func() { beforeStep = func(string, string) error { return nil } })
+	t.Cleanup(func() { beforeStep = saved })
 	return &calls
 }
 
@@ -181,9 +182,10 @@ func TestKillAtEveryStep(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "p")
 			setup(dir)
 			p := regenerate(t, dir, next)
+			saved := beforeStep
 			calls := killAt(t, n)
 			err := p.Apply()
-			beforeStep = func(string, string) error { return nil }
+			beforeStep = saved
 			if err == nil {
 				if *calls < n {
 					if n == 1 {

@@ -303,7 +303,17 @@ var (
 // beforeStep is called before each filesystem change Apply makes, with what
 // it is about to do and to which path. Tests make it return kill(err) to
 // stop Apply dead there, as a crash would: with no undo.
-var beforeStep = func(op, path string) error { return nil }
+var beforeStep = func(op, path string) error {
+	if StepHook != nil {
+		StepHook(op, path)
+	}
+	return nil
+}
+
+// StepHook, when not nil, is called before each filesystem change Apply
+// makes. shmemgen never sets it: it is there so that the command's tests
+// can kill a real shmemgen process at each step in turn.
+var StepHook func(op, path string)
 
 // durable is whether Apply syncs what it writes to disk; tests that run it
 // hundreds of times turn it off.
