@@ -34,7 +34,8 @@ func killAt(t *testing.T, n int) *int {
 
 // regenerate is what shmemgen generate does: read the answers file on
 // disk, render what it says and plan against its manifest; or, when there
-// is none, what shmemgen new --force does.
+// is none, what shmemgen new does, without --force: what an interrupted new
+// left must not stop the next one.
 func regenerate(t *testing.T, dir string, inputs config.Config) Plan {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, answers.FileName))
@@ -43,7 +44,7 @@ func regenerate(t *testing.T, dir string, inputs config.Config) Plan {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := PlanNew(dir, files, true)
+		p, err := PlanNew(dir, files, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -96,7 +96,10 @@ var ErrNotEmpty = errors.New("is not empty")
 
 // PlanNew plans writing files into dir as a new project. dir may be missing
 // or empty; a non-empty dir is refused unless force, which overwrites the
-// files the project has and leaves every other file alone.
+// files the project has and leaves every other file alone. Leftovers of an
+// interrupted run do not count, and are deleted; nor, when files is a
+// project (it holds the answers file), do files with exactly the bytes
+// files has for them.
 func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 	p := Plan{Dir: dir}
 	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
@@ -104,12 +107,18 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 			return Plan{}, fmt.Errorf("%s is a symbolic link to a directory that does not exist: create it, or give another directory", dir)
 		}
 	}
-	// The temporary files of an interrupted run do not make the directory
-	// non-empty: they are deleted.
+	// What an interrupted run left does not make the directory non-empty:
+	// its temporary files, which are deleted, and, for a project (a set
+	// with the answers file, which is written last), files that already
+	// hold exactly what this run writes.
 	if err := p.addStrays(); err != nil {
 		return Plan{}, err
 	}
-	empty, err := onlyDirsAnd(dir, p.Actions)
+	ours := gen.FileSet{}
+	if _, ok := files.Lookup(answers.FileName); ok {
+		ours = files
+	}
+	empty, err := onlyOurs(dir, p.Actions, ours)
 	switch {
 	case err != nil:
 		return Plan{}, err
@@ -136,9 +145,10 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 	return p, nil
 }
 
-// onlyDirsAnd reports whether dir is missing or holds nothing but
-// directories and the strays planned for deletion in actions.
-func onlyDirsAnd(dir string, actions []Action) (bool, error) {
+// onlyOurs reports whether dir is missing or holds nothing but directories,
+// the strays planned for deletion in actions, and files with exactly the
+// bytes files has for them: nothing of the user's.
+func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
 	stray := map[string]bool{}
 	for _, a := range actions {
 		stray[a.Path] = a.stray
@@ -158,11 +168,17 @@ func onlyDirsAnd(dir string, actions []Action) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if !stray[filepath.ToSlash(rel)] {
-			empty = false
-			return fs.SkipAll
+		rel = filepath.ToSlash(rel)
+		if stray[rel] {
+			return nil
 		}
-		return nil
+		if f, ok := files.Lookup(rel); ok && d.Type().IsRegular() {
+			if data, err := os.ReadFile(path); err == nil && bytes.Equal(data, f.Data) {
+				return nil
+			}
+		}
+		empty = false
+		return fs.SkipAll
 	})
 	return empty, err
 }
