@@ -83,12 +83,25 @@ func render(c config.Config) (gen.FileSet, error) {
 	return files, err
 }
 
+// snapshot reads dir's files, and its directories as entries with the
+// data "(directory)", so that a directory left empty shows.
 func snapshot(t *testing.T, dir string) map[string]treetest.File {
 	t.Helper()
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return map[string]treetest.File{}
 	}
 	tree, err := treetest.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || path == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		tree[filepath.ToSlash(rel)+"/"] = treetest.File{Data: []byte("(directory)")}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

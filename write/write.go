@@ -68,6 +68,11 @@ type Action struct {
 type Plan struct {
 	Dir     string
 	Actions []Action
+
+	// gone are the manifest's files that are gone already, whose
+	// directories Apply removes if empty: an interrupted run may have
+	// deleted the file and not yet its directory.
+	gone []string
 }
 
 // Changed reports whether applying the plan would change anything.
@@ -260,6 +265,7 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// Gone already.
+			p.gone = append(p.gone, path)
 		case err != nil:
 			return Plan{}, err
 		case force || answers.Sum(disk) == manifest[path]:
@@ -402,8 +408,11 @@ func (p Plan) Apply() (err error) {
 		case a.Kind == Conflict && a.writeNew:
 			path = a.New
 		case a.Kind == Delete:
+			// The copy goes to the project's root, not beside the file,
+			// so that the directory the deletion empties can go too
+			// before the answers file is renamed.
 			target := p.abs(a.Path)
-			backup, err := backUp(target)
+			backup, err := backUp(target, p.Dir)
 			if err != nil {
 				return err
 			}
@@ -424,7 +433,7 @@ func (p Plan) Apply() (err error) {
 		if info, err := os.Lstat(target); err == nil {
 			// A replaced file keeps its mode: the user's chmod stands.
 			mode = info.Mode().Perm()
-			if s.backup, err = backUp(target); err != nil {
+			if s.backup, err = backUp(target, filepath.Dir(target)); err != nil {
 				return err
 			}
 			backups = append(backups, s.backup)
@@ -472,6 +481,28 @@ func (p Plan) Apply() (err error) {
 		}
 		dirs[filepath.Dir(s.target)] = true
 	}
+	// The directories that deletions emptied, or that an interrupted run
+	// emptied, go before the manifest forgets their files.
+	emptied := slices.Clone(p.gone)
+	for _, s := range steps {
+		if s.del {
+			rel, err := filepath.Rel(p.Dir, s.target)
+			if err != nil {
+				return err
+			}
+			emptied = append(emptied, filepath.ToSlash(rel))
+		}
+	}
+	for _, path := range emptied {
+		removed, err := removeEmptyDirs(filepath.Dir(p.abs(path)), p.Dir)
+		for _, d := range removed {
+			undo = append(undo, func() { os.Mkdir(d, 0o755) })
+			dirs[filepath.Dir(d)] = true
+		}
+		if err != nil {
+			return err
+		}
+	}
 	// Every file is in place, durably, before the manifest says so.
 	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		syncDir(d)
@@ -484,19 +515,21 @@ func (p Plan) Apply() (err error) {
 	}
 
 	// Done: the backups are no longer needed, nor are the temporary files
-	// an earlier, interrupted run left, nor the directories that deletions
-	// emptied.
-	for _, f := range append(backups, strays...) {
+	// an earlier, interrupted run left, nor the directories that held
+	// nothing else.
+	for _, f := range backups {
 		if err := beforeStep("remove", f); err != nil {
 			return err
 		}
 		os.Remove(f)
 	}
-	for _, s := range steps {
-		if s.del {
-			if err := removeEmptyDirs(filepath.Dir(s.target), p.Dir); err != nil {
-				return err
-			}
+	for _, f := range strays {
+		if err := beforeStep("remove", f); err != nil {
+			return err
+		}
+		os.Remove(f)
+		if _, err := removeEmptyDirs(filepath.Dir(f), p.Dir); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -514,9 +547,9 @@ func syncDir(dir string) {
 	}
 }
 
-// backUp copies target to a temporary file beside it, keeping its mode, and
+// backUp copies target to a temporary file in dir, keeping its mode, and
 // returns the copy's name.
-func backUp(target string) (string, error) {
+func backUp(target, dir string) (string, error) {
 	info, err := os.Stat(target)
 	if err != nil {
 		return "", err
@@ -525,7 +558,7 @@ func backUp(target string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeTemp(target, "bak", data, info.Mode().Perm())
+	return writeTemp(filepath.Join(dir, filepath.Base(target)), "bak", data, info.Mode().Perm())
 }
 
 // writeTemp writes data, synced to disk, to a temporary file beside target
@@ -642,26 +675,29 @@ func mkdirAll(dir string) ([]string, error) {
 }
 
 // removeEmptyDirs removes dir and its parents below root while they are
-// empty. It fails only when beforeStep does.
-func removeEmptyDirs(dir, root string) error {
+// empty, and returns those it removed, deepest first. It fails only when
+// beforeStep does.
+func removeEmptyDirs(dir, root string) ([]string, error) {
+	var removed []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		rel, err := filepath.Rel(root, d)
 		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil
+			return removed, nil
 		}
 		// A link is never removed as if it were a directory.
 		if info, err := os.Lstat(d); err != nil || !info.IsDir() {
-			return nil
+			return removed, nil
 		}
 		if entries, err := os.ReadDir(d); err != nil || len(entries) > 0 {
-			return nil
+			return removed, nil
 		}
 		if err := beforeStep("rmdir", d); err != nil {
-			return err
+			return removed, err
 		}
 		if os.Remove(d) != nil {
-			return nil
+			return removed, nil
 		}
+		removed = append(removed, d)
 	}
 }
 
