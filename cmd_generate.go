@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,24 +89,40 @@ func runGenerate(c *cli.Context) error {
 	if err := report(c, plan); err != nil {
 		return err
 	}
+	return conflictError(c, plan)
+}
+
+// conflictError is the error a run that left conflicts fails with, unless
+// it was a dry run.
+func conflictError(c *cli.Context, plan write.Plan) error {
 	switch n := plan.Conflicts(); {
 	case c.Bool("dry-run") || n == 0:
+		return nil
 	case n == 1:
 		return fmt.Errorf("1 conflict: an edited file was kept; merge FILE%s into FILE and delete it, or use --force to overwrite the edits", write.NewSuffix)
 	default:
 		return fmt.Errorf("%d conflicts: edited files were kept; merge each FILE%s into FILE and delete it, or use --force to overwrite the edits", n, write.NewSuffix)
 	}
-	return nil
 }
 
 // loadAnswers reads dir's answers file and the render options it records.
 // A missing or invalid answers file is a usage error.
 func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
 	file := filepath.Join(dir, answers.FileName)
-	data, err := os.ReadFile(file)
+	if info, err := os.Lstat(file); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return answers.Answers{}, gen.Options{}, usagef("%s is a symbolic link, and shmemgen never reads or writes through one: replace it with the file", file)
+	}
+	f, err := os.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return answers.Answers{}, gen.Options{}, usagef("--dir %s has no %s: create a project with shmemgen new", config.Quote(dir), answers.FileName)
 	}
+	if err != nil {
+		return answers.Answers{}, gen.Options{}, err
+	}
+	// One byte past the cap is enough for Parse to refuse it, without
+	// reading a file of any size into memory.
+	data, err := io.ReadAll(io.LimitReader(f, answers.MaxFileSize+1))
+	f.Close()
 	if err != nil {
 		return answers.Answers{}, gen.Options{}, err
 	}

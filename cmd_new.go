@@ -1,12 +1,21 @@
 package main
 
 import (
+	"encoding"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -16,16 +25,20 @@ func newCommand() *cli.Command {
 		Usage:     "scaffold a new project",
 		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR] [--force] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
 		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
-has a default, so "shmemgen new" alone reproduces Microsoft's sample. A non-empty
---out is refused unless --force; on any error nothing is written. The project's
-shmemgen.yaml records every input and the files written, for shmemgen generate.
+has a default, so "shmemgen new" alone reproduces Microsoft's sample. The project's
+shmemgen.yaml records every input and the files written, for shmemgen generate. An
+--out that already holds a project is regenerated in place as shmemgen generate does,
+with the flags as the answers: files already right are not touched, edits are kept, and
+a run with nothing to do prints nothing, so the command suits a go:generate directive.
+Any other non-empty --out is refused unless --force. On any error nothing is written.
 
 Examples:
 
    shmemgen new
    shmemgen new --name 'Local\Telemetry' --size 1MiB --set PutText --get TakeText --dll telemetry -o telemetry
    shmemgen new --name 'Global\Fleet' --module github.com/acme/fleet-shm --out fleet
-   shmemgen new --templates my-templates --var team=ops --dry-run --json`,
+   shmemgen new --templates my-templates --var team=ops --dry-run --json
+   //go:generate shmemgen new -o shm --name Local\Telemetry --size 1MiB`,
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 255 characters"},
@@ -42,7 +55,7 @@ Examples:
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
-			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out, overwriting the files shmemgen generates"},
+			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
 		}, append(templateFlags(), planFlags()...)...),
 		Action: runNew,
 	}
@@ -64,54 +77,120 @@ func runNew(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	plan, err := write.PlanNew(out, files, c.Bool("force"))
+	prev, isProject, err := readProject(out)
 	if err != nil {
 		return err
 	}
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+	var plan write.Plan
+	if isProject {
+		// An existing project, as a go:generate directive finds it on every
+		// run after the first: plan exactly as generate does, with the
+		// flags as the answers, so that nothing already right is touched
+		// and no edit is lost.
+		if diff := inputsDiff(prev, cfg, opts, templates); diff != "" {
+			fmt.Fprintf(c.App.ErrWriter, "shmemgen: note: %s holds other inputs than the flags (%s): the flags replace them\n",
+				filepath.Join(out, answers.FileName), diff)
+		}
+		plan, err = write.PlanRegenerate(out, files, prev.Manifest(), c.Bool("force"))
+	} else {
+		plan, err = write.PlanNew(out, files, c.Bool("force"))
+	}
+	if err != nil {
+		return err
+	}
+	// Over an existing project, as for generate, a run that changes
+	// nothing says nothing.
+	if !isProject || plan.Changed() {
+		for _, w := range cfg.Warnings() {
+			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+		}
 	}
 	if err := report(c, plan); err != nil {
 		return err
 	}
-	if !c.Bool("dry-run") && !c.Bool("json") {
+	if err := conflictError(c, plan); err != nil {
+		return err
+	}
+	if !isProject && !c.Bool("dry-run") && !c.Bool("json") {
 		fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", out)
 	}
 	return nil
 }
 
+// readProject reads the answers file of the project in dir, if dir holds
+// one. A project whose answers file cannot be read is an error: without its
+// manifest, shmemgen cannot tell the user's edits from its own output.
+func readProject(dir string) (answers.Answers, bool, error) {
+	file := filepath.Join(dir, answers.FileName)
+	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
+		return answers.Answers{}, false, nil
+	}
+	a, _, err := loadAnswers(dir)
+	if err != nil {
+		return answers.Answers{}, false, err
+	}
+	return a, true, nil
+}
+
+// inputsDiff lists, as "key: old, not new", the inputs of the answers file
+// prev that the flags (cfg, opts and templates) are about to replace, or ""
+// when there are none.
+func inputsDiff(prev answers.Answers, cfg config.Config, opts gen.Options, templates string) string {
+	var diffs []string
+	pv, nv := reflect.ValueOf(prev.Inputs), reflect.ValueOf(cfg)
+	for i := range pv.NumField() {
+		key := strings.Split(pv.Type().Field(i).Tag.Get("yaml"), ",")[0]
+		if a, b := answerValue(pv.Field(i)), answerValue(nv.Field(i)); a != b {
+			diffs = append(diffs, fmt.Sprintf("%s: %s, not %s", key, a, b))
+		}
+	}
+	if prev.Templates != templates {
+		diffs = append(diffs, fmt.Sprintf("templates: %s, not %s", config.Quote(prev.Templates), config.Quote(templates)))
+	}
+	if !maps.Equal(prev.Vars, opts.Vars) {
+		diffs = append(diffs, "vars")
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// answerValue is v as the answers file writes it.
+func answerValue(v reflect.Value) string {
+	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
+		if text, err := m.MarshalText(); err == nil {
+			return string(text)
+		}
+	}
+	if v.Kind() == reflect.String {
+		if s := v.String(); s == "" || strings.ContainsAny(s, " ,;") {
+			return config.Quote(s)
+		}
+	}
+	return fmt.Sprint(v.Interface())
+}
+
 // configFromFlags turns new's flags into a validated config and the output
-// directory.
+// directory. An error names the flag the user gave and echoes its value as
+// typed: one in a value shmemgen derived (the default --out from --name,
+// the default --module from --out) is blamed on the flag it came from.
 func configFromFlags(c *cli.Context) (config.Config, string, error) {
 	size, err := config.ParseSize(c.String("size"))
 	if err != nil {
 		return config.Config{}, "", err
-	}
-	out := c.String("out")
-	if out == "" {
-		if out, err = config.DefaultOut(c.String("name")); err != nil {
-			return config.Config{}, "", err
-		}
-	}
-	module := c.String("module")
-	if module == "" {
-		abs, err := filepath.Abs(out)
-		if err != nil {
-			return config.Config{}, "", err
-		}
-		module = config.DefaultModule(filepath.Base(abs))
 	}
 	var timeout config.Duration
 	if err := timeout.UnmarshalText([]byte(c.String("lock-timeout"))); err != nil {
 		return config.Config{}, "", err
 	}
 	cfg := config.Config{
-		Name:   c.String("name"),
-		Size:   size,
-		Set:    c.String("set"),
-		Get:    c.String("get"),
-		DLL:    c.String("dll"),
-		Module: module,
+		Name: c.String("name"),
+		Size: size,
+		Set:  c.String("set"),
+		Get:  c.String("get"),
+		DLL:  c.String("dll"),
+		// A stand-in until the default is known: every other value is
+		// checked first, so that an error in one is not hidden behind a
+		// default derived from another.
+		Module: "example.com/m",
 
 		WriteBytes:  c.String("write-bytes"),
 		ReadBytes:   c.String("read-bytes"),
@@ -121,5 +200,44 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		LockTimeout: timeout,
 		SDDL:        c.String("sddl"),
 	}
-	return cfg, out, cfg.Validate()
+	if err := asTyped(c, cfg.Validate()); err != nil {
+		return config.Config{}, "", err
+	}
+
+	out := c.String("out")
+	if out == "" {
+		if out, err = config.DefaultOut(cfg.Name); err != nil {
+			return config.Config{}, "", err
+		}
+	}
+	cfg.Module = c.String("module")
+	if cfg.Module == "" {
+		abs, err := filepath.Abs(out)
+		if err != nil {
+			return config.Config{}, "", err
+		}
+		cfg.Module = config.DefaultModule(filepath.Base(abs))
+		var ce *config.Error
+		if err := cfg.Validate(); errors.As(err, &ce) && ce.Flag == "module" {
+			rule := strings.TrimPrefix(ce.Rule, "is ")
+			if c.String("out") != "" {
+				return config.Config{}, "", &config.Error{Flag: "out", Value: out,
+					Rule: fmt.Sprintf("gives the default --module %s, which is %s: give --module", config.Quote(cfg.Module), rule)}
+			}
+			return config.Config{}, "", &config.Error{Flag: "name", Value: cfg.Name,
+				Rule: fmt.Sprintf("gives the default --out %s and --module %s, which is %s: give --module", config.Quote(out), config.Quote(cfg.Module), rule)}
+		}
+	}
+	return cfg, out, asTyped(c, cfg.Validate())
+}
+
+// asTyped puts the value of a rejected flag back as the user typed it: the
+// config holds what shmemgen read (1PiB is 1125899906842624 bytes, 2h is
+// 2h0m0s), which is not what the user wrote.
+func asTyped(c *cli.Context, err error) error {
+	var ce *config.Error
+	if errors.As(err, &ce) && ce.Value != "" && c.IsSet(ce.Flag) {
+		ce.Value = c.String(ce.Flag)
+	}
+	return err
 }

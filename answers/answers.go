@@ -11,12 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"path"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -26,6 +26,10 @@ import (
 
 // FileName is the answers file's name, at the project root.
 const FileName = "shmemgen.yaml"
+
+// MaxFileSize caps an answers file's size: a real one is a few kilobytes,
+// and a huge one would cost many times its size in memory to parse.
+const MaxFileSize = 1 << 20
 
 // Answers is the content of an answers file.
 type Answers struct {
@@ -122,6 +126,10 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 	if err := a.Inputs.Validate(); err != nil {
 		var ce *config.Error
 		if errors.As(err, &ce) {
+			// Echo the value as typed (2048GiB, 2h), not as read.
+			if n := valueNode(root.Content[0], "inputs", ce.Flag); n != nil && ce.Value != "" {
+				ce.Value = n.Value
+			}
 			return Answers{}, &Error{File: file, Line: line(root, "inputs", ce.Flag), Err: &inputError{ce}}
 		}
 		return Answers{}, &Error{File: file, Err: err}
@@ -153,9 +161,13 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 	bad := func(line int, format string, args ...any) error {
 		return &Error{File: file, Line: line, Err: fmt.Errorf(format, args...)}
 	}
+	if len(data) > MaxFileSize {
+		return Answers{}, nil, bad(0, "is larger than %d bytes (1 MiB), the most an answers file may be", MaxFileSize)
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return Answers{}, nil, &Error{File: file, Err: errors.New(strings.TrimPrefix(err.Error(), "yaml: "))}
+		l, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
+		return Answers{}, nil, &Error{File: file, Line: l, Err: errors.New(msg)}
 	}
 	if len(root.Content) == 0 {
 		return Answers{}, nil, bad(0, "is empty")
@@ -168,16 +180,35 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 		return Answers{}, nil, &Error{File: file, Err: err}
 	}
 
+	if err := checkShapes(root.Content[0]); err != nil {
+		var se *shapeError
+		if errors.As(err, &se) {
+			return Answers{}, nil, &Error{File: file, Line: se.line, Err: err}
+		}
+		return Answers{}, nil, &Error{File: file, Err: err}
+	}
+	// The size takes what --size takes, units included. The node keeps
+	// the text as typed, for messages.
+	if n := valueNode(root.Content[0], "inputs", "size"); n != nil {
+		size, err := config.ParseSize(n.Value)
+		if err != nil {
+			var ce *config.Error
+			if errors.As(err, &ce) {
+				return Answers{}, nil, &Error{File: file, Line: n.Line, Err: &inputError{ce}}
+			}
+			return Answers{}, nil, &Error{File: file, Line: n.Line, Err: err}
+		}
+		typed := n.Value
+		n.Tag, n.Value, n.Style = "!!int", strconv.FormatUint(size, 10), 0
+		defer func() { n.Value = typed }()
+	}
+
 	a := Answers{Inputs: defaults}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&a); err != nil {
+	if err := root.Decode(&a); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			return Answers{}, nil, &Error{File: file, Err: errors.New(strings.Join(te.Errors, "; "))}
-		}
-		if errors.Is(err, io.EOF) {
-			return Answers{}, nil, bad(0, "is empty")
+			l, msg := splitLine(strings.Join(te.Errors, "; "))
+			return Answers{}, nil, &Error{File: file, Line: l, Err: errors.New(msg)}
 		}
 		var ce *config.Error
 		if errors.As(err, &ce) { // from a field's UnmarshalText
@@ -189,7 +220,117 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 	return a, &root, nil
 }
 
+// splitLine splits the yaml decoder's "line N: " off msg.
+func splitLine(msg string) (int, string) {
+	var l int
+	if _, err := fmt.Sscanf(msg, "line %d: ", &l); err == nil {
+		return l, strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", l))
+	}
+	return 0, msg
+}
+
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// shapeError is a value of the wrong shape: a list or a mapping where a
+// single value goes, or the other way round.
+type shapeError struct {
+	line      int
+	key, rule string
+}
+
+func (e *shapeError) Error() string { return fmt.Sprintf("%s %s", e.key, e.rule) }
+
+// checkShapes checks that every value in the answers file doc has the
+// shape its key takes, and makes every single value a string, as a flag
+// reads it, whatever YAML would make of it (an integer, a boolean, null,
+// !!binary): the rules then see exactly what the flag would have. Keys are
+// checked by checkKeys.
+func checkShapes(doc *yaml.Node) error {
+	doc = deref(doc)
+	if doc.Kind != yaml.MappingNode {
+		return &shapeError{doc.Line, "the answers file", "must be a mapping of version, inputs, templates, vars and files"}
+	}
+	scalar := func(n *yaml.Node, key string) error {
+		n = deref(n)
+		if n.Kind != yaml.ScalarNode {
+			return &shapeError{n.Line, key, "must be a single value, as its flag takes it, not a list or a mapping"}
+		}
+		n.Tag = "!!str"
+		return nil
+	}
+	mapping := func(n *yaml.Node, key string, each func(k, v *yaml.Node) error) error {
+		n = deref(n)
+		if n.Kind != yaml.MappingNode {
+			if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+				return nil
+			}
+			return &shapeError{n.Line, key, "must be a mapping of keys to values"}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := each(n.Content[i], n.Content[i+1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return mapping(doc, "", func(k, v *yaml.Node) error {
+		switch k.Value {
+		case "inputs", "vars":
+			return mapping(v, k.Value, func(ik, iv *yaml.Node) error {
+				if err := scalar(ik, k.Value+" key"); err != nil {
+					return err
+				}
+				return scalar(iv, k.Value+": "+ik.Value)
+			})
+		case "files":
+			v = deref(v)
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				return nil
+			}
+			if v.Kind != yaml.SequenceNode {
+				return &shapeError{v.Line, "files", "must be a list of path and sha256 entries"}
+			}
+			for _, e := range v.Content {
+				if err := mapping(e, "files: an entry", func(ek, ev *yaml.Node) error {
+					return scalar(ev, "files: "+ek.Value)
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		default:
+			return scalar(v, k.Value)
+		}
+	})
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// valueNode finds the value at keys below the mapping doc, or nil.
+func valueNode(doc *yaml.Node, keys ...string) *yaml.Node {
+	n := deref(doc)
+	for _, key := range keys {
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = deref(n.Content[i+1])
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		n = next
+	}
+	return n
+}
 
 // inputError words a config error for the answers file: the key, not the
 // flag, names the value.

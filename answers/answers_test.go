@@ -110,13 +110,27 @@ func TestParseErrors(t *testing.T) {
 		{"unknown input", "  size: 4096", "  size: 4096\n  sise: 4096", `shmemgen.yaml:8: unknown key "sise" in inputs (known: name, size,`},
 		{"unknown manifest key", "    sha256:", "    sha: x\n    sha256:", `unknown key "sha" in files (known: path, sha256)`},
 		{"bad size", "size: 4096", "size: 4095", `shmemgen.yaml:7: inputs: size "4095" must be even`},
-		{"size with units", "size: 4096", "size: 4KiB", "cannot unmarshal"},
+		{"fractional size", "size: 4096", "size: 4096.9", `shmemgen.yaml:7: inputs: size "4096.9" must be a whole number of bytes or binary units`},
+		{"decimal units", "size: 4096", "size: 4KB", `shmemgen.yaml:7: inputs: size "4KB" must use binary units`},
+		{"hex size", "size: 4096", "size: 0x1000", `shmemgen.yaml:7: inputs: size "0x1000" must be a whole number`},
+		{"negative size", "size: 4096", "size: -4096", `shmemgen.yaml:7: inputs: size "-4096" must be a whole number`},
+		{"size as a list", "size: 4096", "size: [4096]", `shmemgen.yaml:7: inputs: size must be a single value, as its flag takes it, not a list or a mapping`},
+		{"name as a mapping", "name: dllmemfilemap", "name: {a: b}", `shmemgen.yaml:6: inputs: name must be a single value`},
+		{"bad duration", "lock-timeout: 5s", "lock-timeout: 5", `shmemgen.yaml:17: inputs: lock-timeout "5" must be a duration`},
+		{"inputs as a list", base, "version: x\ninputs: [a]\n", `shmemgen.yaml:2: inputs must be a mapping of keys to values`},
+		{"files as a value", base, "version: x\nfiles: x\n", `shmemgen.yaml:2: files must be a list of path and sha256 entries`},
+		{"var as a list", "files:", "vars:\n  a: [b]\nfiles:", `vars: a must be a single value`},
+		{"size echoed as typed", "size: 4096", "size: 2048GiB", `shmemgen.yaml:7: inputs: size "2048GiB" must be at most 1TiB`},
+		{"duration echoed as typed", "lock-timeout: 5s", "lock-timeout: 2h", `shmemgen.yaml:17: inputs: lock-timeout "2h" must be from 0s to 1h`},
+		{"a tag does not decode", "dll: shmem", "dll: !!binary c2htZW0=", `shmemgen.yaml:10: inputs: dll "c2htZW0=" must be a letter`},
+		{"version as a list", "version: (devel)", "version: [1]", `shmemgen.yaml:4: version must be a single value`},
+		{"manifest entry as a list", "  - path: a", "  - [a]\n  - path: a", `shmemgen.yaml:19: files: an entry must be a mapping`},
 		{"bad name", "name: dllmemfilemap", `name: 'a\b'`, `shmemgen.yaml:6: inputs: name "a\b" must not contain a backslash`},
 		{"bad var", "files:", "vars:\n  a-b: c\nfiles:", `vars: key "a-b" must be an identifier`},
 		{"path outside", "path: a", "path: ../a", `files: path "../a" must be a clean, slash-separated path inside the project`},
 		{"bad hash", "sha256: " + Sum(nil), "sha256: abc", `files: sha256 "abc" of a must be 64 lowercase hex digits`},
 		{"duplicate key", "version: (devel)", "version: (devel)\nversion: v1", `already defined`},
-		{"not yaml", "inputs:", "inputs: [", "shmemgen.yaml: "},
+		{"not yaml", "inputs:", "inputs: [", "shmemgen.yaml:4: did not find expected"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,6 +153,37 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %T is not an *Error", err)
 			}
 		})
+	}
+}
+
+// TestParseTakesWhatFlagsTake reads each value as its flag would: a size
+// in binary units.
+func TestParseTakesWhatFlagsTake(t *testing.T) {
+	base := valid(t)
+	for _, tc := range []struct{ from, to string }{
+		{"size: 4096", "size: 2MiB"},
+		{"size: 4096", `size: "2MiB"`},
+		{"size: 4096", "size: 2,097,152"},
+		{"lock-timeout: 5s", "lock-timeout: 5000ms"},
+	} {
+		data := strings.Replace(base, tc.from, tc.to, 1)
+		a, err := Parse("shmemgen.yaml", []byte(data), config.Default("p"))
+		if err != nil {
+			t.Errorf("%s: %v", tc.to, err)
+			continue
+		}
+		switch {
+		case strings.HasPrefix(tc.to, "size") && a.Inputs.Size != 2<<20:
+			t.Errorf("%s: size %d, want %d", tc.to, a.Inputs.Size, 2<<20)
+		}
+	}
+}
+
+func TestParseTooBig(t *testing.T) {
+	data := valid(t) + strings.Repeat("# padding\n", MaxFileSize/10)
+	_, err := Parse("shmemgen.yaml", []byte(data), config.Default("p"))
+	if err == nil || !strings.Contains(err.Error(), "shmemgen.yaml: is larger than 1048576 bytes (1 MiB), the most an answers file may be") {
+		t.Errorf("got %v, want an error about the size", err)
 	}
 }
 

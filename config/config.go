@@ -122,12 +122,6 @@ func Default(outBase string) Config {
 	}
 }
 
-// MacroPrefix starts the C macros the DLL's header defines: the DLL name
-// in upper case, '-' as '_'.
-func (c Config) MacroPrefix() string {
-	return strings.ToUpper(strings.ReplaceAll(c.DLL, "-", "_"))
-}
-
 // DefaultModule is the module path used when --module is not given.
 func DefaultModule(outBase string) string {
 	return "example.com/" + outBase

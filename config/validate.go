@@ -96,6 +96,8 @@ func CheckExport(flag, name string) error {
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
 		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
+	case systemName()[name]:
+		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
 		return bad("must not start with cgo or crosscall: such names belong to cgo")
 	case strings.HasPrefix(strings.ToLower(name), "shmemgen_"):
@@ -104,6 +106,12 @@ func CheckExport(flag, name string) error {
 		return bad("must not start with PFN_: the DLL's header declares PFN_<export> function-pointer types, and windows.h many more")
 	}
 	return nil
+}
+
+// MacroPrefix starts the C macros the DLL's header defines: the DLL's name
+// in upper case, with '-' as '_'.
+func MacroPrefix(dll string) string {
+	return strings.ToUpper(strings.ReplaceAll(dll, "-", "_"))
 }
 
 // Exports lists every export by the flag that names it, in flag order.
@@ -117,13 +125,14 @@ func (c Config) Exports() [][2]string {
 
 func (c Config) checkExports() error {
 	seen := map[string]string{}
+	prefix := MacroPrefix(c.DLL) + "_"
 	for _, e := range c.Exports() {
 		flag, name := e[0], e[1]
 		if err := CheckExport(flag, name); err != nil {
 			return err
 		}
-		if prefix := c.MacroPrefix() + "_"; strings.HasPrefix(name, prefix) {
-			return &Error{Flag: flag, Value: name, Rule: "must not start with " + prefix + ": the DLL's header defines macros with that prefix"}
+		if strings.HasPrefix(name, prefix) {
+			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
 		}
 		if other, ok := seen[name]; ok {
 			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}
@@ -183,13 +192,52 @@ func (c Config) checkDLL() error {
 		return bad("must not be a reserved Windows device name")
 	case c.DLL == "parent" || c.DLL == "child" || c.DLL == "parent-go" || c.DLL == "child-go":
 		return bad("must not be the name of a host program built beside it")
+	case isSystemDLL(c.DLL):
+		return bad("must not be the name of a Windows system or runtime DLL (kernel32, msvcrt, ntdll, ucrtbase, api-ms-win-…, …): a host would import the exports from that DLL, and the loader would hand it the system's")
+	case strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(c.DLL)) == "main":
+		return bad("must not be main: the project's root package is named after it, and a package main must have a main function")
 	}
 	return nil
 }
 
+// systemDLLs are the DLLs Windows, its C runtimes and the MinGW-w64
+// toolchain ship, in lower case: the KnownDLLs, those the generated DLL,
+// the Go runtime and the hosts load, and the common system ones. A DLL of
+// the same name would be confused with them, by the loader (KnownDLLs are
+// always loaded from the system directory) or by a host's import table.
+var systemDLLs = set(
+	"advapi32", "bcrypt", "bcryptprimitives", "cfgmgr32", "clbcatq", "combase", "comctl32",
+	"comdlg32", "crypt32", "cryptbase", "dbghelp", "difxapi", "dnsapi", "dwmapi", "gdi32",
+	"gdi32full", "gdiplus", "hal", "imagehlp", "imm32", "iphlpapi", "kernel32", "kernelbase",
+	"lz32", "mpr", "msasn1", "msctf", "msvcp_win", "msvcrt", "mswsock", "ncrypt", "netapi32",
+	"normaliz", "nsi", "ntdll", "ntoskrnl", "ole32", "oleaut32", "powrprof", "psapi", "rpcrt4",
+	"sechost", "secur32", "setupapi", "shcore", "shell32", "shlwapi", "sspicli", "ucrtbase",
+	"ucrtbased", "user32", "userenv", "uxtheme", "version", "win32u", "winhttp", "wininet",
+	"winmm", "winspool", "wintrust", "wldap32", "ws2_32", "wow64", "wow64cpu", "wow64win",
+	"libgcc_s_seh-1", "libgcc_s_dw2-1", "libwinpthread-1", "libssp-0",
+)
+
+// systemDLLPattern matches the families of runtime DLLs: the Visual C++
+// runtimes (msvcr120, msvcp140, vcruntime140_1) and the API sets.
+var systemDLLPattern = regexp.MustCompile(`^(msvc[rp][0-9]+d?|vcruntime[0-9]+(_[0-9]+)?d?|concrt[0-9]+|(api|ext)-ms-.*)$`)
+
+func isSystemDLL(name string) bool {
+	lower := strings.ToLower(name)
+	return systemDLLs[lower] || systemDLLPattern.MatchString(lower)
+}
+
+// DependencyModules are the modules the generated project requires.
+// gen's tests check that its go.mod requires exactly these.
+var DependencyModules = []string{"golang.org/x/sys"}
+
 func (c Config) checkModule() error {
 	if err := module.CheckPath(c.Module); err != nil {
 		return &Error{Flag: "module", Value: c.Module, Rule: "is not a valid module path: " + strings.TrimPrefix(err.Error(), fmt.Sprintf("malformed module path %q: ", c.Module))}
+	}
+	for _, dep := range DependencyModules {
+		if c.Module == dep || strings.HasPrefix(dep, c.Module+"/") || strings.HasPrefix(c.Module, dep+"/") {
+			return &Error{Flag: "module", Value: c.Module, Rule: fmt.Sprintf("must not be, contain or lie within %s, a module the generated project requires: its packages would be the main module's", dep)}
+		}
 	}
 	return nil
 }

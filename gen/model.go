@@ -37,7 +37,7 @@ type Model struct {
 	NameGo string
 	NameC  string
 	// MacroPrefix starts the C macros the DLL's header defines
-	// (config.Config.MacroPrefix).
+	// (config.MacroPrefix).
 	MacroPrefix string
 	// NameMarkdown is the mapping name for Markdown code spans.
 	NameMarkdown string
@@ -153,7 +153,7 @@ func NewModel(c config.Config) Model {
 		NameGo:       strconv.Quote(c.Name),
 		NameC:        cWideLiteral(c.Name),
 		NameMarkdown: markdownCode(c.Name),
-		MacroPrefix:  c.MacroPrefix(),
+		MacroPrefix:  config.MacroPrefix(c.DLL),
 		Global:       c.Global(),
 		SizeHuman:    config.FormatSize(c.Size),
 		SizeHigh:     uint32(c.Size >> 32),

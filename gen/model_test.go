@@ -13,11 +13,14 @@ import (
 	pathpkg "path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf16"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/internal/testenv"
@@ -247,5 +250,29 @@ func BenchmarkRender(b *testing.B) {
 		if _, err := Render(c, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDependencyModules ties config's list of the modules the generated
+// project requires, which --module may not collide with, to its go.mod.
+func TestDependencyModules(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := files.Lookup("go.mod")
+	if !ok {
+		t.Fatal("no go.mod")
+	}
+	mod, err := modfile.Parse("go.mod", f.Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var required []string
+	for _, r := range mod.Require {
+		required = append(required, r.Mod.Path)
+	}
+	if !slices.Equal(required, config.DependencyModules) {
+		t.Errorf("go.mod requires %v; config.DependencyModules says %v", required, config.DependencyModules)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/Masterminds/sprig/v3"
 
@@ -65,6 +66,11 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		out := strings.TrimSuffix(t.Path, ".tmpl")
 		if slices.Contains(opts.Reserved, out) {
 			return nil, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out)
+		}
+		// The path goes into the manifest, which refuses anything else,
+		// and must mean the same file on Windows.
+		if !answers.ValidPath(out) {
+			return nil, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out))
 		}
 		data, err := renderOne(t.Name, t.Source, model)
 		if err != nil {
@@ -176,15 +182,24 @@ func modeFor(name string) fs.FileMode {
 }
 
 // funcs is sprig's hermetic set, less the functions whose output is not a
-// function of their input: rendering must be byte-for-byte repeatable.
+// function of their input: rendering must be byte-for-byte repeatable, on
+// any machine. durationRound reads the clock when given a time; toDate and
+// mustToDate read dates in UTC, not in the machine's time zone.
 var funcs = func() template.FuncMap {
 	m := sprig.HermeticTxtFuncMap()
 	for _, name := range []string{
-		"randInt", "shuffle", "ago", "bcrypt", "htpasswd", "encryptAES", "genPrivateKey",
+		"randInt", "shuffle", "ago", "durationRound", "bcrypt", "htpasswd", "encryptAES", "genPrivateKey",
 		"genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
 		"genSignedCert", "genSignedCertWithKey",
 	} {
 		delete(m, name)
+	}
+	m["toDate"] = func(layout, value string) time.Time {
+		t, _ := time.ParseInLocation(layout, value, time.UTC)
+		return t
+	}
+	m["mustToDate"] = func(layout, value string) (time.Time, error) {
+		return time.ParseInLocation(layout, value, time.UTC)
 	}
 	return m
 }()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
@@ -192,5 +193,37 @@ func TestWineStubShipped(t *testing.T) {
 	run, ok := files.Lookup("run.sh")
 	if !ok || run.Mode != 0o755 || !strings.Contains(string(run.Data), "wine/bcryptprimitives.c") {
 		t.Errorf("run.sh missing, not executable or not building the shipped stub")
+	}
+}
+
+// TestRenderIgnoresTZ renders sprig's date functions in two time zones:
+// the output must not depend on the machine's, so dates are read as UTC,
+// and functions that read the clock are not there at all.
+func TestRenderIgnoresTZ(t *testing.T) {
+	overlay := fstest.MapFS{"when.txt.tmpl": {Data: []byte(`{{ $d := toDate "2006-01-02 15:04" "2024-05-01 12:30" }}` +
+		`{{ unixEpoch $d }} {{ $d.Format "Jan 2 15:04 MST" }} {{ mustDateModify "1h" $d | unixEpoch }} ` +
+		`{{ mustToDate "2006-01-02" "2024-05-01" | unixEpoch }}` + "\n")}}
+	render := func(zone *time.Location) string {
+		saved := time.Local
+		time.Local = zone
+		defer func() { time.Local = saved }()
+		files, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := files.Lookup("when.txt")
+		return string(f.Data)
+	}
+	utc := render(time.UTC)
+	if want := "1714566600 May 1 12:30 UTC 1714570200 1714521600\n"; utc != want {
+		t.Errorf("in UTC: %q, want %q", utc, want)
+	}
+	if other := render(time.FixedZone("X", 5*3600+1800)); other != utc {
+		t.Errorf("in another zone: %q, want %q as in UTC", other, utc)
+	}
+	for _, name := range []string{"now", "date", "ago", "durationRound", "env", "expandenv"} {
+		if _, ok := funcs[name]; ok {
+			t.Errorf("templates can call %s, whose output is not a function of its input", name)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -56,12 +57,22 @@ type Action struct {
 
 	// writeNew is set when New does not already hold File's bytes.
 	writeNew bool
+	// note is the short form of Reason that the text plan prints.
+	note string
+	// stray is set for a Delete of a temporary file that an interrupted
+	// run left behind: it is removed once the rest is done, not undone.
+	stray bool
 }
 
 // Plan is every action for one directory, in path order.
 type Plan struct {
 	Dir     string
 	Actions []Action
+
+	// gone are the manifest's files that are gone already, whose
+	// directories Apply removes if empty: an interrupted run may have
+	// deleted the file and not yet its directory.
+	gone []string
 }
 
 // Changed reports whether applying the plan would change anything.
@@ -90,18 +101,39 @@ var ErrNotEmpty = errors.New("is not empty")
 
 // PlanNew plans writing files into dir as a new project. dir may be missing
 // or empty; a non-empty dir is refused unless force, which overwrites the
-// files the project has and leaves every other file alone.
+// files the project has and leaves every other file alone. Leftovers of an
+// interrupted run do not count, and are deleted; nor, when files is a
+// project (it holds the answers file), do files with exactly the bytes
+// files has for them.
 func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
-	entries, err := os.ReadDir(dir)
+	p := Plan{Dir: dir}
+	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		if _, err := os.Stat(dir); err != nil {
+			return Plan{}, fmt.Errorf("%s is a symbolic link to a directory that does not exist: create it, or give another directory", dir)
+		}
+	}
+	// What an interrupted run left does not make the directory non-empty:
+	// its temporary files, which are deleted, and, for a project (a set
+	// with the answers file, which is written last), files that already
+	// hold exactly what this run writes.
+	if err := p.addStrays(); err != nil {
+		return Plan{}, err
+	}
+	ours := gen.FileSet{}
+	if _, ok := files.Lookup(answers.FileName); ok {
+		ours = files
+	}
+	empty, err := onlyOurs(dir, p.Actions, ours)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return Plan{}, err
-	case len(entries) > 0 && !force:
+	case !empty && !force:
 		return Plan{}, fmt.Errorf("%s %w (use --force to overwrite the files shmemgen generates)", dir, ErrNotEmpty)
 	}
-	p := Plan{Dir: dir}
 	for _, f := range files {
+		if err := p.checkNoSymlink(f.Path); err != nil {
+			return Plan{}, err
+		}
 		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -114,7 +146,46 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
 		}
 	}
+	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
+}
+
+// onlyOurs reports whether dir is missing or holds nothing but directories,
+// the strays planned for deletion in actions, and files with exactly the
+// bytes files has for them: nothing of the user's.
+func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
+	stray := map[string]bool{}
+	for _, a := range actions {
+		stray[a.Path] = a.stray
+	}
+	empty := true
+	root := throughLink(dir)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && path == root:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case d.IsDir():
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if stray[rel] {
+			return nil
+		}
+		if f, ok := files.Lookup(rel); ok && d.Type().IsRegular() {
+			if data, err := os.ReadFile(path); err == nil && bytes.Equal(data, f.Data) {
+				return nil
+			}
+		}
+		empty = false
+		return fs.SkipAll
+	})
+	return empty, err
 }
 
 // PlanRegenerate plans regenerating the project in dir in place. manifest
@@ -134,6 +205,12 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 	rendered := map[string]bool{}
 	for _, f := range files {
 		rendered[f.Path] = true
+		newPath := f.Path + NewSuffix
+		for _, path := range []string{f.Path, newPath} {
+			if err := p.checkNoSymlink(path); err != nil {
+				return Plan{}, err
+			}
+		}
 		disk, err := os.ReadFile(p.abs(f.Path))
 		if errors.Is(err, fs.ErrNotExist) {
 			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
@@ -142,7 +219,6 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		if err != nil {
 			return Plan{}, err
 		}
-		newPath := f.Path + NewSuffix
 		pending, err := os.ReadFile(p.abs(newPath))
 		pendingExists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -177,10 +253,19 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		if rendered[path] || !answers.ValidPath(path) {
 			continue
 		}
+		if link := p.symlinkIn(path); link != "" {
+			// Never read or delete through a link, and never unlink
+			// one: it is the user's, whatever the manifest says.
+			p.Actions = append(p.Actions, Action{Kind: Conflict, Path: path,
+				Reason: fmt.Sprintf("reached through the symbolic link %s, which shmemgen never follows: kept, and no longer in the manifest", link),
+				note:   fmt.Sprintf("reached through the symbolic link %s: kept", link)})
+			continue
+		}
 		disk, err := os.ReadFile(p.abs(path))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// Gone already.
+			p.gone = append(p.gone, path)
 		case err != nil:
 			return Plan{}, err
 		case force || answers.Sum(disk) == manifest[path]:
@@ -190,6 +275,9 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 				Reason: "edited since shmemgen wrote it, and no longer generated: kept, and no longer in the manifest"})
 		}
 	}
+	if err := p.addStrays(); err != nil {
+		return Plan{}, err
+	}
 	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
 }
@@ -198,11 +286,68 @@ func (p Plan) abs(path string) string {
 	return filepath.Join(p.Dir, filepath.FromSlash(path))
 }
 
+// symlinkIn returns the first element of path, relative to the project,
+// that is a symbolic link ("dll" for dll/x.go when dll is one, or the path
+// itself), or "" when there is none. Elements past a missing one are not
+// looked at: they do not exist either. The project directory itself may be
+// a link; nothing below it is followed.
+func (p Plan) symlinkIn(path string) string {
+	parts := strings.Split(path, "/")
+	for i := range parts {
+		rel := strings.Join(parts[:i+1], "/")
+		info, err := os.Lstat(p.abs(rel))
+		if err != nil {
+			return ""
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return rel
+		}
+	}
+	return ""
+}
+
+// checkNoSymlink refuses a path that a symbolic link leads through: writing
+// there would write, or rename over, whatever the link points to, which may
+// be outside the project.
+func (p Plan) checkNoSymlink(path string) error {
+	if link := p.symlinkIn(path); link != "" {
+		return fmt.Errorf("%s: %s is a symbolic link, and shmemgen never reads or writes through one: replace it with a real %s", filepath.Join(p.Dir, filepath.FromSlash(path)), link, map[bool]string{true: "file", false: "directory"}[link == path])
+	}
+	return nil
+}
+
 // These are variables so that tests can make them fail part way.
 var (
 	rename = os.Rename
 	remove = os.Remove
 )
+
+// beforeStep is called before each filesystem change Apply makes, with what
+// it is about to do and to which path. Tests make it return kill(err) to
+// stop Apply dead there, as a crash would: with no undo.
+var beforeStep = func(op, path string) error {
+	if StepHook != nil {
+		StepHook(op, path)
+	}
+	return nil
+}
+
+// StepHook, when not nil, is called before each filesystem change Apply
+// makes. shmemgen never sets it: it is there so that the command's tests
+// can kill a real shmemgen process at each step in turn.
+var StepHook func(op, path string)
+
+// durable is whether Apply syncs what it writes to disk; tests that run it
+// hundreds of times turn it off.
+var durable = true
+
+// killed is an error that stops Apply as a crash would: nothing runs after
+// it, the undo included.
+type killed struct{ err error }
+
+func kill(err error) error      { return &killed{err} }
+func (k *killed) Error() string { return k.err.Error() }
+func (k *killed) Unwrap() error { return k.err }
 
 // Apply carries out the plan so that, short of a crash, either all of it
 // happens or none of it does. First every new content is written to a
@@ -211,6 +356,15 @@ var (
 // and the deletions made, each a single atomic step that is undone, with
 // the others before it, if a later one fails. Files whose bytes do not
 // change are never touched, so their modification times stay put.
+//
+// A crash is survived by rolling forward rather than back. The answers
+// file, whose manifest says what shmemgen wrote, is renamed into place
+// last, after every other file and the directories holding them are
+// synced to disk: until then it still describes the files as they were, so
+// the next run plans from the truth and finishes the job. Temporary files
+// and backups have names no user file has (.FILE.shmemgen-tmp-N,
+// .FILE.shmemgen-bak-N), so that the next run finds and deletes any that a
+// crash left behind.
 func (p Plan) Apply() (err error) {
 	var (
 		staged  []string // temporary files still to be renamed or removed
@@ -219,7 +373,8 @@ func (p Plan) Apply() (err error) {
 		undo    []func() // reversals of the steps done, in order
 	)
 	defer func() {
-		if err == nil {
+		var k *killed
+		if err == nil || errors.As(err, &k) {
 			return
 		}
 		for i := len(undo) - 1; i >= 0; i-- {
@@ -237,17 +392,27 @@ func (p Plan) Apply() (err error) {
 		target, tmp, backup string
 		del                 bool
 	}
-	var steps []step
+	var (
+		steps       []step
+		answersStep *step
+		strays      []string
+	)
 	for _, a := range p.Actions {
 		var path string
 		switch {
+		case a.stray:
+			strays = append(strays, p.abs(a.Path))
+			continue
 		case a.Kind == Create || a.Kind == Update:
 			path = a.Path
 		case a.Kind == Conflict && a.writeNew:
 			path = a.New
 		case a.Kind == Delete:
+			// The copy goes to the project's root, not beside the file,
+			// so that the directory the deletion empties can go too
+			// before the answers file is renamed.
 			target := p.abs(a.Path)
-			backup, err := backUp(target)
+			backup, err := backUp(target, p.Dir)
 			if err != nil {
 				return err
 			}
@@ -264,26 +429,39 @@ func (p Plan) Apply() (err error) {
 			return err
 		}
 		s := step{target: target}
-		if _, err := os.Lstat(target); err == nil {
-			if s.backup, err = backUp(target); err != nil {
+		mode := a.File.Mode
+		if info, err := os.Lstat(target); err == nil {
+			// A replaced file keeps its mode: the user's chmod stands.
+			mode = info.Mode().Perm()
+			if s.backup, err = backUp(target, filepath.Dir(target)); err != nil {
 				return err
 			}
 			backups = append(backups, s.backup)
 		}
-		if s.tmp, err = stage(target, a.File); err != nil {
+		if s.tmp, err = writeTemp(target, "tmp", a.File.Data, mode); err != nil {
 			return err
 		}
 		staged = append(staged, s.tmp)
-		steps = append(steps, s)
+		if path == answers.FileName {
+			answersStep = &s
+		} else {
+			steps = append(steps, s)
+		}
 	}
 
-	for _, s := range steps {
+	commit := func(s step) error {
 		if s.del {
+			if err := beforeStep("remove", s.target); err != nil {
+				return err
+			}
 			if err := remove(s.target); err != nil {
 				return err
 			}
 			undo = append(undo, func() { os.Rename(s.backup, s.target) })
-			continue
+			return nil
+		}
+		if err := beforeStep("rename", s.target); err != nil {
+			return err
 		}
 		if err := rename(s.tmp, s.target); err != nil {
 			return err
@@ -294,30 +472,84 @@ func (p Plan) Apply() (err error) {
 		} else {
 			undo = append(undo, func() { os.Remove(s.target) })
 		}
+		return nil
 	}
-
-	// Done: the backups are no longer needed, nor are the directories that
-	// deletions emptied.
-	for _, b := range backups {
-		os.Remove(b)
+	dirs := map[string]bool{}
+	for _, s := range steps {
+		if err := commit(s); err != nil {
+			return err
+		}
+		dirs[filepath.Dir(s.target)] = true
 	}
+	// The directories that deletions emptied, or that an interrupted run
+	// emptied, go before the manifest forgets their files.
+	emptied := slices.Clone(p.gone)
 	for _, s := range steps {
 		if s.del {
-			removeEmptyDirs(filepath.Dir(s.target), p.Dir)
+			rel, err := filepath.Rel(p.Dir, s.target)
+			if err != nil {
+				return err
+			}
+			emptied = append(emptied, filepath.ToSlash(rel))
+		}
+	}
+	for _, path := range emptied {
+		removed, err := removeEmptyDirs(filepath.Dir(p.abs(path)), p.Dir)
+		for _, d := range removed {
+			undo = append(undo, func() { os.Mkdir(d, 0o755) })
+			dirs[filepath.Dir(d)] = true
+		}
+		if err != nil {
+			return err
+		}
+	}
+	// Every file is in place, durably, before the manifest says so.
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		syncDir(d)
+	}
+	if answersStep != nil {
+		if err := commit(*answersStep); err != nil {
+			return err
+		}
+		syncDir(p.Dir)
+	}
+
+	// Done: the backups are no longer needed, nor are the temporary files
+	// an earlier, interrupted run left, nor the directories that held
+	// nothing else.
+	for _, f := range backups {
+		if err := beforeStep("remove", f); err != nil {
+			return err
+		}
+		os.Remove(f)
+	}
+	for _, f := range strays {
+		if err := beforeStep("remove", f); err != nil {
+			return err
+		}
+		os.Remove(f)
+		if _, err := removeEmptyDirs(filepath.Dir(f), p.Dir); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// stage writes f to a temporary file in target's directory, which must
-// exist, and returns the temporary file's name.
-func stage(target string, f gen.File) (string, error) {
-	return writeTemp(target, f.Data, f.Mode)
+// syncDir makes the renames in dir durable, where the system can (it cannot
+// on Windows, where a rename is durable once made).
+func syncDir(dir string) {
+	if !durable {
+		return
+	}
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
 }
 
-// backUp copies target to a temporary file beside it, keeping its mode, and
+// backUp copies target to a temporary file in dir, keeping its mode, and
 // returns the copy's name.
-func backUp(target string) (string, error) {
+func backUp(target, dir string) (string, error) {
 	info, err := os.Stat(target)
 	if err != nil {
 		return "", err
@@ -326,21 +558,93 @@ func backUp(target string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeTemp(target, data, info.Mode().Perm())
+	return writeTemp(filepath.Join(dir, filepath.Base(target)), "bak", data, info.Mode().Perm())
 }
 
-func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-*")
+// writeTemp writes data, synced to disk, to a temporary file beside target
+// named .BASE.shmemgen-KIND-N, where KIND is tmp or bak.
+func writeTemp(target, kind string, data []byte, mode fs.FileMode) (string, error) {
+	if err := beforeStep("create", target); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-"+kind+"-*")
 	if err != nil {
 		return "", err
 	}
-	_, werr := tmp.Write(data)
+	// In two halves, so that a test can kill the process halfway through.
+	half := len(data) / 2
+	_, werr := tmp.Write(data[:half])
+	if werr == nil {
+		if err := beforeStep("write", tmp.Name()); err != nil {
+			tmp.Close()
+			return "", err
+		}
+		_, werr = tmp.Write(data[half:])
+	}
+	if werr == nil {
+		werr = tmp.Chmod(mode)
+	}
+	if werr == nil && durable {
+		werr = tmp.Sync()
+	}
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), mode)); err != nil {
+	if err := errors.Join(werr, cerr); err != nil {
 		os.Remove(tmp.Name())
 		return "", err
 	}
 	return tmp.Name(), nil
+}
+
+// strayName matches the temporary files and backups of Apply, and those of
+// shmemgen versions that named both .FILE.shmemgen-N; never a conflict's
+// FILE.shmemgen-new.
+var strayName = regexp.MustCompile(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
+
+// strays lists, as slash-separated paths relative to dir, the temporary
+// files and backups that an interrupted run left below dir. It does not
+// follow links nor look inside .git.
+func strays(dir string) ([]string, error) {
+	var found []string
+	root := throughLink(dir)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && path == root:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == ".git" && path != root:
+			return fs.SkipDir
+		case d.Type().IsRegular() && strayName.MatchString(d.Name()):
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			found = append(found, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return found, err
+}
+
+// throughLink names dir so that a walk starting there follows it if it is
+// a symbolic link: the project directory may be one, though nothing below
+// it is followed.
+func throughLink(dir string) string {
+	return filepath.Clean(dir) + string(filepath.Separator) + "."
+}
+
+// addStrays plans the deletion of the temporary files an interrupted run
+// left behind.
+func (p *Plan) addStrays() error {
+	found, err := strays(p.Dir)
+	if err != nil {
+		return err
+	}
+	for _, path := range found {
+		p.Actions = append(p.Actions, Action{Kind: Delete, Path: path, stray: true,
+			Reason: "a temporary file left by an interrupted run"})
+	}
+	return nil
 }
 
 // mkdirAll creates dir and its missing parents, and returns those it
@@ -348,7 +652,7 @@ func writeTemp(target string, data []byte, mode fs.FileMode) (string, error) {
 func mkdirAll(dir string) ([]string, error) {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil || filepath.Dir(d) == d {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
 			break
 		}
 		missing = append(missing, d)
@@ -356,7 +660,13 @@ func mkdirAll(dir string) ([]string, error) {
 	slices.Reverse(missing)
 	var made []string
 	for _, d := range missing {
-		if err := os.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		// Only a directory made here is recorded, so that an undo
+		// removes nothing else (a dangling link, a directory made by
+		// someone else meanwhile).
+		if err := beforeStep("mkdir", d); err != nil {
+			return made, err
+		}
+		if err := os.Mkdir(d, 0o755); err != nil {
 			return made, err
 		}
 		made = append(made, d)
@@ -365,16 +675,29 @@ func mkdirAll(dir string) ([]string, error) {
 }
 
 // removeEmptyDirs removes dir and its parents below root while they are
-// empty.
-func removeEmptyDirs(dir, root string) {
+// empty, and returns those it removed, deepest first. It fails only when
+// beforeStep does.
+func removeEmptyDirs(dir, root string) ([]string, error) {
+	var removed []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		rel, err := filepath.Rel(root, d)
 		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return
+			return removed, nil
+		}
+		// A link is never removed as if it were a directory.
+		if info, err := os.Lstat(d); err != nil || !info.IsDir() {
+			return removed, nil
+		}
+		if entries, err := os.ReadDir(d); err != nil || len(entries) > 0 {
+			return removed, nil
+		}
+		if err := beforeStep("rmdir", d); err != nil {
+			return removed, err
 		}
 		if os.Remove(d) != nil {
-			return
+			return removed, nil
 		}
+		removed = append(removed, d)
 	}
 }
 
@@ -394,6 +717,8 @@ func (p Plan) Format(all bool) string {
 		switch {
 		case a.Kind == Conflict && a.New != "":
 			fmt.Fprintf(&b, " (edited: kept; new version in %s)", a.New)
+		case a.Kind == Conflict && a.note != "":
+			fmt.Fprintf(&b, " (%s)", a.note)
 		case a.Kind == Conflict:
 			fmt.Fprintf(&b, " (edited and no longer generated: kept)")
 		}

@@ -228,14 +228,17 @@ func TestPlanNew(t *testing.T) {
 // the directory is then exactly as it was: no file half-written, none
 // missing, no temporary file or new directory left behind.
 func TestApplyAtomic(t *testing.T) {
-	before := map[string]string{"update": "old\n", "gone": "old\n", "kept": "edited\n"}
+	before := map[string]string{"update": "old\n", "gone": "old\n", "kept": "edited\n", "sub/deep/gone": "old\n"}
 	files := gen.FileSet{
 		file("create", "new\n", gen.Scaffolded),
 		file("deep/er/create", "new\n", gen.Scaffolded),
 		file("kept", "new\n", gen.Scaffolded),
 		file("update", "new\n", gen.Generated),
+		// Renamed last, after the deletions and the directories they
+		// empty: a failure there undoes those too.
+		file(answers.FileName, "answers\n", gen.Generated),
 	}
-	manifest := map[string]string{"gone": answers.Sum([]byte("old\n")), "kept": answers.Sum([]byte("old\n"))}
+	manifest := map[string]string{"gone": answers.Sum([]byte("old\n")), "kept": answers.Sum([]byte("old\n")), "sub/deep/gone": answers.Sum([]byte("old\n"))}
 
 	for failAt := 1; ; failAt++ {
 		dir := t.TempDir()
@@ -264,7 +267,7 @@ func TestApplyAtomic(t *testing.T) {
 			if failAt == 1 {
 				t.Fatal("Apply made no step that could fail")
 			}
-			want := map[string]string{"create": "new\n", "deep/er/create": "new\n", "kept": "edited\n", "kept" + NewSuffix: "new\n", "update": "new\n"}
+			want := map[string]string{"create": "new\n", "deep/er/create": "new\n", "kept": "edited\n", "kept" + NewSuffix: "new\n", "update": "new\n", answers.FileName: "answers\n"}
 			if diff := treetest.Diff(tree(readTree(t, dir)), tree(want)); diff != "" {
 				t.Errorf("after a successful Apply:\n%s", diff)
 			}
@@ -278,6 +281,9 @@ func TestApplyAtomic(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dir, "deep")); !os.IsNotExist(err) {
 			t.Errorf("step %d failed and left a directory it created", failAt)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "sub", "deep")); err != nil {
+			t.Errorf("step %d failed and did not restore a directory it removed: %v", failAt, err)
 		}
 	}
 }
