@@ -98,6 +98,17 @@ func TestDefaults(t *testing.T) {
 		wantLine(t, run(t, bin, "parent.exe", `"`+winePath(filepath.Join(bin, "child.exe"))+`"`, text), text)
 		wantLine(t, run(t, bin, "parent-go.exe", `"`+winePath(filepath.Join(bin, "child-go.exe"))+`"`, text), text)
 	})
+	t.Run("text longer than the mapping is cut, and says so", func(t *testing.T) {
+		// 4096 bytes hold 2047 characters and the terminator.
+		long := strings.Repeat("x", 3000)
+		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
+			r := run(t, bin, parent, "child.exe", long)
+			wantLine(t, r, long[:2047])
+			if !strings.Contains(r.stderr, "cut to fit the mapping") {
+				t.Errorf("%s with %d characters: want a warning on stderr, got %s", parent, len(long), r)
+			}
+		}
+	})
 	t.Run("exit status of the child", func(t *testing.T) {
 		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
 			if r := run(t, bin, parent, "cmd.exe /c exit 7"); r.status != 7 {
@@ -150,4 +161,6 @@ func TestCustom(t *testing.T) {
 	// Windows command line.
 	long := strings.Repeat("0123456789", 2000)
 	wantLine(t, run(t, bin, "parent.exe", "child.exe", long), long)
+	// The Go child reads the whole string through the length export.
+	wantLine(t, run(t, bin, "parent-go.exe", "child-go.exe", long), long)
 }

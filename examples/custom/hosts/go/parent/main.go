@@ -17,6 +17,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -59,7 +60,9 @@ func main() {
 	}
 
 	fmt.Println("Process is writing to shared memory...")
-	if err := dll.Set(text); err != nil {
+	if err := dll.Set(text); errors.Is(err, client.StatusTruncated) {
+		log.Print("the text was cut to fit the mapping")
+	} else if err != nil {
 		log.Fatal(err)
 	}
 	status, err := runChild(line)
