@@ -85,6 +85,19 @@ static BOOL shmemgen_fail_call(DWORD status)
     return FALSE;
 }
 
+/*
+ * The platform seam: all the lock needs of the operating system is here,
+ * so that another system's backend replaces these functions and nothing
+ * else: the time, this process's lock word, whether a holder is alive, and
+ * sleeping until a release or a timeout.
+ */
+
+/* shmemgen_now_ms is a monotonic clock, in milliseconds. */
+static inline ULONGLONG shmemgen_now_ms(void)
+{
+    return GetTickCount64();
+}
+
 /* shmemgen_tag is a creation time's tag in the lock word. */
 static LONGLONG shmemgen_tag(const FILETIME *created)
 {
@@ -94,70 +107,15 @@ static LONGLONG shmemgen_tag(const FILETIME *created)
     return (LONGLONG)SHMEM_OWNER_TAG(t.QuadPart);
 }
 
-void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned)
+/* shmemgen_self_word is this process's lock word: its id, and the tag of
+ * its creation time, so that a reused id is never taken for it. */
+static LONGLONG shmemgen_self_word(void)
 {
     FILETIME created, exited, kernel, user;
     LONGLONG tag = 0;
     if (GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
         tag = shmemgen_tag(&created);
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    shmemgen_core.header = view;
-    shmemgen_core.payload = (BYTE *)view + sizeof(SHMEM_HEADER);
-    shmemgen_core.text = (WCHAR *)shmemgen_core.payload;
-    shmemgen_core.wake = (HANDLE)wake;
-    shmemgen_core.owner = (LONGLONG)GetCurrentProcessId() | tag << 32;
-    shmemgen_core.abandoned = abandoned != 0;
-    shmemgen_core.status = 0;
-    InterlockedExchange(&shmemgen_core.state, SHMEMGEN_READY);
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    WakeAllConditionVariable(&shmemgen_setup_done);
-}
-
-void shmemgen_fail(DWORD status, int retrying)
-{
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    shmemgen_core.status = status;
-    InterlockedExchange(&shmemgen_core.state, retrying ? SHMEMGEN_RETRYING : SHMEMGEN_FAILED);
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    WakeAllConditionVariable(&shmemgen_setup_done);
-}
-
-/* shmemgen_wait_ready is the slow path of shmemgen_ready: it waits for
- * Go's setup, without limit while it starts (as a Go export would wait for
- * the runtime) and up to the lock timeout while it retries, and records the
- * status of a setup that failed. */
-static BOOL shmemgen_wait_ready(void)
-{
-    ULONGLONG start = GetTickCount64();
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    for (;;) {
-        LONG state = shmemgen_core.state;
-        DWORD wait = INFINITE;
-        if (state == SHMEMGEN_READY || state == SHMEMGEN_FAILED)
-            break;
-        if (state == SHMEMGEN_RETRYING) {
-            ULONGLONG waited = GetTickCount64() - start;
-            if (waited >= SHMEM_LOCK_TIMEOUT_MS)
-                break;
-            wait = (DWORD)(SHMEM_LOCK_TIMEOUT_MS - waited);
-        }
-        SleepConditionVariableSRW(&shmemgen_setup_done, &shmemgen_setup_lock, wait, 0);
-    }
-    LONG state = shmemgen_core.state;
-    DWORD status = shmemgen_core.status;
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    if (state == SHMEMGEN_READY)
-        return TRUE;
-    return shmemgen_fail_call(status);
-}
-
-/* shmemgen_ready reports whether the mapping is set up, waiting for Go's
- * setup if it is not yet; when it returns FALSE, it has set the status. */
-static inline BOOL shmemgen_ready(void)
-{
-    if (__atomic_load_n(&shmemgen_core.state, __ATOMIC_ACQUIRE) == SHMEMGEN_READY)
-        return TRUE;
-    return shmemgen_wait_ready();
+    return (LONGLONG)GetCurrentProcessId() | tag << 32;
 }
 
 /* shmemgen_holder_alive reports whether the lock word's holder is alive.
@@ -183,6 +141,82 @@ static BOOL shmemgen_holder_alive(LONGLONG word)
     return alive;
 }
 
+/* shmemgen_sleep waits for a release for at most ms milliseconds and
+ * reports whether one woke it. */
+static inline BOOL shmemgen_sleep(DWORD ms)
+{
+    return WaitForSingleObject(shmemgen_core.wake, ms) != WAIT_TIMEOUT;
+}
+
+/* shmemgen_wake wakes one sleeper. */
+static inline void shmemgen_wake(void)
+{
+    SetEvent(shmemgen_core.wake);
+}
+
+void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned)
+{
+    LONGLONG owner = shmemgen_self_word();
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    shmemgen_core.header = view;
+    shmemgen_core.payload = (BYTE *)view + sizeof(SHMEM_HEADER);
+    shmemgen_core.text = (WCHAR *)shmemgen_core.payload;
+    shmemgen_core.wake = (HANDLE)wake;
+    shmemgen_core.owner = owner;
+    shmemgen_core.abandoned = abandoned != 0;
+    shmemgen_core.status = 0;
+    InterlockedExchange(&shmemgen_core.state, SHMEMGEN_READY);
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    WakeAllConditionVariable(&shmemgen_setup_done);
+}
+
+void shmemgen_fail(DWORD status, int retrying)
+{
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    shmemgen_core.status = status;
+    InterlockedExchange(&shmemgen_core.state, retrying ? SHMEMGEN_RETRYING : SHMEMGEN_FAILED);
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    WakeAllConditionVariable(&shmemgen_setup_done);
+}
+
+/* shmemgen_wait_ready is the slow path of shmemgen_ready: it waits for
+ * Go's setup, without limit while it starts (as a Go export would wait for
+ * the runtime) and up to the lock timeout while it retries, and records the
+ * status of a setup that failed. */
+static BOOL shmemgen_wait_ready(void)
+{
+    ULONGLONG start = shmemgen_now_ms();
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    for (;;) {
+        LONG state = shmemgen_core.state;
+        DWORD wait = INFINITE;
+        if (state == SHMEMGEN_READY || state == SHMEMGEN_FAILED)
+            break;
+        if (state == SHMEMGEN_RETRYING) {
+            ULONGLONG waited = shmemgen_now_ms() - start;
+            if (waited >= SHMEM_LOCK_TIMEOUT_MS)
+                break;
+            wait = (DWORD)(SHMEM_LOCK_TIMEOUT_MS - waited);
+        }
+        SleepConditionVariableSRW(&shmemgen_setup_done, &shmemgen_setup_lock, wait, 0);
+    }
+    LONG state = shmemgen_core.state;
+    DWORD status = shmemgen_core.status;
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    if (state == SHMEMGEN_READY)
+        return TRUE;
+    return shmemgen_fail_call(status);
+}
+
+/* shmemgen_ready reports whether the mapping is set up, waiting for Go's
+ * setup if it is not yet; when it returns FALSE, it has set the status. */
+static inline BOOL shmemgen_ready(void)
+{
+    if (__atomic_load_n(&shmemgen_core.state, __ATOMIC_ACQUIRE) == SHMEMGEN_READY)
+        return TRUE;
+    return shmemgen_wait_ready();
+}
+
 /* shmemgen_acquire_contended takes the lock when the first try failed:
  * spin, then sleep on the wake event with the contended bit set, checking
  * now and then that the holder is alive. It returns 0, the status
@@ -196,7 +230,7 @@ static DWORD shmemgen_acquire_contended(void)
         if (*word == 0 && InterlockedCompareExchange64(word, me, 0) == 0)
             return 0;
     }
-    ULONGLONG start = GetTickCount64();
+    ULONGLONG start = shmemgen_now_ms();
     for (;;) {
         LONGLONG seen = *word;
         if (seen == 0) {
@@ -209,13 +243,13 @@ static DWORD shmemgen_acquire_contended(void)
         if (!(seen & SHMEM_LOCK_CONTENDED) &&
             InterlockedCompareExchange64(word, seen | SHMEM_LOCK_CONTENDED, seen) != seen)
             continue;
-        ULONGLONG waited = GetTickCount64() - start;
+        ULONGLONG waited = shmemgen_now_ms() - start;
         if (waited >= SHMEM_LOCK_TIMEOUT_MS)
             return SHMEM_STATUS_LOCK_TIMEOUT;
         DWORD slice = SHMEM_LOCK_TIMEOUT_MS - waited;
         if (slice > SHMEMGEN_CHECK_MS)
             slice = SHMEMGEN_CHECK_MS;
-        if (WaitForSingleObject(shmemgen_core.wake, slice) != WAIT_TIMEOUT)
+        if (shmemgen_sleep(slice))
             continue;
         /* Nobody let go for a whole slice: is the holder still there? */
         seen = *word;
@@ -238,7 +272,7 @@ static inline DWORD shmemgen_acquire(void)
 static inline void shmemgen_release(void)
 {
     if (InterlockedExchange64(&shmemgen_core.header->lock, 0) & SHMEM_LOCK_CONTENDED)
-        SetEvent(shmemgen_core.wake);
+        shmemgen_wake();
 }
 
 /* shmemgen_done ends a call that succeeded with the lock status status: it
