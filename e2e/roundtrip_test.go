@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -163,4 +164,27 @@ func TestCustom(t *testing.T) {
 	wantLine(t, run(t, bin, "parent.exe", "child.exe", long), long)
 	// The Go child reads the whole string through the length export.
 	wantLine(t, run(t, bin, "parent-go.exe", "child-go.exe", long), long)
+}
+
+// TestNearMissNames builds and runs a project whose exports are names that
+// validation accepts although they lie next to ones windows.h, the C
+// runtime or cgo declare: the list of refused names must not let through a
+// name the build cannot take. (config's TestAcceptedNamesCompile checks a
+// larger sample against the headers alone.)
+func TestNearMissNames(t *testing.T) {
+	names := map[string]string{
+		"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
+		"size-export": "ShmMAX_PATH", "length": "fopenShm", "status": "ShmWAIT_ABANDONED",
+	}
+	args := []string{"--dll", "nearmiss"}
+	var want []string
+	for flag, name := range names {
+		args = append(args, "--"+flag, name)
+		want = append(want, name)
+	}
+	slices.Sort(want)
+	bin := filepath.Join(newProject(t, "nearmiss", args...), "bin")
+	wantExports(t, filepath.Join(bin, "nearmiss.dll"), want...)
+	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
+	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
 }
