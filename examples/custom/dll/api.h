@@ -86,17 +86,23 @@ typedef struct {
  * error code where Windows gave one, or one of these. Bit 29 marks them as
  * application-defined, so they never collide with Win32's.
  */
-/* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first). */
+/* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
+ * version or size, or smaller than its header says (another program
+ * created the name first). */
 #define TELEMETRY_STATUS_BAD_LAYOUT 0x20000001UL
 /* LOCK_TIMEOUT: the lock was not acquired within the lock timeout. */
 #define TELEMETRY_STATUS_LOCK_TIMEOUT 0x20000002UL
-/* ABANDONED: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written. */
+/* ABANDONED: the call succeeded, but the lock's previous owner exited
+ * while holding it: the shared data may be half-written. */
 #define TELEMETRY_STATUS_ABANDONED 0x20000003UL
-/* SETUP_FAILED: setting up the shared memory failed where Windows gave no error code. */
+/* SETUP_FAILED: setting up the shared memory failed where Windows gave no
+ * error code. */
 #define TELEMETRY_STATUS_SETUP_FAILED 0x20000004UL
-/* BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload. */
+/* BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and
+ * length outside the payload. */
 #define TELEMETRY_STATUS_BAD_ARGUMENT 0x20000005UL
-/* TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get. */
+/* TRUNCATED: the call succeeded, but the string did not fit and was cut
+ * short: in the payload for a set, in the caller's buffer for a get. */
 #define TELEMETRY_STATUS_TRUNCATED 0x20000007UL
 
 #ifdef __cplusplus

@@ -58,16 +58,22 @@ var (
 // application-defined, so they never collide with a Win32 error code.
 // api.h defines the same values as C macros.
 const (
-	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first).
+	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
+	// version or size, or smaller than its header says (another program
+	// created the name first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
-	// statusAbandoned: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written.
+	// statusAbandoned: the call succeeded, but the lock's previous owner
+	// exited while holding it: the shared data may be half-written.
 	statusAbandoned = 0x20000003
-	// statusSetupFailed: setting up the shared memory failed where Windows gave no error code.
+	// statusSetupFailed: setting up the shared memory failed where Windows
+	// gave no error code.
 	statusSetupFailed = 0x20000004
-	// statusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
+	// statusBadArgument: a NULL pointer, a zero-length buffer, or an offset
+	// and length outside the payload.
 	statusBadArgument = 0x20000005
-	// statusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	// statusTruncated: the call succeeded, but the string did not fit and was
+	// cut short: in the payload for a set, in the caller's buffer for a get.
 	statusTruncated = 0x20000007
 )

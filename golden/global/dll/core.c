@@ -293,7 +293,8 @@ static BOOL shmemgen_done(DWORD status, BOOL cut)
  * crosses a page, so it reads no page that a loop over single characters
  * would not. One pass that measures and copies, faster than the sample's
  * loop for long strings and as fast for short ones. */
-static inline __attribute__((always_inline)) SIZE_T shmemgen_scan(WCHAR *dst, const WCHAR *src, SIZE_T limit, BOOL copy)
+static inline __attribute__((always_inline)) SIZE_T shmemgen_scan(WCHAR *dst, const WCHAR *src, SIZE_T limit,
+                                                                   BOOL copy)
 {
     SIZE_T n = 0;
 #ifdef __SSE2__

@@ -27,17 +27,23 @@ type Status uint32
 
 // The DLL's own status codes; bit 29 marks them as application-defined.
 const (
-	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first).
+	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
+	// version or size, or smaller than its header says (another program
+	// created the name first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
-	// StatusAbandoned: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written.
+	// StatusAbandoned: the call succeeded, but the lock's previous owner
+	// exited while holding it: the shared data may be half-written.
 	StatusAbandoned Status = 0x20000003
-	// StatusSetupFailed: setting up the shared memory failed where Windows gave no error code.
+	// StatusSetupFailed: setting up the shared memory failed where Windows
+	// gave no error code.
 	StatusSetupFailed Status = 0x20000004
-	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
+	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset
+	// and length outside the payload.
 	StatusBadArgument Status = 0x20000005
-	// StatusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	// StatusTruncated: the call succeeded, but the string did not fit and was
+	// cut short: in the payload for a set, in the caller's buffer for a get.
 	StatusTruncated Status = 0x20000007
 )
 
