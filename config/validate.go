@@ -95,7 +95,7 @@ func CheckExport(flag, name string) error {
 	case keywords[name]:
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
-		return bad("must not be the name of a CRT, Win32, Go or generated-code function it would clash with")
+		return bad("must not be an entry point, a CRT function no header declares, or a name the generated C hosts use: it would clash with it")
 	case systemName()[name]:
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
@@ -298,54 +298,15 @@ var keywords = set(
 )
 
 var reserved = set(
-	// Entry points.
+	// Entry points, which no header declares.
 	"main", "wmain", "WinMain", "wWinMain", "DllMain", "DllMainCRTStartup",
-	// CRT functions a DLL or its hosts link against; exporting free hangs a Go DLL.
-	"free", "malloc", "calloc", "realloc", "memcpy", "memmove", "memset", "memcmp", "strlen", "wcslen",
-	"strcpy", "wcscpy", "strncpy", "wcsncpy", "printf", "wprintf", "fprintf", "sprintf", "snprintf",
-	"puts", "fputs", "fwrite", "fflush", "exit", "abort", "atexit", "signal", "raise", "setjmp", "longjmp",
-	"errno", "stdin", "stdout", "stderr", "assert",
-	// Win32 functions the generated code calls, in both spellings.
-	"CreateFileMapping", "CreateFileMappingW", "CreateFileMappingA", "OpenFileMapping", "OpenFileMappingW",
-	"OpenFileMappingA", "MapViewOfFile", "MapViewOfFileEx", "UnmapViewOfFile", "CloseHandle",
-	"GetLastError", "SetLastError", "LoadLibrary", "LoadLibraryW", "LoadLibraryA", "LoadLibraryExW",
-	"GetProcAddress", "FreeLibrary", "CreateProcess", "CreateProcessW", "CreateProcessA",
-	"WaitForSingleObject", "GetExitCodeProcess", "ExitProcess", "GetModuleFileName",
-	"GetModuleFileNameW", "GetModuleFileNameA", "WideCharToMultiByte", "MultiByteToWideChar",
-	"GetCommandLineW", "CommandLineToArgvW", "LocalFree", "VirtualQuery", "GetStdHandle", "WriteFile",
-	"CreateMutex", "CreateMutexW", "ReleaseMutex", "CreateEvent", "CreateEventW",
-	// Go's predeclared identifiers: an export is a Go function in the DLL's package scope and
-	// would shadow them there.
-	"any", "append", "bool", "byte", "cap", "clear", "close", "comparable", "complex", "complex64",
-	"complex128", "copy", "error", "float32", "float64", "imag", "int8", "int16", "int32", "int64",
-	"iota", "len", "make", "max", "min", "nil", "panic", "print", "println", "real", "recover", "rune",
-	"string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
-	// Packages the generated DLL imports, and cgo's pseudo-package.
-	"C", "errors", "runtime", "debug", "sync", "atomic", "unsafe", "windows",
-	// Win32 and CRT types, macros and functions the C hosts use: the header
-	// is included beside windows.h, where a macro would rewrite the export.
-	"BOOL", "DWORD", "HANDLE", "LPWSTR", "LPCWSTR", "WCHAR", "NULL", "TRUE", "FALSE", "VOID", "ARRAYSIZE",
-	"INFINITE", "CP_UTF8", "HANDLE_FLAG_INHERIT", "STARTF_USESTDHANDLES", "STARTUPINFOW",
-	"PROCESS_INFORMATION", "STD_INPUT_HANDLE", "STD_OUTPUT_HANDLE", "STD_ERROR_HANDLE",
-	"WAIT_OBJECT_0", "GetConsoleMode", "SetHandleInformation", "WriteConsoleW", "ZeroMemory",
-	"size_t", "wchar_t", "wcsrchr", "_snwprintf",
-	// Names the generated code declares: the DLL's package scope, the C
-	// hosts' functions, macros and locals (a host calls an export beside them).
-	"mappingName", "lockName", "lockTimeout", "layoutMagic", "layoutVersion", "headerSize",
-	"payloadSize", "sectionSize", "sectionSizeHigh", "sectionSizeLow", "securityDescriptor",
-	"header", "setup", "initHeader", "securityAttributes", "acquire", "win32Status", "utf16Ptr", "init",
-	"viewPointer", "wakeName", "cBool",
-	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
-	"statusBadArgument", "statusTruncated",
-	// Win32 names the DLL's C code uses.
-	"AcquireSRWLockExclusive", "ReleaseSRWLockExclusive", "SleepConditionVariableSRW",
-	"WakeAllConditionVariable", "SRWLOCK", "SRWLOCK_INIT", "CONDITION_VARIABLE", "CONDITION_VARIABLE_INIT",
-	"InterlockedCompareExchange64", "InterlockedExchange", "InterlockedExchange64", "YieldProcessor",
-	"GetCurrentProcess", "GetCurrentProcessId", "GetProcessTimes", "OpenProcess", "GetTickCount64",
-	"SetEvent", "TlsAlloc", "TlsGetValue", "TlsSetValue", "TLS_OUT_OF_INDEXES",
-	"PROCESS_QUERY_LIMITED_INFORMATION", "STILL_ACTIVE", "WAIT_TIMEOUT", "ERROR_INVALID_PARAMETER",
-	"BYTE", "LONG", "LONGLONG", "ULONGLONG", "ULONG_PTR", "SIZE_T", "LPVOID", "LPCVOID", "FILETIME",
-	"ULARGE_INTEGER",
+	// CRT names the headers the hosts include do not declare, but that a
+	// host may well use beside the exports.
+	"setjmp", "longjmp", "signal", "raise", "assert",
+	// The C hosts' own functions, macros and locals: a host calls an export
+	// beside them. The DLL's own C names all start with shmemgen_, and its
+	// Go names cannot clash with a C export. Every Win32 and CRT name the
+	// generated code uses is in sysnames.txt, derived from the headers.
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
 	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",

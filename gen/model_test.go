@@ -4,13 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"go/types"
 	"os"
 	"os/exec"
-	pathpkg "path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -112,7 +107,8 @@ func TestExportNamesCannotClash(t *testing.T) {
 	for _, f := range files {
 		switch {
 		case strings.HasPrefix(f.Path, "dll/") && strings.HasSuffix(f.Path, ".go"):
-			goIdentifiers(f.Data, f.Path, idents)
+			// The DLL's Go names live in Go's namespace: a C export cannot
+			// clash with them.
 		case strings.HasPrefix(f.Path, "dll/") && (strings.HasSuffix(f.Path, ".c") || strings.HasSuffix(f.Path, ".h")):
 			// The DLL's C code defines the exports and calls none of them:
 			// its lowercase names are locals and parameters, which an export
@@ -156,30 +152,6 @@ func isDefaultExport(name string) bool {
 	return false
 }
 
-// goIdentifiers adds the names an export could clash with in a Go file of
-// the DLL's package: its package-scope declarations, the packages it
-// imports, and the predeclared identifiers it uses, which an export of the
-// same name would shadow package-wide. Locals may share an export's name.
-func goIdentifiers(src []byte, path string, into map[string]string) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, 0)
-	if err != nil {
-		panic(err)
-	}
-	for name := range f.Scope.Objects {
-		into[name] = path
-	}
-	for _, imp := range f.Imports {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		into[pathpkg.Base(p)] = path
-	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && types.Universe.Lookup(id.Name) != nil {
-			into[id.Name] = path
-		}
-		return true
-	})
-}
 
 var (
 	cComment    = regexp.MustCompile(`(?s)/\*.*?\*/|//[^\n]*`)
@@ -274,5 +246,29 @@ func TestDependencyModules(t *testing.T) {
 	}
 	if !slices.Equal(required, config.DependencyModules) {
 		t.Errorf("go.mod requires %v; config.DependencyModules says %v", required, config.DependencyModules)
+	}
+}
+
+// TestReservedNamesAreUsed keeps config's hand-written list of refused
+// export names to what needs it: apart from the entry points and the few
+// CRT names no header declares, every name on it must be one the C hosts
+// use. (Win32 and CRT names come from the headers, in sysnames.txt.)
+func TestReservedNamesAreUsed(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]string{}
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, "hosts/c/") {
+			cIdentifiers(f.Data, f.Path, used)
+		}
+	}
+	outside := map[string]bool{"main": true, "wmain": true, "WinMain": true, "wWinMain": true, "DllMain": true,
+		"DllMainCRTStartup": true, "setjmp": true, "longjmp": true, "signal": true, "raise": true, "assert": true}
+	for _, name := range config.ReservedExportNames() {
+		if _, ok := used[name]; !ok && !outside[name] {
+			t.Errorf("%s is refused as an export name, but no generated host uses it: drop it from config's reserved list", name)
+		}
 	}
 }
