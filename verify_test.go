@@ -55,7 +55,7 @@ func fakeProject(t *testing.T, exports []string, importLib string) string {
 	return dir
 }
 
-var defaultExports = []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem", "SharedMemLastError", "SharedMemLength", "SharedMemSize", "WriteSharedBytes"}
+var defaultExports = []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem", "SharedMemLastError", "SharedMemLength", "SharedMemSize", "WaitSharedMem", "WriteSharedBytes"}
 
 // TestVerifyABI runs verify, in process, on DLLs whose tables are wrong:
 // it must stop at the step that checks them, exit 1 naming it, and say so

@@ -29,6 +29,7 @@ const (
 	DefaultReadBytes   = "ReadSharedBytes"
 	DefaultSizeExport  = "SharedMemSize"
 	DefaultLength      = "SharedMemLength"
+	DefaultWait        = "WaitSharedMem"
 	DefaultStatus      = "SharedMemLastError"
 	DefaultLockTimeout = Duration(5 * time.Second)
 )
@@ -45,10 +46,13 @@ const (
 	// LockSuffix makes the lock's name from the mapping's: kernel objects
 	// share one namespace, so the two names must differ.
 	LockSuffix = ".lock"
-	// WakeSuffix makes the name of the event that wakes the lock's waiters.
-	WakeSuffix  = ".wake"
-	localPrefix = `Local\`
-	globalPrefx = `Global\`
+	// WakeSuffix makes the name of the event that wakes the lock's waiters,
+	// and ChangedSuffix that of the semaphore that wakes the wait export's.
+	// All three suffixes are as long as each other.
+	WakeSuffix    = ".wake"
+	ChangedSuffix = ".note"
+	localPrefix   = `Local\`
+	globalPrefx   = `Global\`
 )
 
 // Config is the complete, flag-independent description of a project.
@@ -71,13 +75,14 @@ type Config struct {
 	// Module is the generated go.mod's module path.
 	Module string `yaml:"module"`
 
-	// WriteBytes, ReadBytes, SizeExport, Length and Status name the byte
-	// writer and reader, the payload size, the stored string's length and
-	// the calling thread's last status.
+	// WriteBytes, ReadBytes, SizeExport, Length, Wait and Status name the
+	// byte writer and reader, the payload size, the stored string's length,
+	// the wait for a change and the calling thread's last status.
 	WriteBytes string `yaml:"write-bytes"`
 	ReadBytes  string `yaml:"read-bytes"`
 	SizeExport string `yaml:"size-export"`
 	Length     string `yaml:"length"`
+	Wait       string `yaml:"wait"`
 	Status     string `yaml:"status"`
 	// LockTimeout bounds every wait for the cross-process lock.
 	LockTimeout Duration `yaml:"lock-timeout"`
@@ -117,6 +122,7 @@ func Default(outBase string) Config {
 		ReadBytes:   DefaultReadBytes,
 		SizeExport:  DefaultSizeExport,
 		Length:      DefaultLength,
+		Wait:        DefaultWait,
 		Status:      DefaultStatus,
 		LockTimeout: DefaultLockTimeout,
 	}

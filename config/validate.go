@@ -119,7 +119,7 @@ func (c Config) Exports() [][2]string {
 	return [][2]string{
 		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
 		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"length", c.Length},
-		{"status", c.Status},
+		{"wait", c.Wait}, {"status", c.Status},
 	}
 }
 
@@ -308,7 +308,7 @@ var reserved = set(
 	// Go names cannot clash with a C export. Every Win32 and CRT name the
 	// generated code uses is in sysnames.txt, derived from the headers.
 	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
-	"argc", "argv", "child", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
+	"argc", "argv", "child", "generation", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",
 )
 

@@ -35,8 +35,9 @@ type benchTarget struct {
 // (LoadLibrary until the first export returns), set+get pairs of 21 and
 // 2000 characters, a 4 KiB byte write+read pair, a call that takes no
 // lock, calls per millisecond with 4 writer and 4 reader processes
-// contending (stress.exe), and how long the set after a lock holder's death
-// takes to take the lock over.
+// contending (stress.exe), how soon a write wakes a waiter in the wait
+// export, and how long the set after a lock holder's death takes to take
+// the lock over.
 func BenchmarkDLL(b *testing.B) {
 	targets := []benchTarget{
 		{name: "4KiB", heading: "shmem 4KiB", bin: filepath.Join(defaultProject(b), "bin")},
@@ -55,6 +56,7 @@ func BenchmarkDLL(b *testing.B) {
 			cProgram(b, t.bin, "bench")
 			cProgram(b, t.bin, "stress", filepath.Join(t.bin, "shmem.dll"))
 			cProgram(b, t.bin, "lock")
+			cProgram(b, t.bin, "wait", filepath.Join(t.bin, "shmem.dll"))
 		}
 	}
 	const pairs = "200000"
@@ -82,6 +84,12 @@ func BenchmarkDLL(b *testing.B) {
 		}},
 		{"4w+4r contended, calls/ms", "contended-%s-calls-per-ms", func(t benchTarget) float64 {
 			return contended(b, t.bin)
+		}},
+		{"wait export wake-up, µs", "wakeup-%s-us", func(t benchTarget) float64 {
+			if t.sample {
+				return -1 // no wait export
+			}
+			return benchMedian(b, t.bin, "median_us", "wait.exe", "latency", "50")
 		}},
 		{"takeover after death, ms", "takeover-%s-ms", func(t benchTarget) float64 {
 			if t.sample {
@@ -154,10 +162,10 @@ func contended(b *testing.B, bin string) float64 {
 }
 
 // benchMedian runs exe with args in bin, runs times, and returns the
-// median of the numbers it printed as key=value.
+// median of the numbers it printed as key=value, a word of a line.
 func benchMedian(b *testing.B, bin, key, exe string, args ...string) float64 {
 	b.Helper()
-	re := regexp.MustCompile(`(?m)^` + key + `=([0-9.]+)$`)
+	re := regexp.MustCompile(`(?m)(?:^|\s)` + key + `=([0-9.]+)(?:\s|$)`)
 	var values []float64
 	for range runs {
 		r := run(b, bin, exe, args...)

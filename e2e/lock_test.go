@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +83,30 @@ func TestFaultKillsTheCaller(t *testing.T) {
 		"get: ok=1 status=0",
 		"crash in write: exit=0xc0000005",
 		"set: ok=1 status=ABANDONED",
+	)
+}
+
+// TestWait drives the wait export: its edges, a waiter in another process
+// woken by each of a series of writes (how fast is logged; the benchmark
+// reports it), and a burst of writes that a waiter passing back each
+// generation must account for in full.
+func TestWait(t *testing.T) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	cProgram(t, bin, "wait", filepath.Join(bin, "shmem.dll"))
+	wantOutput(t, run(t, bin, "wait.exe", "edges"),
+		"wait NULL: ok=0 status=BAD_ARGUMENT",
+		"wait from 0: ok=1 status=0 generation=1",
+		"wait 50 ms, no write: ok=0 status=win32:1460 unchanged=1", // ERROR_TIMEOUT
+		"after a set: ok=1 generation+1",
+		"after a byte write, an empty one and a failed one: ok=1 generation+1",
+	)
+	r := run(t, bin, "wait.exe", "latency", "50")
+	if r.status != 0 || !regexp.MustCompile(`(?m)^waiter: wakes=50 seen=50 median_us=\d+ max_us=\d+\nwaiter exit=0$`).MatchString(r.stdout) {
+		t.Errorf("latency: want 50 wakes for 50 writes, got %s", r)
+	}
+	t.Logf("wake-up: %s", strings.TrimSpace(r.stdout))
+	wantOutput(t, run(t, bin, "wait.exe", "burst", "10000"),
+		"waiter: seen=10000",
+		"waiter exit=0",
 	)
 }

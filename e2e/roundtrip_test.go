@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"debug/pe"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
@@ -44,7 +46,7 @@ func TestDefaults(t *testing.T) {
 		}
 	}
 	wantExports(t, filepath.Join(bin, "shmem.dll"), "GetSharedMem", "ReadSharedBytes", "SetSharedMem",
-		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "WriteSharedBytes")
+		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "WaitSharedMem", "WriteSharedBytes")
 
 	t.Run("go vet for windows", func(t *testing.T) {
 		vet := exec.Command("go", "vet", "./...")
@@ -110,6 +112,36 @@ func TestDefaults(t *testing.T) {
 			}
 		}
 	})
+	t.Run("child waits for the next write", func(t *testing.T) {
+		for _, child := range []string{"child.exe", "child-go.exe"} {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			cmd := winePrefix(t).Command(ctx, child, "--next")
+			cmd.Dir = bin
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			// Write until the child has woken for one: it may start
+			// after the first write, and must then wait for the next.
+			var err error
+		writing:
+			for range 60 {
+				run(t, bin, "parent.exe", "cmd.exe /c exit 0", "the next value")
+				select {
+				case err = <-done:
+					break writing
+				case <-time.After(time.Second):
+				}
+			}
+			cancel()
+			if err != nil || !strings.Contains(strings.ReplaceAll(out.String(), "\r\n", "\n"), childLine+"the next value\n") {
+				t.Errorf("%s --next: %v\n%s", child, err, out.String())
+			}
+		}
+	})
 	t.Run("exit status of the child", func(t *testing.T) {
 		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
 			if r := run(t, bin, parent, "cmd.exe /c exit 7"); r.status != 7 {
@@ -151,10 +183,11 @@ func TestDefaults(t *testing.T) {
 func TestCustom(t *testing.T) {
 	dir := newProject(t, "telemetry", "--name", `Local\Telemetry e2e`, "--size", "1MiB",
 		"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
-		"--size-export", "PayloadSize", "--length", "TextLength", "--status", "LastStatus", "--dll", "telemetry",
+		"--size-export", "PayloadSize", "--length", "TextLength", "--wait", "AwaitText", "--status", "LastStatus",
+		"--dll", "telemetry",
 		"--module", "github.com/acme/telemetry")
 	bin := filepath.Join(dir, "bin")
-	wantExports(t, filepath.Join(bin, "telemetry.dll"), "LastStatus", "PayloadSize", "PutBytes", "PutText",
+	wantExports(t, filepath.Join(bin, "telemetry.dll"), "AwaitText", "LastStatus", "PayloadSize", "PutBytes", "PutText",
 		"TakeBytes", "TakeText", "TextLength")
 	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
@@ -174,7 +207,7 @@ func TestCustom(t *testing.T) {
 func TestNearMissNames(t *testing.T) {
 	names := map[string]string{
 		"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
-		"size-export": "ShmMAX_PATH", "length": "fopenShm", "status": "ShmWAIT_ABANDONED",
+		"size-export": "ShmMAX_PATH", "length": "fopenShm", "wait": "ShmSleepEx", "status": "ShmWAIT_ABANDONED",
 	}
 	args := []string{"--dll", "nearmiss"}
 	var want []string

@@ -28,6 +28,7 @@ func TestSDDL(t *testing.T) {
 			"mapping dacl: D:P(A;;GA;;;WD)",
 			"lock dacl: D:P(A;;GA;;;WD)",
 			"wake dacl: D:P(A;;GA;;;WD)",
+			"note dacl: D:P(A;;GA;;;WD)",
 		)
 	})
 
@@ -55,6 +56,7 @@ func TestSDDL(t *testing.T) {
 			"mapping dacl: error 2",
 			"lock dacl: error 2",
 			"wake dacl: error 2",
+			"note dacl: error 2",
 		)
 	})
 

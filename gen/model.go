@@ -62,6 +62,10 @@ type Model struct {
 	// waiters: the mapping's name with config.WakeSuffix.
 	WakeNameGo string
 	WakeNameC  string
+	// ChangedNameGo and ChangedNameC name the semaphore that wakes the wait
+	// export's waiters: the mapping's name with config.ChangedSuffix.
+	ChangedNameGo string
+	ChangedNameC  string
 	// LockTimeoutMs is the longest wait for the lock, in milliseconds as
 	// Windows waits; LockTimeoutHuman is the same as --lock-timeout takes it.
 	LockTimeoutMs    uint32
@@ -168,6 +172,8 @@ func NewModel(c config.Config) Model {
 		LockNameC:        cWideLiteral(c.Name + config.LockSuffix),
 		WakeNameGo:       strconv.Quote(c.Name + config.WakeSuffix),
 		WakeNameC:        cWideLiteral(c.Name + config.WakeSuffix),
+		ChangedNameGo:    strconv.Quote(c.Name + config.ChangedSuffix),
+		ChangedNameC:     cWideLiteral(c.Name + config.ChangedSuffix),
 		LockTimeoutMs:    uint32(time.Duration(c.LockTimeout) / time.Millisecond),
 		LockTimeoutHuman: time.Duration(c.LockTimeout).String(),
 		SDDLGo:           sddlLiteral(c.SDDL),
@@ -213,6 +219,7 @@ func command(c config.Config) string {
 	add("read-bytes", c.ReadBytes, d.ReadBytes)
 	add("size-export", c.SizeExport, d.SizeExport)
 	add("length", c.Length, d.Length)
+	add("wait", c.Wait, d.Wait)
 	add("status", c.Status, d.Status)
 	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
 	add("sddl", c.SDDL, d.SDDL)

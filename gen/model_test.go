@@ -152,7 +152,6 @@ func isDefaultExport(name string) bool {
 	return false
 }
 
-
 var (
 	cComment    = regexp.MustCompile(`(?s)/\*.*?\*/|//[^\n]*`)
 	cString     = regexp.MustCompile(`L?"(\\.|[^"\\])*"|'(\\.|[^'\\])*'`)

@@ -16,6 +16,7 @@ struct shmem {
     __typeof__(&ReadSharedBytes) read_bytes;
     __typeof__(&SharedMemSize) size;
     __typeof__(&SharedMemLength) length;
+    __typeof__(&WaitSharedMem) wait;
     __typeof__(&SharedMemLastError) status;
 };
 
@@ -46,5 +47,6 @@ static inline void load_shmem(struct shmem *d)
     d->read_bytes = find(dll, "ReadSharedBytes");
     d->size = find(dll, "SharedMemSize");
     d->length = find(dll, "SharedMemLength");
+    d->wait = find(dll, "WaitSharedMem");
     d->status = find(dll, "SharedMemLastError");
 }

@@ -6,8 +6,8 @@
  *
  * Usage: probe.exe [dacl | squat SIZE garbage|header|version]
  *
- *   dacl     afterwards, print the DACLs of the mapping, the setup mutex and
- *            the wake event as SDDL
+ *   dacl     afterwards, print the DACLs of the mapping, the setup mutex, the
+ *            wake event and the note semaphore as SDDL
  *
  *   garbage  the section is 0xAB throughout
  *   header   a valid header claiming the full payload: only the real size
@@ -114,6 +114,7 @@ int wmain(int argc, wchar_t **argv)
         print_dacl("mapping", OpenFileMappingW(READ_CONTROL, FALSE, SHMEM_MAPPING_NAME));
         print_dacl("lock", OpenMutexW(READ_CONTROL, FALSE, SHMEM_LOCK_NAME));
         print_dacl("wake", OpenEventW(READ_CONTROL, FALSE, SHMEM_WAKE_NAME));
+        print_dacl("note", OpenSemaphoreW(READ_CONTROL, FALSE, SHMEM_NOTE_NAME));
     }
     return 0;
 }

@@ -38,6 +38,9 @@ enum {
 /* SHMEMGEN_CHECK_MS is how long a waiter sleeps before it checks that the
  * holder is alive: a holder that died is taken over within about that. */
 #define SHMEMGEN_CHECK_MS 20
+/* SHMEMGEN_NOTE_CHECK_MS is how long the wait export sleeps before it reads
+ * the generation again, should a writer have died before waking it. */
+#define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHMEM_CAPACITY)
 #define SHMEMGEN_PAYLOAD_SIZE SHMEM_PAYLOAD_SIZE
 
@@ -50,7 +53,7 @@ static struct {
     SHMEM_HEADER *header;
     BYTE *payload;
     WCHAR *text;
-    HANDLE wake;
+    HANDLE wake, note;
     /* owner is this process's lock word: its id and creation tag. */
     LONGLONG owner;
     /* abandoned is set when setup took over the lock from a holder that
@@ -154,7 +157,19 @@ static inline void shmemgen_wake(void)
     SetEvent(shmemgen_core.wake);
 }
 
-void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned)
+/* shmemgen_await waits for a note of a write for at most ms milliseconds. */
+static inline void shmemgen_await(DWORD ms)
+{
+    WaitForSingleObject(shmemgen_core.note, ms);
+}
+
+/* shmemgen_notify wakes count waiters of the wait export. */
+static inline void shmemgen_notify(LONG count)
+{
+    ReleaseSemaphore(shmemgen_core.note, count, NULL);
+}
+
+void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned)
 {
     LONGLONG owner = shmemgen_self_word();
     AcquireSRWLockExclusive(&shmemgen_setup_lock);
@@ -162,6 +177,7 @@ void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned)
     shmemgen_core.payload = (BYTE *)view + sizeof(SHMEM_HEADER);
     shmemgen_core.text = (WCHAR *)shmemgen_core.payload;
     shmemgen_core.wake = (HANDLE)wake;
+    shmemgen_core.note = (HANDLE)note;
     shmemgen_core.owner = owner;
     shmemgen_core.abandoned = abandoned != 0;
     shmemgen_core.status = 0;
@@ -275,6 +291,40 @@ static inline void shmemgen_release(void)
         shmemgen_wake();
 }
 
+/* shmemgen_wrote counts a write, while the lock is held. On 64-bit Windows
+ * an aligned store is atomic, and the lock's release orders it; on 32-bit
+ * only an interlocked one is. */
+static inline void shmemgen_wrote(void)
+{
+#ifdef _WIN64
+    shmemgen_core.header->generation = shmemgen_core.header->generation + 1;
+#else
+    InterlockedIncrement64((volatile LONGLONG *)&shmemgen_core.header->generation);
+#endif
+}
+
+/* shmemgen_generation reads the generation without tearing. */
+static inline ULONGLONG shmemgen_generation(void)
+{
+#ifdef _WIN64
+    return shmemgen_core.header->generation;
+#else
+    return (ULONGLONG)InterlockedCompareExchange64((volatile LONGLONG *)&shmemgen_core.header->generation, 0, 0);
+#endif
+}
+
+/* shmemgen_release_wrote lets go of the lock after a write and wakes the
+ * wait export's waiters, if any: after the release, whose interlocked
+ * exchange orders the generation's store before the read of waiters. */
+static inline void shmemgen_release_wrote(void)
+{
+    shmemgen_wrote();
+    shmemgen_release();
+    LONG waiters = shmemgen_core.header->waiters;
+    if (waiters > 0)
+        shmemgen_notify(waiters);
+}
+
 /* shmemgen_done ends a call that succeeded with the lock status status: it
  * reports a lock that setup took over, then a cut string. */
 static BOOL shmemgen_done(DWORD status, BOOL cut)
@@ -350,7 +400,7 @@ SHMEM_API BOOL __cdecl SetSharedMem(LPWSTR src)
     if (cut)
         n = shmemgen_whole(text, n);
     text[n] = 0;
-    shmemgen_release();
+    shmemgen_release_wrote();
     return shmemgen_done(status, cut);
 }
 
@@ -391,9 +441,12 @@ SHMEM_API BOOL __cdecl WriteSharedBytes(LPCVOID src, ULONGLONG offset, ULONGLONG
     DWORD status = shmemgen_acquire();
     if (status == SHMEM_STATUS_LOCK_TIMEOUT)
         return shmemgen_fail_call(status);
-    if (n > 0)
+    if (n > 0) {
         memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n);
-    shmemgen_release();
+        shmemgen_release_wrote();
+    } else {
+        shmemgen_release();
+    }
     return shmemgen_done(status, FALSE);
 }
 
@@ -433,6 +486,40 @@ SHMEM_API ULONGLONG __cdecl SharedMemLength(void)
     shmemgen_release();
     shmemgen_done(status, FALSE);
     return n;
+}
+
+SHMEM_API BOOL __cdecl WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms)
+{
+    if (generation == NULL)
+        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    volatile LONG *waiters = &shmemgen_core.header->waiters;
+    ULONGLONG start = shmemgen_now_ms();
+    for (;;) {
+        /* Counted before the read: a writer that bumps the generation
+         * after it sees the count, and wakes this waiter. */
+        InterlockedIncrement(waiters);
+        ULONGLONG current = shmemgen_generation();
+        if (current != *generation) {
+            InterlockedDecrement(waiters);
+            *generation = current;
+            shmemgen_set_status(0);
+            return TRUE;
+        }
+        DWORD slice = SHMEMGEN_NOTE_CHECK_MS;
+        if (timeout_ms != INFINITE) {
+            ULONGLONG waited = shmemgen_now_ms() - start;
+            if (waited >= timeout_ms) {
+                InterlockedDecrement(waiters);
+                return shmemgen_fail_call(ERROR_TIMEOUT);
+            }
+            if (timeout_ms - waited < slice)
+                slice = (DWORD)(timeout_ms - waited);
+        }
+        shmemgen_await(slice);
+        InterlockedDecrement(waiters);
+    }
 }
 
 SHMEM_API DWORD __cdecl SharedMemLastError(void)

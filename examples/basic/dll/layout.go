@@ -17,6 +17,8 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "dllmemfilemap.lock"
 	wakeName = "dllmemfilemap.wake"
+	// noteName names the semaphore that wakes the wait export's waiters.
+	noteName = "dllmemfilemap.note"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).
 	lockTimeout = 5000
@@ -35,8 +37,8 @@ const (
 
 // header is the start of the section, api.h's SHMEM_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
-// check it, under the mutex, before any other access. lock is core.c's:
-// Go never touches it.
+// check it, under the mutex, before any other access. lock, waiters and
+// generation are core.c's: Go only starts generation at 1.
 type header struct {
 	magic       uint32
 	version     uint32
@@ -44,7 +46,9 @@ type header struct {
 	flags       uint32 // none defined yet: must be 0
 	payloadSize uint64
 	lock        int64
-	_           [32]byte
+	generation  uint64
+	waiters     int32
+	_           [20]byte
 }
 
 // The header must be exactly headerSize bytes: each line fails to compile

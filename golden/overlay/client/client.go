@@ -12,6 +12,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -80,7 +81,7 @@ func (e *Error) Unwrap() error { return e.Status }
 
 // DLL is the loaded jobs.dll.
 type DLL struct {
-	set, get, writeBytes, readBytes, size, length, status *windows.Proc
+	set, get, writeBytes, readBytes, size, length, wait, status *windows.Proc
 }
 
 // Load loads the DLL at path, which should be absolute: a relative name
@@ -99,7 +100,7 @@ func Load(path string) (*DLL, error) {
 		{&d.set, "SetSharedMem"}, {&d.get, "GetSharedMem"},
 		{&d.writeBytes, "WriteSharedBytes"}, {&d.readBytes, "ReadSharedBytes"},
 		{&d.size, "SharedMemSize"}, {&d.length, "SharedMemLength"},
-		{&d.status, "SharedMemLastError"},
+		{&d.wait, "WaitSharedMem"}, {&d.status, "SharedMemLastError"},
 	} {
 		if *p.proc, err = dll.FindProc(p.name); err != nil {
 			return nil, err
@@ -161,6 +162,28 @@ func (d *DLL) ReadBytes(offset uint64, p []byte) error {
 	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
 	_, err := d.call("ReadSharedBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)
 	return err
+}
+
+// Wait blocks until the payload's generation differs from generation, and
+// returns the current one: at once for generation 0, since generations
+// start at 1. Every write, string or bytes, adds one, so a caller that
+// passes back what Wait returned misses none. It gives up with ctx's error
+// when ctx is done, checking every 100 ms.
+func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
+	const sliceMs = 100
+	for {
+		if err := ctx.Err(); err != nil {
+			return generation, err
+		}
+		g := generation
+		_, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
+		if err == nil {
+			return g, nil
+		}
+		if !errors.Is(err, Status(windows.ERROR_TIMEOUT)) {
+			return generation, err
+		}
+	}
 }
 
 // Size returns the payload's size in bytes.

@@ -34,9 +34,11 @@
 #define JOBS_MAPPING_NAME L"Local\x005c" L"Jobs"
 /* JOBS_LOCK_NAME names the mutex held while the mapping is set
  * up, JOBS_WAKE_NAME the auto-reset event that wakes the lock's
- * waiters. */
+ * waiters, JOBS_NOTE_NAME the semaphore that wakes the wait
+ * export's. */
 #define JOBS_LOCK_NAME L"Local\x005c" L"Jobs.lock"
 #define JOBS_WAKE_NAME L"Local\x005c" L"Jobs.wake"
+#define JOBS_NOTE_NAME L"Local\x005c" L"Jobs.note"
 /* JOBS_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define JOBS_LOCK_TIMEOUT_MS 5000
 #define JOBS_MAPPING_SIZE 65600ULL
@@ -65,6 +67,13 @@
  * a holder that died or whose id now belongs to another process is taken
  * over with a compare-exchange of its word, and the data reported as
  * possibly half-written. A holder that cannot be opened is presumed alive.
+ *
+ * generation counts the writes: 1 when the mapping is created, one more
+ * for each successful write, string or bytes, made while holding the lock.
+ * A waiter increments waiters, reads generation, and if it has not changed
+ * waits on the note semaphore, at most 100 ms at a time before it reads
+ * again, then decrements waiters. A writer, once it has released the lock,
+ * releases the semaphore as many times as waiters says.
  */
 typedef struct {
     DWORD magic;
@@ -73,7 +82,9 @@ typedef struct {
     DWORD flags;
     ULONGLONG payload_size;
     volatile LONGLONG lock;
-    BYTE reserved[32];
+    volatile ULONGLONG generation;
+    volatile LONG waiters;
+    BYTE reserved[20];
 } JOBS_HEADER;
 
 #define JOBS_LOCK_CONTENDED ((LONGLONG)0x8000000000000000ULL)
@@ -161,6 +172,19 @@ typedef ULONGLONG(__cdecl *PFN_SharedMemSize)(void);
  */
 JOBS_API ULONGLONG __cdecl SharedMemLength(void);
 typedef ULONGLONG(__cdecl *PFN_SharedMemLength)(void);
+
+/*
+ * WaitSharedMem waits until the payload's generation differs from *generation,
+ * stores the current generation there and returns TRUE: at once when it
+ * already differs (0 never matches: generations start at 1). Every
+ * successful write, string or bytes, adds one, so the difference is how
+ * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
+ * mapping could not be set up, or timeout_ms passed first (the status is
+ * then ERROR_TIMEOUT, 1460). timeout_ms may be INFINITE. It takes no lock
+ * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ */
+JOBS_API BOOL __cdecl WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms);
+typedef BOOL(__cdecl *PFN_WaitSharedMem)(ULONGLONG *generation, DWORD timeout_ms);
 
 /*
  * SharedMemLastError returns the status of the calling thread's last call into

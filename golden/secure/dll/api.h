@@ -34,9 +34,11 @@
 #define SHMEM_MAPPING_NAME L"Local\x005c" L"Secure"
 /* SHMEM_LOCK_NAME names the mutex held while the mapping is set
  * up, SHMEM_WAKE_NAME the auto-reset event that wakes the lock's
- * waiters. */
+ * waiters, SHMEM_NOTE_NAME the semaphore that wakes the wait
+ * export's. */
 #define SHMEM_LOCK_NAME L"Local\x005c" L"Secure.lock"
 #define SHMEM_WAKE_NAME L"Local\x005c" L"Secure.wake"
+#define SHMEM_NOTE_NAME L"Local\x005c" L"Secure.note"
 /* SHMEM_LOCK_TIMEOUT_MS bounds every wait for the lock (250ms). */
 #define SHMEM_LOCK_TIMEOUT_MS 250
 #define SHMEM_MAPPING_SIZE 4160ULL
@@ -65,6 +67,13 @@
  * a holder that died or whose id now belongs to another process is taken
  * over with a compare-exchange of its word, and the data reported as
  * possibly half-written. A holder that cannot be opened is presumed alive.
+ *
+ * generation counts the writes: 1 when the mapping is created, one more
+ * for each successful write, string or bytes, made while holding the lock.
+ * A waiter increments waiters, reads generation, and if it has not changed
+ * waits on the note semaphore, at most 100 ms at a time before it reads
+ * again, then decrements waiters. A writer, once it has released the lock,
+ * releases the semaphore as many times as waiters says.
  */
 typedef struct {
     DWORD magic;
@@ -73,7 +82,9 @@ typedef struct {
     DWORD flags;
     ULONGLONG payload_size;
     volatile LONGLONG lock;
-    BYTE reserved[32];
+    volatile ULONGLONG generation;
+    volatile LONG waiters;
+    BYTE reserved[20];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((LONGLONG)0x8000000000000000ULL)
@@ -161,6 +172,19 @@ typedef ULONGLONG(__cdecl *PFN_PayloadSize)(void);
  */
 SHMEM_API ULONGLONG __cdecl SharedMemLength(void);
 typedef ULONGLONG(__cdecl *PFN_SharedMemLength)(void);
+
+/*
+ * WaitSharedMem waits until the payload's generation differs from *generation,
+ * stores the current generation there and returns TRUE: at once when it
+ * already differs (0 never matches: generations start at 1). Every
+ * successful write, string or bytes, adds one, so the difference is how
+ * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
+ * mapping could not be set up, or timeout_ms passed first (the status is
+ * then ERROR_TIMEOUT, 1460). timeout_ms may be INFINITE. It takes no lock
+ * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ */
+SHMEM_API BOOL __cdecl WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms);
+typedef BOOL(__cdecl *PFN_WaitSharedMem)(ULONGLONG *generation, DWORD timeout_ms);
 
 /*
  * SecureStatus returns the status of the calling thread's last call into
