@@ -26,6 +26,23 @@ func TestAbandonedLock(t *testing.T) {
 	)
 }
 
+// TestAbandonedLockNoWait is TestAbandonedLock with --lock-timeout 0s: a
+// call that may not wait must still notice that the holder is dead, or the
+// lock would stay with it for ever.
+func TestAbandonedLockNoWait(t *testing.T) {
+	bin := filepath.Join(sharedProject(t, "timeout-0s", "--lock-timeout", "0s"), "bin")
+	cProgram(t, bin, "lock")
+	wantOutput(t, run(t, bin, "lock.exe", "abandon"),
+		"size: 4096",
+		"set: ok=1 status=0",
+		`get: ok=1 status=0 text="before"`,
+		"holder holds the lock",
+		"holder killed",
+		"set: ok=1 status=ABANDONED",
+		`get: ok=1 status=0 text="after"`,
+	)
+}
+
 // TestLockTimeout keeps the lock held by another, live, process: with a
 // 200 ms --lock-timeout every export that needs the lock gives up with the
 // timeout status (how long it waited is not checked: timing under Wine on

@@ -260,8 +260,15 @@ static DWORD shmemgen_acquire_contended(void)
             InterlockedCompareExchange64(word, seen | SHMEM_LOCK_CONTENDED, seen) != seen)
             continue;
         ULONGLONG waited = shmemgen_now_ms() - start;
-        if (waited >= SHMEM_LOCK_TIMEOUT_MS)
+        if (waited >= SHMEM_LOCK_TIMEOUT_MS) {
+            /* With a timeout shorter than a slice, this is the only
+             * chance to notice a dead holder. */
+            if (!shmemgen_holder_alive(seen) &&
+                InterlockedCompareExchange64(word, me | SHMEM_LOCK_CONTENDED, seen | SHMEM_LOCK_CONTENDED) ==
+                    (seen | SHMEM_LOCK_CONTENDED))
+                return SHMEM_STATUS_ABANDONED;
             return SHMEM_STATUS_LOCK_TIMEOUT;
+        }
         DWORD slice = SHMEM_LOCK_TIMEOUT_MS - waited;
         if (slice > SHMEMGEN_CHECK_MS)
             slice = SHMEMGEN_CHECK_MS;
