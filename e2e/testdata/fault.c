@@ -15,6 +15,7 @@
 
 #include "shmem.h"
 #include "status.h"
+#include "spawn.h"
 
 /* die ends the process at once with the exception's code, as a crash does on
  * Windows, without Wine's debugger. */
@@ -47,22 +48,14 @@ static int crash(const wchar_t *what)
  * ended. */
 static void run_crash(const wchar_t *what)
 {
-    WCHAR self[MAX_PATH], line[2 * MAX_PATH];
-    STARTUPINFOW si = {.cb = sizeof si};
-    PROCESS_INFORMATION pi;
-    GetModuleFileNameW(NULL, self, MAX_PATH);
-    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" crash %ls", self, what);
-    line[ARRAYSIZE(line) - 1] = 0;
-    if (!CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "fault: cannot start the child (error %lu)\n", GetLastError());
-        exit(1);
-    }
+    WCHAR args[64];
+    _snwprintf(args, ARRAYSIZE(args), L"crash %ls", what);
+    HANDLE child = spawn(NULL, args);
     DWORD code = 0;
-    WaitForSingleObject(pi.hProcess, INFINITE);
-    GetExitCodeProcess(pi.hProcess, &code);
+    WaitForSingleObject(child, INFINITE);
+    GetExitCodeProcess(child, &code);
     printf("crash in %ls: exit=0x%08lx\n", what, code);
-    CloseHandle(pi.hThread);
-    CloseHandle(pi.hProcess);
+    CloseHandle(child);
 }
 
 int wmain(int argc, wchar_t **argv)

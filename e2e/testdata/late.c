@@ -15,25 +15,23 @@
 #include "shmem.h"
 #include "status.h"
 #include "load.h"
+#include "spawn.h"
 
 /* start_holder starts "lock.exe hold-setup EVENT" and waits until it holds
  * the setup mutex. */
 static HANDLE start_holder(void)
 {
-    WCHAR line[] = L"lock.exe hold-setup Local\\shmemgen-late-held";
-    STARTUPINFOW si = {.cb = sizeof si};
-    PROCESS_INFORMATION pi;
     HANDLE held = CreateEventW(NULL, TRUE, FALSE, L"Local\\shmemgen-late-held");
-    if (held == NULL || !CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "starting the holder failed (error %lu)\n", GetLastError());
+    if (held == NULL) {
+        fprintf(stderr, "late: cannot create the event (error %lu)\n", GetLastError());
         exit(1);
     }
+    HANDLE holder = spawn(L"lock.exe", L"hold-setup Local\\shmemgen-late-held");
     if (WaitForSingleObject(held, 60000) != WAIT_OBJECT_0) {
         fprintf(stderr, "the holder never took the lock\n");
         exit(1);
     }
-    CloseHandle(pi.hThread);
-    return pi.hProcess;
+    return holder;
 }
 
 static void kill_holder(HANDLE holder)

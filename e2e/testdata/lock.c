@@ -24,6 +24,7 @@
 #include "shmem.h"
 #include "status.h"
 #include "load.h"
+#include "spawn.h"
 
 static struct shmem dll;
 
@@ -69,28 +70,22 @@ static int hold_setup(const wchar_t *event_name)
 /* start_holder starts "lock.exe hold" and returns once it holds the lock. */
 static HANDLE start_holder(void)
 {
-    WCHAR self[MAX_PATH], event_name[64], line[2 * MAX_PATH];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
+    WCHAR event_name[64], args[128];
     _snwprintf(event_name, ARRAYSIZE(event_name), L"Local\\shmemgen-held-%lu", GetCurrentProcessId());
     HANDLE held = CreateEventW(NULL, TRUE, FALSE, event_name);
-    GetModuleFileNameW(NULL, self, MAX_PATH);
-    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" hold %ls", self, event_name);
-    line[ARRAYSIZE(line) - 1] = 0;
-    ZeroMemory(&si, sizeof si);
-    si.cb = sizeof si;
-    if (held == NULL || !CreateProcessW(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "lock: cannot start the holder (error %lu)\n", GetLastError());
+    if (held == NULL) {
+        fprintf(stderr, "lock: cannot create the event (error %lu)\n", GetLastError());
         exit(1);
     }
-    CloseHandle(pi.hThread);
-    HANDLE both[2] = {held, pi.hProcess};
+    _snwprintf(args, ARRAYSIZE(args), L"hold %ls", event_name);
+    HANDLE holder = spawn(NULL, args);
+    HANDLE both[2] = {held, holder};
     if (WaitForMultipleObjects(2, both, FALSE, 60000) != WAIT_OBJECT_0) {
         fprintf(stderr, "lock: the holder exited or hung before taking the lock\n");
         exit(1);
     }
     printf("holder holds the lock\n");
-    return pi.hProcess;
+    return holder;
 }
 
 /* kill_holder ends the holder with the lock still held. */

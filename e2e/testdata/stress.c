@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "spawn.h"
+
 #define LENGTH 2000
 #define WRITERS 4
 #define READERS 4
@@ -133,31 +135,6 @@ static int reader(DWORD ms, const wchar_t *id)
     return 0;
 }
 
-/* start starts this program with args, sharing our standard handles so
- * that the workers' reports come out of the driver's stdout. */
-static HANDLE start(const wchar_t *args)
-{
-    WCHAR self[MAX_PATH], line[2 * MAX_PATH];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    GetModuleFileNameW(NULL, self, MAX_PATH);
-    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" %ls", self, args);
-    line[ARRAYSIZE(line) - 1] = 0;
-    ZeroMemory(&si, sizeof si);
-    si.cb = sizeof si;
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    SetHandleInformation(si.hStdOutput, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-    SetHandleInformation(si.hStdError, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-    if (!CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "stress: CreateProcess(%ls) failed (error %lu)\n", line, GetLastError());
-        exit(1);
-    }
-    CloseHandle(pi.hThread);
-    return pi.hProcess;
-}
 
 #ifdef SAMPLE
 typedef struct {
@@ -198,11 +175,11 @@ static int drive(DWORD ms, BOOL kill)
     fflush(stdout);
     for (int i = 0; i < WRITERS; i++) {
         _snwprintf(args, ARRAYSIZE(args), L"write %lc %lu %ls", L'A' + i, ms, id);
-        procs[n++] = start(args);
+        procs[n++] = spawn(NULL, args);
     }
     for (int i = 0; i < READERS; i++) {
         _snwprintf(args, ARRAYSIZE(args), L"read %lu %ls", ms, id);
-        procs[n++] = start(args);
+        procs[n++] = spawn(NULL, args);
     }
     for (int i = 0; i < n; i++) {
         if (WaitForSingleObject(ready, 60000) != WAIT_OBJECT_0) {
@@ -258,7 +235,7 @@ static int drive(DWORD ms, BOOL kill)
             }
             DWORD left = (DWORD)(end + 500 - GetTickCount64());
             _snwprintf(args, ARRAYSIZE(args), L"write %lc %lu %ls", L'A' + w, left, id);
-            procs[w] = start(args);
+            procs[w] = spawn(NULL, args);
             kills++;
         }
         printf("kills=%u died_holding=%u stuck=%u takeover_max_ms=%.1f\n", kills, died_holding, stuck,

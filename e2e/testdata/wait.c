@@ -20,6 +20,7 @@
 
 #include "shmem.h"
 #include "status.h"
+#include "spawn.h"
 
 static LONGLONG now_ticks(void)
 {
@@ -109,19 +110,11 @@ static void until_asleep(volatile SHMEM_HEADER *h)
 
 static int drive(const wchar_t *mode, int n)
 {
-    WCHAR self[MAX_PATH], line[2 * MAX_PATH];
-    STARTUPINFOW si = {.cb = sizeof si};
-    PROCESS_INFORMATION pi;
+    WCHAR args[64];
     SetSharedMem((LPWSTR)L""); /* attach, so that the mapping exists */
     volatile SHMEM_HEADER *h = waiters_of();
-    GetModuleFileNameW(NULL, self, MAX_PATH);
-    _snwprintf(line, ARRAYSIZE(line), L"\"%ls\" waiter %ls %d", self, mode, n);
-    line[ARRAYSIZE(line) - 1] = 0;
-    fflush(stdout);
-    if (!CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
-        fprintf(stderr, "wait: cannot start the waiter (error %lu)\n", GetLastError());
-        return 1;
-    }
+    _snwprintf(args, ARRAYSIZE(args), L"waiter %ls %d", mode, n);
+    HANDLE waiter = spawn(NULL, args);
     until_asleep(h);
     for (int i = 0; i < n; i++) {
         if (wcscmp(mode, L"latency") == 0) {
@@ -132,8 +125,8 @@ static int drive(const wchar_t *mode, int n)
         WriteSharedBytes(&t, 0, sizeof t);
     }
     DWORD code = 1;
-    WaitForSingleObject(pi.hProcess, 60000);
-    GetExitCodeProcess(pi.hProcess, &code);
+    WaitForSingleObject(waiter, 60000);
+    GetExitCodeProcess(waiter, &code);
     printf("waiter exit=%lu\n", code);
     return 0;
 }
