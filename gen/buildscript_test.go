@@ -37,20 +37,21 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 	if err := os.Mkdir(fakes, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"go", "cc"} {
+	for _, name := range []string{"go", "cc", "dlltool"} {
 		if err := os.WriteFile(filepath.Join(fakes, name), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cmd := exec.Command(bash, "build.sh")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"))
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"),
+		"DLLTOOL="+filepath.Join(fakes, "dlltool"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-	steps := []string{"bin/shmem.dll, bin/shmem.h", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
+	steps := []string{"bin/shmem.dll, bin/shmem.h", "bin/shmem.def, bin/libshmem.dll.a", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
 	if len(lines) != 2*len(steps)+1 {
 		t.Fatalf("build.sh printed %d lines, want %d:\n%s", len(lines), 2*len(steps)+1, out)
 	}
@@ -100,5 +101,52 @@ func TestBuildPS1LeavesSessionAlone(t *testing.T) {
 	}
 	if !strings.Contains(src, "$env:CFLAGS") || !strings.Contains(src, "($cflags + @(") {
 		t.Errorf("build.ps1 ignores CFLAGS:\n%s", src)
+	}
+}
+
+// TestModuleDefinition checks the .def file the import libraries are made
+// from: the DLL's name quoted (golang/go#78238: a name with '-' must read as
+// one), and exactly the configured exports, undecorated, in flag order.
+func TestModuleDefinition(t *testing.T) {
+	c := config.Default("x")
+	c.DLL = "my-shm"
+	c.Set, c.Get = "PutText", "TakeText"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := files.Lookup("dll/exports.def")
+	if !ok {
+		t.Fatal("no dll/exports.def")
+	}
+	if f.Owner != Generated {
+		t.Errorf("dll/exports.def is %s, want generated", f.Owner)
+	}
+	var body []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n") {
+		if !strings.HasPrefix(line, ";") {
+			body = append(body, strings.TrimSpace(line))
+		}
+	}
+	want := []string{`LIBRARY "my-shm.dll"`, "EXPORTS"}
+	for _, e := range c.Exports() {
+		want = append(want, e[1])
+	}
+	if strings.Join(body, "\n") != strings.Join(want, "\n") {
+		t.Errorf("dll/exports.def:\n%s\nwant, besides comments:\n%s", f.Data, strings.Join(want, "\n"))
+	}
+	for _, script := range []string{"build.sh", "build.ps1"} {
+		s, _ := files.Lookup(script)
+		for _, want := range []string{"dll/exports.def", "libmy-shm.dll.a", "DLLTOOL"} {
+			if !strings.Contains(string(s.Data), want) {
+				t.Errorf("%s does not mention %s", script, want)
+			}
+		}
+	}
+	ps1, _ := files.Lookup("build.ps1")
+	for _, want := range []string{"/def:bin\\my-shm.def", "/machine:x64", "/out:bin\\my-shm.lib", "skipped  bin\\my-shm.lib"} {
+		if !strings.Contains(string(ps1.Data), want) {
+			t.Errorf("build.ps1 does not run lib.exe as %s, or say it skipped it", want)
+		}
 	}
 }

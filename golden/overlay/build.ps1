@@ -1,9 +1,12 @@
 # Builds jobs.dll, its header and both pairs of host programs into bin\
 # on Windows, with Go and a MinGW-w64 gcc on PATH. Override the C compiler
-# with $env:CC and its flags with $env:CFLAGS. Each step prints a line as it
-# starts and one with its time when it ends. The GOOS, GOARCH, CGO_ENABLED
-# and CC it sets are put back as they were when it ends, even on failure:
-# ./build.ps1 runs in your session and must not leave it cross-compiling.
+# with $env:CC, its flags with $env:CFLAGS and MinGW's dlltool with
+# $env:DLLTOOL. Each step prints a line as it starts and one with its time
+# when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
+# also makes the MSVC import library bin\jobs.lib. The GOOS, GOARCH,
+# CGO_ENABLED and CC it sets are put back as they were when it ends, even on
+# failure: ./build.ps1 runs in your session and must not leave it
+# cross-compiling.
 $ErrorActionPreference = 'Stop'
 Set-Location -Path $PSScriptRoot
 
@@ -27,6 +30,7 @@ function Invoke-Step {
 }
 
 $cc = if ($env:CC) { $env:CC } else { 'gcc' }
+$dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
 $cflags = if ($env:CFLAGS) { -split $env:CFLAGS } else { @('-O2', '-Wall', '-Wextra') }
 $saved = @{}
 foreach ($name in 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC') {
@@ -57,6 +61,17 @@ try {
     }
     Copy-Item -Force -Path 'dll/api.h' -Destination 'bin/jobs.h'
 
+    # The import libraries, for linkers that want one rather than the DLL
+    # itself, made from the module-definition file dll/exports.def: MinGW's
+    # (-Lbin -ljobs) and, where lib.exe is on PATH, MSVC's.
+    Copy-Item -Force -Path 'dll/exports.def' -Destination 'bin/jobs.def'
+    Invoke-Step 'bin\libjobs.dll.a' $dlltool @('--input-def', 'bin/jobs.def', '--dllname', 'jobs.dll', '--output-lib', 'bin/libjobs.dll.a')
+    if (Get-Command 'lib.exe' -ErrorAction SilentlyContinue) {
+        Invoke-Step 'bin\jobs.lib' 'lib.exe' @('/nologo', '/def:bin\jobs.def', '/machine:x64', '/out:bin\jobs.lib')
+    } else {
+        Write-Output 'skipped  bin\jobs.lib: lib.exe, MSVC''s librarian, is not on PATH (run from a Developer PowerShell to make it)'
+    }
+
     # The C hosts link against the DLL itself and include its header.
     Invoke-Step 'bin\parent.exe' $cc ($cflags + @('-municode', '-Ibin', '-o', 'bin/parent.exe', 'hosts/c/parent.c', 'bin/jobs.dll'))
     Invoke-Step 'bin\child.exe' $cc ($cflags + @('-municode', '-Ibin', '-o', 'bin/child.exe', 'hosts/c/child.c', 'bin/jobs.dll'))
@@ -70,4 +85,4 @@ try {
     }
 }
 
-Write-Output ('built bin\jobs.dll bin\jobs.h bin\parent.exe bin\child.exe bin\parent-go.exe bin\child-go.exe in {0:0.0}s' -f $all.Elapsed.TotalSeconds)
+Write-Output ('built bin\jobs.dll bin\jobs.h bin\jobs.def bin\libjobs.dll.a bin\parent.exe bin\child.exe bin\parent-go.exe bin\child-go.exe in {0:0.0}s' -f $all.Elapsed.TotalSeconds)

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Cross-builds shmem.dll, its header and both pairs of host programs into
 # bin/ from Linux or macOS, with Go and mingw-w64 (Debian: apt-get install
-# mingw-w64). Override the C compiler with CC and its flags with CFLAGS. Each
-# step prints a line as it starts and one with its time when it ends.
+# mingw-w64). Override the C compiler with CC, its flags with CFLAGS and
+# dlltool with DLLTOOL. Each step prints a line as it starts and one with its
+# time when it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 cc=${CC:-x86_64-w64-mingw32-gcc}
 cflags=${CFLAGS:--O2 -Wall -Wextra}
+dlltool=${DLLTOOL:-x86_64-w64-mingw32-dlltool}
 mkdir -p bin
 
 # now prints the time in milliseconds: EPOCHREALTIME where bash has it (5.0
@@ -55,6 +57,14 @@ build_dll() {
 }
 step "bin/shmem.dll, bin/shmem.h" build_dll
 
+# The import library, for linkers that want one rather than the DLL itself
+# (-Lbin -lshmem), made from the module-definition file dll/exports.def.
+build_implib() {
+	cp dll/exports.def bin/shmem.def
+	"$dlltool" --input-def bin/shmem.def --dllname shmem.dll --output-lib bin/libshmem.dll.a
+}
+step "bin/shmem.def, bin/libshmem.dll.a" build_implib
+
 # The C hosts link against the DLL itself and include its header.
 # shellcheck disable=SC2086 # cflags holds several flags
 step bin/parent.exe "$cc" $cflags -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/shmem.dll
@@ -65,4 +75,4 @@ step bin/parent-go.exe env CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -tri
 step bin/child-go.exe env CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o bin/child-go.exe ./hosts/go/child
 
 ms=$(($(now) - all))
-printf 'built bin/shmem.dll bin/shmem.h bin/parent.exe bin/child.exe bin/parent-go.exe bin/child-go.exe in %d.%ds\n' $((ms / 1000)) $((ms % 1000 / 100))
+printf 'built bin/shmem.dll bin/shmem.h bin/shmem.def bin/libshmem.dll.a bin/parent.exe bin/child.exe bin/parent-go.exe bin/child-go.exe in %d.%ds\n' $((ms / 1000)) $((ms % 1000 / 100))
