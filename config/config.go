@@ -31,7 +31,12 @@ const (
 	DefaultLength      = "SharedMemLength"
 	DefaultStatus      = "SharedMemLastError"
 	DefaultLockTimeout = Duration(5 * time.Second)
+	DefaultArch        = "amd64"
 )
+
+// Architectures are the Windows architectures a project can be built for,
+// as GOARCH names them.
+var Architectures = []string{"amd64", "386"}
 
 // Limits on the mapping.
 const (
@@ -84,6 +89,9 @@ type Config struct {
 	// SDDL, when set, is the security descriptor of the mapping and its
 	// lock; when empty they get the default DACL.
 	SDDL string `yaml:"sddl,omitempty"`
+	// Arch lists the architectures build.sh builds for, comma-separated
+	// GOARCH names (amd64, 386), as --arch takes them.
+	Arch string `yaml:"arch"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.
@@ -119,7 +127,23 @@ func Default(outBase string) Config {
 		Length:      DefaultLength,
 		Status:      DefaultStatus,
 		LockTimeout: DefaultLockTimeout,
+		Arch:        DefaultArch,
 	}
+}
+
+// Arches lists the architectures in Arch, in the order given.
+func (c Config) Arches() []string {
+	return strings.Split(c.Arch, ",")
+}
+
+// HasArch reports whether Arch lists arch.
+func (c Config) HasArch(arch string) bool {
+	for _, a := range c.Arches() {
+		if a == arch {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultModule is the module path used when --module is not given.

@@ -38,6 +38,14 @@ func TestValidateRejects(t *testing.T) {
 		{"name", func(c *Config) { c.Name = long }, "at most 255"},
 		{"name", func(c *Config) { c.Name = strings.Repeat("😀", 128) }, "at most 255"}, // 256 UTF-16 units
 		{"size", func(c *Config) { c.Size = 0 }, "at least 4"},
+		{"arch", func(c *Config) { c.Arch = "" }, "at least one architecture"},
+		{"arch", func(c *Config) { c.Arch = "arm64" }, `"arm64" is not one`},
+		{"arch", func(c *Config) { c.Arch = "x86" }, `"x86" is not one`},
+		{"arch", func(c *Config) { c.Arch = "AMD64" }, `"AMD64" is not one`},
+		{"arch", func(c *Config) { c.Arch = "amd64, 386" }, `" 386" is not one`},
+		{"arch", func(c *Config) { c.Arch = "amd64,386," }, "without empty entries"},
+		{"arch", func(c *Config) { c.Arch = ",386" }, "without empty entries"},
+		{"arch", func(c *Config) { c.Arch = "386,amd64,386" }, `"386" is there twice`},
 		{"size", func(c *Config) { c.Size = 2 }, "at least 4"},
 		{"size", func(c *Config) { c.Size = 4097 }, "even"},
 		{"size", func(c *Config) { c.Size = MaxSize + 2 }, "at most 1TiB"},
@@ -159,6 +167,9 @@ func TestValidateAccepts(t *testing.T) {
 		func(c *Config) { c.LockTimeout = Duration(250 * time.Millisecond) },
 		func(c *Config) { c.SDDL = `D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;IU)` },
 		func(c *Config) { c.SDDL = `O:BAG:BAD:(A;;GA;;;WD)"*/{{x}}` },
+		func(c *Config) { c.Arch = "386" },
+		func(c *Config) { c.Arch = "amd64,386" },
+		func(c *Config) { c.Arch = "386,amd64" },
 	}
 	for i, change := range tests {
 		c := valid()

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ func (c Config) Validate() error {
 		c.checkLockTimeout,
 		c.checkSDDL,
 		c.checkDLL,
+		c.checkArch,
 		c.checkModule,
 	}
 	for _, check := range checks {
@@ -224,6 +226,26 @@ var systemDLLPattern = regexp.MustCompile(`^(msvc[rp][0-9]+d?|vcruntime[0-9]+(_[
 func isSystemDLL(name string) bool {
 	lower := strings.ToLower(name)
 	return systemDLLs[lower] || systemDLLPattern.MatchString(lower)
+}
+
+func (c Config) checkArch() error {
+	bad := func(rule string) error { return &Error{Flag: "arch", Value: c.Arch, Rule: rule} }
+	if c.Arch == "" {
+		return &Error{Flag: "arch", Rule: "must name at least one architecture: amd64, 386, or both as amd64,386"}
+	}
+	seen := map[string]bool{}
+	for _, a := range c.Arches() {
+		switch {
+		case a == "":
+			return bad("must be comma-separated architectures without empty entries or spaces (amd64, 386, amd64,386)")
+		case !slices.Contains(Architectures, a):
+			return bad(fmt.Sprintf("must be comma-separated architectures from amd64 and 386: %s is not one", Quote(a)))
+		case seen[a]:
+			return bad(fmt.Sprintf("must name each architecture once: %s is there twice", Quote(a)))
+		}
+		seen[a] = true
+	}
+	return nil
 }
 
 // DependencyModules are the modules the generated project requires.

@@ -217,6 +217,7 @@ func command(c config.Config) string {
 	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
 	add("sddl", c.SDDL, d.SDDL)
 	add("dll", c.DLL, d.DLL)
+	add("arch", c.Arch, d.Arch)
 	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")
 }
