@@ -32,6 +32,7 @@ const (
 	DefaultStatus      = "SharedMemLastError"
 	DefaultLockTimeout = Duration(5 * time.Second)
 	DefaultArch        = "amd64"
+	DefaultFileVersion = "1.0.0.0"
 )
 
 // Architectures are the Windows architectures a project can be built for,
@@ -92,6 +93,10 @@ type Config struct {
 	// Arch lists the architectures build.sh builds for, comma-separated
 	// GOARCH names (amd64, 386), as --arch takes them.
 	Arch string `yaml:"arch"`
+	// FileVersion is the version the DLL and the hosts carry in their
+	// VERSIONINFO resources: one to four dot-separated numbers, each at
+	// most 65535.
+	FileVersion string `yaml:"file-version"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.
@@ -128,7 +133,19 @@ func Default(outBase string) Config {
 		Status:      DefaultStatus,
 		LockTimeout: DefaultLockTimeout,
 		Arch:        DefaultArch,
+		FileVersion: DefaultFileVersion,
 	}
+}
+
+// FileVersionParts is FileVersion as VERSIONINFO takes it: four numbers,
+// missing ones 0. FileVersion must be valid.
+func (c Config) FileVersionParts() [4]uint16 {
+	var v [4]uint16
+	for i, p := range strings.Split(c.FileVersion, ".") {
+		n, _ := strconv.ParseUint(p, 10, 16)
+		v[i] = uint16(n)
+	}
+	return v
 }
 
 // Arches lists the architectures in Arch, in the order given.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -25,6 +26,7 @@ func (c Config) Validate() error {
 		c.checkSDDL,
 		c.checkDLL,
 		c.checkArch,
+		c.checkFileVersion,
 		c.checkModule,
 	}
 	for _, check := range checks {
@@ -244,6 +246,29 @@ func (c Config) checkArch() error {
 			return bad(fmt.Sprintf("must name each architecture once: %s is there twice", Quote(a)))
 		}
 		seen[a] = true
+	}
+	return nil
+}
+
+var versionPart = regexp.MustCompile(`^[0-9]{1,5}$`)
+
+func (c Config) checkFileVersion() error {
+	bad := func(rule string) error { return &Error{Flag: "file-version", Value: c.FileVersion, Rule: rule} }
+	rule := "must be one to four dot-separated numbers from 0 to 65535, such as 1.0.0.0 or 2.5"
+	if c.FileVersion == "" {
+		return &Error{Flag: "file-version", Rule: rule}
+	}
+	parts := strings.Split(c.FileVersion, ".")
+	if len(parts) > 4 {
+		return bad(rule + ": it has " + strconv.Itoa(len(parts)))
+	}
+	for _, p := range parts {
+		if !versionPart.MatchString(p) {
+			return bad(rule)
+		}
+		if n, _ := strconv.Atoi(p); n > 65535 {
+			return bad(rule + ": " + p + " is more than 65535")
+		}
 	}
 	return nil
 }

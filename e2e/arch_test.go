@@ -44,6 +44,13 @@ func importedDLLs(t *testing.T, path string) []string {
 	return libs
 }
 
+// x86Project is the project TestArch386 and TestVersionInfo share: built
+// for both architectures, with a file version of its own.
+func x86Project(tb testing.TB) string {
+	tb.Helper()
+	return sharedProject(tb, "x86", "--arch", "amd64,386", "--file-version", "2.5.17")
+}
+
 // TestArch386 builds a project for amd64 and 386 and checks the 32-bit
 // build as far as this machine can without running it: machine types, the
 // export table (exactly the configured names, undecorated __cdecl), the
@@ -53,7 +60,7 @@ func importedDLLs(t *testing.T, path string) []string {
 // trips too; Debian's wine64 alone does not, and a 32-bit program there
 // prints nothing and exits 0, so that is detected by output.
 func TestArch386(t *testing.T) {
-	dir := newProject(t, "x86", "--arch", "amd64,386")
+	dir := x86Project(t)
 	bin := filepath.Join(dir, "bin")
 	bin32 := filepath.Join(bin, "386")
 	const i686 = "i686-w64-mingw32-gcc"

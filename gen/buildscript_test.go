@@ -37,7 +37,7 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 	if err := os.Mkdir(fakes, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"go", "cc", "dlltool"} {
+	for _, name := range []string{"go", "cc", "dlltool", "windres"} {
 		if err := os.WriteFile(filepath.Join(fakes, name), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -45,13 +45,13 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 	cmd := exec.Command(bash, "build.sh")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"),
-		"DLLTOOL="+filepath.Join(fakes, "dlltool"))
+		"DLLTOOL="+filepath.Join(fakes, "dlltool"), "WINDRES="+filepath.Join(fakes, "windres"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-	steps := []string{"bin/shmem.dll, bin/shmem.h", "bin/shmem.def, bin/libshmem.dll.a", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
+	steps := []string{"version resources (amd64)", "bin/shmem.dll, bin/shmem.h", "bin/shmem.def, bin/libshmem.dll.a", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
 	if len(lines) != 2*len(steps)+1 {
 		t.Fatalf("build.sh printed %d lines, want %d:\n%s", len(lines), 2*len(steps)+1, out)
 	}
@@ -144,7 +144,7 @@ func TestModuleDefinition(t *testing.T) {
 		}
 	}
 	ps1, _ := files.Lookup("build.ps1")
-	for _, want := range []string{"/def:$Out\\my-shm.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -Machine 'x64'", "/out:$Out\\my-shm.lib", "skipped  $Out\\my-shm.lib"} {
+	for _, want := range []string{"/def:$Out\\my-shm.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'", "/out:$Out\\my-shm.lib", "skipped  $Out\\my-shm.lib"} {
 		if !strings.Contains(string(ps1.Data), want) {
 			t.Errorf("build.ps1 does not run lib.exe as %s, or say it skipped it", want)
 		}
@@ -184,7 +184,7 @@ func TestBuildScriptArch(t *testing.T) {
 			if err := os.Mkdir(fakes, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			for _, name := range []string{"go", "cc64", "cc32", "dt64", "dt32"} {
+			for _, name := range []string{"go", "cc64", "cc32", "dt64", "dt32", "windres"} {
 				// go logs its target and, when cgo is on, its C compiler.
 				script := "#!/bin/sh\necho \"" + name + " $*\" >>" + log + "\n"
 				if name == "go" {
@@ -199,7 +199,8 @@ func TestBuildScriptArch(t *testing.T) {
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"),
 				"CC="+filepath.Join(fakes, "cc64"), "CC_386="+filepath.Join(fakes, "cc32"),
-				"DLLTOOL="+filepath.Join(fakes, "dt64"), "DLLTOOL_386="+filepath.Join(fakes, "dt32"))
+				"DLLTOOL="+filepath.Join(fakes, "dt64"), "DLLTOOL_386="+filepath.Join(fakes, "dt32"),
+				"WINDRES="+filepath.Join(fakes, "windres"))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("build.sh: %v\n%s", err, out)
@@ -212,19 +213,29 @@ func TestBuildScriptArch(t *testing.T) {
 			var want []string
 			if c.HasArch("amd64") {
 				want = append(want,
+					"windres --target=pe-x86-64 -DVI_DLL -O coff -i version.rc -o dll/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_PARENT_GO -O coff -i version.rc -o hosts/go/parent/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_CHILD_GO -O coff -i version.rc -o hosts/go/child/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_PARENT -O coff -i version.rc -o bin/obj/parent-version.o",
+					"windres --target=pe-x86-64 -DVI_CHILD -O coff -i version.rc -o bin/obj/child-version.o",
 					"go GOARCH=amd64 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc64")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/shmem.dll ./dll",
 					"dt64 --input-def bin/shmem.def --dllname shmem.dll --output-lib bin/libshmem.dll.a",
-					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/shmem.dll",
-					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/child.exe hosts/c/child.c bin/shmem.dll",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/obj/parent-version.o bin/shmem.dll",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/child.exe hosts/c/child.c bin/obj/child-version.o bin/shmem.dll",
 					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/parent-go.exe ./hosts/go/parent",
 					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/child-go.exe ./hosts/go/child")
 			}
 			if c.HasArch("386") {
 				want = append(want,
+					"windres --target=pe-i386 -DVI_DLL -O coff -i version.rc -o dll/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_PARENT_GO -O coff -i version.rc -o hosts/go/parent/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_CHILD_GO -O coff -i version.rc -o hosts/go/child/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_PARENT -O coff -i version.rc -o bin/386/obj/parent-version.o",
+					"windres --target=pe-i386 -DVI_CHILD -O coff -i version.rc -o bin/386/obj/child-version.o",
 					"go GOARCH=386 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc32")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/386/shmem.dll ./dll",
 					"dt32 --input-def bin/386/shmem.def --dllname shmem.dll --output-lib bin/386/libshmem.dll.a",
-					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/parent.exe hosts/c/parent.c bin/386/shmem.dll",
-					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/child.exe hosts/c/child.c bin/386/shmem.dll",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/parent.exe hosts/c/parent.c bin/386/obj/parent-version.o bin/386/shmem.dll",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/child.exe hosts/c/child.c bin/386/obj/child-version.o bin/386/shmem.dll",
 					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/parent-go.exe ./hosts/go/parent",
 					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/child-go.exe ./hosts/go/child")
 			}
@@ -241,8 +252,8 @@ func TestBuildScriptArch(t *testing.T) {
 			ps1, _ := files.Lookup("build.ps1")
 			src := string(ps1.Data)
 			for arch, call := range map[string]string{
-				"amd64": "Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -Machine 'x64'",
-				"386":   "Build-Arch -GoArch '386' -Out 'bin\\386' -CC $cc386 -DllTool $dlltool386 -Machine 'x86'",
+				"amd64": "Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'",
+				"386":   "Build-Arch -GoArch '386' -Out 'bin\\386' -CC $cc386 -DllTool $dlltool386 -RcTarget 'pe-i386' -Machine 'x86'",
 			} {
 				if strings.Contains(src, call) != c.HasArch(arch) {
 					t.Errorf("build.ps1 holds %q: %v, want it only when building for %s", call, !c.HasArch(arch), arch)

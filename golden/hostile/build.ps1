@@ -2,7 +2,8 @@
 # programs on Windows, with Go and a MinGW-w64 gcc on PATH, for amd64:
 # amd64 into bin\, 386 into bin\386\ (with a 32-bit MinGW-w64 gcc). Override
 # the C compiler with $env:CC ($env:CC_386 for 386), its flags with
-# $env:CFLAGS and MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386). Each step prints a line as it starts and one with its time
+# $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
+# windres with $env:WINDRES. Each step prints a line as it starts and one with its time
 # when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
 # also makes the MSVC import library bin\hostile.lib. The GOOS, GOARCH,
 # CGO_ENABLED and CC it sets are put back as they were when it ends, even on
@@ -30,6 +31,7 @@ function Invoke-Step {
     Write-Output ('built    {0} in {1:0.0}s' -f $What, $watch.Elapsed.TotalSeconds)
 }
 
+$windres = if ($env:WINDRES) { $env:WINDRES } else { 'windres' }
 $cflags = if ($env:CFLAGS) { -split $env:CFLAGS } else { @('-O2', '-Wall', '-Wextra') }
 $saved = @{}
 foreach ($name in 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC') {
@@ -39,10 +41,23 @@ $all = [Diagnostics.Stopwatch]::StartNew()
 $built = @()
 try {
     # Build everything for one GOARCH into $Out with the C compiler $CC,
-    # dlltool $DllTool and, for MSVC's import library, lib.exe's $Machine.
+    # dlltool $DllTool, windres's target $RcTarget and, for MSVC's import
+    # library, lib.exe's $Machine.
     function Build-Arch {
-        param([string]$GoArch, [string]$Out, [string]$CC, [string]$DllTool, [string]$Machine)
-        New-Item -ItemType Directory -Force -Path $Out | Out-Null
+        param([string]$GoArch, [string]$Out, [string]$CC, [string]$DllTool, [string]$RcTarget, [string]$Machine)
+        New-Item -ItemType Directory -Force -Path "$Out/obj" | Out-Null
+
+        # The version resources, from version.rc (file version 1.0.0.0): a
+        # .syso file in each Go package, which go build links in, and an
+        # object file for each C host.
+        Write-Output "building version resources ($GoArch)"
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        foreach ($pkg in @(@('VI_DLL', 'dll'), @('VI_PARENT_GO', 'hosts/go/parent'), @('VI_CHILD_GO', 'hosts/go/child'))) {
+            Invoke-Native $windres @("--target=$RcTarget", "-D$($pkg[0])", '-O', 'coff', '-i', 'version.rc', '-o', "$($pkg[1])/version_windows_$GoArch.syso")
+        }
+        Invoke-Native $windres @("--target=$RcTarget", '-DVI_PARENT', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/parent-version.o")
+        Invoke-Native $windres @("--target=$RcTarget", '-DVI_CHILD', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/child-version.o")
+        Write-Output ('built    version resources ({0}) in {1:0.0}s' -f $GoArch, $watch.Elapsed.TotalSeconds)
         $env:GOOS = 'windows'
         $env:GOARCH = $GoArch
 
@@ -80,8 +95,8 @@ try {
         }
 
         # The C hosts link against the DLL itself and include its header.
-        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/hostile.dll"))
-        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/hostile.dll"))
+        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/hostile.dll"))
+        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/hostile.dll"))
 
         $env:CGO_ENABLED = '0'
         Invoke-Step "$Out\parent-go.exe" go @('build', '-trimpath', '-o', "$Out/parent-go.exe", './hosts/go/parent')
@@ -93,7 +108,7 @@ try {
 
     $cc = if ($env:CC) { $env:CC } else { 'gcc' }
     $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
-    Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -Machine 'x64'
+    Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
 } finally {
     foreach ($name in $saved.Keys) {
         [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')
