@@ -58,6 +58,7 @@ try {
         Invoke-Native $windres @("--target=$RcTarget", '-DVI_PARENT', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/parent-version.o")
         Invoke-Native $windres @("--target=$RcTarget", '-DVI_CHILD', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/child-version.o")
         Write-Output ('built    version resources ({0}) in {1:0.0}s' -f $GoArch, $watch.Elapsed.TotalSeconds)
+
         $env:GOOS = 'windows'
         $env:GOARCH = $GoArch
 
