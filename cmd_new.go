@@ -53,6 +53,8 @@ Examples:
 			&cli.StringFlag{Name: "status", Value: config.DefaultStatus, Usage: "`NAME` of the export that returns the calling thread's last status"},
 			&cli.StringFlag{Name: "lock-timeout", Value: "5s", Usage: "longest wait for the cross-process lock (`DURATION`, 0s to 1h); a call that times out fails"},
 			&cli.StringFlag{Name: "sddl", Usage: "security descriptor (`SDDL`) for the mapping and its lock (default: the process's default DACL)"},
+			&cli.StringFlag{Name: "arch", Value: config.DefaultArch, Usage: "comma-separated Windows `ARCHITECTURES` to build for: amd64, 386 or amd64,386 (386 builds go to bin/386/)"},
+			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
@@ -201,6 +203,8 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		Status:      c.String("status"),
 		LockTimeout: timeout,
 		SDDL:        c.String("sddl"),
+		Arch:        c.String("arch"),
+		FileVersion: c.String("file-version"),
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err

@@ -204,7 +204,6 @@ func verify(ctx context.Context, v *verifier, dir string, cfg config.Config, pai
 	if err != nil {
 		return err
 	}
-	dll := filepath.Join(bin, cfg.DLL+".dll")
 
 	script := "bash build.sh"
 	if runtime.GOOS == "windows" {
@@ -215,11 +214,25 @@ func verify(ctx context.Context, v *verifier, dir string, cfg config.Config, pai
 	}); err != nil {
 		return err
 	}
-	if err := v.step("exports", "", false, func() (string, error) { return checkExports(dll, cfg) }); err != nil {
-		return err
+	// Each architecture built has its own DLL: amd64's in bin/, 386's in
+	// bin/386/, whose exports must be just as exact (undecorated __cdecl
+	// names) and whose imports just as clean. The round trips run from
+	// bin/, or from bin/386/ in a project built for 386 alone.
+	for _, arch := range cfg.Arches() {
+		suffix, dir := "", bin
+		if arch == "386" {
+			suffix, dir = "-386", filepath.Join(bin, "386")
+		}
+		dll := filepath.Join(dir, cfg.DLL+".dll")
+		if err := v.step("exports"+suffix, "", false, func() (string, error) { return checkExports(dll, cfg) }); err != nil {
+			return err
+		}
+		if err := v.step("imports"+suffix, "", false, func() (string, error) { return checkImports(dll) }); err != nil {
+			return err
+		}
 	}
-	if err := v.step("imports", "", false, func() (string, error) { return checkImports(dll) }); err != nil {
-		return err
+	if !cfg.HasArch("amd64") {
+		bin = filepath.Join(bin, "386")
 	}
 
 	var host *windowsHost

@@ -14,13 +14,14 @@ import (
 
 // fakeProject makes a shmemgen project whose build.sh builds, instead of
 // the Go DLL, bin/shmem.dll from a C file exporting exports, and, when
-// importLib is set, importing a DLL of that name built beside it.
-func fakeProject(t *testing.T, exports []string, importLib string) string {
+// importLib is set, importing a DLL of that name built beside it. newArgs
+// go to shmemgen new.
+func fakeProject(t *testing.T, exports []string, importLib string, newArgs ...string) string {
 	t.Helper()
 	testenv.RequireTool(t, wine.MinGWCC)
 	dir := filepath.Join(t.TempDir(), "proj")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"shmemgen", "new", "-o", dir}, &stdout, &stderr); code != 0 {
+	if code := run(append([]string{"shmemgen", "new", "-o", dir}, newArgs...), &stdout, &stderr); code != 0 {
 		t.Fatalf("shmemgen new: %d\n%s", code, stderr.String())
 	}
 	var src strings.Builder
@@ -102,6 +103,51 @@ func TestVerifyABI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerify386 runs verify on a project built for amd64 and 386 whose 386
+// DLL exports its names __stdcall-decorated (GetSharedMem@0): the amd64
+// checks pass, and verify stops at exports-386.
+func TestVerify386(t *testing.T) {
+	testenv.RequireTool(t, "i686-w64-mingw32-gcc")
+	dir := fakeProject(t, defaultExports, "", "--arch", "amd64,386")
+	var src strings.Builder
+	for _, name := range defaultExports {
+		src.WriteString("__declspec(dllexport) int __stdcall " + name + "(void) { return 0; }\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fake386.c"), []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join(dir, "build.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script = append(script, "mkdir -p bin/386\ni686-w64-mingw32-gcc -shared -o bin/386/shmem.dll fake386.c\n"...)
+	if err := os.WriteFile(filepath.Join(dir, "build.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"shmemgen", "verify", "--json", dir}, &stdout, &stderr); code != exitFailure {
+		t.Errorf("exit status %d, want %d", code, exitFailure)
+	}
+	var report verifyReport
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
+	}
+	var names []string
+	for _, s := range report.Steps {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, " "); got != "build exports imports exports-386" {
+		t.Errorf("steps %q, want build exports imports exports-386", got)
+	}
+	last := report.Steps[len(report.Steps)-1]
+	if report.OK || last.OK || !strings.Contains(last.Error, "missing GetSharedMem") || !strings.Contains(last.Error, "GetSharedMem@0") {
+		t.Errorf("report: ok %v, last step %+v; want exports-386 failed, missing GetSharedMem, with GetSharedMem@0 extra", report.OK, last)
+	}
+	if want := "shmemgen: verify failed at step exports-386: "; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 	}
 }
 

@@ -32,7 +32,13 @@ const (
 	DefaultWait        = "WaitSharedMem"
 	DefaultStatus      = "SharedMemLastError"
 	DefaultLockTimeout = Duration(5 * time.Second)
+	DefaultArch        = "amd64"
+	DefaultFileVersion = "1.0.0.0"
 )
+
+// Architectures are the Windows architectures a project can be built for,
+// as GOARCH names them.
+var Architectures = []string{"amd64", "386"}
 
 // Limits on the mapping.
 const (
@@ -89,6 +95,13 @@ type Config struct {
 	// SDDL, when set, is the security descriptor of the mapping and its
 	// lock; when empty they get the default DACL.
 	SDDL string `yaml:"sddl,omitempty"`
+	// Arch lists the architectures build.sh builds for, comma-separated
+	// GOARCH names (amd64, 386), as --arch takes them.
+	Arch string `yaml:"arch"`
+	// FileVersion is the version the DLL and the hosts carry in their
+	// VERSIONINFO resources: one to four dot-separated numbers, each at
+	// most 65535.
+	FileVersion string `yaml:"file-version"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.
@@ -125,7 +138,35 @@ func Default(outBase string) Config {
 		Wait:        DefaultWait,
 		Status:      DefaultStatus,
 		LockTimeout: DefaultLockTimeout,
+		Arch:        DefaultArch,
+		FileVersion: DefaultFileVersion,
 	}
+}
+
+// FileVersionParts is FileVersion as VERSIONINFO takes it: four numbers,
+// missing ones 0. FileVersion must be valid.
+func (c Config) FileVersionParts() [4]uint16 {
+	var v [4]uint16
+	for i, p := range strings.Split(c.FileVersion, ".") {
+		n, _ := strconv.ParseUint(p, 10, 16)
+		v[i] = uint16(n)
+	}
+	return v
+}
+
+// Arches lists the architectures in Arch, in the order given.
+func (c Config) Arches() []string {
+	return strings.Split(c.Arch, ",")
+}
+
+// HasArch reports whether Arch lists arch.
+func (c Config) HasArch(arch string) bool {
+	for _, a := range c.Arches() {
+		if a == arch {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultModule is the module path used when --module is not given.

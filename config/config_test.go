@@ -38,6 +38,24 @@ func TestValidateRejects(t *testing.T) {
 		{"name", func(c *Config) { c.Name = long }, "at most 255"},
 		{"name", func(c *Config) { c.Name = strings.Repeat("😀", 128) }, "at most 255"}, // 256 UTF-16 units
 		{"size", func(c *Config) { c.Size = 0 }, "at least 4"},
+		{"arch", func(c *Config) { c.Arch = "" }, "at least one architecture"},
+		{"file-version", func(c *Config) { c.FileVersion = "" }, "one to four dot-separated numbers"},
+		{"file-version", func(c *Config) { c.FileVersion = "1.2.3.4.5" }, "it has 5"},
+		{"file-version", func(c *Config) { c.FileVersion = "1.65536" }, "65536 is more than 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "99999999999999999999" }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "v1.0" }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "1..0" }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "1.0." }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "-1" }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = "1.0-rc1" }, "from 0 to 65535"},
+		{"file-version", func(c *Config) { c.FileVersion = " 1" }, "from 0 to 65535"},
+		{"arch", func(c *Config) { c.Arch = "arm64" }, `"arm64" is not one`},
+		{"arch", func(c *Config) { c.Arch = "x86" }, `"x86" is not one`},
+		{"arch", func(c *Config) { c.Arch = "AMD64" }, `"AMD64" is not one`},
+		{"arch", func(c *Config) { c.Arch = "amd64, 386" }, `" 386" is not one`},
+		{"arch", func(c *Config) { c.Arch = "amd64,386," }, "without empty entries"},
+		{"arch", func(c *Config) { c.Arch = ",386" }, "without empty entries"},
+		{"arch", func(c *Config) { c.Arch = "386,amd64,386" }, `"386" is there twice`},
 		{"size", func(c *Config) { c.Size = 2 }, "at least 4"},
 		{"size", func(c *Config) { c.Size = 4097 }, "even"},
 		{"size", func(c *Config) { c.Size = MaxSize + 2 }, "at most 1TiB"},
@@ -159,12 +177,31 @@ func TestValidateAccepts(t *testing.T) {
 		func(c *Config) { c.LockTimeout = Duration(250 * time.Millisecond) },
 		func(c *Config) { c.SDDL = `D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;IU)` },
 		func(c *Config) { c.SDDL = `O:BAG:BAD:(A;;GA;;;WD)"*/{{x}}` },
+		func(c *Config) { c.Arch = "386" },
+		func(c *Config) { c.FileVersion = "2" },
+		func(c *Config) { c.FileVersion = "0.0.0.0" },
+		func(c *Config) { c.FileVersion = "65535.65535.65535.65535" },
+		func(c *Config) { c.FileVersion = "1.2.3" },
+		func(c *Config) { c.Arch = "amd64,386" },
+		func(c *Config) { c.Arch = "386,amd64" },
 	}
 	for i, change := range tests {
 		c := valid()
 		change(&c)
 		if err := c.Validate(); err != nil {
 			t.Errorf("case %d: %v", i, err)
+		}
+	}
+}
+
+func TestFileVersionParts(t *testing.T) {
+	for v, want := range map[string][4]uint16{
+		"1.0.0.0": {1, 0, 0, 0}, "2": {2, 0, 0, 0}, "2.5.17": {2, 5, 17, 0}, "65535.1.2.3": {65535, 1, 2, 3},
+	} {
+		c := valid()
+		c.FileVersion = v
+		if got := c.FileVersionParts(); got != want {
+			t.Errorf("%s: FileVersionParts() = %v, want %v", v, got, want)
 		}
 	}
 }

@@ -3,7 +3,9 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -23,6 +25,8 @@ func (c Config) Validate() error {
 		c.checkLockTimeout,
 		c.checkSDDL,
 		c.checkDLL,
+		c.checkArch,
+		c.checkFileVersion,
 		c.checkModule,
 	}
 	for _, check := range checks {
@@ -224,6 +228,49 @@ var systemDLLPattern = regexp.MustCompile(`^(msvc[rp][0-9]+d?|vcruntime[0-9]+(_[
 func isSystemDLL(name string) bool {
 	lower := strings.ToLower(name)
 	return systemDLLs[lower] || systemDLLPattern.MatchString(lower)
+}
+
+func (c Config) checkArch() error {
+	bad := func(rule string) error { return &Error{Flag: "arch", Value: c.Arch, Rule: rule} }
+	if c.Arch == "" {
+		return &Error{Flag: "arch", Rule: "must name at least one architecture: amd64, 386, or both as amd64,386"}
+	}
+	seen := map[string]bool{}
+	for _, a := range c.Arches() {
+		switch {
+		case a == "":
+			return bad("must be comma-separated architectures without empty entries or spaces (amd64, 386, amd64,386)")
+		case !slices.Contains(Architectures, a):
+			return bad(fmt.Sprintf("must be comma-separated architectures from amd64 and 386: %s is not one", Quote(a)))
+		case seen[a]:
+			return bad(fmt.Sprintf("must name each architecture once: %s is there twice", Quote(a)))
+		}
+		seen[a] = true
+	}
+	return nil
+}
+
+var versionPart = regexp.MustCompile(`^[0-9]{1,5}$`)
+
+func (c Config) checkFileVersion() error {
+	bad := func(rule string) error { return &Error{Flag: "file-version", Value: c.FileVersion, Rule: rule} }
+	rule := "must be one to four dot-separated numbers from 0 to 65535, such as 1.0.0.0 or 2.5"
+	if c.FileVersion == "" {
+		return &Error{Flag: "file-version", Rule: rule}
+	}
+	parts := strings.Split(c.FileVersion, ".")
+	if len(parts) > 4 {
+		return bad(rule + ": it has " + strconv.Itoa(len(parts)))
+	}
+	for _, p := range parts {
+		if !versionPart.MatchString(p) {
+			return bad(rule)
+		}
+		if n, _ := strconv.Atoi(p); n > 65535 {
+			return bad(rule + ": " + p + " is more than 65535")
+		}
+	}
+	return nil
 }
 
 // DependencyModules are the modules the generated project requires.

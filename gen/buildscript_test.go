@@ -37,20 +37,21 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 	if err := os.Mkdir(fakes, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"go", "cc"} {
+	for _, name := range []string{"go", "cc", "dlltool", "windres"} {
 		if err := os.WriteFile(filepath.Join(fakes, name), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	cmd := exec.Command(bash, "build.sh")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"))
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC="+filepath.Join(fakes, "cc"),
+		"DLLTOOL="+filepath.Join(fakes, "dlltool"), "WINDRES="+filepath.Join(fakes, "windres"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-	steps := []string{"bin/shmem.dll, bin/shmem.h", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
+	steps := []string{"version resources (amd64)", "bin/shmem.dll, bin/shmem.h", "bin/shmem.def, bin/libshmem.dll.a", "bin/parent.exe", "bin/child.exe", "bin/parent-go.exe", "bin/child-go.exe"}
 	if len(lines) != 2*len(steps)+1 {
 		t.Fatalf("build.sh printed %d lines, want %d:\n%s", len(lines), 2*len(steps)+1, out)
 	}
@@ -100,5 +101,164 @@ func TestBuildPS1LeavesSessionAlone(t *testing.T) {
 	}
 	if !strings.Contains(src, "$env:CFLAGS") || !strings.Contains(src, "($cflags + @(") {
 		t.Errorf("build.ps1 ignores CFLAGS:\n%s", src)
+	}
+}
+
+// TestModuleDefinition checks the .def file the import libraries are made
+// from: the DLL's name quoted (golang/go#78238: a name with '-' must read as
+// one), and exactly the configured exports, undecorated, in flag order.
+func TestModuleDefinition(t *testing.T) {
+	c := config.Default("x")
+	c.DLL = "my-shm"
+	c.Set, c.Get = "PutText", "TakeText"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := files.Lookup("dll/exports.def")
+	if !ok {
+		t.Fatal("no dll/exports.def")
+	}
+	if f.Owner != Generated {
+		t.Errorf("dll/exports.def is %s, want generated", f.Owner)
+	}
+	var body []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n") {
+		if !strings.HasPrefix(line, ";") {
+			body = append(body, strings.TrimSpace(line))
+		}
+	}
+	want := []string{`LIBRARY "my-shm.dll"`, "EXPORTS"}
+	for _, e := range c.Exports() {
+		want = append(want, e[1])
+	}
+	if strings.Join(body, "\n") != strings.Join(want, "\n") {
+		t.Errorf("dll/exports.def:\n%s\nwant, besides comments:\n%s", f.Data, strings.Join(want, "\n"))
+	}
+	for _, script := range []string{"build.sh", "build.ps1"} {
+		s, _ := files.Lookup(script)
+		for _, want := range []string{"dll/exports.def", "libmy-shm.dll.a", "DLLTOOL"} {
+			if !strings.Contains(string(s.Data), want) {
+				t.Errorf("%s does not mention %s", script, want)
+			}
+		}
+	}
+	ps1, _ := files.Lookup("build.ps1")
+	for _, want := range []string{"/def:$Out\\my-shm.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'", "/out:$Out\\my-shm.lib", "skipped  $Out\\my-shm.lib"} {
+		if !strings.Contains(string(ps1.Data), want) {
+			t.Errorf("build.ps1 does not run lib.exe as %s, or say it skipped it", want)
+		}
+	}
+}
+
+// TestBuildScriptArch runs the generated build.sh for each --arch with
+// stand-ins for go, the C compilers and dlltool that log how they were
+// called: amd64 goes to bin/ with CC and DLLTOOL, 386 to bin/386/ with
+// GOARCH=386, CC_386 and DLLTOOL_386, and nothing is built for an
+// architecture not asked for. build.ps1 is checked as text.
+func TestBuildScriptArch(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	for _, arch := range []string{"amd64", "386", "amd64,386"} {
+		t.Run(arch, func(t *testing.T) {
+			c := config.Default("x")
+			c.Arch = arch
+			files, err := Render(c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			for _, f := range files {
+				path := filepath.Join(dir, filepath.FromSlash(f.Path))
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fakes := filepath.Join(dir, "fakes")
+			log := filepath.Join(dir, "log")
+			if err := os.Mkdir(fakes, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"go", "cc64", "cc32", "dt64", "dt32", "windres"} {
+				// go logs its target and, when cgo is on, its C compiler.
+				script := "#!/bin/sh\necho \"" + name + " $*\" >>" + log + "\n"
+				if name == "go" {
+					script = "#!/bin/sh\nif [ \"$CGO_ENABLED\" = 1 ]; then c=\" CC=$CC\"; else c=; fi\n" +
+						"echo \"go GOARCH=$GOARCH CGO_ENABLED=$CGO_ENABLED$c $*\" >>" + log + "\n"
+				}
+				if err := os.WriteFile(filepath.Join(fakes, name), []byte(script), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(bash, "build.sh")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"),
+				"CC="+filepath.Join(fakes, "cc64"), "CC_386="+filepath.Join(fakes, "cc32"),
+				"DLLTOOL="+filepath.Join(fakes, "dt64"), "DLLTOOL_386="+filepath.Join(fakes, "dt32"),
+				"WINDRES="+filepath.Join(fakes, "windres"))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("build.sh: %v\n%s", err, out)
+			}
+			data, err := os.ReadFile(log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := strings.Split(strings.TrimSpace(string(data)), "\n")
+			var want []string
+			if c.HasArch("amd64") {
+				want = append(want,
+					"windres --target=pe-x86-64 -DVI_DLL -O coff -i version.rc -o dll/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_PARENT_GO -O coff -i version.rc -o hosts/go/parent/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_CHILD_GO -O coff -i version.rc -o hosts/go/child/version_windows_amd64.syso",
+					"windres --target=pe-x86-64 -DVI_PARENT -O coff -i version.rc -o bin/obj/parent-version.o",
+					"windres --target=pe-x86-64 -DVI_CHILD -O coff -i version.rc -o bin/obj/child-version.o",
+					"go GOARCH=amd64 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc64")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/shmem.dll ./dll",
+					"dt64 --input-def bin/shmem.def --dllname shmem.dll --output-lib bin/libshmem.dll.a",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/obj/parent-version.o bin/shmem.dll",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/child.exe hosts/c/child.c bin/obj/child-version.o bin/shmem.dll",
+					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/parent-go.exe ./hosts/go/parent",
+					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/child-go.exe ./hosts/go/child")
+			}
+			if c.HasArch("386") {
+				want = append(want,
+					"windres --target=pe-i386 -DVI_DLL -O coff -i version.rc -o dll/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_PARENT_GO -O coff -i version.rc -o hosts/go/parent/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_CHILD_GO -O coff -i version.rc -o hosts/go/child/version_windows_386.syso",
+					"windres --target=pe-i386 -DVI_PARENT -O coff -i version.rc -o bin/386/obj/parent-version.o",
+					"windres --target=pe-i386 -DVI_CHILD -O coff -i version.rc -o bin/386/obj/child-version.o",
+					"go GOARCH=386 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc32")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/386/shmem.dll ./dll",
+					"dt32 --input-def bin/386/shmem.def --dllname shmem.dll --output-lib bin/386/libshmem.dll.a",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/parent.exe hosts/c/parent.c bin/386/obj/parent-version.o bin/386/shmem.dll",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/child.exe hosts/c/child.c bin/386/obj/child-version.o bin/386/shmem.dll",
+					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/parent-go.exe ./hosts/go/parent",
+					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/child-go.exe ./hosts/go/child")
+			}
+			if strings.Join(calls, "\n") != strings.Join(want, "\n") {
+				t.Errorf("build.sh ran:\n%s\nwant:\n%s", data, strings.Join(want, "\n"))
+			}
+			for _, f := range []string{"bin/shmem.def", "bin/386/shmem.def", "bin/shmem.h", "bin/386/shmem.h"} {
+				_, err := os.Stat(filepath.Join(dir, f))
+				if in386 := strings.HasPrefix(f, "bin/386/"); (err == nil) != c.HasArch(map[bool]string{true: "386", false: "amd64"}[in386]) {
+					t.Errorf("%s exists: %v, want it only when building for its architecture", f, err == nil)
+				}
+			}
+
+			ps1, _ := files.Lookup("build.ps1")
+			src := string(ps1.Data)
+			for arch, call := range map[string]string{
+				"amd64": "Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'",
+				"386":   "Build-Arch -GoArch '386' -Out 'bin\\386' -CC $cc386 -DllTool $dlltool386 -RcTarget 'pe-i386' -Machine 'x86'",
+			} {
+				if strings.Contains(src, call) != c.HasArch(arch) {
+					t.Errorf("build.ps1 holds %q: %v, want it only when building for %s", call, !c.HasArch(arch), arch)
+				}
+			}
+		})
 	}
 }

@@ -100,6 +100,12 @@ type Model struct {
 	// templates: {{ .Vars.key }}.
 	Vars map[string]string
 
+	// FileVersionRC is the file version as VERSIONINFO's FILEVERSION takes
+	// it, four comma-separated numbers; FileVersionFull the same with dots,
+	// for its strings.
+	FileVersionRC   string
+	FileVersionFull string
+
 	// RootPackage names the package at the project's root, which holds the
 	// go:generate directive: the DLL name as a Go package name.
 	RootPackage string
@@ -187,7 +193,15 @@ func NewModel(c config.Config) Model {
 		Statuses:         statuses,
 		ClientImport:     strconv.Quote(c.Module + "/client"),
 		RootPackage:      rootPackage(c.DLL),
+		FileVersionRC:    fileVersion(c, ","),
+		FileVersionFull:  fileVersion(c, "."),
 	}
+}
+
+// fileVersion writes the file version's four numbers joined by sep.
+func fileVersion(c config.Config, sep string) string {
+	v := c.FileVersionParts()
+	return fmt.Sprintf("%d%s%d%s%d%s%d", v[0], sep, v[1], sep, v[2], sep, v[3])
 }
 
 // rootPackage makes a package name of a DLL name, which is a letter and
@@ -224,6 +238,8 @@ func command(c config.Config) string {
 	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
 	add("sddl", c.SDDL, d.SDDL)
 	add("dll", c.DLL, d.DLL)
+	add("arch", c.Arch, d.Arch)
+	add("file-version", c.FileVersion, d.FileVersion)
 	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")
 }

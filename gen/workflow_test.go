@@ -28,9 +28,10 @@ func lintWorkflow(t *testing.T, path string, content []byte) {
 }
 
 func TestGeneratedWorkflowLints(t *testing.T) {
-	for _, name := range []string{config.DefaultName, `Global\q"uo'te */ {{x}}`} {
+	for i, name := range []string{config.DefaultName, `Global\q"uo'te */ {{x}}`, config.DefaultName, config.DefaultName} {
 		c := config.Default("x")
 		c.Name = name
+		c.Arch = []string{"amd64", "amd64", "386", "amd64,386"}[i]
 		files, err := Render(c, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -40,6 +41,16 @@ func TestGeneratedWorkflowLints(t *testing.T) {
 			if strings.HasPrefix(f.Path, ".github/workflows/") {
 				lintWorkflow(t, f.Path, f.Data)
 				n++
+				// The round trips run for every architecture built, and
+				// only those.
+				for arch, want := range map[string]string{"amd64": "& bin/parent.exe", "386": "& bin/386/parent.exe"} {
+					if strings.Contains(string(f.Data), want) != c.HasArch(arch) {
+						t.Errorf("--arch %s: %s runs %q: %v", c.Arch, f.Path, want, !c.HasArch(arch))
+					}
+				}
+				if strings.Contains(string(f.Data), "mingw-w64-i686-gcc") != c.HasArch("386") {
+					t.Errorf("--arch %s: %s installs a 32-bit MinGW-w64 when it should not, or not when it should", c.Arch, f.Path)
+				}
 			}
 		}
 		if n == 0 {

@@ -6,8 +6,11 @@
  * that take part without loading the DLL. build.sh copies it to
  * bin/jobs.h.
  *
- * Every export is __cdecl, like the sample's, and safe to call from any
- * thread of any process that loads the DLL. None may be called from DllMain
+ * Every export is __cdecl, like the sample's, on 386 as on amd64: on 386
+ * the caller pops the arguments, a ULONGLONG takes two stack slots, and the
+ * exported names are undecorated (no leading underscore, no @n), as
+ * GetProcAddress and jobs.def spell them. Every export is safe to call
+ * from any thread of any process that loads the DLL. None may be called from DllMain
  * or a global constructor: the DLL's setup runs in the Go runtime, which
  * cannot start under the loader lock (golang/go#42190).
  *

@@ -1,0 +1,54 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shmemgen/shmemgen/internal/wine"
+)
+
+// mingwIncludeDir returns the directory of mingw-w64's windows.h, from the
+// include search list mingw-w64's gcc prints.
+func mingwIncludeDir(t *testing.T) string {
+	t.Helper()
+	cmd := exec.Command(wine.MinGWCC, "-xc", "-E", "-Wp,-v", "-")
+	cmd.Stdin = strings.NewReader("")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s -E -v: %v\n%s", wine.MinGWCC, err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if dir := strings.TrimSpace(line); strings.HasPrefix(line, " /") {
+			if _, err := os.Stat(filepath.Join(dir, "windows.h")); err == nil {
+				return dir
+			}
+		}
+	}
+	t.Fatalf("%s searches no directory with windows.h:\n%s", wine.MinGWCC, out)
+	return ""
+}
+
+// TestHeaderClangMSVC compiles the generated header, as C and as C++, with
+// clang for the MSVC target, x86_64-pc-windows-msvc (_MSC_VER defined, the
+// MSVC ABI), against mingw-w64's Windows headers: a header that only gcc
+// accepts would fail MSVC users. -fgnuc-version lets mingw-w64's headers
+// see a GNU compiler, as they require. clang is optional, under CI too:
+// without it the test skips.
+func TestHeaderClangMSVC(t *testing.T) {
+	clang, err := exec.LookPath("clang")
+	if err != nil {
+		t.Skip("clang is not on PATH: install it to check the header under the MSVC target (optional, also under CI)")
+	}
+	bin := filepath.Join(defaultProject(t), "bin")
+	include := mingwIncludeDir(t)
+	for _, lang := range []string{"c", "c++"} {
+		args := []string{"--target=x86_64-pc-windows-msvc", "-fgnuc-version=4.2.1", "-fsyntax-only",
+			"-Wall", "-Wextra", "-Werror", "-x", lang, "-isystem", include, "-I", bin, filepath.Join("testdata", "header.c")}
+		if out, err := exec.Command(clang, args...).CombinedOutput(); err != nil {
+			t.Errorf("clang %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+}
