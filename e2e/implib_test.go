@@ -56,5 +56,5 @@ func TestImportLibrary(t *testing.T) {
 		"read: from the import library",
 		"length: 23",
 		"size: 4096",
-		"bytes: 1 1 1")
+		"bytes: 1 1 1", "wait: 1")
 }

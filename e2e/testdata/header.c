@@ -10,7 +10,9 @@ int main(void) {
 	PFN_ReadSharedBytes rb = ReadSharedBytes;
 	PFN_SharedMemSize size = SharedMemSize;
 	PFN_SharedMemLength length = SharedMemLength;
+	PFN_WaitSharedMem wait = WaitSharedMem;
+	ULONGLONG generation = 0;
 	PFN_SharedMemLastError status = SharedMemLastError;
-	BOOL ok = set((LPWSTR)L"x") && get(buf, 8) && wb(buf, 0, 2) && rb(buf, 0, 2);
+	BOOL ok = set((LPWSTR)L"x") && get(buf, 8) && wb(buf, 0, 2) && rb(buf, 0, 2) && wait(&generation, 0);
 	return ok && size() > length() ? (int)status() : 1;
 }

@@ -25,5 +25,7 @@ int wmain(int argc, wchar_t **argv) {
 	BOOL w = WriteSharedBytes(in, SharedMemSize() - 4, 4);
 	BOOL r = ReadSharedBytes(out, SharedMemSize() - 4, 4);
 	std::printf("bytes: %d %d %d\n", (int)w, (int)r, (int)(std::memcmp(in, out, 4) == 0));
+	ULONGLONG generation = 0;
+	std::printf("wait: %d\n", (int)(WaitSharedMem(&generation, 0) && generation > 0));
 	return 0;
 }

@@ -12,6 +12,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -27,17 +28,23 @@ type Status uint32
 
 // The DLL's own status codes; bit 29 marks them as application-defined.
 const (
-	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first).
+	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
+	// version or size, or smaller than its header says (another program
+	// created the name first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
-	// StatusAbandoned: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written.
+	// StatusAbandoned: the call succeeded, but the lock's previous owner
+	// exited while holding it: the shared data may be half-written.
 	StatusAbandoned Status = 0x20000003
-	// StatusSetupFailed: setting up the shared memory failed where Windows gave no error code.
+	// StatusSetupFailed: setting up the shared memory failed where Windows
+	// gave no error code.
 	StatusSetupFailed Status = 0x20000004
-	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
+	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset
+	// and length outside the payload.
 	StatusBadArgument Status = 0x20000005
-	// StatusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	// StatusTruncated: the call succeeded, but the string did not fit and was
+	// cut short: in the payload for a set, in the caller's buffer for a get.
 	StatusTruncated Status = 0x20000007
 )
 
@@ -74,7 +81,7 @@ func (e *Error) Unwrap() error { return e.Status }
 
 // DLL is the loaded shm32.dll.
 type DLL struct {
-	set, get, writeBytes, readBytes, size, length, status *windows.Proc
+	set, get, writeBytes, readBytes, size, length, wait, status *windows.Proc
 }
 
 // Load loads the DLL at path, which should be absolute: a relative name
@@ -93,7 +100,7 @@ func Load(path string) (*DLL, error) {
 		{&d.set, "SetSharedMem"}, {&d.get, "GetSharedMem"},
 		{&d.writeBytes, "WriteSharedBytes"}, {&d.readBytes, "ReadSharedBytes"},
 		{&d.size, "SharedMemSize"}, {&d.length, "SharedMemLength"},
-		{&d.status, "SharedMemLastError"},
+		{&d.wait, "WaitSharedMem"}, {&d.status, "SharedMemLastError"},
 	} {
 		if *p.proc, err = dll.FindProc(p.name); err != nil {
 			return nil, err
@@ -155,6 +162,28 @@ func (d *DLL) ReadBytes(offset uint64, p []byte) error {
 	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
 	_, err := d.call("ReadSharedBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)
 	return err
+}
+
+// Wait blocks until the payload's generation differs from generation, and
+// returns the current one: at once for generation 0, since generations
+// start at 1. Every write, string or bytes, adds one, so a caller that
+// passes back what Wait returned misses none. It gives up with ctx's error
+// when ctx is done, checking every 100 ms.
+func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
+	const sliceMs = 100
+	for {
+		if err := ctx.Err(); err != nil {
+			return generation, err
+		}
+		g := generation
+		_, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
+		if err == nil {
+			return g, nil
+		}
+		if !errors.Is(err, Status(windows.ERROR_TIMEOUT)) {
+			return generation, err
+		}
+	}
 }
 
 // Size returns the payload's size in bytes.

@@ -37,9 +37,11 @@
 #define SHM32_MAPPING_NAME L"Local\x005c" L"X86"
 /* SHM32_LOCK_NAME names the mutex held while the mapping is set
  * up, SHM32_WAKE_NAME the auto-reset event that wakes the lock's
- * waiters. */
+ * waiters, SHM32_NOTE_NAME the semaphore that wakes the wait
+ * export's. */
 #define SHM32_LOCK_NAME L"Local\x005c" L"X86.lock"
 #define SHM32_WAKE_NAME L"Local\x005c" L"X86.wake"
+#define SHM32_NOTE_NAME L"Local\x005c" L"X86.note"
 /* SHM32_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHM32_LOCK_TIMEOUT_MS 5000
 #define SHM32_MAPPING_SIZE 4160ULL
@@ -68,6 +70,13 @@
  * a holder that died or whose id now belongs to another process is taken
  * over with a compare-exchange of its word, and the data reported as
  * possibly half-written. A holder that cannot be opened is presumed alive.
+ *
+ * generation counts the writes: 1 when the mapping is created, one more
+ * for each successful write, string or bytes, made while holding the lock.
+ * A waiter increments waiters, reads generation, and if it has not changed
+ * waits on the note semaphore, at most 100 ms at a time before it reads
+ * again, then decrements waiters. A writer, once it has released the lock,
+ * releases the semaphore as many times as waiters says.
  */
 typedef struct {
     DWORD magic;
@@ -76,7 +85,9 @@ typedef struct {
     DWORD flags;
     ULONGLONG payload_size;
     volatile LONGLONG lock;
-    BYTE reserved[32];
+    volatile ULONGLONG generation;
+    volatile LONG waiters;
+    BYTE reserved[20];
 } SHM32_HEADER;
 
 #define SHM32_LOCK_CONTENDED ((LONGLONG)0x8000000000000000ULL)
@@ -89,17 +100,23 @@ typedef struct {
  * error code where Windows gave one, or one of these. Bit 29 marks them as
  * application-defined, so they never collide with Win32's.
  */
-/* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first). */
+/* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
+ * version or size, or smaller than its header says (another program
+ * created the name first). */
 #define SHM32_STATUS_BAD_LAYOUT 0x20000001UL
 /* LOCK_TIMEOUT: the lock was not acquired within the lock timeout. */
 #define SHM32_STATUS_LOCK_TIMEOUT 0x20000002UL
-/* ABANDONED: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written. */
+/* ABANDONED: the call succeeded, but the lock's previous owner exited
+ * while holding it: the shared data may be half-written. */
 #define SHM32_STATUS_ABANDONED 0x20000003UL
-/* SETUP_FAILED: setting up the shared memory failed where Windows gave no error code. */
+/* SETUP_FAILED: setting up the shared memory failed where Windows gave no
+ * error code. */
 #define SHM32_STATUS_SETUP_FAILED 0x20000004UL
-/* BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload. */
+/* BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and
+ * length outside the payload. */
 #define SHM32_STATUS_BAD_ARGUMENT 0x20000005UL
-/* TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get. */
+/* TRUNCATED: the call succeeded, but the string did not fit and was cut
+ * short: in the payload for a set, in the caller's buffer for a get. */
 #define SHM32_STATUS_TRUNCATED 0x20000007UL
 
 #ifdef __cplusplus
@@ -158,6 +175,19 @@ typedef ULONGLONG(__cdecl *PFN_SharedMemSize)(void);
  */
 SHM32_API ULONGLONG __cdecl SharedMemLength(void);
 typedef ULONGLONG(__cdecl *PFN_SharedMemLength)(void);
+
+/*
+ * WaitSharedMem waits until the payload's generation differs from *generation,
+ * stores the current generation there and returns TRUE: at once when it
+ * already differs (0 never matches: generations start at 1). Every
+ * successful write, string or bytes, adds one, so the difference is how
+ * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
+ * mapping could not be set up, or timeout_ms passed first (the status is
+ * then ERROR_TIMEOUT, 1460). timeout_ms may be INFINITE. It takes no lock
+ * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ */
+SHM32_API BOOL __cdecl WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms);
+typedef BOOL(__cdecl *PFN_WaitSharedMem)(ULONGLONG *generation, DWORD timeout_ms);
 
 /*
  * SharedMemLastError returns the status of the calling thread's last call into

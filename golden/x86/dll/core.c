@@ -38,6 +38,9 @@ enum {
 /* SHMEMGEN_CHECK_MS is how long a waiter sleeps before it checks that the
  * holder is alive: a holder that died is taken over within about that. */
 #define SHMEMGEN_CHECK_MS 20
+/* SHMEMGEN_NOTE_CHECK_MS is how long the wait export sleeps before it reads
+ * the generation again, should a writer have died before waking it. */
+#define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHM32_CAPACITY)
 #define SHMEMGEN_PAYLOAD_SIZE SHM32_PAYLOAD_SIZE
 
@@ -50,7 +53,7 @@ static struct {
     SHM32_HEADER *header;
     BYTE *payload;
     WCHAR *text;
-    HANDLE wake;
+    HANDLE wake, note;
     /* owner is this process's lock word: its id and creation tag. */
     LONGLONG owner;
     /* abandoned is set when setup took over the lock from a holder that
@@ -85,6 +88,19 @@ static BOOL shmemgen_fail_call(DWORD status)
     return FALSE;
 }
 
+/*
+ * The platform seam: all the lock needs of the operating system is here,
+ * so that another system's backend replaces these functions and nothing
+ * else: the time, this process's lock word, whether a holder is alive, and
+ * sleeping until a release or a timeout.
+ */
+
+/* shmemgen_now_ms is a monotonic clock, in milliseconds. */
+static inline ULONGLONG shmemgen_now_ms(void)
+{
+    return GetTickCount64();
+}
+
 /* shmemgen_tag is a creation time's tag in the lock word. */
 static LONGLONG shmemgen_tag(const FILETIME *created)
 {
@@ -94,70 +110,15 @@ static LONGLONG shmemgen_tag(const FILETIME *created)
     return (LONGLONG)SHM32_OWNER_TAG(t.QuadPart);
 }
 
-void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned)
+/* shmemgen_self_word is this process's lock word: its id, and the tag of
+ * its creation time, so that a reused id is never taken for it. */
+static LONGLONG shmemgen_self_word(void)
 {
     FILETIME created, exited, kernel, user;
     LONGLONG tag = 0;
     if (GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
         tag = shmemgen_tag(&created);
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    shmemgen_core.header = view;
-    shmemgen_core.payload = (BYTE *)view + sizeof(SHM32_HEADER);
-    shmemgen_core.text = (WCHAR *)shmemgen_core.payload;
-    shmemgen_core.wake = (HANDLE)wake;
-    shmemgen_core.owner = (LONGLONG)GetCurrentProcessId() | tag << 32;
-    shmemgen_core.abandoned = abandoned != 0;
-    shmemgen_core.status = 0;
-    InterlockedExchange(&shmemgen_core.state, SHMEMGEN_READY);
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    WakeAllConditionVariable(&shmemgen_setup_done);
-}
-
-void shmemgen_fail(DWORD status, int retrying)
-{
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    shmemgen_core.status = status;
-    InterlockedExchange(&shmemgen_core.state, retrying ? SHMEMGEN_RETRYING : SHMEMGEN_FAILED);
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    WakeAllConditionVariable(&shmemgen_setup_done);
-}
-
-/* shmemgen_wait_ready is the slow path of shmemgen_ready: it waits for
- * Go's setup, without limit while it starts (as a Go export would wait for
- * the runtime) and up to the lock timeout while it retries, and records the
- * status of a setup that failed. */
-static BOOL shmemgen_wait_ready(void)
-{
-    ULONGLONG start = GetTickCount64();
-    AcquireSRWLockExclusive(&shmemgen_setup_lock);
-    for (;;) {
-        LONG state = shmemgen_core.state;
-        DWORD wait = INFINITE;
-        if (state == SHMEMGEN_READY || state == SHMEMGEN_FAILED)
-            break;
-        if (state == SHMEMGEN_RETRYING) {
-            ULONGLONG waited = GetTickCount64() - start;
-            if (waited >= SHM32_LOCK_TIMEOUT_MS)
-                break;
-            wait = (DWORD)(SHM32_LOCK_TIMEOUT_MS - waited);
-        }
-        SleepConditionVariableSRW(&shmemgen_setup_done, &shmemgen_setup_lock, wait, 0);
-    }
-    LONG state = shmemgen_core.state;
-    DWORD status = shmemgen_core.status;
-    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
-    if (state == SHMEMGEN_READY)
-        return TRUE;
-    return shmemgen_fail_call(status);
-}
-
-/* shmemgen_ready reports whether the mapping is set up, waiting for Go's
- * setup if it is not yet; when it returns FALSE, it has set the status. */
-static inline BOOL shmemgen_ready(void)
-{
-    if (__atomic_load_n(&shmemgen_core.state, __ATOMIC_ACQUIRE) == SHMEMGEN_READY)
-        return TRUE;
-    return shmemgen_wait_ready();
+    return (LONGLONG)GetCurrentProcessId() | tag << 32;
 }
 
 /* shmemgen_holder_alive reports whether the lock word's holder is alive.
@@ -183,6 +144,95 @@ static BOOL shmemgen_holder_alive(LONGLONG word)
     return alive;
 }
 
+/* shmemgen_sleep waits for a release for at most ms milliseconds and
+ * reports whether one woke it. */
+static inline BOOL shmemgen_sleep(DWORD ms)
+{
+    return WaitForSingleObject(shmemgen_core.wake, ms) != WAIT_TIMEOUT;
+}
+
+/* shmemgen_wake wakes one sleeper. */
+static inline void shmemgen_wake(void)
+{
+    SetEvent(shmemgen_core.wake);
+}
+
+/* shmemgen_await waits for a note of a write for at most ms milliseconds. */
+static inline void shmemgen_await(DWORD ms)
+{
+    WaitForSingleObject(shmemgen_core.note, ms);
+}
+
+/* shmemgen_notify wakes count waiters of the wait export. */
+static inline void shmemgen_notify(LONG count)
+{
+    ReleaseSemaphore(shmemgen_core.note, count, NULL);
+}
+
+void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned)
+{
+    LONGLONG owner = shmemgen_self_word();
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    shmemgen_core.header = view;
+    shmemgen_core.payload = (BYTE *)view + sizeof(SHM32_HEADER);
+    shmemgen_core.text = (WCHAR *)shmemgen_core.payload;
+    shmemgen_core.wake = (HANDLE)wake;
+    shmemgen_core.note = (HANDLE)note;
+    shmemgen_core.owner = owner;
+    shmemgen_core.abandoned = abandoned != 0;
+    shmemgen_core.status = 0;
+    InterlockedExchange(&shmemgen_core.state, SHMEMGEN_READY);
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    WakeAllConditionVariable(&shmemgen_setup_done);
+}
+
+void shmemgen_fail(DWORD status, int retrying)
+{
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    shmemgen_core.status = status;
+    InterlockedExchange(&shmemgen_core.state, retrying ? SHMEMGEN_RETRYING : SHMEMGEN_FAILED);
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    WakeAllConditionVariable(&shmemgen_setup_done);
+}
+
+/* shmemgen_wait_ready is the slow path of shmemgen_ready: it waits for
+ * Go's setup, without limit while it starts (as a Go export would wait for
+ * the runtime) and up to the lock timeout while it retries, and records the
+ * status of a setup that failed. */
+static BOOL shmemgen_wait_ready(void)
+{
+    ULONGLONG start = shmemgen_now_ms();
+    AcquireSRWLockExclusive(&shmemgen_setup_lock);
+    for (;;) {
+        LONG state = shmemgen_core.state;
+        DWORD wait = INFINITE;
+        if (state == SHMEMGEN_READY || state == SHMEMGEN_FAILED)
+            break;
+        if (state == SHMEMGEN_RETRYING) {
+            ULONGLONG waited = shmemgen_now_ms() - start;
+            if (waited >= SHM32_LOCK_TIMEOUT_MS)
+                break;
+            wait = (DWORD)(SHM32_LOCK_TIMEOUT_MS - waited);
+        }
+        SleepConditionVariableSRW(&shmemgen_setup_done, &shmemgen_setup_lock, wait, 0);
+    }
+    LONG state = shmemgen_core.state;
+    DWORD status = shmemgen_core.status;
+    ReleaseSRWLockExclusive(&shmemgen_setup_lock);
+    if (state == SHMEMGEN_READY)
+        return TRUE;
+    return shmemgen_fail_call(status);
+}
+
+/* shmemgen_ready reports whether the mapping is set up, waiting for Go's
+ * setup if it is not yet; when it returns FALSE, it has set the status. */
+static inline BOOL shmemgen_ready(void)
+{
+    if (__atomic_load_n(&shmemgen_core.state, __ATOMIC_ACQUIRE) == SHMEMGEN_READY)
+        return TRUE;
+    return shmemgen_wait_ready();
+}
+
 /* shmemgen_acquire_contended takes the lock when the first try failed:
  * spin, then sleep on the wake event with the contended bit set, checking
  * now and then that the holder is alive. It returns 0, the status
@@ -196,7 +246,7 @@ static DWORD shmemgen_acquire_contended(void)
         if (*word == 0 && InterlockedCompareExchange64(word, me, 0) == 0)
             return 0;
     }
-    ULONGLONG start = GetTickCount64();
+    ULONGLONG start = shmemgen_now_ms();
     for (;;) {
         LONGLONG seen = *word;
         if (seen == 0) {
@@ -209,13 +259,20 @@ static DWORD shmemgen_acquire_contended(void)
         if (!(seen & SHM32_LOCK_CONTENDED) &&
             InterlockedCompareExchange64(word, seen | SHM32_LOCK_CONTENDED, seen) != seen)
             continue;
-        ULONGLONG waited = GetTickCount64() - start;
-        if (waited >= SHM32_LOCK_TIMEOUT_MS)
+        ULONGLONG waited = shmemgen_now_ms() - start;
+        if (waited >= SHM32_LOCK_TIMEOUT_MS) {
+            /* With a timeout shorter than a slice, this is the only
+             * chance to notice a dead holder. */
+            if (!shmemgen_holder_alive(seen) &&
+                InterlockedCompareExchange64(word, me | SHM32_LOCK_CONTENDED, seen | SHM32_LOCK_CONTENDED) ==
+                    (seen | SHM32_LOCK_CONTENDED))
+                return SHM32_STATUS_ABANDONED;
             return SHM32_STATUS_LOCK_TIMEOUT;
+        }
         DWORD slice = SHM32_LOCK_TIMEOUT_MS - waited;
         if (slice > SHMEMGEN_CHECK_MS)
             slice = SHMEMGEN_CHECK_MS;
-        if (WaitForSingleObject(shmemgen_core.wake, slice) != WAIT_TIMEOUT)
+        if (shmemgen_sleep(slice))
             continue;
         /* Nobody let go for a whole slice: is the holder still there? */
         seen = *word;
@@ -238,7 +295,41 @@ static inline DWORD shmemgen_acquire(void)
 static inline void shmemgen_release(void)
 {
     if (InterlockedExchange64(&shmemgen_core.header->lock, 0) & SHM32_LOCK_CONTENDED)
-        SetEvent(shmemgen_core.wake);
+        shmemgen_wake();
+}
+
+/* shmemgen_wrote counts a write, while the lock is held. On 64-bit Windows
+ * an aligned store is atomic, and the lock's release orders it; on 32-bit
+ * only an interlocked one is. */
+static inline void shmemgen_wrote(void)
+{
+#ifdef _WIN64
+    shmemgen_core.header->generation = shmemgen_core.header->generation + 1;
+#else
+    InterlockedIncrement64((volatile LONGLONG *)&shmemgen_core.header->generation);
+#endif
+}
+
+/* shmemgen_generation reads the generation without tearing. */
+static inline ULONGLONG shmemgen_generation(void)
+{
+#ifdef _WIN64
+    return shmemgen_core.header->generation;
+#else
+    return (ULONGLONG)InterlockedCompareExchange64((volatile LONGLONG *)&shmemgen_core.header->generation, 0, 0);
+#endif
+}
+
+/* shmemgen_release_wrote lets go of the lock after a write and wakes the
+ * wait export's waiters, if any: after the release, whose interlocked
+ * exchange orders the generation's store before the read of waiters. */
+static inline void shmemgen_release_wrote(void)
+{
+    shmemgen_wrote();
+    shmemgen_release();
+    LONG waiters = shmemgen_core.header->waiters;
+    if (waiters > 0)
+        shmemgen_notify(waiters);
 }
 
 /* shmemgen_done ends a call that succeeded with the lock status status: it
@@ -259,7 +350,8 @@ static BOOL shmemgen_done(DWORD status, BOOL cut)
  * crosses a page, so it reads no page that a loop over single characters
  * would not. One pass that measures and copies, faster than the sample's
  * loop for long strings and as fast for short ones. */
-static inline __attribute__((always_inline)) SIZE_T shmemgen_scan(WCHAR *dst, const WCHAR *src, SIZE_T limit, BOOL copy)
+static inline __attribute__((always_inline)) SIZE_T shmemgen_scan(WCHAR *dst, const WCHAR *src, SIZE_T limit,
+                                                                   BOOL copy)
 {
     SIZE_T n = 0;
 #ifdef __SSE2__
@@ -315,7 +407,7 @@ SHM32_API BOOL __cdecl SetSharedMem(LPWSTR src)
     if (cut)
         n = shmemgen_whole(text, n);
     text[n] = 0;
-    shmemgen_release();
+    shmemgen_release_wrote();
     return shmemgen_done(status, cut);
 }
 
@@ -356,9 +448,12 @@ SHM32_API BOOL __cdecl WriteSharedBytes(LPCVOID src, ULONGLONG offset, ULONGLONG
     DWORD status = shmemgen_acquire();
     if (status == SHM32_STATUS_LOCK_TIMEOUT)
         return shmemgen_fail_call(status);
-    if (n > 0)
+    if (n > 0) {
         memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n);
-    shmemgen_release();
+        shmemgen_release_wrote();
+    } else {
+        shmemgen_release();
+    }
     return shmemgen_done(status, FALSE);
 }
 
@@ -398,6 +493,40 @@ SHM32_API ULONGLONG __cdecl SharedMemLength(void)
     shmemgen_release();
     shmemgen_done(status, FALSE);
     return n;
+}
+
+SHM32_API BOOL __cdecl WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms)
+{
+    if (generation == NULL)
+        return shmemgen_fail_call(SHM32_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    volatile LONG *waiters = &shmemgen_core.header->waiters;
+    ULONGLONG start = shmemgen_now_ms();
+    for (;;) {
+        /* Counted before the read: a writer that bumps the generation
+         * after it sees the count, and wakes this waiter. */
+        InterlockedIncrement(waiters);
+        ULONGLONG current = shmemgen_generation();
+        if (current != *generation) {
+            InterlockedDecrement(waiters);
+            *generation = current;
+            shmemgen_set_status(0);
+            return TRUE;
+        }
+        DWORD slice = SHMEMGEN_NOTE_CHECK_MS;
+        if (timeout_ms != INFINITE) {
+            ULONGLONG waited = shmemgen_now_ms() - start;
+            if (waited >= timeout_ms) {
+                InterlockedDecrement(waiters);
+                return shmemgen_fail_call(ERROR_TIMEOUT);
+            }
+            if (timeout_ms - waited < slice)
+                slice = (DWORD)(timeout_ms - waited);
+        }
+        shmemgen_await(slice);
+        InterlockedDecrement(waiters);
+    }
 }
 
 SHM32_API DWORD __cdecl SharedMemLastError(void)

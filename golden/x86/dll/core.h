@@ -11,10 +11,11 @@
 #include <windows.h>
 
 /* shmemgen_publish makes the mapping whose view starts at view available
- * to the exports. wake is the handle of the event that wakes the lock's waiters;
+ * to the exports. wake is the handle of the event that wakes the lock's
+ * waiters, note that of the semaphore that wakes the wait export's;
  * abandoned is nonzero when setup took over a lock whose holder had died,
  * which the first successful call then reports. */
-void shmemgen_publish(void *view, ULONG_PTR wake, int abandoned);
+void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned);
 
 /* shmemgen_fail makes every export fail with status. retrying says that Go
  * is still trying (the setup lock timed out): calls then wait for it, up to

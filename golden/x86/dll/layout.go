@@ -17,6 +17,8 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "Local\\X86.lock"
 	wakeName = "Local\\X86.wake"
+	// noteName names the semaphore that wakes the wait export's waiters.
+	noteName = "Local\\X86.note"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).
 	lockTimeout = 5000
@@ -35,8 +37,8 @@ const (
 
 // header is the start of the section, api.h's SHM32_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
-// check it, under the mutex, before any other access. lock is core.c's:
-// Go never touches it.
+// check it, under the mutex, before any other access. lock, waiters and
+// generation are core.c's: Go only starts generation at 1.
 type header struct {
 	magic       uint32
 	version     uint32
@@ -44,7 +46,9 @@ type header struct {
 	flags       uint32 // none defined yet: must be 0
 	payloadSize uint64
 	lock        int64
-	_           [32]byte
+	generation  uint64
+	waiters     int32
+	_           [20]byte
 }
 
 // The header must be exactly headerSize bytes: each line fails to compile
@@ -58,16 +62,22 @@ var (
 // application-defined, so they never collide with a Win32 error code.
 // api.h defines the same values as C macros.
 const (
-	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first).
+	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
+	// version or size, or smaller than its header says (another program
+	// created the name first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
-	// statusAbandoned: the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written.
+	// statusAbandoned: the call succeeded, but the lock's previous owner
+	// exited while holding it: the shared data may be half-written.
 	statusAbandoned = 0x20000003
-	// statusSetupFailed: setting up the shared memory failed where Windows gave no error code.
+	// statusSetupFailed: setting up the shared memory failed where Windows
+	// gave no error code.
 	statusSetupFailed = 0x20000004
-	// statusBadArgument: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
+	// statusBadArgument: a NULL pointer, a zero-length buffer, or an offset
+	// and length outside the payload.
 	statusBadArgument = 0x20000005
-	// statusTruncated: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+	// statusTruncated: the call succeeded, but the string did not fit and was
+	// cut short: in the payload for a set, in the caller's buffer for a get.
 	statusTruncated = 0x20000007
 )

@@ -30,92 +30,106 @@ func main() {}
 // calls fail with LOCK_TIMEOUT after waiting for it for the lock timeout;
 // any other failure is for good.
 func init() {
-	view, wake, abandoned, status := setup(lockTimeout)
+	m, status := setup(lockTimeout)
 	switch status {
 	case 0:
-		C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
+		m.publish()
 	case statusLockTimeout:
 		C.shmemgen_fail(C.DWORD(status), 1)
 		go func() {
-			view, wake, abandoned, status := setup(windows.INFINITE)
+			m, status := setup(windows.INFINITE)
 			if status != 0 {
 				C.shmemgen_fail(C.DWORD(status), 0)
 				return
 			}
-			C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
+			m.publish()
 		}()
 	default:
 		C.shmemgen_fail(C.DWORD(status), 0)
 	}
 }
 
-// cBool is b as C's int.
-func cBool(b bool) C.int {
-	if b {
-		return 1
-	}
-	return 0
+// mapping is what setup hands over to core.c.
+type mapping struct {
+	view       unsafe.Pointer
+	wake, note windows.Handle
+	// abandoned is set when setup took the mutex from a process that died
+	// holding it.
+	abandoned bool
 }
 
-// setup opens or creates the setup mutex, the wake event and the section,
+func (m mapping) publish() {
+	abandoned := C.int(0)
+	if m.abandoned {
+		abandoned = 1
+	}
+	C.shmemgen_publish(m.view, C.ULONG_PTR(m.wake), C.ULONG_PTR(m.note), abandoned)
+}
+
+// setup opens or creates the setup mutex, the wake event, the note
+// semaphore and the section,
 // maps the section and, holding the mutex, writes the header (creator) or
 // checks it (opener). It never touches the payload: the system zero-fills a
 // new section's pages, and touching them would commit every one, making
 // load time grow with the size. The handles it returns stay open for the
 // life of the process: a Go DLL is never unloaded, and the system closes
 // them at exit. Under Wine, a view alone does not keep a section's name.
-func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned bool, status uint32) {
+func setup(timeout uint32) (mapping, uint32) {
 	// A mutex belongs to the thread that acquired it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 
 	sa, status := securityAttributes()
 	if status != 0 {
-		return nil, 0, false, status
+		return mapping{}, status
 	}
 	lock, err := windows.CreateMutex(sa, false, utf16Ptr(lockName))
 	if lock == 0 {
-		return nil, 0, false, win32Status(err)
+		return mapping{}, win32Status(err)
 	}
-	abandoned, status = acquire(lock, timeout)
+	abandoned, status := acquire(lock, timeout)
 	if status != 0 {
 		windows.CloseHandle(lock)
-		return nil, 0, false, status
+		return mapping{}, status
 	}
 	// Every way out releases the mutex before it closes anything: a mutex
 	// whose handle is closed first stays owned by this thread, which never
 	// exits. On success the handle stays open, with the section's.
-	fail := func(status uint32, handles ...windows.Handle) (unsafe.Pointer, windows.Handle, bool, uint32) {
+	fail := func(status uint32, handles ...windows.Handle) (mapping, uint32) {
 		windows.ReleaseMutex(lock)
 		for _, h := range append(handles, lock) {
 			windows.CloseHandle(h)
 		}
-		return nil, 0, false, status
+		return mapping{}, status
 	}
 
 	// Auto-reset: each SetEvent wakes one waiter, which takes the lock.
-	wake, err = windows.CreateEvent(sa, 0, 0, utf16Ptr(wakeName))
+	wake, err := windows.CreateEvent(sa, 0, 0, utf16Ptr(wakeName))
 	if wake == 0 {
 		return fail(win32Status(err))
+	}
+	note, err := createSemaphore(sa, noteName)
+	if note == 0 {
+		return fail(win32Status(err), wake)
 	}
 	// x/sys returns ERROR_ALREADY_EXISTS as the error alongside a valid
 	// handle when the section exists: that is success, not failure.
 	section, err := windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
 		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
 	if section == 0 {
-		return fail(win32Status(err), wake)
+		return fail(win32Status(err), note, wake)
 	}
 	created := !errors.Is(err, windows.ERROR_ALREADY_EXISTS)
 	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
 	if err != nil {
-		return fail(win32Status(err), section, wake)
+		return fail(win32Status(err), section, note, wake)
 	}
 	if status := initHeader(addr, created); status != 0 {
 		windows.UnmapViewOfFile(addr)
-		return fail(status, section, wake)
+		return fail(status, section, note, wake)
 	}
 	windows.ReleaseMutex(lock)
-	return viewPointer(addr), wake, abandoned, 0
+	return mapping{view: viewPointer(addr), wake: wake, note: note, abandoned: abandoned}, 0
 }
 
 // initHeader writes the header of a section this process created, or
@@ -139,6 +153,7 @@ func initHeader(addr uintptr, created bool) uint32 {
 		h.version = layoutVersion
 		h.headerSize = headerSize
 		h.payloadSize = payloadSize
+		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
@@ -190,6 +205,20 @@ func win32Status(err error) uint32 {
 		return uint32(errno)
 	}
 	return statusSetupFailed
+}
+
+// procCreateSemaphoreW is CreateSemaphoreW, which x/sys does not wrap.
+var procCreateSemaphoreW = windows.NewLazySystemDLL("kernel32.dll").NewProc("CreateSemaphoreW")
+
+// createSemaphore creates or opens the named semaphore name, empty, with
+// room for every waiter there could be.
+func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
+	const maxCount = 0x7fffffff
+	h, _, err := procCreateSemaphoreW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount, uintptr(unsafe.Pointer(utf16Ptr(name))))
+	if h == 0 {
+		return 0, err
+	}
+	return windows.Handle(h), nil
 }
 
 // utf16Ptr converts a name known to hold no NUL.

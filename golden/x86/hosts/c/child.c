@@ -1,6 +1,11 @@
 /*
  * child reads the string its parent wrote into shared memory through
  * shm32.dll and prints it.
+ *
+ * Usage: child.exe [--next]
+ *
+ * With --next it first waits, up to a minute, for the next write, and
+ * prints what that wrote.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -41,8 +46,21 @@ static int print_line(const WCHAR *prefix, const WCHAR *text)
     return fflush(stdout) == 0;
 }
 
-int wmain(void)
+int wmain(int argc, wchar_t **argv)
 {
+    if (argc > 2 || (argc == 2 && wcscmp(argv[1], L"--next") != 0)) {
+        fprintf(stderr, "usage: child.exe [--next]\n");
+        return 2;
+    }
+    if (argc == 2) {
+        /* 0 returns the current generation at once; the next call waits
+         * for it to change. */
+        ULONGLONG generation = 0;
+        if (!WaitSharedMem(&generation, 0) || !WaitSharedMem(&generation, 60000)) {
+            fprintf(stderr, "child: WaitSharedMem failed (status 0x%08lx)\n", SharedMemLastError());
+            return 1;
+        }
+    }
     WCHAR *text = malloc(CHILD_CHARS * sizeof(WCHAR));
     if (text == NULL) {
         fprintf(stderr, "child: out of memory\n");

@@ -84,7 +84,8 @@ int wmain(int argc, wchar_t **argv)
         return 1;
     }
     if (SharedMemLastError() == SHM32_STATUS_TRUNCATED)
-        fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n", SHM32_CAPACITY - 1);
+        fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n",
+                SHM32_CAPACITY - 1);
 
     HANDLE child = start_child(line);
     if (child == NULL)

@@ -2,13 +2,20 @@
 
 // Command child-go reads the string its parent wrote into shared memory
 // through shm32.dll and prints it.
+//
+// Usage: child-go.exe [--next]
+//
+// With --next it first waits, up to a minute, for the next write, and
+// prints what that wrote.
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"example.com/x86/client"
 )
@@ -16,6 +23,11 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("child-go: ")
+	next := len(os.Args) == 2 && os.Args[1] == "--next"
+	if len(os.Args) > 2 || len(os.Args) == 2 && !next {
+		fmt.Fprintln(os.Stderr, "usage: child-go.exe [--next]")
+		os.Exit(2)
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		log.Fatal(err)
@@ -25,6 +37,19 @@ func main() {
 	dll, err := client.Load(filepath.Join(filepath.Dir(exe), "shm32.dll"))
 	if err != nil {
 		log.Fatal(err)
+	}
+	if next {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		// 0 returns the current generation at once; the next call waits
+		// for it to change.
+		generation, err := dll.Wait(ctx, 0)
+		if err == nil {
+			_, err = dll.Wait(ctx, generation)
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
 	}
 	text, err := dll.Get()
 	if err != nil {
