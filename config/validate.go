@@ -337,6 +337,8 @@ var reserved = set(
 	"viewPointer", "wakeName", "cBool",
 	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
 	"statusBadArgument", "statusTruncated",
+	"statusSquatted", "openSection", "procOpenFileMappingW", "squatStatus", "retry", "retryMin",
+	"retryMax", "time",
 	// Win32 names the DLL's C code uses.
 	"AcquireSRWLockExclusive", "ReleaseSRWLockExclusive", "SleepConditionVariableSRW",
 	"WakeAllConditionVariable", "SRWLOCK", "SRWLOCK_INIT", "CONDITION_VARIABLE", "CONDITION_VARIABLE_INIT",

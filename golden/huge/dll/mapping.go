@@ -14,6 +14,7 @@ import "C"
 import (
 	"errors"
 	"runtime"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -25,10 +26,11 @@ func main() {}
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
 // through the Go runtime's init thread. Until it is done, the exports wait
-// for it. A setup that timed out on the setup mutex, which says nothing
-// about the section, goes on in the background without a limit, while
-// calls fail with LOCK_TIMEOUT after waiting for it for the lock timeout;
-// any other failure is for good.
+// for it. Two failures say nothing about the section and do not last, so
+// setup goes on in the background: a setup mutex held past the lock
+// timeout (calls wait for setup up to the lock timeout, then fail with
+// LOCK_TIMEOUT), and a name held by a squatter (calls fail at once with
+// SQUATTED until the squatter is gone). Any other failure is for good.
 func init() {
 	view, wake, abandoned, status := setup(lockTimeout)
 	switch status {
@@ -36,16 +38,49 @@ func init() {
 		C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
 	case statusLockTimeout:
 		C.shmemgen_fail(C.DWORD(status), 1)
-		go func() {
-			view, wake, abandoned, status := setup(windows.INFINITE)
-			if status != 0 {
-				C.shmemgen_fail(C.DWORD(status), 0)
-				return
-			}
-			C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
-		}()
+		go retry(status)
+	case statusSquatted:
+		C.shmemgen_fail(C.DWORD(status), 0)
+		go retry(status)
 	default:
 		C.shmemgen_fail(C.DWORD(status), 0)
+	}
+}
+
+// Between two setups that met a squatter, retry waits retryMin at first,
+// twice as long each time after, and at most retryMax: a squatter costs
+// one failed setup a second once it has stayed a while, and the DLL
+// works within a second of its leaving.
+const (
+	retryMin = 50 * time.Millisecond
+	retryMax = time.Second
+)
+
+// retry sets up again, after a setup that failed with status, until setup
+// succeeds or fails for good. It waits for the setup mutex without a limit:
+// its handle stays open while it waits, so that a holder that dies is seen
+// as one, ABANDONED.
+func retry(status uint32) {
+	delay := retryMin
+	for {
+		if status == statusSquatted {
+			time.Sleep(delay)
+			delay = min(2*delay, retryMax)
+		}
+		var view unsafe.Pointer
+		var wake windows.Handle
+		var abandoned bool
+		view, wake, abandoned, status = setup(windows.INFINITE)
+		switch status {
+		case 0:
+			C.shmemgen_publish(view, C.ULONG_PTR(wake), cBool(abandoned))
+			return
+		case statusSquatted:
+			C.shmemgen_fail(C.DWORD(status), 0)
+		default:
+			C.shmemgen_fail(C.DWORD(status), 0)
+			return
+		}
 	}
 }
 
@@ -59,7 +94,11 @@ func cBool(b bool) C.int {
 
 // setup opens or creates the setup mutex, the wake event and the section,
 // maps the section and, holding the mutex, writes the header (creator) or
-// checks it (opener). It never touches the payload: the system zero-fills a
+// checks it (opener). It asks for the rights it uses and no more, so that
+// peers' DACLs need grant no more: SYNCHRONIZE and MUTEX_MODIFY_STATE on
+// the mutex, SYNCHRONIZE and EVENT_MODIFY_STATE on the event, and
+// FILE_MAP_READ and FILE_MAP_WRITE on a section that exists (see
+// openSection). It never touches the payload: the system zero-fills a
 // new section's pages, and touching them would commit every one, making
 // load time grow with the size. The handles it returns stay open for the
 // life of the process: a Go DLL is never unloaded, and the system closes
@@ -73,9 +112,11 @@ func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned 
 	if status != 0 {
 		return nil, 0, false, status
 	}
-	lock, err := windows.CreateMutex(sa, false, utf16Ptr(lockName))
+	// Not initially owned; ERROR_ALREADY_EXISTS, returned as err with a
+	// valid handle, is success.
+	lock, err := windows.CreateMutexEx(sa, utf16Ptr(lockName), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE)
 	if lock == 0 {
-		return nil, 0, false, win32Status(err)
+		return nil, 0, false, squatStatus(err)
 	}
 	abandoned, status = acquire(lock, timeout)
 	if status != 0 {
@@ -93,19 +134,16 @@ func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned 
 		return nil, 0, false, status
 	}
 
-	// Auto-reset: each SetEvent wakes one waiter, which takes the lock.
-	wake, err = windows.CreateEvent(sa, 0, 0, utf16Ptr(wakeName))
+	// Flags 0: auto-reset, so that each SetEvent wakes one waiter, which
+	// takes the lock; not signalled.
+	wake, err = windows.CreateEventEx(sa, utf16Ptr(wakeName), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE)
 	if wake == 0 {
-		return fail(win32Status(err))
+		return fail(squatStatus(err))
 	}
-	// x/sys returns ERROR_ALREADY_EXISTS as the error alongside a valid
-	// handle when the section exists: that is success, not failure.
-	section, err := windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
-	if section == 0 {
-		return fail(win32Status(err), wake)
+	section, created, status := openSection(sa)
+	if status != 0 {
+		return fail(status, wake)
 	}
-	created := !errors.Is(err, windows.ERROR_ALREADY_EXISTS)
 	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
 	if err != nil {
 		return fail(win32Status(err), section, wake)
@@ -116,6 +154,47 @@ func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned 
 	}
 	windows.ReleaseMutex(lock)
 	return viewPointer(addr), wake, abandoned, 0
+}
+
+// openSection opens the section for FILE_MAP_READ and FILE_MAP_WRITE, or
+// creates it if it does not exist; created says which. (CreateFileMapping
+// alone would also open an existing section, but asks for every right,
+// WRITE_DAC and DELETE included.) The caller holds the setup mutex, so no
+// peer creates the section between the two calls; a program that does not
+// follow the protocol may, and CreateFileMapping then opens its section,
+// which x/sys reports as ERROR_ALREADY_EXISTS with a valid handle.
+func openSection(sa *windows.SecurityAttributes) (section windows.Handle, created bool, status uint32) {
+	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE, 0,
+		uintptr(unsafe.Pointer(utf16Ptr(mappingName))))
+	if r != 0 {
+		return windows.Handle(r), false, 0
+	}
+	if !errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+		return 0, false, squatStatus(err)
+	}
+	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
+	if section == 0 {
+		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
+		// this process may not create it (a Global\ name without
+		// SeCreateGlobalPrivilege).
+		return 0, false, win32Status(err)
+	}
+	return section, !errors.Is(err, windows.ERROR_ALREADY_EXISTS), 0
+}
+
+// procOpenFileMappingW is kernel32's OpenFileMappingW, which x/sys lacks.
+var procOpenFileMappingW = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
+
+// squatStatus is the status of a failure to open or create one of the
+// DLL's objects by name: SQUATTED when another object holds the name, one
+// of another type (ERROR_INVALID_HANDLE) or one whose DACL refuses this
+// process the rights it asked for (ERROR_ACCESS_DENIED); else err's code.
+func squatStatus(err error) uint32 {
+	if errors.Is(err, windows.ERROR_INVALID_HANDLE) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+		return statusSquatted
+	}
+	return win32Status(err)
 }
 
 // initHeader writes the header of a section this process created, or
