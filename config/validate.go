@@ -338,7 +338,7 @@ var reserved = set(
 	"statusBadLayout", "statusLockTimeout", "statusAbandoned", "statusSetupFailed",
 	"statusBadArgument", "statusTruncated",
 	"statusSquatted", "openSection", "procOpenFileMappingW", "squatStatus", "retry", "retryMin",
-	"retryMax", "time",
+	"retryMax", "time", "checkHeader", "committedSize",
 	// Win32 names the DLL's C code uses.
 	"AcquireSRWLockExclusive", "ReleaseSRWLockExclusive", "SleepConditionVariableSRW",
 	"WakeAllConditionVariable", "SRWLOCK", "SRWLOCK_INIT", "CONDITION_VARIABLE", "CONDITION_VARIABLE_INIT",

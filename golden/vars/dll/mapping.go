@@ -14,6 +14,7 @@ import "C"
 import (
 	"errors"
 	"runtime"
+	"runtime/debug"
 	"time"
 	"unsafe"
 
@@ -144,11 +145,18 @@ func setup(timeout uint32) (view unsafe.Pointer, wake windows.Handle, abandoned 
 	if status != 0 {
 		return fail(status, wake)
 	}
-	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
+	// Map exactly the section's size: no more of a larger section that
+	// someone else created. A smaller one cannot be mapped at that size:
+	// map what there is, for initHeader to refuse.
+	mapSize := uint64(sectionSize)
+	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, uintptr(mapSize))
+	if err != nil && !created {
+		addr, err = windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
+	}
 	if err != nil {
 		return fail(win32Status(err), section, wake)
 	}
-	if status := initHeader(addr, created); status != 0 {
+	if status := checkHeader(addr, created); status != 0 {
 		windows.UnmapViewOfFile(addr)
 		return fail(status, section, wake)
 	}
@@ -197,19 +205,35 @@ func squatStatus(err error) uint32 {
 	return win32Status(err)
 }
 
+// checkHeader is initHeader with faults caught: reading a view can fault
+// however carefully it was checked first (a page that becomes a guard page,
+// a section that a driver or debugger changes), and a fault in the Go
+// runtime's init would kill the host. A fault reports BAD_LAYOUT.
+func checkHeader(addr uintptr, created bool) (status uint32) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			status = statusBadLayout
+		}
+	}()
+	return initHeader(addr, created)
+}
+
 // initHeader writes the header of a section this process created, or
 // checks the header of one it opened. A section that someone else created
-// first may be any size: its real size, from VirtualQuery, is checked
-// before the header is read and before the payload is trusted.
+// first may be any size and may be reserved rather than committed (with
+// SEC_RESERVE): how much of the view is committed and read-write, from
+// VirtualQuery, is checked before the header is read and before the
+// payload is trusted. Reading a reserved page faults on Windows.
 func initHeader(addr uintptr, created bool) uint32 {
-	var info windows.MemoryBasicInformation
-	if err := windows.VirtualQuery(addr, &info, unsafe.Sizeof(info)); err != nil {
-		return win32Status(err)
+	usable, status := committedSize(addr)
+	if status != 0 {
+		return status
 	}
-	if uint64(info.RegionSize) < headerSize {
+	if usable < headerSize {
 		return statusBadLayout
 	}
-	if created && uint64(info.RegionSize) < sectionSize {
+	if created && usable < sectionSize {
 		// The system made a smaller section than asked: never trust it.
 		return statusSetupFailed
 	}
@@ -222,10 +246,29 @@ func initHeader(addr uintptr, created bool) uint32 {
 		return 0
 	}
 	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize || uint64(info.RegionSize) < sectionSize {
+		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
 		return statusBadLayout
 	}
 	return 0
+}
+
+// committedSize is how many bytes of the view at addr, from its start and
+// up to sectionSize or a little past it, are committed and PAGE_READWRITE:
+// the view's regions are walked until one is not, or is another
+// allocation's.
+func committedSize(addr uintptr) (uint64, uint32) {
+	var size uint64
+	for size < sectionSize {
+		var info windows.MemoryBasicInformation
+		if err := windows.VirtualQuery(addr+uintptr(size), &info, unsafe.Sizeof(info)); err != nil {
+			return 0, win32Status(err)
+		}
+		if info.AllocationBase != addr || info.State != windows.MEM_COMMIT || info.Protect != windows.PAGE_READWRITE {
+			break
+		}
+		size += uint64(info.RegionSize)
+	}
+	return size, 0
 }
 
 // viewPointer turns a view's address, which x/sys returns as a uintptr,
