@@ -67,13 +67,16 @@ func TestSDDL(t *testing.T) {
 		bin := filepath.Join(dir, "bin")
 		cProgram(t, bin, "probe")
 		// parent.exe creates the mapping, writes, and starts the probe.
+		// The probe is refused the setup mutex (ERROR_ACCESS_DENIED), which
+		// it cannot tell from a squatter's: it says SQUATTED, and keeps
+		// trying in the background.
 		r := run(t, bin, "parent.exe", "probe.exe")
 		want := strings.Join([]string{
-			"size: 0 status=win32:5", // ERROR_ACCESS_DENIED
-			"set: ok=0 status=win32:5",
-			`get: ok=0 status=win32:5 text=""`,
-			"write bytes: ok=0 status=win32:5",
-			`read bytes: ok=0 status=win32:5 bytes="????"`,
+			"size: 0 status=SQUATTED",
+			"set: ok=0 status=SQUATTED",
+			`get: ok=0 status=SQUATTED text=""`,
+			"write bytes: ok=0 status=SQUATTED",
+			`read bytes: ok=0 status=SQUATTED bytes="????"`,
 		}, "\n")
 		if r.status != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("got %s\nwant the probe to print:\n%s", r, want)

@@ -32,6 +32,10 @@ func TestSquatting(t *testing.T) {
 		// Big enough, but not ours.
 		{"full size, garbage", "4160", "garbage"},
 		{"full size, another layout version", "4160", "version"},
+		// A valid header, but nothing committed (SEC_RESERVE): on Windows
+		// reading it faults, killing the host at load; Wine reads it, so
+		// only VirtualQuery's MEM_RESERVE gives it away here.
+		{"reserved, valid header", "8192", "reserved"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wantOutput(t, run(t, bin, "probe.exe", "squat", tc.size, tc.kind), refused...)

@@ -142,6 +142,7 @@ var statuses = []Status{
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
 	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
+	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex or the wake event: one of another type, or one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out); setup retries in the background, and calls work once the name is free or usable"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.

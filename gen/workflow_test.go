@@ -76,3 +76,64 @@ func TestRepoWorkflowsLint(t *testing.T) {
 		t.Fatal("the repo has no workflow")
 	}
 }
+
+// checkBounded fails unless every job of the workflow sets timeout-minutes
+// (a parent whose child hangs waits forever, and a hosted job would run for
+// six hours) and prints the Go and C toolchains it builds with: a runner
+// image that moves to another gcc must show in the log.
+func checkBounded(t *testing.T, path string, content []byte) {
+	t.Helper()
+	w, errs := actionlint.Parse(content)
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", path, errs[0])
+	}
+	if len(w.Jobs) == 0 {
+		t.Fatalf("%s: no jobs", path)
+	}
+	for id, job := range w.Jobs {
+		if job.TimeoutMinutes == nil {
+			t.Errorf("%s: job %s sets no timeout-minutes", path, id)
+		}
+		var scripts strings.Builder
+		for _, step := range job.Steps {
+			if run, ok := step.Exec.(*actionlint.ExecRun); ok && run.Run != nil {
+				scripts.WriteString(run.Run.Value + "\n")
+			}
+		}
+		for _, want := range []string{"go version", "gcc --version"} {
+			if !strings.Contains(scripts.String(), want) {
+				t.Errorf("%s: job %s never runs %q", path, id, want)
+			}
+		}
+	}
+}
+
+func TestWorkflowsAreBounded(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, ".github/workflows/") {
+			checkBounded(t, f.Path, f.Data)
+			n++
+		}
+	}
+	entries, err := os.ReadDir("../.github/workflows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		path := "../.github/workflows/" + e.Name()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkBounded(t, path, data)
+		n++
+	}
+	if n < 2 {
+		t.Fatal("found no workflows")
+	}
+}

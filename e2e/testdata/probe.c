@@ -4,7 +4,7 @@
  * mapping's name: creating the section first, as a hostile or stale
  * program would, so that the DLL opens a section that is not its own.
  *
- * Usage: probe.exe [dacl | squat SIZE garbage|header|version]
+ * Usage: probe.exe [dacl | squat SIZE garbage|header|version|reserved]
  *
  *   dacl     afterwards, print the DACLs of the mapping, the setup mutex, the
  *            wake event and the note semaphore as SDDL
@@ -13,6 +13,12 @@
  *   header   a valid header claiming the full payload: only the real size
  *            of the view tells the DLL it must not trust it
  *   version  a valid header of another layout version
+ *   reserved a section created with SEC_RESERVE, of which nothing is
+ *            committed. Under Wine, which lets a reserved page be written
+ *            and read, it holds a valid header: only VirtualQuery's state
+ *            tells the DLL not to trust it. On Windows, where touching it
+ *            faults, the squatter writes nothing (a manual check: a DLL
+ *            that read the header would kill the probe)
  */
 #include <windows.h>
 #include <aclapi.h>
@@ -31,9 +37,11 @@ static struct shmem dll;
 /* squat creates the section and fills it; it returns the view, and a copy
  * of what it wrote in *want, for checking afterwards that the DLL wrote
  * nothing. */
-static BYTE *squat(DWORD size, const wchar_t *kind, BYTE **want)
+static BYTE *squat(DWORD *sizep, const wchar_t *kind, BYTE **want)
 {
-    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, size, SHMEM_MAPPING_NAME);
+    DWORD size = *sizep;
+    DWORD protect = PAGE_READWRITE | (wcscmp(kind, L"reserved") == 0 ? SEC_RESERVE : 0);
+    HANDLE section = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, protect, 0, size, SHMEM_MAPPING_NAME);
     if (section == NULL || GetLastError() == ERROR_ALREADY_EXISTS) {
         fprintf(stderr, "probe: cannot squat (error %lu)\n", GetLastError());
         exit(2);
@@ -43,9 +51,14 @@ static BYTE *squat(DWORD size, const wchar_t *kind, BYTE **want)
         fprintf(stderr, "probe: MapViewOfFile failed (error %lu)\n", GetLastError());
         exit(2);
     }
+    if (wcscmp(kind, L"reserved") == 0 && GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") == NULL) {
+        *sizep = 0; /* nothing to write or compare */
+        *want = NULL;
+        return view;
+    }
     memset(view, 0xab, size);
     SHMEM_HEADER *h = (SHMEM_HEADER *)view;
-    if (wcscmp(kind, L"header") == 0 || wcscmp(kind, L"version") == 0) {
+    if (wcscmp(kind, L"header") == 0 || wcscmp(kind, L"version") == 0 || wcscmp(kind, L"reserved") == 0) {
         memset(h, 0, sizeof *h);
         h->magic = SHMEM_LAYOUT_MAGIC;
         h->version = SHMEM_LAYOUT_VERSION + (wcscmp(kind, L"version") == 0);
@@ -82,9 +95,9 @@ int wmain(int argc, wchar_t **argv)
     DWORD size = 0;
     if (argc == 4 && wcscmp(argv[1], L"squat") == 0) {
         size = wcstoul(argv[2], NULL, 10);
-        view = squat(size, argv[3], &want);
+        view = squat(&size, argv[3], &want);
     } else if (argc > 2 || (argc == 2 && wcscmp(argv[1], L"dacl") != 0)) {
-        fprintf(stderr, "usage: probe.exe [dacl | squat SIZE garbage|header|version]\n");
+        fprintf(stderr, "usage: probe.exe [dacl | squat SIZE garbage|header|version|reserved]\n");
         return 2;
     }
     load_shmem(&dll);

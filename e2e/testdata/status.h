@@ -24,6 +24,8 @@ static inline const char *status_name(DWORD status)
         return "BAD_ARGUMENT";
     case SHMEM_STATUS_TRUNCATED:
         return "TRUNCATED";
+    case SHMEM_STATUS_SQUATTED:
+        return "SQUATTED";
     }
     snprintf(win32, sizeof win32, "win32:%lu", status);
     return win32;

@@ -29,6 +29,8 @@ enum {
     /* The setup lock timed out and Go keeps trying: calls wait for it up
      * to the lock timeout. */
     SHMEMGEN_RETRYING,
+    /* Setup failed: calls fail at once with its status. Go may still
+     * publish later, when it retries a setup a squatter spoiled. */
     SHMEMGEN_FAILED,
 };
 

@@ -14,6 +14,8 @@ import "C"
 import (
 	"errors"
 	"runtime"
+	"runtime/debug"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -25,10 +27,11 @@ func main() {}
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
 // through the Go runtime's init thread. Until it is done, the exports wait
-// for it. A setup that timed out on the setup mutex, which says nothing
-// about the section, goes on in the background without a limit, while
-// calls fail with LOCK_TIMEOUT after waiting for it for the lock timeout;
-// any other failure is for good.
+// for it. Two failures say nothing about the section and do not last, so
+// setup goes on in the background: a setup mutex held past the lock
+// timeout (calls wait for setup up to the lock timeout, then fail with
+// LOCK_TIMEOUT), and a name held by a squatter (calls fail at once with
+// SQUATTED until the squatter is gone). Any other failure is for good.
 func init() {
 	m, status := setup(lockTimeout)
 	switch status {
@@ -36,16 +39,47 @@ func init() {
 		m.publish()
 	case statusLockTimeout:
 		C.shmemgen_fail(C.DWORD(status), 1)
-		go func() {
-			m, status := setup(windows.INFINITE)
-			if status != 0 {
-				C.shmemgen_fail(C.DWORD(status), 0)
-				return
-			}
-			m.publish()
-		}()
+		go retry(status)
+	case statusSquatted:
+		C.shmemgen_fail(C.DWORD(status), 0)
+		go retry(status)
 	default:
 		C.shmemgen_fail(C.DWORD(status), 0)
+	}
+}
+
+// Between two setups that met a squatter, retry waits retryMin at first,
+// twice as long each time after, and at most retryMax: a squatter costs
+// one failed setup a second once it has stayed a while, and the DLL
+// works within a second of its leaving.
+const (
+	retryMin = 50 * time.Millisecond
+	retryMax = time.Second
+)
+
+// retry sets up again, after a setup that failed with status, until setup
+// succeeds or fails for good. It waits for the setup mutex without a limit:
+// its handle stays open while it waits, so that a holder that dies is seen
+// as one, ABANDONED.
+func retry(status uint32) {
+	delay := retryMin
+	for {
+		if status == statusSquatted {
+			time.Sleep(delay)
+			delay = min(2*delay, retryMax)
+		}
+		var m mapping
+		m, status = setup(windows.INFINITE)
+		switch status {
+		case 0:
+			m.publish()
+			return
+		case statusSquatted:
+			C.shmemgen_fail(C.DWORD(status), 0)
+		default:
+			C.shmemgen_fail(C.DWORD(status), 0)
+			return
+		}
 	}
 }
 
@@ -67,9 +101,13 @@ func (m mapping) publish() {
 }
 
 // setup opens or creates the setup mutex, the wake event, the note
-// semaphore and the section,
-// maps the section and, holding the mutex, writes the header (creator) or
-// checks it (opener). It never touches the payload: the system zero-fills a
+// semaphore and the section, maps the section and, holding the mutex, writes the header (creator) or
+// checks it (opener). It asks for the rights it uses and no more, so that
+// peers' DACLs need grant no more: SYNCHRONIZE and MUTEX_MODIFY_STATE on
+// the mutex, SYNCHRONIZE and EVENT_MODIFY_STATE on the event and on the
+// semaphore (SEMAPHORE_MODIFY_STATE there), and
+// FILE_MAP_READ and FILE_MAP_WRITE on a section that exists (see
+// openSection). It never touches the payload: the system zero-fills a
 // new section's pages, and touching them would commit every one, making
 // load time grow with the size. The handles it returns stay open for the
 // life of the process: a Go DLL is never unloaded, and the system closes
@@ -83,9 +121,11 @@ func setup(timeout uint32) (mapping, uint32) {
 	if status != 0 {
 		return mapping{}, status
 	}
-	lock, err := windows.CreateMutex(sa, false, utf16Ptr(lockName))
+	// Not initially owned; ERROR_ALREADY_EXISTS, returned as err with a
+	// valid handle, is success.
+	lock, err := windows.CreateMutexEx(sa, utf16Ptr(lockName), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE)
 	if lock == 0 {
-		return mapping{}, win32Status(err)
+		return mapping{}, squatStatus(err)
 	}
 	abandoned, status := acquire(lock, timeout)
 	if status != 0 {
@@ -103,28 +143,32 @@ func setup(timeout uint32) (mapping, uint32) {
 		return mapping{}, status
 	}
 
-	// Auto-reset: each SetEvent wakes one waiter, which takes the lock.
-	wake, err := windows.CreateEvent(sa, 0, 0, utf16Ptr(wakeName))
+	// Flags 0: auto-reset, so that each SetEvent wakes one waiter, which
+	// takes the lock; not signalled.
+	wake, err := windows.CreateEventEx(sa, utf16Ptr(wakeName), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE)
 	if wake == 0 {
-		return fail(win32Status(err))
+		return fail(squatStatus(err))
 	}
 	note, err := createSemaphore(sa, noteName)
 	if note == 0 {
-		return fail(win32Status(err), wake)
+		return fail(squatStatus(err), wake)
 	}
-	// x/sys returns ERROR_ALREADY_EXISTS as the error alongside a valid
-	// handle when the section exists: that is success, not failure.
-	section, err := windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
-	if section == 0 {
-		return fail(win32Status(err), note, wake)
+	section, created, status := openSection(sa)
+	if status != 0 {
+		return fail(status, note, wake)
 	}
-	created := !errors.Is(err, windows.ERROR_ALREADY_EXISTS)
-	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
+	// Map exactly the section's size: no more of a larger section that
+	// someone else created. A smaller one cannot be mapped at that size:
+	// map what there is, for initHeader to refuse.
+	mapSize := uint64(sectionSize)
+	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, uintptr(mapSize))
+	if err != nil && !created {
+		addr, err = windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, 0)
+	}
 	if err != nil {
 		return fail(win32Status(err), section, note, wake)
 	}
-	if status := initHeader(addr, created); status != 0 {
+	if status := checkHeader(addr, created); status != 0 {
 		windows.UnmapViewOfFile(addr)
 		return fail(status, section, note, wake)
 	}
@@ -132,19 +176,95 @@ func setup(timeout uint32) (mapping, uint32) {
 	return mapping{view: viewPointer(addr), wake: wake, note: note, abandoned: abandoned}, 0
 }
 
+// openSection opens the section for FILE_MAP_READ and FILE_MAP_WRITE, or
+// creates it if it does not exist; created says which. (CreateFileMapping
+// alone would also open an existing section, but asks for every right,
+// WRITE_DAC and DELETE included.) The caller holds the setup mutex, so no
+// peer creates the section between the two calls; a program that does not
+// follow the protocol may, and CreateFileMapping then opens its section,
+// which x/sys reports as ERROR_ALREADY_EXISTS with a valid handle.
+func openSection(sa *windows.SecurityAttributes) (section windows.Handle, created bool, status uint32) {
+	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE, 0,
+		uintptr(unsafe.Pointer(utf16Ptr(mappingName))))
+	if r != 0 {
+		return windows.Handle(r), false, 0
+	}
+	if !errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+		return 0, false, squatStatus(err)
+	}
+	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
+	if section == 0 {
+		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
+		// this process may not create it (a Global\ name without
+		// SeCreateGlobalPrivilege).
+		return 0, false, win32Status(err)
+	}
+	return section, !errors.Is(err, windows.ERROR_ALREADY_EXISTS), 0
+}
+
+// OpenFileMappingW and CreateSemaphoreExW, which x/sys lacks.
+var (
+	procOpenFileMappingW   = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
+	procCreateSemaphoreExW = windows.NewLazySystemDLL("kernel32.dll").NewProc("CreateSemaphoreExW")
+)
+
+// createSemaphore creates or opens the named semaphore name, empty, with
+// room for every waiter there could be, for SYNCHRONIZE and
+// SEMAPHORE_MODIFY_STATE.
+func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
+	const (
+		maxCount             = 0x7fffffff
+		semaphoreModifyState = 0x0002
+	)
+	h, _, err := procCreateSemaphoreExW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount,
+		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState)
+	if h == 0 {
+		return 0, err
+	}
+	return windows.Handle(h), nil
+}
+
+// squatStatus is the status of a failure to open or create one of the
+// DLL's objects by name: SQUATTED when another object holds the name, one
+// of another type (ERROR_INVALID_HANDLE) or one whose DACL refuses this
+// process the rights it asked for (ERROR_ACCESS_DENIED); else err's code.
+func squatStatus(err error) uint32 {
+	if errors.Is(err, windows.ERROR_INVALID_HANDLE) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+		return statusSquatted
+	}
+	return win32Status(err)
+}
+
+// checkHeader is initHeader with faults caught: reading a view can fault
+// however carefully it was checked first (a page that becomes a guard page,
+// a section that a driver or debugger changes), and a fault in the Go
+// runtime's init would kill the host. A fault reports BAD_LAYOUT.
+func checkHeader(addr uintptr, created bool) (status uint32) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			status = statusBadLayout
+		}
+	}()
+	return initHeader(addr, created)
+}
+
 // initHeader writes the header of a section this process created, or
 // checks the header of one it opened. A section that someone else created
-// first may be any size: its real size, from VirtualQuery, is checked
-// before the header is read and before the payload is trusted.
+// first may be any size and may be reserved rather than committed (with
+// SEC_RESERVE): how much of the view is committed and read-write, from
+// VirtualQuery, is checked before the header is read and before the
+// payload is trusted. Reading a reserved page faults on Windows.
 func initHeader(addr uintptr, created bool) uint32 {
-	var info windows.MemoryBasicInformation
-	if err := windows.VirtualQuery(addr, &info, unsafe.Sizeof(info)); err != nil {
-		return win32Status(err)
+	usable, status := committedSize(addr)
+	if status != 0 {
+		return status
 	}
-	if uint64(info.RegionSize) < headerSize {
+	if usable < headerSize {
 		return statusBadLayout
 	}
-	if created && uint64(info.RegionSize) < sectionSize {
+	if created && usable < sectionSize {
 		// The system made a smaller section than asked: never trust it.
 		return statusSetupFailed
 	}
@@ -158,10 +278,29 @@ func initHeader(addr uintptr, created bool) uint32 {
 		return 0
 	}
 	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize || uint64(info.RegionSize) < sectionSize {
+		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
 		return statusBadLayout
 	}
 	return 0
+}
+
+// committedSize is how many bytes of the view at addr, from its start and
+// up to sectionSize or a little past it, are committed and PAGE_READWRITE:
+// the view's regions are walked until one is not, or is another
+// allocation's.
+func committedSize(addr uintptr) (uint64, uint32) {
+	var size uint64
+	for size < sectionSize {
+		var info windows.MemoryBasicInformation
+		if err := windows.VirtualQuery(addr+uintptr(size), &info, unsafe.Sizeof(info)); err != nil {
+			return 0, win32Status(err)
+		}
+		if info.AllocationBase != addr || info.State != windows.MEM_COMMIT || info.Protect != windows.PAGE_READWRITE {
+			break
+		}
+		size += uint64(info.RegionSize)
+	}
+	return size, 0
 }
 
 // viewPointer turns a view's address, which x/sys returns as a uintptr,
@@ -205,20 +344,6 @@ func win32Status(err error) uint32 {
 		return uint32(errno)
 	}
 	return statusSetupFailed
-}
-
-// procCreateSemaphoreW is CreateSemaphoreW, which x/sys does not wrap.
-var procCreateSemaphoreW = windows.NewLazySystemDLL("kernel32.dll").NewProc("CreateSemaphoreW")
-
-// createSemaphore creates or opens the named semaphore name, empty, with
-// room for every waiter there could be.
-func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
-	const maxCount = 0x7fffffff
-	h, _, err := procCreateSemaphoreW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount, uintptr(unsafe.Pointer(utf16Ptr(name))))
-	if h == 0 {
-		return 0, err
-	}
-	return windows.Handle(h), nil
 }
 
 // utf16Ptr converts a name known to hold no NUL.
