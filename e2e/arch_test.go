@@ -113,15 +113,7 @@ func TestArch386(t *testing.T) {
 		if m := machine(t, implib); m != pe.IMAGE_FILE_MACHINE_I386 {
 			t.Errorf("implib.exe: machine %#x, want I386", m)
 		}
-		f, err := pe.Open(implib)
-		if err != nil {
-			t.Fatal(err)
-		}
-		syms, err := f.ImportedSymbols()
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		syms := importedSymbols(t, implib)
 		// Undecorated, as the DLL exports them: a __stdcall or
 		// underscore-prefixed import would not bind.
 		for _, name := range exports {

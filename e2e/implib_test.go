@@ -37,15 +37,7 @@ func TestImportLibrary(t *testing.T) {
 		"-o", exe, filepath.Join("testdata", "implib.cpp"), "-L", lib, "-lshmem", "-static-libgcc", "-static-libstdc++")
 
 	// The host imports the exports from shmem.dll, by name.
-	f, err := pe.Open(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	syms, err := f.ImportedSymbols()
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	syms := importedSymbols(t, exe)
 	for _, want := range []string{"SetSharedMem:shmem.dll", "GetSharedMem:shmem.dll", "SharedMemLastError:shmem.dll"} {
 		if !slices.Contains(syms, want) {
 			t.Errorf("implib.exe does not import %s; its imports: %v", want, syms)
@@ -57,4 +49,19 @@ func TestImportLibrary(t *testing.T) {
 		"length: 23",
 		"size: 4096",
 		"bytes: 1 1 1", "wait: 1")
+}
+
+// importedSymbols lists what exe imports, as "name:dll".
+func importedSymbols(t *testing.T, exe string) []string {
+	t.Helper()
+	f, err := pe.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.ImportedSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return syms
 }

@@ -23,16 +23,7 @@ func TestBuildScriptReportsSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	for _, f := range files {
-		path := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeProject(t, files)
 	fakes := filepath.Join(dir, "fakes")
 	if err := os.Mkdir(fakes, 0o755); err != nil {
 		t.Fatal(err)
@@ -169,16 +160,7 @@ func TestBuildScriptArch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			for _, f := range files {
-				path := filepath.Join(dir, filepath.FromSlash(f.Path))
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
-					t.Fatal(err)
-				}
-			}
+			dir := writeProject(t, files)
 			fakes := filepath.Join(dir, "fakes")
 			log := filepath.Join(dir, "log")
 			if err := os.Mkdir(fakes, 0o755); err != nil {
@@ -261,4 +243,20 @@ func TestBuildScriptArch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeProject writes files into a new temporary directory and returns it.
+func writeProject(t *testing.T, files FileSet) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		path := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

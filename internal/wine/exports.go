@@ -22,14 +22,9 @@ func Exports(dllPath string) ([]string, error) {
 	}
 	defer f.Close()
 
-	var dirs []pe.DataDirectory
-	switch oh := f.OptionalHeader.(type) {
-	case *pe.OptionalHeader32:
-		dirs = oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))]
-	case *pe.OptionalHeader64:
-		dirs = oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))]
-	default:
-		return nil, fmt.Errorf("%s: no optional header, not an image", dllPath)
+	dirs, err := dataDirectories(f, dllPath)
+	if err != nil {
+		return nil, err
 	}
 	if len(dirs) <= pe.IMAGE_DIRECTORY_ENTRY_EXPORT || dirs[pe.IMAGE_DIRECTORY_ENTRY_EXPORT].VirtualAddress == 0 {
 		return nil, nil
@@ -97,4 +92,16 @@ func (img image) at(rva uint32) ([]byte, error) {
 		return d[off:], nil
 	}
 	return nil, fmt.Errorf("RVA %#x is in no section", rva)
+}
+
+// dataDirectories returns the image's data directories, those its header
+// says it has.
+func dataDirectories(f *pe.File, path string) ([]pe.DataDirectory, error) {
+	switch oh := f.OptionalHeader.(type) {
+	case *pe.OptionalHeader32:
+		return oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))], nil
+	case *pe.OptionalHeader64:
+		return oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))], nil
+	}
+	return nil, fmt.Errorf("%s: no optional header, not an image", path)
 }

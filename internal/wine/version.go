@@ -40,14 +40,9 @@ func ReadVersionInfo(path string) (VersionInfo, error) {
 		return VersionInfo{}, err
 	}
 	defer f.Close()
-	var dirs []pe.DataDirectory
-	switch oh := f.OptionalHeader.(type) {
-	case *pe.OptionalHeader32:
-		dirs = oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))]
-	case *pe.OptionalHeader64:
-		dirs = oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))]
-	default:
-		return VersionInfo{}, fmt.Errorf("%s: no optional header, not an image", path)
+	dirs, err := dataDirectories(f, path)
+	if err != nil {
+		return VersionInfo{}, err
 	}
 	if len(dirs) <= pe.IMAGE_DIRECTORY_ENTRY_RESOURCE || dirs[pe.IMAGE_DIRECTORY_ENTRY_RESOURCE].VirtualAddress == 0 {
 		return VersionInfo{}, fmt.Errorf("%s: no resource directory: %w", path, ErrNoVersionInfo)
