@@ -47,10 +47,11 @@ const (
 	// cut short: in the payload for a set, in the caller's buffer for a get.
 	StatusTruncated Status = 0x20000007
 	// StatusSquatted: another object holds the name of the section, the setup
-	// mutex or the wake event: one of another type, or one whose DACL refuses
-	// this process the rights the DLL asks for (a squatter, or a peer whose
-	// --sddl leaves this process out); setup retries in the background, and
-	// calls work once the name is free or usable.
+	// mutex, the wake event or the note semaphore: one of another type, one
+	// whose DACL refuses this process the rights the DLL asks for (a squatter,
+	// or a peer whose --sddl leaves this process out), or, with --trust owner,
+	// one whose owner this process does not trust; setup retries in the
+	// background, and calls work once the name is free or usable.
 	StatusSquatted Status = 0x20000008
 )
 
@@ -69,7 +70,7 @@ func (s Status) Error() string {
 	case StatusTruncated:
 		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
 	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex or the wake event: one of another type, or one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out); setup retries in the background, and calls work once the name is free or usable (0x20000008)"
+		return "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
 	}
 	return fmt.Sprintf("%v (%d)", windows.Errno(s), uint32(s))
 }
