@@ -34,7 +34,7 @@ const (
 	DefaultLockTimeout = Duration(5 * time.Second)
 	DefaultArch        = "amd64"
 	DefaultFileVersion = "1.0.0.0"
-	DefaultTrust       = TrustHeader
+	DefaultTrust       = TrustOwner
 )
 
 // The --trust modes: what a process checks before it trusts objects it

@@ -35,7 +35,7 @@ func TestTrust(t *testing.T) {
 		}
 	}
 	t.Run("header", func(t *testing.T) {
-		bin := filepath.Join(sharedProject(t, "trust-header", "--trust", "header"), "bin")
+		bin := filepath.Join(headerProject(t), "bin")
 		cProgram(t, bin, "trust")
 		t.Run("other user", func(t *testing.T) {
 			wantOutput(t, run(t, bin, "trust.exe", otherUser), trusted()...)

@@ -36,7 +36,7 @@ const (
 )
 
 // securityDescriptor is the SDDL of the mapping and the lock.
-const securityDescriptor = "D:P(A;;GA;;;SY)(A;;0x100007;;;IU)S:(ML;;NWNR;;;ME)"
+const securityDescriptor = "D:P(A;;GA;;;SY)(A;;0x120007;;;IU)S:(ML;;NWNR;;;ME)"
 
 // header is the start of the section, api.h's SHMEM_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
