@@ -15,6 +15,7 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -333,9 +334,27 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 
 // securityAttributes returns the attributes of the section, the mutex,
 // the event and the semaphore:
-// nil for the default DACL.
+// securityDescriptor's or, without one, the token's
+// default DACL, always with an explicit owner, the token's default owner:
+// what Windows would give them anyway, and what Wine, which leaves objects
+// without an owner, then records. (SDDL puts the owner first; a
+// descriptor without a DACL gets the token's default DACL.)
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
-	return nil, 0
+	sddl := securityDescriptor
+	if !strings.HasPrefix(sddl, "O:") {
+		owner, status := tokenOwner()
+		if status != 0 {
+			return nil, status
+		}
+		sddl = "O:" + owner.String() + sddl
+	}
+	sd, err := windows.SecurityDescriptorFromString(sddl)
+	if err != nil {
+		return nil, win32Status(err)
+	}
+	sa := &windows.SecurityAttributes{SecurityDescriptor: sd}
+	sa.Length = uint32(unsafe.Sizeof(*sa))
+	return sa, 0
 }
 
 // names are the names the objects are created or opened under.
@@ -347,11 +366,88 @@ func objectNames() (names, uint32) {
 }
 
 // ownerRights is the right the owner check needs on every object, besides
-// those the DLL uses: none, since --trust header reads no owner.
-const ownerRights = 0
+// those the DLL uses: READ_CONTROL, to read the owner.
+const ownerRights = windows.READ_CONTROL
 
-// checkOwner checks nothing: with --trust header, a valid header is all that is asked of a peer.
-func checkOwner(windows.Handle) uint32 { return 0 }
+// Owners a process may give the objects, besides this process's own: the
+// Administrators group (an elevated administrator's default owner) and
+// LocalSystem. A process that can make either the owner can already read
+// and write this process's memory.
+var trustedOwners = []windows.WELL_KNOWN_SID_TYPE{windows.WinBuiltinAdministratorsSid, windows.WinLocalSystemSid}
+
+// checkOwner returns SQUATTED unless the object h was given an owner this
+// process trusts (--trust owner): its user, its token's default owner,
+// Administrators, LocalSystem.
+// Whoever creates a name owns the object, so an owner that is none of
+// these is a program that got there first: its data is never trusted.
+// An object without an owner (Wine leaves them so) is not trusted either.
+func checkOwner(h windows.Handle) uint32 {
+	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	if err != nil {
+		return win32Status(err)
+	}
+	owner, _, err := sd.Owner()
+	if err != nil {
+		return win32Status(err)
+	}
+	if owner == nil || !owner.IsValid() {
+		return statusSquatted
+	}
+	trusted, status := trustedSIDs()
+	if status != 0 {
+		return status
+	}
+	for _, sid := range trusted {
+		if owner.Equals(sid) {
+			return 0
+		}
+	}
+	return statusSquatted
+}
+
+// trustedSIDs lists the owners checkOwner accepts.
+func trustedSIDs() ([]*windows.SID, uint32) {
+	token := windows.GetCurrentProcessToken()
+	user, err := token.GetTokenUser()
+	if err != nil {
+		return nil, win32Status(err)
+	}
+	owner, status := tokenOwner()
+	if status != 0 {
+		return nil, status
+	}
+	sids := []*windows.SID{user.User.Sid, owner}
+	for _, t := range trustedOwners {
+		sid, err := windows.CreateWellKnownSid(t)
+		if err != nil {
+			return nil, win32Status(err)
+		}
+		sids = append(sids, sid)
+	}
+	return sids, 0
+}
+
+// tokenOwner is this process's token's default owner: its user, or, for
+// an elevated administrator, the Administrators group.
+func tokenOwner() (*windows.SID, uint32) {
+	token := windows.GetCurrentProcessToken()
+	n := uint32(64)
+	for {
+		buf := make([]byte, n)
+		err := windows.GetTokenInformation(token, windows.TokenOwner, &buf[0], n, &n)
+		if err == nil {
+			// TOKEN_OWNER is one pointer, to a SID within buf.
+			sid, err := (*struct{ Owner *windows.SID })(unsafe.Pointer(&buf[0])).Owner.Copy()
+			if err != nil {
+				return nil, win32Status(err)
+			}
+			return sid, 0
+		}
+		if !errors.Is(err, windows.ERROR_INSUFFICIENT_BUFFER) {
+			return nil, win32Status(err)
+		}
+	}
+}
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A
 // mutex whose owner exited while holding it is acquired all the same, and

@@ -35,6 +35,10 @@ const (
 	sectionSizeLow  = 0x00001040
 )
 
+// securityDescriptor is the SDDL of the mapping and the lock: none
+// given, so the token's default DACL.
+const securityDescriptor = ""
+
 // header is the start of the section, api.h's SHM32_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
 // check it, under the mutex, before any other access. lock, waiters and
