@@ -405,7 +405,9 @@ func openNamespace() (windows.Handle, uint32) {
 	if bd == 0 {
 		return 0, namespaceStatus(err)
 	}
-	defer procDeleteBoundaryDescriptor.Call(bd)
+	// AddSIDToBoundaryDescriptor may move the descriptor, through &bd:
+	// delete the one bd holds at the end.
+	defer func() { procDeleteBoundaryDescriptor.Call(bd) }()
 	if r, _, err := procAddSIDToBoundaryDescriptor.Call(uintptr(unsafe.Pointer(&bd)), uintptr(unsafe.Pointer(sid))); r == 0 {
 		return 0, namespaceStatus(err)
 	}
