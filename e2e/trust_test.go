@@ -57,6 +57,14 @@ func TestTrust(t *testing.T) {
 		t.Run("same user", func(t *testing.T) {
 			wantOutput(t, run(t, bin, "trust.exe", "self"), trusted()...)
 		})
+		// Administrators (an elevated administrator's default owner) and
+		// SYSTEM are trusted: either could read this process's memory.
+		t.Run("Administrators", func(t *testing.T) {
+			wantOutput(t, run(t, bin, "trust.exe", "S-1-5-32-544"), trusted()...)
+		})
+		t.Run("SYSTEM", func(t *testing.T) {
+			wantOutput(t, run(t, bin, "trust.exe", "S-1-5-18"), trusted()...)
+		})
 		// The round trip: both hosts' DLLs give their objects an explicit
 		// owner (Wine gives none by default) and trust each other's.
 		t.Run("round trip", func(t *testing.T) {
