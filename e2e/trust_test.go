@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -38,14 +39,14 @@ func TestTrust(t *testing.T) {
 		bin := filepath.Join(headerProject(t), "bin")
 		cProgram(t, bin, "trust")
 		t.Run("other user", func(t *testing.T) {
-			wantOutput(t, run(t, bin, "trust.exe", otherUser), trusted()...)
+			wantOutput(t, squat(t, bin, otherUser), trusted()...)
 		})
 	})
 	t.Run("owner", func(t *testing.T) {
 		bin := filepath.Join(sharedProject(t, "trust-owner", "--trust", "owner"), "bin")
 		cProgram(t, bin, "trust")
 		t.Run("other user", func(t *testing.T) {
-			wantOutput(t, run(t, bin, "trust.exe", otherUser),
+			wantOutput(t, squat(t, bin, otherUser),
 				"squatter owns the lock and the section",
 				"set: ok=0 status=SQUATTED",
 				`get: ok=0 status=SQUATTED text=""`,
@@ -55,15 +56,15 @@ func TestTrust(t *testing.T) {
 			)
 		})
 		t.Run("same user", func(t *testing.T) {
-			wantOutput(t, run(t, bin, "trust.exe", "self"), trusted()...)
+			wantOutput(t, squat(t, bin, "self"), trusted()...)
 		})
 		// Administrators (an elevated administrator's default owner) and
 		// SYSTEM are trusted: either could read this process's memory.
 		t.Run("Administrators", func(t *testing.T) {
-			wantOutput(t, run(t, bin, "trust.exe", "S-1-5-32-544"), trusted()...)
+			wantOutput(t, squat(t, bin, "S-1-5-32-544"), trusted()...)
 		})
 		t.Run("SYSTEM", func(t *testing.T) {
-			wantOutput(t, run(t, bin, "trust.exe", "S-1-5-18"), trusted()...)
+			wantOutput(t, squat(t, bin, "S-1-5-18"), trusted()...)
 		})
 		// The round trip: both hosts' DLLs give their objects an explicit
 		// owner (Wine gives none by default) and trust each other's.
@@ -80,14 +81,36 @@ func TestTrust(t *testing.T) {
 		// --owner adds an owner to trust: here, the squatter's.
 		bin := filepath.Join(sharedProject(t, "trust-owner-sid", "--trust", "owner", "--owner", otherUser), "bin")
 		cProgram(t, bin, "trust")
-		wantOutput(t, run(t, bin, "trust.exe", otherUser), trusted()...)
+		wantOutput(t, squat(t, bin, otherUser), trusted()...)
 	})
 	t.Run("namespace", func(t *testing.T) {
 		bin := filepath.Join(sharedProject(t, "trust-namespace", "--trust", "namespace"), "bin")
 		cProgram(t, bin, "trust")
-		wantOutput(t, run(t, bin, "trust.exe", "plain"),
+		if runtime.GOOS == "windows" {
+			// Natively, private namespaces work: the DLL round-trips in
+			// one. (Not seen here: this runs under Wine.)
+			wantOutput(t, squat(t, bin, "plain"),
+				"set: ok=1 status=0",
+				`get: ok=1 status=0 text="plain"`,
+			)
+			return
+		}
+		wantOutput(t, squat(t, bin, "plain"),
 			"set: ok=0 status=win32:120",
 			`get: ok=0 status=win32:120 text=""`,
 		)
 	})
+}
+
+// squat runs trust.exe as the squatter owned by owner, skipping the test
+// where the system refuses that owner: Windows lets a process give an
+// object only itself, or a group it holds with the owner attribute, as the
+// owner (README.md's manual check 7 covers another user there).
+func squat(t *testing.T, bin, owner string) result {
+	t.Helper()
+	r := run(t, bin, "trust.exe", owner)
+	if r.status == 3 && strings.HasPrefix(r.stdout, "owner refused: ") {
+		t.Skipf("this system refuses %s as an owner (ERROR_INVALID_OWNER)", owner)
+	}
+	return r
 }

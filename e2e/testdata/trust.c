@@ -11,7 +11,9 @@
  *   OWNER  a SID string, or "self" for this process's user. Windows lets a
  *          process make only itself or a group it holds with the owner
  *          attribute the owner; Wine 8 lets it name any SID, which is how
- *          a test under Wine plays another user.
+ *          a test under Wine plays another user. Where Windows refuses
+ *          the owner (ERROR_INVALID_OWNER), it prints "owner refused"
+ *          and exits 3.
  *   plain  no squatter: load the DLL and call it (--trust namespace, where
  *          Wine lacks private namespaces)
  */
@@ -74,6 +76,11 @@ int wmain(int argc, wchar_t **argv)
     }
     SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
     HANDLE lock = CreateMutexW(&sa, FALSE, SHMEM_LOCK_NAME);
+    if (lock == NULL && GetLastError() == ERROR_INVALID_OWNER) {
+        /* Windows: this process may not make OWNER an owner. */
+        printf("owner refused: %ls\n", owner);
+        return 3;
+    }
     if (lock == NULL || GetLastError() == ERROR_ALREADY_EXISTS) {
         fprintf(stderr, "trust: cannot squat the lock with owner %ls (error %lu)\n", owner, GetLastError());
         return 1;
