@@ -53,6 +53,8 @@ Examples:
 			&cli.StringFlag{Name: "status", Value: config.DefaultStatus, Usage: "`NAME` of the export that returns the calling thread's last status"},
 			&cli.StringFlag{Name: "lock-timeout", Value: "5s", Usage: "longest wait for the cross-process lock (`DURATION`, 0s to 1h); a call that times out fails"},
 			&cli.StringFlag{Name: "sddl", Usage: "security descriptor (`SDDL`) for the mapping and its lock (default: the process's default DACL)"},
+			&cli.StringFlag{Name: "trust", Value: config.DefaultTrust, Usage: "what the DLL checks before it trusts objects it finds under its names (`MODE`): header (a valid header), owner (and an owner it trusts: the user, Administrators, SYSTEM or --owner) or namespace (a private namespace bounded by the user's SID or --owner)"},
+			&cli.StringFlag{Name: "owner", Usage: "a `SID` (S-1-5-18) that --trust owner also accepts as the objects' owner, or that --trust namespace bounds the namespace with: a service's, for its clients"},
 			&cli.StringFlag{Name: "arch", Value: config.DefaultArch, Usage: "comma-separated Windows `ARCHITECTURES` to build for: amd64, 386 or amd64,386 (386 builds go to bin/386/)"},
 			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
@@ -205,6 +207,8 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		SDDL:        c.String("sddl"),
 		Arch:        c.String("arch"),
 		FileVersion: c.String("file-version"),
+		Trust:       c.String("trust"),
+		Owner:       c.String("owner"),
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err

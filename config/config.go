@@ -34,7 +34,24 @@ const (
 	DefaultLockTimeout = Duration(5 * time.Second)
 	DefaultArch        = "amd64"
 	DefaultFileVersion = "1.0.0.0"
+	DefaultTrust       = TrustOwner
 )
+
+// The --trust modes: what a process checks before it trusts objects it
+// finds under its names. See the README's Security section.
+const (
+	// TrustHeader trusts any section with this build's header.
+	TrustHeader = "header"
+	// TrustOwner also requires every object's owner to be this process's
+	// user, its token's default owner, Administrators, SYSTEM or --owner.
+	TrustOwner = "owner"
+	// TrustNamespace creates the objects in a private namespace bounded by
+	// the user's SID, or --owner.
+	TrustNamespace = "namespace"
+)
+
+// TrustModes are the values --trust takes.
+var TrustModes = []string{TrustHeader, TrustOwner, TrustNamespace}
 
 // Architectures are the Windows architectures a project can be built for,
 // as GOARCH names them.
@@ -102,6 +119,13 @@ type Config struct {
 	// VERSIONINFO resources: one to four dot-separated numbers, each at
 	// most 65535.
 	FileVersion string `yaml:"file-version"`
+	// Trust is what the DLL checks before it trusts the objects it finds
+	// under its names: one of TrustModes.
+	Trust string `yaml:"trust"`
+	// Owner, when set, is a SID string (S-1-5-18) that --trust owner also
+	// accepts as the objects' owner, and that --trust namespace bounds the
+	// private namespace with instead of the user's SID.
+	Owner string `yaml:"owner,omitempty"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.
@@ -140,6 +164,7 @@ func Default(outBase string) Config {
 		LockTimeout: DefaultLockTimeout,
 		Arch:        DefaultArch,
 		FileVersion: DefaultFileVersion,
+		Trust:       DefaultTrust,
 	}
 }
 

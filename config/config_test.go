@@ -108,6 +108,16 @@ func TestValidateRejects(t *testing.T) {
 		{"sddl", func(c *Config) { c.SDDL = "garbage" }, "SDDL string"},
 		{"sddl", func(c *Config) { c.SDDL = "D:(A;;GA;;;WD)\n" }, "SDDL string"},
 		{"sddl", func(c *Config) { c.SDDL = "D:(A;;GA;;;WD)é" }, "SDDL string"},
+		{"trust", func(c *Config) { c.Trust = "" }, "header, owner or namespace"},
+		{"trust", func(c *Config) { c.Trust = "Owner" }, "header, owner or namespace"},
+		{"trust", func(c *Config) { c.Trust = "dacl" }, "header, owner or namespace"},
+		{"owner", func(c *Config) { c.Trust = TrustOwner; c.Owner = "SY" }, "SID string"},
+		{"owner", func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-1-5" }, "SID string"},
+		{"owner", func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-1-5-18 " }, "SID string"},
+		{"owner", func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-2-5-18" }, "SID string"},
+		{"owner", func(c *Config) { c.Trust = TrustOwner; c.Owner = "s-1-5-18" }, "SID string"},
+		{"owner", func(c *Config) { c.Trust = TrustNamespace; c.Owner = "S-1-5-21-1-2-3-4294967296" }, "4294967296 is more than"},
+		{"owner", func(c *Config) { c.Trust = TrustHeader; c.Owner = "S-1-5-18" }, "nothing checks it"},
 		{"dll", func(c *Config) { c.DLL = "" }, "a letter"},
 		{"dll", func(c *Config) { c.DLL = "shmem.dll" }, "without .dll"},
 		{"dll", func(c *Config) { c.DLL = "../x" }, "a letter"},
@@ -184,6 +194,11 @@ func TestValidateAccepts(t *testing.T) {
 		func(c *Config) { c.FileVersion = "1.2.3" },
 		func(c *Config) { c.Arch = "amd64,386" },
 		func(c *Config) { c.Arch = "386,amd64" },
+		func(c *Config) { c.Trust = TrustOwner },
+		func(c *Config) { c.Trust = TrustNamespace },
+		func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-1-5-18" },
+		func(c *Config) { c.Trust = TrustNamespace; c.Owner = "S-1-5-21-3623811015-3361044348-30300820-1013" },
+		func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-1-5-21-1-2-3-4294967295" },
 	}
 	for i, change := range tests {
 		c := valid()

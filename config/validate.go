@@ -27,6 +27,7 @@ func (c Config) Validate() error {
 		c.checkDLL,
 		c.checkArch,
 		c.checkFileVersion,
+		c.checkTrust,
 		c.checkModule,
 	}
 	for _, check := range checks {
@@ -269,6 +270,32 @@ func (c Config) checkFileVersion() error {
 		if n, _ := strconv.Atoi(p); n > 65535 {
 			return bad(rule + ": " + p + " is more than 65535")
 		}
+	}
+	return nil
+}
+
+// sidPattern is a SID string: S-1-, the identifier authority, then at
+// least one and at most 15 subauthorities, all decimal.
+var sidPattern = regexp.MustCompile(`^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$`)
+
+func (c Config) checkTrust() error {
+	if !slices.Contains(TrustModes, c.Trust) {
+		return &Error{Flag: "trust", Value: c.Trust, Rule: "must be header, owner or namespace"}
+	}
+	if c.Owner == "" {
+		return nil
+	}
+	bad := func(rule string) error { return &Error{Flag: "owner", Value: c.Owner, Rule: rule} }
+	if !sidPattern.MatchString(c.Owner) {
+		return bad("must be a SID string such as S-1-5-18 (SYSTEM) or S-1-5-21-…-1001, as whoami /user prints it")
+	}
+	for _, sub := range strings.Split(c.Owner, "-")[3:] {
+		if n, _ := strconv.ParseUint(sub, 10, 64); n > 0xffffffff {
+			return bad("must be a SID string: " + sub + " is more than a subauthority holds (4294967295)")
+		}
+	}
+	if c.Trust == TrustHeader {
+		return bad("is used only by --trust owner and --trust namespace: with --trust header nothing checks it")
 	}
 	return nil
 }

@@ -10,7 +10,8 @@ import (
 // handles were granted when it opened objects another process created:
 // SYNCHRONIZE|MUTEX_MODIFY_STATE on the setup mutex (0x100001),
 // SYNCHRONIZE|EVENT_MODIFY_STATE on the wake event (0x100002) and
-// FILE_MAP_READ|FILE_MAP_WRITE on the section (0x6). Anything wider
+// FILE_MAP_READ|FILE_MAP_WRITE on the section (0x6), each with READ_CONTROL
+// (0x20000) under the default --trust owner, which reads their owners. Anything wider
 // (MUTEX_ALL_ACCESS, which CreateMutex asks for) makes every peer need a
 // DACL that grants WRITE_DAC and WRITE_OWNER too; the old setup's handles
 // read back 0x1f0001, 0x1f0003 and 0xf0007. Then it shows that a DACL
@@ -21,6 +22,12 @@ import (
 // it; README.md's security section gives the manual check.
 func TestLeastPrivilege(t *testing.T) {
 	granted := []string{
+		"set: ok=1 status=0",
+		"mapping access: 0x20006",
+		"lock access: 0x120001",
+		"wake access: 0x120002",
+	}
+	grantedHeader := []string{
 		"set: ok=1 status=0",
 		"mapping access: 0x6",
 		"lock access: 0x100001",
@@ -33,12 +40,18 @@ func TestLeastPrivilege(t *testing.T) {
 		wantChild(t, run(t, bin, "parent.exe", "access.exe"), granted...)
 	})
 
+	t.Run("default DACL, --trust header", func(t *testing.T) {
+		bin := filepath.Join(headerProject(t), "bin")
+		cProgram(t, bin, "access")
+		wantChild(t, run(t, bin, "parent.exe", "access.exe"), grantedHeader...)
+	})
+
 	t.Run("a DACL granting only those rights", func(t *testing.T) {
 		// 0x100007 is SYNCHRONIZE and the three lowest specific rights: on
 		// the mutex MUTEX_MODIFY_STATE; on the event EVENT_QUERY_STATE and
 		// EVENT_MODIFY_STATE; on the section SECTION_QUERY,
-		// SECTION_MAP_WRITE and SECTION_MAP_READ.
-		dir := newProject(t, "sddl-least", "--sddl", "D:P(A;;0x100007;;;WD)")
+		// SECTION_MAP_WRITE and SECTION_MAP_READ. 0x20000 is READ_CONTROL.
+		dir := newProject(t, "sddl-least", "--sddl", "D:P(A;;0x120007;;;WD)")
 		bin := filepath.Join(dir, "bin")
 		cProgram(t, bin, "access")
 		wantChild(t, run(t, bin, "parent.exe", "access.exe"), granted...)

@@ -71,8 +71,12 @@ func TestLockTimeout(t *testing.T) {
 // once, by the first call; a timeout must not disable the DLL for good:
 // setup goes on in the background, and takes the mutex the moment its
 // holder dies, which the next call reports.
+//
+// late.exe and its holder create the setup mutex themselves: with --trust
+// header, since under Wine their mutex has no owner, which --trust owner
+// would refuse as SQUATTED before waiting for it.
 func TestLockStateAtLoad(t *testing.T) {
-	bin := filepath.Join(sharedProject(t, "timeout-200ms", "--lock-timeout", "200ms"), "bin")
+	bin := filepath.Join(sharedProject(t, "timeout-200ms-header", "--lock-timeout", "200ms", "--trust", "header"), "bin")
 	cProgram(t, bin, "lock")
 	cProgram(t, bin, "late")
 	wantOutput(t, run(t, bin, "late.exe", "abandoned"),

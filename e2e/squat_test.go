@@ -9,8 +9,13 @@ import (
 // load the DLL: it must refuse a section it cannot trust, with every export
 // returning FALSE and the layout status, touch none of it, and not crash
 // its host.
+//
+// The project trusts a valid header (--trust header): under Wine the
+// probe's section, made without a security descriptor, has no owner, which
+// the default --trust owner refuses before the header is read
+// (TestTrust tests that check).
 func TestSquatting(t *testing.T) {
-	bin := filepath.Join(defaultProject(t), "bin")
+	bin := filepath.Join(headerProject(t), "bin")
 	cProgram(t, bin, "probe")
 	// The DLL's section is a 64-byte header and a 4096-byte payload.
 	refused := []string{
@@ -54,4 +59,14 @@ func TestSquatting(t *testing.T) {
 			"squatted section untouched: 0",
 		)
 	})
+}
+
+// headerProject is the default project with --trust header: for the tests
+// whose programs create the DLL's names themselves, to test what follows.
+// Under Wine an object created without a security descriptor has no
+// owner, and the default --trust owner refuses it as SQUATTED; on Windows
+// such a program's objects are owned by its user, and trusted.
+func headerProject(tb testing.TB) string {
+	tb.Helper()
+	return sharedProject(tb, "trust-header", "--trust", "header")
 }

@@ -90,6 +90,16 @@ func TestBuildPS1LeavesSessionAlone(t *testing.T) {
 	if try < 0 || !(try < firstSet && firstSet < finally && finally < restore) {
 		t.Errorf("build.ps1 must set the environment inside try and restore it in finally:\n%s", src)
 	}
+	// The location too: Set-Location in a script moves the caller's
+	// session. It is pushed just before try and popped in finally, and
+	// nothing else moves it.
+	push, pop := strings.Index(src, "\nPush-Location -Path $PSScriptRoot\ntry {"), strings.Index(src, "\n    Pop-Location\n}")
+	if push < 0 || pop < finally || strings.Contains(src, "Set-Location") || strings.Count(src, "Push-Location") != 1 {
+		t.Errorf("build.ps1 must Push-Location just before try and Pop-Location in finally, and never Set-Location:\n%s", src)
+	}
+	if !strings.Contains(src, "-ExecutionPolicy Bypass -File build.ps1") || !strings.Contains(src, "Unblock-File") {
+		t.Errorf("build.ps1's header does not say how to run it under the default execution policy:\n%s", src)
+	}
 	if !strings.Contains(src, "$env:CFLAGS") || !strings.Contains(src, "($cflags + @(") {
 		t.Errorf("build.ps1 ignores CFLAGS:\n%s", src)
 	}

@@ -75,6 +75,12 @@ type Model struct {
 	SDDLGo string
 	// SDDLMarkdown is the same for Markdown code spans.
 	SDDLMarkdown string
+	// Trust is --trust: header, owner or namespace (config.TrustModes).
+	Trust string
+	// OwnerGo is --owner as a Go literal, empty when not given;
+	// OwnerMarkdown the same for Markdown code spans.
+	OwnerGo       string
+	OwnerMarkdown string
 
 	// HeaderSize is the layout header before the payload; the section is
 	// SectionSize bytes, split for CreateFileMapping into two DWORDs.
@@ -142,7 +148,7 @@ var statuses = []Status{
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
 	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
-	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex or the wake event: one of another type, or one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out); setup retries in the background, and calls work once the name is free or usable"},
+	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.
@@ -185,6 +191,9 @@ func NewModel(c config.Config) Model {
 		LockTimeoutHuman: time.Duration(c.LockTimeout).String(),
 		SDDLGo:           sddlLiteral(c.SDDL),
 		SDDLMarkdown:     markdownCode(c.SDDL),
+		Trust:            c.Trust,
+		OwnerGo:          sddlLiteral(c.Owner),
+		OwnerMarkdown:    markdownCode(c.Owner),
 		HeaderSize:       headerSize,
 		SectionSize:      c.Size + headerSize,
 		SectionSizeHigh:  uint32((c.Size + headerSize) >> 32),
@@ -241,6 +250,8 @@ func command(c config.Config) string {
 	add("dll", c.DLL, d.DLL)
 	add("arch", c.Arch, d.Arch)
 	add("file-version", c.FileVersion, d.FileVersion)
+	add("trust", c.Trust, d.Trust)
+	add("owner", c.Owner, d.Owner)
 	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")
 }

@@ -3,6 +3,7 @@ package gen
 import (
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -100,11 +101,36 @@ func checkBounded(t *testing.T, path string, content []byte) {
 				scripts.WriteString(run.Run.Value + "\n")
 			}
 		}
-		for _, want := range []string{"go version", "gcc --version"} {
+		for _, want := range []string{"go version", "gcc --version", "(Get-Command gcc).Source"} {
 			if !strings.Contains(scripts.String(), want) {
 				t.Errorf("%s: job %s never runs %q", path, id, want)
 			}
 		}
+	}
+	checkPinned(t, path, content)
+}
+
+// pinned is a step's uses: an action at a full commit SHA, with the tag it
+// was released as in a comment: a tag can be moved to other code, a commit
+// cannot.
+var pinned = regexp.MustCompile(`^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v[0-9]+(\.[0-9]+)*$`)
+
+// checkPinned fails unless every action the workflow uses is pinned.
+func checkPinned(t *testing.T, path string, content []byte) {
+	t.Helper()
+	n := 0
+	for i, line := range strings.Split(string(content), "\n") {
+		_, uses, ok := strings.Cut(line, "uses: ")
+		if !ok {
+			continue
+		}
+		n++
+		if !pinned.MatchString(strings.TrimSpace(uses)) {
+			t.Errorf("%s:%d: %s is not pinned by commit with its tag in a comment (owner/repo@SHA # vX.Y.Z)", path, i+1, strings.TrimSpace(uses))
+		}
+	}
+	if n == 0 {
+		t.Errorf("%s: uses no action", path)
 	}
 }
 

@@ -5,12 +5,23 @@
 # $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
 # windres with $env:WINDRES. Each step prints a line as it starts and one with its time
 # when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
-# also makes the MSVC import library bin\jobs.lib. The GOOS, GOARCH,
-# CGO_ENABLED and CC it sets are put back as they were when it ends, even on
-# failure: ./build.ps1 runs in your session and must not leave it
-# cross-compiling.
+# also makes the MSVC import library bin\jobs.lib.
+#
+# Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
+# it puts back the working location and the environment variables it sets
+# (GOOS, GOARCH, CGO_ENABLED, CC) as they were when it ends, even when a
+# step fails or you press Ctrl+C; a variable that was unset is unset again.
+#
+# Windows' default execution policy (Restricted on clients) refuses to run
+# scripts, and RemoteSigned refuses a downloaded one. To run it once without
+# changing the policy:
+#
+#   powershell -ExecutionPolicy Bypass -File build.ps1
+#
+# or mark a downloaded copy as local with Unblock-File build.ps1, or allow
+# local scripts for yourself with
+# Set-ExecutionPolicy -Scope CurrentUser RemoteSigned.
 $ErrorActionPreference = 'Stop'
-Set-Location -Path $PSScriptRoot
 
 # Run a native command and stop at its first failure, which
 # $ErrorActionPreference alone does not do for native commands.
@@ -33,12 +44,14 @@ function Invoke-Step {
 
 $windres = if ($env:WINDRES) { $env:WINDRES } else { 'windres' }
 $cflags = if ($env:CFLAGS) { -split $env:CFLAGS } else { @('-O2', '-Wall', '-Wextra') }
+# Saved before anything can fail, and put back in the finally below.
 $saved = @{}
 foreach ($name in 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC') {
     $saved[$name] = [Environment]::GetEnvironmentVariable($name, 'Process')
 }
 $all = [Diagnostics.Stopwatch]::StartNew()
 $built = @()
+Push-Location -Path $PSScriptRoot
 try {
     # Build everything for one GOARCH into $Out with the C compiler $CC,
     # dlltool $DllTool, windres's target $RcTarget and, for MSVC's import
@@ -111,9 +124,11 @@ try {
     $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
     Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
 } finally {
+    # A $null value removes the variable: one that was unset is unset again.
     foreach ($name in $saved.Keys) {
         [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')
     }
+    Pop-Location
 }
 
 Write-Output ('built {0} in {1:0.0}s' -f ($built -join ' '), $all.Elapsed.TotalSeconds)

@@ -35,6 +35,10 @@ const (
 	sectionSizeLow  = 0x00001040
 )
 
+// securityDescriptor is the SDDL of the mapping and the lock: none
+// given, so the token's default DACL.
+const securityDescriptor = ""
+
 // header is the start of the section, api.h's SHMEM_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
 // check it, under the mutex, before any other access. lock, waiters and
@@ -81,9 +85,10 @@ const (
 	// cut short: in the payload for a set, in the caller's buffer for a get.
 	statusTruncated = 0x20000007
 	// statusSquatted: another object holds the name of the section, the setup
-	// mutex or the wake event: one of another type, or one whose DACL refuses
-	// this process the rights the DLL asks for (a squatter, or a peer whose
-	// --sddl leaves this process out); setup retries in the background, and
-	// calls work once the name is free or usable.
+	// mutex, the wake event or the note semaphore: one of another type, one
+	// whose DACL refuses this process the rights the DLL asks for (a squatter,
+	// or a peer whose --sddl leaves this process out), or, with --trust owner,
+	// one whose owner this process does not trust; setup retries in the
+	// background, and calls work once the name is free or usable.
 	statusSquatted = 0x20000008
 )

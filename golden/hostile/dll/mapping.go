@@ -121,11 +121,20 @@ func setup(timeout uint32) (mapping, uint32) {
 	if status != 0 {
 		return mapping{}, status
 	}
+	names, status := objectNames()
+	if status != 0 {
+		return mapping{}, status
+	}
 	// Not initially owned; ERROR_ALREADY_EXISTS, returned as err with a
 	// valid handle, is success.
-	lock, err := windows.CreateMutexEx(sa, utf16Ptr(lockName), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE)
+	lock, err := windows.CreateMutexEx(sa, utf16Ptr(names.lock), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE|ownerRights)
 	if lock == 0 {
 		return mapping{}, squatStatus(err)
+	}
+	// A squatter's mutex is never waited for.
+	if status := checkOwner(lock); status != 0 {
+		windows.CloseHandle(lock)
+		return mapping{}, status
 	}
 	abandoned, status := acquire(lock, timeout)
 	if status != 0 {
@@ -145,17 +154,27 @@ func setup(timeout uint32) (mapping, uint32) {
 
 	// Flags 0: auto-reset, so that each SetEvent wakes one waiter, which
 	// takes the lock; not signalled.
-	wake, err := windows.CreateEventEx(sa, utf16Ptr(wakeName), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE)
+	wake, err := windows.CreateEventEx(sa, utf16Ptr(names.wake), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE|ownerRights)
 	if wake == 0 {
 		return fail(squatStatus(err))
 	}
-	note, err := createSemaphore(sa, noteName)
+	if status := checkOwner(wake); status != 0 {
+		return fail(status, wake)
+	}
+	note, err := createSemaphore(sa, names.note)
 	if note == 0 {
 		return fail(squatStatus(err), wake)
 	}
-	section, created, status := openSection(sa)
+	if status := checkOwner(note); status != 0 {
+		return fail(status, note, wake)
+	}
+	section, created, status := openSection(sa, names.section)
 	if status != 0 {
 		return fail(status, note, wake)
+	}
+	// Checked before the section is mapped: a squatter's data is never read.
+	if status := checkOwner(section); status != 0 {
+		return fail(status, section, note, wake)
 	}
 	// Map exactly the section's size: no more of a larger section that
 	// someone else created. A smaller one cannot be mapped at that size:
@@ -183,9 +202,9 @@ func setup(timeout uint32) (mapping, uint32) {
 // peer creates the section between the two calls; a program that does not
 // follow the protocol may, and CreateFileMapping then opens its section,
 // which x/sys reports as ERROR_ALREADY_EXISTS with a valid handle.
-func openSection(sa *windows.SecurityAttributes) (section windows.Handle, created bool, status uint32) {
-	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE, 0,
-		uintptr(unsafe.Pointer(utf16Ptr(mappingName))))
+func openSection(sa *windows.SecurityAttributes, name string) (section windows.Handle, created bool, status uint32) {
+	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE|ownerRights, 0,
+		uintptr(unsafe.Pointer(utf16Ptr(name))))
 	if r != 0 {
 		return windows.Handle(r), false, 0
 	}
@@ -193,7 +212,7 @@ func openSection(sa *windows.SecurityAttributes) (section windows.Handle, create
 		return 0, false, squatStatus(err)
 	}
 	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
 	if section == 0 {
 		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
 		// this process may not create it (a Global\ name without
@@ -218,7 +237,7 @@ func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handl
 		semaphoreModifyState = 0x0002
 	)
 	h, _, err := procCreateSemaphoreExW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount,
-		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState)
+		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState|ownerRights)
 	if h == 0 {
 		return 0, err
 	}
@@ -312,12 +331,27 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
 }
 
-// securityAttributes returns the attributes of the section, the mutex and
-// the event:
+// securityAttributes returns the attributes of the section, the mutex,
+// the event and the semaphore:
 // nil for the default DACL.
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
 	return nil, 0
 }
+
+// names are the names the objects are created or opened under.
+type names struct{ section, lock, wake, note string }
+
+// objectNames is the configured names, as they are.
+func objectNames() (names, uint32) {
+	return names{section: mappingName, lock: lockName, wake: wakeName, note: noteName}, 0
+}
+
+// ownerRights is the right the owner check needs on every object, besides
+// those the DLL uses: none, since --trust header reads no owner.
+const ownerRights = 0
+
+// checkOwner checks nothing: with --trust header, a valid header is all that is asked of a peer.
+func checkOwner(windows.Handle) uint32 { return 0 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A
 // mutex whose owner exited while holding it is acquired all the same, and

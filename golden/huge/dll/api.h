@@ -118,11 +118,12 @@ typedef struct {
 /* TRUNCATED: the call succeeded, but the string did not fit and was cut
  * short: in the payload for a set, in the caller's buffer for a get. */
 #define SHMEM_STATUS_TRUNCATED 0x20000007UL
-/* SQUATTED: another object holds the name of the section, the setup mutex
- * or the wake event: one of another type, or one whose DACL refuses this
- * process the rights the DLL asks for (a squatter, or a peer whose --sddl
- * leaves this process out); setup retries in the background, and calls
- * work once the name is free or usable. */
+/* SQUATTED: another object holds the name of the section, the setup mutex,
+ * the wake event or the note semaphore: one of another type, one whose
+ * DACL refuses this process the rights the DLL asks for (a squatter, or a
+ * peer whose --sddl leaves this process out), or, with --trust owner, one
+ * whose owner this process does not trust; setup retries in the
+ * background, and calls work once the name is free or usable. */
 #define SHMEM_STATUS_SQUATTED 0x20000008UL
 
 #ifdef __cplusplus

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"runtime"
 	"unsafe"
 
@@ -47,10 +48,11 @@ const (
 	// cut short: in the payload for a set, in the caller's buffer for a get.
 	StatusTruncated Status = 0x20000007
 	// StatusSquatted: another object holds the name of the section, the setup
-	// mutex or the wake event: one of another type, or one whose DACL refuses
-	// this process the rights the DLL asks for (a squatter, or a peer whose
-	// --sddl leaves this process out); setup retries in the background, and
-	// calls work once the name is free or usable.
+	// mutex, the wake event or the note semaphore: one of another type, one
+	// whose DACL refuses this process the rights the DLL asks for (a squatter,
+	// or a peer whose --sddl leaves this process out), or, with --trust owner,
+	// one whose owner this process does not trust; setup retries in the
+	// background, and calls work once the name is free or usable.
 	StatusSquatted Status = 0x20000008
 )
 
@@ -69,7 +71,7 @@ func (s Status) Error() string {
 	case StatusTruncated:
 		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
 	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex or the wake event: one of another type, or one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out); setup retries in the background, and calls work once the name is free or usable (0x20000008)"
+		return "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
 	}
 	return fmt.Sprintf("%v (%d)", windows.Errno(s), uint32(s))
 }
@@ -92,14 +94,24 @@ type DLL struct {
 	set, get, writeBytes, readBytes, size, length, wait, status *windows.Proc
 }
 
-// Load loads the DLL at path, which should be absolute: a relative name
-// would be looked up on the DLL search path. A Go DLL can never be
-// unloaded (golang/go#11100), so there is no Close.
+// Load loads the DLL at path: a relative path is made absolute against
+// the working directory first, and the DLL is never looked up on the
+// search path, where a planted copy could stand in for it. It is loaded
+// with LoadLibraryExW and LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR |
+// LOAD_LIBRARY_SEARCH_SYSTEM32, so the DLLs it imports in turn
+// (KERNEL32.dll, msvcrt.dll) come only from its own directory and the
+// system's. The Go hosts pass the path beside their executable. A Go DLL
+// can never be unloaded (golang/go#11100), so there is no Close.
 func Load(path string) (*DLL, error) {
-	dll, err := windows.LoadDLL(path)
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
+	h, err := windows.LoadLibraryEx(abs, 0, windows.LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR|windows.LOAD_LIBRARY_SEARCH_SYSTEM32)
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", abs, err)
+	}
+	dll := &windows.DLL{Name: abs, Handle: h}
 	var d DLL
 	for _, p := range []struct {
 		proc **windows.Proc
@@ -130,18 +142,20 @@ func (d *DLL) Set(s string) error {
 
 // Get reads the whole shared string: it asks for its length, then reads it
 // into a buffer that fits, and again if a writer made it longer in between.
-// A string too long for one call (4 Gi characters) is an error, never a
-// prefix. With StatusAbandoned, the string is returned with the error.
+// A string too long for one call is an error, never a prefix: see
+// getBufferLen. With StatusAbandoned, the string is returned with the
+// error.
 func (d *DLL) Get() (string, error) {
 	for {
 		n, err := d.Length()
 		if err != nil && !errors.Is(err, StatusAbandoned) {
 			return "", err
 		}
-		if n >= math.MaxUint32 {
-			return "", fmt.Errorf("%s: the string has %d characters, more than one call can read", "GetSharedMem", n)
+		cch, err := getBufferLen(n, maxBuffer)
+		if err != nil {
+			return "", err
 		}
-		buf := make([]uint16, n+1)
+		buf := make([]uint16, cch)
 		_, err = d.call("GetSharedMem", d.get, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
 		if errors.Is(err, StatusTruncated) {
 			continue
@@ -158,14 +172,35 @@ func (d *DLL) Length() (uint64, error) {
 	return d.call64("SharedMemLength", d.length)
 }
 
-// WriteBytes copies p into the payload at offset.
+// maxBuffer is the most UTF-16 units a buffer can hold in this process:
+// its bytes must fit in an int.
+const maxBuffer = math.MaxInt / 2
+
+// getBufferLen is the buffer, in UTF-16 units, that a string of n units
+// needs, terminator included: the cch the get export takes, which is a
+// DWORD. A string of MaxUint32 units or more would need a cch that a
+// DWORD cannot hold, and one whose buffer is more than maxLen units (on
+// 386, 1 Gi) more memory than the process has: both are errors, so that
+// the cch passed is never truncated.
+func getBufferLen(n, maxLen uint64) (int, error) {
+	switch {
+	case n >= math.MaxUint32:
+		return 0, fmt.Errorf("%s: the string has %d characters, more than one call can read (its buffer length is a DWORD: at most %d, terminator included)", "GetSharedMem", n, uint64(math.MaxUint32))
+	case n+1 > maxLen:
+		return 0, fmt.Errorf("%s: the string has %d characters, more than a buffer in this process can hold", "GetSharedMem", n)
+	}
+	return int(n + 1), nil
+}
+
+// WriteBytes copies p into the payload at offset. Offsets and lengths are
+// ULONGLONG in the export, so none is cut: a slice's length always fits.
 func (d *DLL) WriteBytes(offset uint64, p []byte) error {
 	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
 	_, err := d.call("PutBytes", d.writeBytes, append(args, ulonglong(uint64(len(p)))...)...)
 	return err
 }
 
-// ReadBytes fills p from the payload at offset.
+// ReadBytes fills p from the payload at offset, as WriteBytes takes it.
 func (d *DLL) ReadBytes(offset uint64, p []byte) error {
 	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
 	_, err := d.call("TakeBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -121,11 +122,20 @@ func setup(timeout uint32) (mapping, uint32) {
 	if status != 0 {
 		return mapping{}, status
 	}
+	names, status := objectNames()
+	if status != 0 {
+		return mapping{}, status
+	}
 	// Not initially owned; ERROR_ALREADY_EXISTS, returned as err with a
 	// valid handle, is success.
-	lock, err := windows.CreateMutexEx(sa, utf16Ptr(lockName), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE)
+	lock, err := windows.CreateMutexEx(sa, utf16Ptr(names.lock), 0, windows.SYNCHRONIZE|windows.MUTEX_MODIFY_STATE|ownerRights)
 	if lock == 0 {
 		return mapping{}, squatStatus(err)
+	}
+	// A squatter's mutex is never waited for.
+	if status := checkOwner(lock); status != 0 {
+		windows.CloseHandle(lock)
+		return mapping{}, status
 	}
 	abandoned, status := acquire(lock, timeout)
 	if status != 0 {
@@ -145,17 +155,27 @@ func setup(timeout uint32) (mapping, uint32) {
 
 	// Flags 0: auto-reset, so that each SetEvent wakes one waiter, which
 	// takes the lock; not signalled.
-	wake, err := windows.CreateEventEx(sa, utf16Ptr(wakeName), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE)
+	wake, err := windows.CreateEventEx(sa, utf16Ptr(names.wake), 0, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE|ownerRights)
 	if wake == 0 {
 		return fail(squatStatus(err))
 	}
-	note, err := createSemaphore(sa, noteName)
+	if status := checkOwner(wake); status != 0 {
+		return fail(status, wake)
+	}
+	note, err := createSemaphore(sa, names.note)
 	if note == 0 {
 		return fail(squatStatus(err), wake)
 	}
-	section, created, status := openSection(sa)
+	if status := checkOwner(note); status != 0 {
+		return fail(status, note, wake)
+	}
+	section, created, status := openSection(sa, names.section)
 	if status != 0 {
 		return fail(status, note, wake)
+	}
+	// Checked before the section is mapped: a squatter's data is never read.
+	if status := checkOwner(section); status != 0 {
+		return fail(status, section, note, wake)
 	}
 	// Map exactly the section's size: no more of a larger section that
 	// someone else created. A smaller one cannot be mapped at that size:
@@ -183,9 +203,9 @@ func setup(timeout uint32) (mapping, uint32) {
 // peer creates the section between the two calls; a program that does not
 // follow the protocol may, and CreateFileMapping then opens its section,
 // which x/sys reports as ERROR_ALREADY_EXISTS with a valid handle.
-func openSection(sa *windows.SecurityAttributes) (section windows.Handle, created bool, status uint32) {
-	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE, 0,
-		uintptr(unsafe.Pointer(utf16Ptr(mappingName))))
+func openSection(sa *windows.SecurityAttributes, name string) (section windows.Handle, created bool, status uint32) {
+	r, _, err := procOpenFileMappingW.Call(windows.FILE_MAP_READ|windows.FILE_MAP_WRITE|ownerRights, 0,
+		uintptr(unsafe.Pointer(utf16Ptr(name))))
 	if r != 0 {
 		return windows.Handle(r), false, 0
 	}
@@ -193,7 +213,7 @@ func openSection(sa *windows.SecurityAttributes) (section windows.Handle, create
 		return 0, false, squatStatus(err)
 	}
 	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(mappingName))
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
 	if section == 0 {
 		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
 		// this process may not create it (a Global\ name without
@@ -218,7 +238,7 @@ func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handl
 		semaphoreModifyState = 0x0002
 	)
 	h, _, err := procCreateSemaphoreExW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount,
-		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState)
+		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState|ownerRights)
 	if h == 0 {
 		return 0, err
 	}
@@ -312,17 +332,126 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
 }
 
-// securityAttributes returns the attributes of the section, the mutex and
-// the event:
-// nil for the default DACL, else securityDescriptor's.
+// securityAttributes returns the attributes of the section, the mutex,
+// the event and the semaphore:
+// securityDescriptor's, with an owner, or, without one, the token's
+// default DACL, always with an explicit owner, the token's default owner:
+// what Windows would give them anyway, and what Wine, which leaves objects
+// without an owner, then records. (SDDL puts the owner first; a
+// descriptor without a DACL gets the token's default DACL.)
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
-	sd, err := windows.SecurityDescriptorFromString(securityDescriptor)
+	sddl := securityDescriptor
+	if !strings.HasPrefix(sddl, "O:") {
+		owner, status := tokenOwner()
+		if status != 0 {
+			return nil, status
+		}
+		sddl = "O:" + owner.String() + sddl
+	}
+	sd, err := windows.SecurityDescriptorFromString(sddl)
 	if err != nil {
 		return nil, win32Status(err)
 	}
 	sa := &windows.SecurityAttributes{SecurityDescriptor: sd}
 	sa.Length = uint32(unsafe.Sizeof(*sa))
 	return sa, 0
+}
+
+// names are the names the objects are created or opened under.
+type names struct{ section, lock, wake, note string }
+
+// objectNames is the configured names, as they are.
+func objectNames() (names, uint32) {
+	return names{section: mappingName, lock: lockName, wake: wakeName, note: noteName}, 0
+}
+
+// ownerRights is the right the owner check needs on every object, besides
+// those the DLL uses: READ_CONTROL, to read the owner.
+const ownerRights = windows.READ_CONTROL
+
+// Owners a process may give the objects, besides this process's own: the
+// Administrators group (an elevated administrator's default owner) and
+// LocalSystem. A process that can make either the owner can already read
+// and write this process's memory.
+var trustedOwners = []windows.WELL_KNOWN_SID_TYPE{windows.WinBuiltinAdministratorsSid, windows.WinLocalSystemSid}
+
+// checkOwner returns SQUATTED unless the object h was given an owner this
+// process trusts (--trust owner): its user, its token's default owner,
+// Administrators, LocalSystem or the owner --sddl names.
+// Whoever creates a name owns the object, so an owner that is none of
+// these is a program that got there first: its data is never trusted.
+// An object without an owner (Wine leaves them so) is not trusted either.
+func checkOwner(h windows.Handle) uint32 {
+	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	if err != nil {
+		return win32Status(err)
+	}
+	owner, _, err := sd.Owner()
+	if err != nil {
+		return win32Status(err)
+	}
+	if owner == nil || !owner.IsValid() {
+		return statusSquatted
+	}
+	trusted, status := trustedSIDs()
+	if status != 0 {
+		return status
+	}
+	for _, sid := range trusted {
+		if owner.Equals(sid) {
+			return 0
+		}
+	}
+	return statusSquatted
+}
+
+// trustedSIDs lists the owners checkOwner accepts.
+func trustedSIDs() ([]*windows.SID, uint32) {
+	token := windows.GetCurrentProcessToken()
+	user, err := token.GetTokenUser()
+	if err != nil {
+		return nil, win32Status(err)
+	}
+	owner, status := tokenOwner()
+	if status != 0 {
+		return nil, status
+	}
+	sids := []*windows.SID{user.User.Sid, owner}
+	for _, t := range trustedOwners {
+		sid, err := windows.CreateWellKnownSid(t)
+		if err != nil {
+			return nil, win32Status(err)
+		}
+		sids = append(sids, sid)
+	}
+	if sd, err := windows.SecurityDescriptorFromString(securityDescriptor); err == nil {
+		if sid, _, err := sd.Owner(); err == nil && sid != nil {
+			sids = append(sids, sid)
+		}
+	}
+	return sids, 0
+}
+
+// tokenOwner is this process's token's default owner: its user, or, for
+// an elevated administrator, the Administrators group.
+func tokenOwner() (*windows.SID, uint32) {
+	token := windows.GetCurrentProcessToken()
+	n := uint32(64)
+	for {
+		buf := make([]byte, n)
+		err := windows.GetTokenInformation(token, windows.TokenOwner, &buf[0], n, &n)
+		if err == nil {
+			// TOKEN_OWNER is one pointer, to a SID within buf.
+			sid, err := (*struct{ Owner *windows.SID })(unsafe.Pointer(&buf[0])).Owner.Copy()
+			if err != nil {
+				return nil, win32Status(err)
+			}
+			return sid, 0
+		}
+		if !errors.Is(err, windows.ERROR_INSUFFICIENT_BUFFER) {
+			return nil, win32Status(err)
+		}
+	}
 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A
