@@ -80,6 +80,7 @@ typedef uint64_t TELEMETRY_ULONGLONG;
 #define TELEMETRY_ERROR_TIMEOUT 1460u
 #define TELEMETRY_API __attribute__((visibility("default")))
 #endif
+
 /* TELEMETRY_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define TELEMETRY_LOCK_TIMEOUT_MS 5000
 #define TELEMETRY_MAPPING_SIZE 1048640ULL
