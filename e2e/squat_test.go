@@ -10,6 +10,8 @@ import (
 // returning FALSE and the layout status, touch none of it, and not crash
 // its host.
 func TestSquatting(t *testing.T) {
+	t.Run("linux", linuxSquatting)
+	win.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	cProgram(t, bin, "probe")
 	// The DLL's section is a 64-byte header and a 4096-byte payload.
