@@ -58,7 +58,7 @@ func BenchmarkDLL(b *testing.B) {
 			b.Logf("no sample column: %s is not set", sampleEnv)
 		}
 	} else {
-		b.Logf("no Windows columns: %v", win.missing())
+		b.Logf("no Windows columns: %v", win.unavailable())
 	}
 	if lin.available() {
 		bin := filepath.Join(defaultProject(b), "bin")
@@ -67,7 +67,7 @@ func BenchmarkDLL(b *testing.B) {
 			benchTarget{name: "linux-pipe", heading: "linux pipe", bin: bin, host: lin, ipc: "pipe"},
 			benchTarget{name: "linux-socket", heading: "linux unix socket", bin: bin, host: lin, ipc: "socket"})
 	} else {
-		b.Logf("no Linux columns: %v", lin.missing())
+		b.Logf("no Linux columns: %v", lin.unavailable())
 	}
 	if len(targets) == 0 {
 		win.require(b)

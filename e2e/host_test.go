@@ -127,7 +127,15 @@ func (h *host) require(tb testing.TB) {
 }
 
 // available reports whether this machine can be h, without a test.
-func (h *host) available() bool { return h.chosen() && h.missing() == nil }
+func (h *host) available() bool { return h.unavailable() == nil }
+
+// unavailable says why this machine cannot be h, or nil.
+func (h *host) unavailable() error {
+	if !h.chosen() {
+		return fmt.Errorf("left out by %s=%s", hostsEnv, os.Getenv(hostsEnv))
+	}
+	return h.missing()
+}
 
 // lib is the file name of the library a project calls dll.
 func (h *host) lib(dll string) string {

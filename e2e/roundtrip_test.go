@@ -191,10 +191,17 @@ func roundTrips(t *testing.T, h *host, bin string) {
 		}
 	})
 	t.Run("child that cannot start", func(t *testing.T) {
+		missing := h.path(filepath.Join(string(filepath.Separator), "no", "such", h.prog("child")))
+		// On Windows the parent's CreateProcess fails, and the parent
+		// says so; on Linux the parent's /bin/sh -c says it, exiting 127.
+		want := "parent"
+		if h.system == "linux" {
+			want = missing
+		}
 		for _, p := range []string{parent, parentGo} {
-			r := h.run(t, bin, p, h.path(filepath.Join(string(filepath.Separator), "no", "such", h.prog("child"))))
-			if r.status == 0 || !strings.Contains(r.stderr, "parent") {
-				t.Errorf("%s with a missing child: want a failure on stderr, got %s", p, r)
+			r := h.run(t, bin, p, missing)
+			if r.status == 0 || !strings.Contains(r.stderr, want) {
+				t.Errorf("%s with a missing child: want a failure on stderr naming %q, got %s", p, want, r)
 			}
 		}
 	})
