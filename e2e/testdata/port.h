@@ -153,11 +153,12 @@ static inline DWORD my_pid(void)
 #endif
 }
 
-/* in_thread runs fn in another thread and waits for it to end. */
+/* in_thread runs fn in another thread and waits for it to end; the
+ * thread gets a pointer to fn. */
 #ifdef _WIN32
 static DWORD WINAPI thread_main(LPVOID fn)
 {
-    ((void (*)(void))fn)();
+    (*(void (**)(void))fn)();
     return 0;
 }
 #else
@@ -171,7 +172,7 @@ static void *thread_main(void *fn)
 static inline void in_thread(void (*fn)(void))
 {
 #ifdef _WIN32
-    HANDLE t = CreateThread(NULL, 0, thread_main, (LPVOID)fn, 0, NULL);
+    HANDLE t = CreateThread(NULL, 0, thread_main, &fn, 0, NULL);
     WaitForSingleObject(t, INFINITE);
     CloseHandle(t);
 #else

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -60,6 +61,9 @@ func NewWinePrefix(t testing.TB) *wine.Prefix {
 // VCS stamping its version is "(devel)" whatever the commit.
 func BuildShmemgen(dir string) (string, error) {
 	exe := filepath.Join(dir, "shmemgen")
+	if runtime.GOOS == "windows" {
+		exe += ".exe" // CreateProcess adds no extension to a full path
+	}
 	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", exe, "github.com/shmemgen/shmemgen")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
