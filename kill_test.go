@@ -17,32 +17,11 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/internal/treetest"
-	"github.com/shmemgen/shmemgen/write"
 )
 
-// asCommand makes the test binary run as shmemgen when TestMain finds
-// SHMEMGEN_TEST_AS_COMMAND set: killAtStep then SIGKILLs it before the
-// filesystem step numbered SHMEMGEN_TEST_KILL_AT.
-const (
-	asCommandEnv = "SHMEMGEN_TEST_AS_COMMAND"
-	killAtEnv    = "SHMEMGEN_TEST_KILL_AT"
-)
-
-func init() {
-	if os.Getenv(asCommandEnv) == "" {
-		return
-	}
-	if n, err := strconv.Atoi(os.Getenv(killAtEnv)); err == nil {
-		steps := 0
-		write.StepHook = func(string, string) {
-			if steps++; steps == n {
-				syscall.Kill(os.Getpid(), syscall.SIGKILL)
-				select {} // the signal is on its way
-			}
-		}
-	}
-	os.Exit(run(append([]string{"shmemgen"}, os.Args[1:]...), os.Stdout, os.Stderr))
-}
+// killAtEnv is read by testhooks.go: the test build of shmemgen SIGKILLs
+// itself before the filesystem step it numbers.
+const killAtEnv = "SHMEMGEN_TEST_KILL_AT"
 
 // TestKillGenerateForReal runs shmemgen generate as a real process and
 // SIGKILLs it before each filesystem step in turn; after each kill, check
@@ -95,8 +74,8 @@ func TestKillGenerateForReal(t *testing.T) {
 
 	for n := 1; ; n++ {
 		dir := fresh()
-		cmd := exec.Command(os.Args[0], "generate", "--dir", dir)
-		cmd.Env = append(os.Environ(), asCommandEnv+"=1", killAtEnv+"="+strconv.Itoa(n))
+		cmd := exec.Command(shmemgen, "generate", "--dir", dir)
+		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
 		switch {

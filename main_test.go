@@ -13,16 +13,31 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/shmemgen/shmemgen/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
-// TestMain makes the test binary double as shmemgen: the scripts run it
+// shmemgen is the command under test, built by TestMain as every test
+// builds it (testenv.BuildShmemgen): the scripts and the kill test run it
 // as a separate process, exactly as a user would.
+var shmemgen string
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
-		"shmemgen": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
-	})
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "shmemgen-test-")
+	if err != nil {
+		panic(err)
+	}
+	shmemgen, err = testenv.BuildShmemgen(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // TestScripts runs testdata/script/*.txtar: the CLI's behaviour, written
@@ -39,6 +54,8 @@ func TestScripts(t *testing.T) {
 			// For go generate in a generated project: the real caches, so
 			// that it needs no network when they are warm.
 			env.Vars = append(env.Vars, goEnv...)
+			// exec shmemgen finds the built command first.
+			env.Setenv("PATH", filepath.Dir(shmemgen)+string(filepath.ListSeparator)+env.Getenv("PATH"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

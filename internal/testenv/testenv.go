@@ -1,7 +1,7 @@
 // Package testenv is what shmemgen's tests need from their environment:
 // Wine and mingw-w64 (skipped locally, required in CI; see package ci), a
-// private Wine prefix per test, and the shmemgen command itself for tests
-// that cannot run it in process. Production code never imports it.
+// private Wine prefix per test, and the shmemgen command itself, built once
+// per test binary. Production code never imports it.
 package testenv
 
 import (
@@ -56,15 +56,17 @@ func NewWinePrefix(t testing.TB) *wine.Prefix {
 }
 
 // BuildShmemgen builds the shmemgen command into dir and returns its path:
-// the one way a test outside package main gets the command (package main's
-// own tests run their test binary as shmemgen, through testscript). Without
-// VCS stamping its version is "(devel)" whatever the commit.
+// the one way every test gets the command, so that each runs what a user
+// runs. The build tag shmemgen_testhooks adds testhooks.go, through which a
+// test can kill the command at a chosen filesystem step; a build without the
+// tag, as users make, has no such hook. Without VCS stamping its version is
+// "(devel)" whatever the commit.
 func BuildShmemgen(dir string) (string, error) {
 	exe := filepath.Join(dir, "shmemgen")
 	if runtime.GOOS == "windows" {
-		exe += ".exe" // CreateProcess adds no extension to a full path
+		exe += ".exe"
 	}
-	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", exe, "github.com/shmemgen/shmemgen")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-tags", "shmemgen_testhooks", "-o", exe, "github.com/shmemgen/shmemgen")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building shmemgen: %w", err)
