@@ -54,6 +54,9 @@ Examples:
 			&cli.StringFlag{Name: "lock-timeout", Value: "5s", Usage: "longest wait for the cross-process lock (`DURATION`, 0s to 1h); a call that times out fails"},
 			&cli.StringFlag{Name: "sddl", Usage: "security descriptor (`SDDL`) for the mapping and its lock (default: the process's default DACL)"},
 			&cli.StringFlag{Name: "arch", Value: config.DefaultArch, Usage: "comma-separated Windows `ARCHITECTURES` to build for: amd64, 386 or amd64,386 (386 builds go to bin/386/)"},
+			&cli.StringFlag{Name: "unlink", Value: config.DefaultUnlink, Usage: "`NAME` of the export that removes the POSIX segment's name (does nothing on Windows)"},
+			&cli.StringFlag{Name: "os", Value: config.DefaultOS, Usage: "comma-separated `SYSTEMS` to build for: windows, linux or windows,linux (linux builds bin/libNAME.so natively)"},
+			&cli.StringFlag{Name: "mode", Value: config.DefaultMode, Usage: "octal permission `MODE` of the POSIX segment (shm_open's mode), the Linux counterpart of --sddl; must include 0600"},
 			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
@@ -205,6 +208,9 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		SDDL:        c.String("sddl"),
 		Arch:        c.String("arch"),
 		FileVersion: c.String("file-version"),
+		Unlink:      c.String("unlink"),
+		OS:          c.String("os"),
+		Mode:        c.String("mode"),
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err

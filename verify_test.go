@@ -56,7 +56,7 @@ func fakeProject(t *testing.T, exports []string, importLib string, newArgs ...st
 	return dir
 }
 
-var defaultExports = []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem", "SharedMemLastError", "SharedMemLength", "SharedMemSize", "WaitSharedMem", "WriteSharedBytes"}
+var defaultExports = []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem", "SharedMemLastError", "SharedMemLength", "SharedMemSize", "UnlinkSharedMem", "WaitSharedMem", "WriteSharedBytes"}
 
 // TestVerifyABI runs verify, in process, on DLLs whose tables are wrong:
 // it must stop at the step that checks them, exit 1 naming it, and say so

@@ -31,6 +31,9 @@ const (
 	DefaultLength      = "SharedMemLength"
 	DefaultWait        = "WaitSharedMem"
 	DefaultStatus      = "SharedMemLastError"
+	DefaultUnlink      = "UnlinkSharedMem"
+	DefaultOS          = "windows"
+	DefaultMode        = "0600"
 	DefaultLockTimeout = Duration(5 * time.Second)
 	DefaultArch        = "amd64"
 	DefaultFileVersion = "1.0.0.0"
@@ -39,6 +42,14 @@ const (
 // Architectures are the Windows architectures a project can be built for,
 // as GOARCH names them.
 var Architectures = []string{"amd64", "386"}
+
+// Systems are the operating systems a project can be built for, as GOOS
+// names them.
+var Systems = []string{"windows", "linux"}
+
+// MaxPOSIXNameLen is the longest POSIX shared-memory name, without its
+// leading slash: NAME_MAX, as the name is a file in /dev/shm on Linux.
+const MaxPOSIXNameLen = 255
 
 // Limits on the mapping.
 const (
@@ -98,6 +109,15 @@ type Config struct {
 	// Arch lists the architectures build.sh builds for, comma-separated
 	// GOARCH names (amd64, 386), as --arch takes them.
 	Arch string `yaml:"arch"`
+	// Unlink names the export that removes the segment's POSIX name (on
+	// Windows it does nothing).
+	Unlink string `yaml:"unlink"`
+	// OS lists the systems build.sh builds for, comma-separated GOOS names
+	// (windows, linux), as --os takes them.
+	OS string `yaml:"os"`
+	// Mode is the octal permission mode of the POSIX segment, shm_open's
+	// mode: the POSIX counterpart of SDDL.
+	Mode string `yaml:"mode"`
 	// FileVersion is the version the DLL and the hosts carry in their
 	// VERSIONINFO resources: one to four dot-separated numbers, each at
 	// most 65535.
@@ -140,7 +160,38 @@ func Default(outBase string) Config {
 		LockTimeout: DefaultLockTimeout,
 		Arch:        DefaultArch,
 		FileVersion: DefaultFileVersion,
+		Unlink:      DefaultUnlink,
+		OS:          DefaultOS,
+		Mode:        DefaultMode,
 	}
+}
+
+// Systems lists the operating systems in OS, in the order given.
+func (c Config) Systems() []string {
+	return strings.Split(c.OS, ",")
+}
+
+// HasOS reports whether OS lists goos.
+func (c Config) HasOS(goos string) bool {
+	for _, s := range c.Systems() {
+		if s == goos {
+			return true
+		}
+	}
+	return false
+}
+
+// POSIXName is the POSIX shared-memory name of the segment: the mapping
+// name without its Local\ or Global\ prefix, after a slash. Both prefixes
+// give the same name: Linux has one namespace per IPC namespace.
+func (c Config) POSIXName() string {
+	return "/" + c.BaseName()
+}
+
+// ModeBits is Mode as a number. Mode must be valid.
+func (c Config) ModeBits() uint32 {
+	n, _ := strconv.ParseUint(c.Mode, 8, 32)
+	return uint32(n)
 }
 
 // FileVersionParts is FileVersion as VERSIONINFO takes it: four numbers,

@@ -26,6 +26,8 @@ func (c Config) Validate() error {
 		c.checkSDDL,
 		c.checkDLL,
 		c.checkArch,
+		c.checkOS,
+		c.checkMode,
 		c.checkFileVersion,
 		c.checkModule,
 	}
@@ -63,8 +65,20 @@ func (c Config) checkName() error {
 	case len(utf16.Encode([]rune(c.Name))) > MaxNameLen:
 		return bad(fmt.Sprintf("must be at most %d UTF-16 characters long, so that the lock's name, NAME%s, fits in MAX_PATH", MaxNameLen, LockSuffix))
 	}
+	if c.HasOS("linux") {
+		switch {
+		case !posixName.MatchString(rest):
+			return bad("must be, after any Local\\ or Global\\ prefix, a portable POSIX shared-memory name with --os linux: ASCII letters, digits, '.', '_' or '-', not starting with '.' or '-'")
+		case len(rest) > MaxPOSIXNameLen:
+			return bad(fmt.Sprintf("must be at most %d characters long after any Local\\ or Global\\ prefix with --os linux: the POSIX name is a file in /dev/shm", MaxPOSIXNameLen))
+		}
+	}
 	return nil
 }
+
+// posixName is the POSIX portable filename character set, without a
+// leading dot (., .. and hidden files) or dash.
+var posixName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 
 func (c Config) checkSize() error {
 	bad := func(rule string) error { return &Error{Flag: "size", Value: FormatSize(c.Size), Rule: rule} }
@@ -102,6 +116,8 @@ func CheckExport(flag, name string) error {
 		return bad("must not be an entry point, a CRT function no header declares, or a name the generated C hosts use: it would clash with it")
 	case systemName()[name]:
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
+	case linuxReserved[name]:
+		return bad("must not be a name that the Linux headers the generated code includes declare or define: the library's header is included beside them")
 	case strings.HasPrefix(name, "cgo") || strings.HasPrefix(name, "crosscall"):
 		return bad("must not start with cgo or crosscall: such names belong to cgo")
 	case strings.HasPrefix(strings.ToLower(name), "shmemgen_"):
@@ -123,7 +139,7 @@ func (c Config) Exports() [][2]string {
 	return [][2]string{
 		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
 		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"length", c.Length},
-		{"wait", c.Wait}, {"status", c.Status},
+		{"wait", c.Wait}, {"status", c.Status}, {"unlink", c.Unlink},
 	}
 }
 
@@ -137,6 +153,9 @@ func (c Config) checkExports() error {
 		}
 		if strings.HasPrefix(name, prefix) {
 			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
+		}
+		if c.HasOS("linux") && libcName()[name] {
+			return &Error{Flag: flag, Value: name, Rule: "must not be a function or variable that glibc exports with --os linux: lib" + c.DLL + ".so would interpose it for the whole host process"}
 		}
 		if other, ok := seen[name]; ok {
 			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}
@@ -250,6 +269,41 @@ func (c Config) checkArch() error {
 	return nil
 }
 
+func (c Config) checkOS() error {
+	bad := func(rule string) error { return &Error{Flag: "os", Value: c.OS, Rule: rule} }
+	if c.OS == "" {
+		return &Error{Flag: "os", Rule: "must name at least one system: windows, linux, or both as windows,linux"}
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Systems() {
+		switch {
+		case s == "":
+			return bad("must be comma-separated systems without empty entries or spaces (windows, linux, windows,linux)")
+		case !slices.Contains(Systems, s):
+			return bad(fmt.Sprintf("must be comma-separated systems from windows and linux: %s is not one", Quote(s)))
+		case seen[s]:
+			return bad(fmt.Sprintf("must name each system once: %s is there twice", Quote(s)))
+		}
+		seen[s] = true
+	}
+	return nil
+}
+
+var modePattern = regexp.MustCompile(`^0?[0-7]{3}$`)
+
+func (c Config) checkMode() error {
+	bad := func(rule string) error { return &Error{Flag: "mode", Value: c.Mode, Rule: rule} }
+	switch {
+	case c.Mode == "":
+		return &Error{Flag: "mode", Rule: "must be an octal permission mode such as 0600 or 0660"}
+	case !modePattern.MatchString(c.Mode):
+		return bad("must be an octal permission mode of three digits, optionally after a 0, such as 0600 or 0660: no setuid, setgid or sticky bits")
+	case c.ModeBits()&0o600 != 0o600:
+		return bad("must let the owner read and write (0600 at least): every process that loads the library reads and writes the segment")
+	}
+	return nil
+}
+
 var versionPart = regexp.MustCompile(`^[0-9]{1,5}$`)
 
 func (c Config) checkFileVersion() error {
@@ -354,9 +408,25 @@ var reserved = set(
 	// beside them. The DLL's own C names all start with shmemgen_, and its
 	// Go names cannot clash with a C export. Every Win32 and CRT name the
 	// generated code uses is in sysnames.txt, derived from the headers.
-	"start_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
-	"argc", "argv", "child", "generation", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
+	"run_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
+	"argc", "argv", "generation", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
 	"prefix", "si", "slash", "status", "text", "utf8", "written",
+	// The Linux side of the C hosts (hosts/c/*.c and load.h).
+	"utf16_from_utf8", "sh_argv", "child_argv", "program", "pid", "err", "arg", "c", "k", "p", "s",
+	"len", "more", "lib", "missing", "who", "dir", "size", "name",
+)
+
+// linuxReserved are the names of the Linux system headers that the
+// generated C code uses (core.c's platform_linux.h, the hosts and load.h)
+// and that sysnames.txt, derived from mingw-w64's headers, lacks.
+var linuxReserved = set(
+	"CLOCK_MONOTONIC", "CLOCK_REALTIME", "FUTEX_WAIT", "FUTEX_WAKE", "O_CLOEXEC", "O_RDONLY",
+	"PTHREAD_COND_INITIALIZER", "PTHREAD_MUTEX_INITIALIZER", "SYS_futex", "WEXITSTATUS", "WIFEXITED",
+	"WIFSIGNALED", "WTERMSIG", "pid_t", "posix_spawn", "waitpid", "RTLD_NOW", "RTLD_LOCAL", "PATH_MAX",
+	"INT_MAX", "ETIMEDOUT", "ESRCH", "ENOENT", "EINTR", "char16_t", "ssize_t", "timespec",
+	"pthread_mutex_t", "pthread_cond_t", "dlopen", "dlsym", "dlerror", "readlink", "syscall", "kill",
+	"getpid", "shm_unlink", "clock_gettime", "pthread_mutex_lock", "pthread_mutex_unlock",
+	"pthread_cond_wait", "pthread_cond_timedwait", "pthread_cond_broadcast", "environ",
 )
 
 var reservedFileNames = set(

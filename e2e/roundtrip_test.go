@@ -57,7 +57,7 @@ func TestDefaults(t *testing.T) {
 		}
 	}
 	wantExports(t, filepath.Join(bin, "shmem.dll"), "GetSharedMem", "ReadSharedBytes", "SetSharedMem",
-		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "WaitSharedMem", "WriteSharedBytes")
+		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "UnlinkSharedMem", "WaitSharedMem", "WriteSharedBytes")
 
 	t.Run("go vet for windows", func(t *testing.T) {
 		vet := exec.Command("go", "vet", "./...")
@@ -216,7 +216,7 @@ func TestCustom(t *testing.T) {
 		"--module", "github.com/acme/telemetry")
 	bin := filepath.Join(dir, "bin")
 	wantExports(t, filepath.Join(bin, "telemetry.dll"), "AwaitText", "LastStatus", "PayloadSize", "PutBytes", "PutText",
-		"TakeBytes", "TakeText", "TextLength")
+		"TakeBytes", "TakeText", "TextLength", "UnlinkSharedMem")
 	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
 	// 20,000 characters: more than 4KiB holds, less than the 32,767 of a
@@ -237,6 +237,7 @@ func TestNearMissNames(t *testing.T) {
 	names := map[string]string{
 		"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
 		"size-export": "ShmMAX_PATH", "length": "fopenShm", "wait": "ShmSleepEx", "status": "ShmWAIT_ABANDONED",
+		"unlink": "ShmUnlinkShm",
 	}
 	args := []string{"--dll", "nearmiss"}
 	var want []string

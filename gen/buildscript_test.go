@@ -202,8 +202,8 @@ func TestBuildScriptArch(t *testing.T) {
 					"windres --target=pe-x86-64 -DVI_CHILD -O coff -i version.rc -o bin/obj/child-version.o",
 					"go GOARCH=amd64 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc64")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/shmem.dll ./dll",
 					"dt64 --input-def bin/shmem.def --dllname shmem.dll --output-lib bin/libshmem.dll.a",
-					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/obj/parent-version.o bin/shmem.dll",
-					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/child.exe hosts/c/child.c bin/obj/child-version.o bin/shmem.dll",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/parent.exe hosts/c/parent.c bin/obj/parent-version.o",
+					"cc64 -O2 -Wall -Wextra -municode -Ibin -o bin/child.exe hosts/c/child.c bin/obj/child-version.o",
 					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/parent-go.exe ./hosts/go/parent",
 					"go GOARCH=amd64 CGO_ENABLED=0 build -trimpath -o bin/child-go.exe ./hosts/go/child")
 			}
@@ -216,8 +216,8 @@ func TestBuildScriptArch(t *testing.T) {
 					"windres --target=pe-i386 -DVI_CHILD -O coff -i version.rc -o bin/386/obj/child-version.o",
 					"go GOARCH=386 CGO_ENABLED=1 CC="+filepath.Join(fakes, "cc32")+" build -buildmode=c-shared -trimpath -ldflags -extldflags '-static-libgcc -Wl,--export-all-symbols -Wl,--exclude-all-symbols' -o bin/386/shmem.dll ./dll",
 					"dt32 --input-def bin/386/shmem.def --dllname shmem.dll --output-lib bin/386/libshmem.dll.a",
-					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/parent.exe hosts/c/parent.c bin/386/obj/parent-version.o bin/386/shmem.dll",
-					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/child.exe hosts/c/child.c bin/386/obj/child-version.o bin/386/shmem.dll",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/parent.exe hosts/c/parent.c bin/386/obj/parent-version.o",
+					"cc32 -O2 -Wall -Wextra -municode -Ibin/386 -o bin/386/child.exe hosts/c/child.c bin/386/obj/child-version.o",
 					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/parent-go.exe ./hosts/go/parent",
 					"go GOARCH=386 CGO_ENABLED=0 build -trimpath -o bin/386/child-go.exe ./hosts/go/child")
 			}

@@ -106,6 +106,19 @@ type Model struct {
 	FileVersionRC   string
 	FileVersionFull string
 
+	// Windows and Linux report whether --os lists the system.
+	Windows bool
+	Linux   bool
+	// POSIXNameGo and POSIXNameC are the segment's POSIX shared-memory name
+	// (config.Config.POSIXName) as a Go and a C string literal, and
+	// POSIXNameMarkdown as a Markdown code span.
+	POSIXNameGo       string
+	POSIXNameC        string
+	POSIXNameMarkdown string
+	// ModeGo and ModeC are --mode as Go and C octal literals.
+	ModeGo string
+	ModeC  string
+
 	// RootPackage names the package at the project's root, which holds the
 	// go:generate directive: the DLL name as a Go package name.
 	RootPackage string
@@ -194,8 +207,17 @@ func NewModel(c config.Config) Model {
 		Statuses:         statuses,
 		ClientImport:     strconv.Quote(c.Module + "/client"),
 		RootPackage:      rootPackage(c.DLL),
-		FileVersionRC:    fileVersion(c, ","),
-		FileVersionFull:  fileVersion(c, "."),
+		Windows:          c.HasOS("windows"),
+		Linux:            c.HasOS("linux"),
+		// With --os linux the base name is portable ASCII, which needs no
+		// escaping; without it the literals are documentation only.
+		POSIXNameGo:       strconv.Quote(c.POSIXName()),
+		POSIXNameC:        strconv.Quote(c.POSIXName()),
+		POSIXNameMarkdown: markdownCode(c.POSIXName()),
+		ModeGo:            fmt.Sprintf("0o%03o", c.ModeBits()),
+		ModeC:             fmt.Sprintf("0%03o", c.ModeBits()),
+		FileVersionRC:     fileVersion(c, ","),
+		FileVersionFull:   fileVersion(c, "."),
 	}
 }
 
@@ -241,6 +263,9 @@ func command(c config.Config) string {
 	add("dll", c.DLL, d.DLL)
 	add("arch", c.Arch, d.Arch)
 	add("file-version", c.FileVersion, d.FileVersion)
+	add("unlink", c.Unlink, d.Unlink)
+	add("os", c.OS, d.OS)
+	add("mode", c.Mode, d.Mode)
 	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")
 }

@@ -1,12 +1,42 @@
 #!/usr/bin/env bash
-# Cross-builds shmem.dll, its header, its import library and both pairs
-# of host programs from Linux or macOS, with Go and mingw-w64 (Debian:
-# apt-get install mingw-w64), for amd64: amd64 into bin/, 386 into
-# bin/386/. Override the C compiler with CC (CC_386 for 386), its flags with
-# CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with WINDRES. Each
-# step prints a line as it starts and one with its time when it ends.
+# Usage: ./build.sh [windows|linux]
+#
+# Builds for every system in --os (windows), or for the one named.
+#
+# windows: cross-builds shmem.dll, its header, its import library and
+# both pairs of host programs from Linux or macOS, with Go and mingw-w64
+# (Debian: apt-get install mingw-w64), for amd64: amd64 into bin/, 386
+# into bin/386/. Override the C compiler with CC (CC_386 for 386), its flags
+# with CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with WINDRES.
+#
+# linux: builds libshmem.so, its header and both pairs of host programs
+# natively on Linux, with Go and gcc, for the machine's architecture, into
+# bin/: bin/libshmem.so, bin/parent, bin/child, bin/parent-go and
+# bin/child-go. Override the C compiler with CC_LINUX.
+#
+# Each step prints a line as it starts and one with its time when it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+systems="windows"
+case "${1:-}" in
+"") ;;
+windows | linux)
+	if [[ " $systems " != *" $1 "* ]]; then
+		echo "build.sh: this project is not built for $1 (--os windows)" >&2
+		exit 2
+	fi
+	systems=$1
+	;;
+*)
+	echo "usage: ./build.sh [windows|linux]" >&2
+	exit 2
+	;;
+esac
+if [ $# -gt 1 ]; then
+	echo "usage: ./build.sh [windows|linux]" >&2
+	exit 2
+fi
 
 cflags=${CFLAGS:--O2 -Wall -Wextra}
 windres=${WINDRES:-x86_64-w64-mingw32-windres}
@@ -87,11 +117,12 @@ build_arch() {
 	}
 	step "$out/shmem.def, $out/libshmem.dll.a" build_implib
 
-	# The C hosts link against the DLL itself and include its header.
+	# The C hosts include the DLL's header and load the DLL explicitly,
+	# by full path (hosts/c/load.h): they do not link against it.
 	# shellcheck disable=SC2086 # cflags holds several flags
-	step "$out/parent.exe" "$cc" $cflags -municode -I"$out" -o "$out/parent.exe" hosts/c/parent.c "$out/obj/parent-version.o" "$out/shmem.dll"
+	step "$out/parent.exe" "$cc" $cflags -municode -I"$out" -o "$out/parent.exe" hosts/c/parent.c "$out/obj/parent-version.o"
 	# shellcheck disable=SC2086
-	step "$out/child.exe" "$cc" $cflags -municode -I"$out" -o "$out/child.exe" hosts/c/child.c "$out/obj/child-version.o" "$out/shmem.dll"
+	step "$out/child.exe" "$cc" $cflags -municode -I"$out" -o "$out/child.exe" hosts/c/child.c "$out/obj/child-version.o"
 
 	step "$out/parent-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/parent-go.exe" ./hosts/go/parent
 	step "$out/child-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/child-go.exe" ./hosts/go/child
@@ -100,7 +131,49 @@ build_arch() {
 }
 
 built=
-build_arch amd64 bin "${CC:-x86_64-w64-mingw32-gcc}" "${DLLTOOL:-x86_64-w64-mingw32-dlltool}" pe-x86-64
+build_windows() {
+	build_arch amd64 bin "${CC:-x86_64-w64-mingw32-gcc}" "${DLLTOOL:-x86_64-w64-mingw32-dlltool}" pe-x86-64
+}
+
+# build_linux builds the Linux library and hosts natively into bin/.
+build_linux() {
+	local out=bin cc=${CC_LINUX:-gcc}
+	mkdir -p "$out"
+
+	# The library exports exactly the generated exports (and any Go
+	# exports dll/user.go adds): dll/exports.map is a version script that
+	# makes every other symbol local, Go's runtime ones included. cgo
+	# writes a header only for Go exports: it becomes shmem_go.h.
+	build_so() {
+		local extldflags="-Wl,--version-script=$PWD/dll/exports.map"
+		if grep -qs '^//export ' dll/*.go; then
+			extldflags=
+		fi
+		rm -f "$out/libshmem.h" "$out/shmem_go.h"
+		CGO_ENABLED=1 GOOS=linux CC="$cc" \
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libshmem.so" ./dll
+		if [ -f "$out/libshmem.h" ]; then
+			mv "$out/libshmem.h" "$out/shmem_go.h"
+		fi
+		cp dll/api.h "$out/shmem.h"
+	}
+	step "$out/libshmem.so, $out/shmem.h" build_so
+
+	# The C hosts load the library with dlopen, by full path.
+	# shellcheck disable=SC2086 # cflags holds several flags
+	step "$out/parent" "$cc" $cflags -I"$out" -o "$out/parent" hosts/c/parent.c -ldl
+	# shellcheck disable=SC2086
+	step "$out/child" "$cc" $cflags -I"$out" -o "$out/child" hosts/c/child.c -ldl
+
+	step "$out/parent-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/parent-go" ./hosts/go/parent
+	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
+
+	built="$built $out/libshmem.so $out/shmem.h $out/parent $out/child $out/parent-go $out/child-go"
+}
+
+for system in $systems; do
+	"build_$system"
+done
 
 ms=$(($(now) - all))
 printf 'built%s in %d.%ds\n' "$built" $((ms / 1000)) $((ms % 1000 / 100))

@@ -1,23 +1,20 @@
 /*
  * child reads the string its parent wrote into shared memory through
- * hostile.dll and prints it.
+ * hostile and prints it. It loads the library beside itself by full path
+ * (load.h), on Windows and on Linux.
  *
- * Usage: child.exe [--next]
+ * Usage: child [--next]
  *
  * With --next it first waits, up to a minute, for the next write, and
  * prints what that wrote.
  */
-#include <windows.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <wchar.h>
-
-#include "hostile.h"
+#include "load.h"
 
 /* CHILD_CHARS is the read buffer in characters: the whole mapping, or
  * 1 MiB of it for larger ones. */
 #define CHILD_CHARS 2048
 
+#ifdef _WIN32
 /* print_line writes prefix and text and a newline to standard output:
  * through WriteConsoleW on a console, so that every character shows, and
  * as UTF-8 otherwise (pipes and files). */
@@ -45,33 +42,75 @@ static int print_line(const WCHAR *prefix, const WCHAR *text)
     fputs("\n", stdout);
     return fflush(stdout) == 0;
 }
-
-int wmain(int argc, wchar_t **argv)
+#else
+/* print_line writes prefix, then text as UTF-8 (an unpaired surrogate as
+ * U+FFFD), then a newline, to standard output. */
+static int print_line(const char *prefix, const HOSTILE_WCHAR *text)
 {
-    if (argc > 2 || (argc == 2 && wcscmp(argv[1], L"--next") != 0)) {
-        fprintf(stderr, "usage: child.exe [--next]\n");
+    fputs(prefix, stdout);
+    for (size_t i = 0; text[i] != 0; i++) {
+        unsigned long c = text[i];
+        if (c >= 0xd800 && c < 0xdc00 && text[i + 1] >= 0xdc00 && text[i + 1] < 0xe000)
+            c = 0x10000 + ((c - 0xd800) << 10) + (text[++i] - 0xdc00);
+        else if (c >= 0xd800 && c < 0xe000)
+            c = 0xfffd;
+        if (c < 0x80) {
+            putchar((int)c);
+        } else if (c < 0x800) {
+            putchar((int)(0xc0 | c >> 6));
+            putchar((int)(0x80 | (c & 0x3f)));
+        } else if (c < 0x10000) {
+            putchar((int)(0xe0 | c >> 12));
+            putchar((int)(0x80 | (c >> 6 & 0x3f)));
+            putchar((int)(0x80 | (c & 0x3f)));
+        } else {
+            putchar((int)(0xf0 | c >> 18));
+            putchar((int)(0x80 | (c >> 12 & 0x3f)));
+            putchar((int)(0x80 | (c >> 6 & 0x3f)));
+            putchar((int)(0x80 | (c & 0x3f)));
+        }
+    }
+    putchar('\n');
+    return fflush(stdout) == 0 && !ferror(stdout);
+}
+#endif
+
+#ifdef _WIN32
+int wmain(int argc, wchar_t **argv)
+#define SHMEMGEN_TEXT(s) L##s
+#define SHMEMGEN_ARG_IS(arg, s) (wcscmp(arg, L##s) == 0)
+#else
+int main(int argc, char **argv)
+#define SHMEMGEN_TEXT(s) s
+#define SHMEMGEN_ARG_IS(arg, s) (strcmp(arg, s) == 0)
+#endif
+{
+    if (argc > 2 || (argc == 2 && !SHMEMGEN_ARG_IS(argv[1], "--next"))) {
+        fprintf(stderr, "usage: child [--next]\n");
         return 2;
     }
+    if (!shmemgen_load("child"))
+        return 1;
     if (argc == 2) {
         /* 0 returns the current generation at once; the next call waits
          * for it to change. */
-        ULONGLONG generation = 0;
-        if (!WaitSharedMem(&generation, 0) || !WaitSharedMem(&generation, 60000)) {
-            fprintf(stderr, "child: WaitSharedMem failed (status 0x%08lx)\n", SharedMemLastError());
+        HOSTILE_ULONGLONG generation = 0;
+        if (!shmemgen_lib.WaitSharedMem(&generation, 0) || !shmemgen_lib.WaitSharedMem(&generation, 60000)) {
+            fprintf(stderr, "child: WaitSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
             return 1;
         }
     }
-    WCHAR *text = malloc(CHILD_CHARS * sizeof(WCHAR));
+    HOSTILE_WCHAR *text = malloc(CHILD_CHARS * sizeof *text);
     if (text == NULL) {
         fprintf(stderr, "child: out of memory\n");
         return 1;
     }
-    if (!GetSharedMem(text, CHILD_CHARS)) {
-        fprintf(stderr, "child: GetSharedMem failed (status 0x%08lx)\n", SharedMemLastError());
+    if (!shmemgen_lib.GetSharedMem(text, CHILD_CHARS)) {
+        fprintf(stderr, "child: GetSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
         free(text);
         return 1;
     }
-    int ok = print_line(L"Child process read from shared memory: ", text);
+    int ok = print_line(SHMEMGEN_TEXT("Child process read from shared memory: "), text);
     free(text);
     return ok ? 0 : 1;
 }

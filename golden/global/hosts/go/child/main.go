@@ -1,9 +1,9 @@
-//go:build windows
+//go:build windows || linux
 
 // Command child-go reads the string its parent wrote into shared memory
-// through shmem.dll and prints it.
+// through shmem.dll (libshmem.so on Linux) and prints it.
 //
-// Usage: child-go.exe [--next]
+// Usage: child-go [--next]
 //
 // With --next it first waits, up to a minute, for the next write, and
 // prints what that wrote.
@@ -15,6 +15,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"example.com/global/client"
@@ -25,16 +26,20 @@ func main() {
 	log.SetPrefix("child-go: ")
 	next := len(os.Args) == 2 && os.Args[1] == "--next"
 	if len(os.Args) > 2 || len(os.Args) == 2 && !next {
-		fmt.Fprintln(os.Stderr, "usage: child-go.exe [--next]")
+		fmt.Fprintln(os.Stderr, "usage: child-go [--next]")
 		os.Exit(2)
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		log.Fatal(err)
 	}
-	// An explicit path: the DLL is found beside this program, never
+	// An explicit path: the library is found beside this program, never
 	// through the search path.
-	dll, err := client.Load(filepath.Join(filepath.Dir(exe), "shmem.dll"))
+	library := "shmem.dll"
+	if runtime.GOOS == "linux" {
+		library = "libshmem.so"
+	}
+	dll, err := client.Load(filepath.Join(filepath.Dir(exe), library))
 	if err != nil {
 		log.Fatal(err)
 	}

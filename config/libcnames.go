@@ -1,0 +1,31 @@
+package config
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+// libcnames.txt lists the functions and variables glibc's libc.so.6
+// exports. On Linux, an export of lib<dll>.so with one of those names would
+// interpose it for the whole host process (the dynamic linker binds every
+// reference to the first definition it finds), so with --os linux such
+// names are refused. It is derived, never edited:
+//
+//	nm -D --defined-only /lib/x86_64-linux-gnu/libc.so.6 | awk '{print $3}' |
+//		sed 's/@.*//' | grep -v '^_' | sort -u
+//
+// (with the two comment lines at its top).
+//
+//go:embed libcnames.txt
+var libcNamesFile string
+
+var libcName = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(libcNamesFile, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
