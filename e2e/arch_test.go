@@ -79,7 +79,7 @@ func TestArch386(t *testing.T) {
 		}
 	}
 	exports := []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem",
-		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "WaitSharedMem", "WriteSharedBytes"}
+		"SharedMemLastError", "SharedMemLength", "SharedMemSize", "UnlinkSharedMem", "WaitSharedMem", "WriteSharedBytes"}
 	wantExports(t, filepath.Join(bin32, "shmem.dll"), exports...)
 	if got, want := importedDLLs(t, filepath.Join(bin32, "shmem.dll")), []string{"kernel32.dll", "msvcrt.dll"}; !slices.Equal(got, want) {
 		t.Errorf("bin/386/shmem.dll imports %v, want %v", got, want)
@@ -156,6 +156,6 @@ func TestArch386(t *testing.T) {
 		wantLine(t, run(t, bin32, "parent-go.exe"), "This is a test string")
 		wantLine(t, run(t, bin32, "parent.exe", winPath(filepath.Join(bin32, "child-go.exe")), "32-bit"), "32-bit")
 		wantOutput(t, run(t, bin32, "implib.exe", "from the import library"),
-			"read: from the import library", "length: 23", "size: 4096", "bytes: 1 1 1", "wait: 1")
+			"read: from the import library", "length: 23", "size: 4096", "bytes: 1 1 1", "wait: 1", "unlink: 1")
 	})
 }

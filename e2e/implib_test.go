@@ -49,7 +49,7 @@ func TestImportLibrary(t *testing.T) {
 		"read: from the import library",
 		"length: 23",
 		"size: 4096",
-		"bytes: 1 1 1", "wait: 1")
+		"bytes: 1 1 1", "wait: 1", "unlink: 1")
 }
 
 // importedSymbols lists what exe imports, as "name:dll".
