@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/elf"
 	"debug/pe"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,10 @@ build.ps1 on Windows): run it only on a project you trust. Then, step by step:
    wine     elsewhere than Windows: makes a private Wine prefix with the
             ProcessPrng stub Go programs need under Wine 8
    c, go    runs each parent with TEXT and checks that its child printed it
+   exports-linux, c-linux, go-linux
+            for a project whose --os includes linux, on Linux: the same for
+            bin/lib<dll>.so (its dynamic symbol table) and the Linux hosts,
+            run natively
 
 Each step prints a line as it starts, if it takes a while, and one with its
 duration when it ends. A failing step ends the run: verify exits 1 naming it.
@@ -214,6 +219,22 @@ func verify(ctx context.Context, v *verifier, dir string, cfg config.Config, pai
 	}); err != nil {
 		return err
 	}
+	if cfg.HasOS("windows") {
+		if err := verifyWindows(ctx, v, bin, cfg, pairs, text, keepPrefix); err != nil {
+			return err
+		}
+	}
+	if cfg.HasOS("linux") && runtime.GOOS == "linux" {
+		if err := verifyLinux(ctx, v, bin, cfg, pairs, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifyWindows checks the Windows side: each DLL's exports and imports,
+// and the round trips, under Wine elsewhere than Windows.
+func verifyWindows(ctx context.Context, v *verifier, bin string, cfg config.Config, pairs []verifyPair, text string, keepPrefix bool) error {
 	// Each architecture built has its own DLL: amd64's in bin/, 386's in
 	// bin/386/, whose exports must be just as exact (undecorated __cdecl
 	// names) and whose imports just as clean. The round trips run from
@@ -277,6 +298,66 @@ func verify(ctx context.Context, v *verifier, dir string, cfg config.Config, pai
 	return nil
 }
 
+// verifyLinux checks the Linux side, natively: the .so's dynamic export
+// table, as for the DLL, and the round trips of the Linux hosts (bin/parent
+// and bin/child for c, bin/parent-go and bin/child-go for go).
+func verifyLinux(ctx context.Context, v *verifier, bin string, cfg config.Config, pairs []verifyPair, text string) error {
+	so := filepath.Join(bin, "lib"+cfg.DLL+".so")
+	if err := v.step("exports-linux", "", false, func() (string, error) {
+		got, err := elfExports(so)
+		if err != nil {
+			return "", err
+		}
+		return compareExports(so, got, cfg)
+	}); err != nil {
+		return err
+	}
+	want := "Child process read from shared memory: " + text
+	for _, pair := range pairs {
+		parent := strings.TrimSuffix(pair.parent, ".exe")
+		child := strings.TrimSuffix(pair.child, ".exe")
+		err := v.step(pair.step+"-linux", fmt.Sprintf("running %s -> %s", parent, child), true, func() (string, error) {
+			// The Linux parents run a given command line with /bin/sh -c:
+			// the child's path is quoted for it.
+			line := "'" + strings.ReplaceAll(filepath.Join(bin, child), "'", `'\''`) + "'"
+			cmd := exec.CommandContext(ctx, filepath.Join(bin, parent), line, text)
+			var stdout, stderr bytes.Buffer
+			cmd.Dir, cmd.Stdout, cmd.Stderr = bin, &stdout, &stderr
+			err := cmd.Run()
+			if err != nil || !strings.Contains(stdout.String(), want+"\n") {
+				return "", fmt.Errorf("%s did not round-trip (%v):\n%s%s", parent, err, stdout.String(), stderr.String())
+			}
+			return fmt.Sprintf("%s -> %s: the child read back %s", parent, child, config.Quote(text)), nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// elfExports lists the symbols a shared library defines and exports: its
+// dynamic symbols that are defined and not local.
+func elfExports(so string) ([]string, error) {
+	f, err := elf.Open(so)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(so), err)
+	}
+	var names []string
+	for _, sym := range syms {
+		if sym.Section != elf.SHN_UNDEF && elf.ST_BIND(sym.Info) != elf.STB_LOCAL {
+			names = append(names, sym.Name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
 // build runs the project's own build script for this system, passing its
 // output on to progress, each line indented, as it comes.
 func build(ctx context.Context, dir string, progress io.Writer) error {
@@ -318,6 +399,12 @@ func checkExports(dll string, cfg config.Config) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return compareExports(dll, got, cfg)
+}
+
+// compareExports compares a library's exports, got, with the exports the
+// answers name.
+func compareExports(dll string, got []string, cfg config.Config) (string, error) {
 	var want []string
 	for _, e := range cfg.Exports() {
 		want = append(want, e[1])
