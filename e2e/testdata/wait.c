@@ -11,7 +11,12 @@
  *   wait.exe burst N      start a waiter, then write N times back to back:
  *                         the waiter, passing back each generation it gets,
  *                         must account for all N
- *   wait.exe waiter MODE N  the waiter the other modes start
+ *   wait.exe waiter MODE N GATE  the waiter the other modes start; in
+ *                         latency mode it posts GATE once it has taken in
+ *                         each wake, so that the driver writes again only
+ *                         then (a waiter that still counts as asleep from
+ *                         the wait it is leaving must not take two writes
+ *                         for one)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +57,9 @@ static int compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int waiter(const char *mode, int n)
+static int waiter(const char *mode, int n, const char *gate_name)
 {
+    gate taken = gate_open(gate_name);
     double *latency = calloc((size_t)n, sizeof *latency);
     ULONGLONG g = 0, first, seen = 0;
     int wakes = 0;
@@ -69,6 +75,7 @@ static int waiter(const char *mode, int n)
         if (strcmp(mode, "latency") == 0 && wakes < n) {
             ReadSharedBytes(&wrote, 0, sizeof wrote);
             latency[wakes] = woke - wrote;
+            gate_post(taken, 1);
         }
         wakes++;
     }
@@ -91,14 +98,20 @@ static void until_asleep(volatile SHMEM_HEADER *h)
 
 static int drive(const char *mode, int n)
 {
-    char args[64];
+    char args[128], gate_name[64];
     SetSharedMem((LPWSTR)u""); /* attach, so that the mapping exists */
     volatile SHMEM_HEADER *h = map_header(FALSE);
-    snprintf(args, sizeof args, "waiter %s %d", mode, n);
+    snprintf(gate_name, sizeof gate_name, "shmemgen-wait-%lu", (unsigned long)my_pid());
+    gate taken = gate_create(gate_name);
+    snprintf(args, sizeof args, "waiter %s %d %s", mode, n, gate_name);
     proc waiter = spawn(NULL, args);
     until_asleep(h);
     for (int i = 0; i < n; i++) {
         if (strcmp(mode, "latency") == 0) {
+            if (i > 0 && !gate_wait(taken, 10000)) {
+                fprintf(stderr, "wait: the waiter took no wake for write %d\n", i);
+                break;
+            }
             until_asleep(h);
             sleep_ms(2); /* well asleep, not just counted */
         }
@@ -107,6 +120,7 @@ static int drive(const char *mode, int n)
     }
     unsigned long code = 1;
     proc_wait(waiter, 60000, &code);
+    gate_remove(gate_name);
     printf("waiter exit=%lu\n", code);
     return 0;
 }
@@ -117,8 +131,8 @@ static int program(int argc, char **argv)
         return edges();
     if (argc == 3 && (strcmp(argv[1], "latency") == 0 || strcmp(argv[1], "burst") == 0))
         return drive(argv[1], atoi(argv[2]));
-    if (argc == 4 && strcmp(argv[1], "waiter") == 0)
-        return waiter(argv[2], atoi(argv[3]));
-    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | waiter MODE N\n");
+    if (argc == 5 && strcmp(argv[1], "waiter") == 0)
+        return waiter(argv[2], atoi(argv[3]), argv[4]);
+    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | waiter MODE N GATE\n");
     return 2;
 }
