@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: ./build.sh [windows|linux]
 #
-# Builds for every system in --os (windows), or for the one named.
+# Builds for every system in --os (windows,linux), or for the one named.
 #
 # windows: cross-builds telemetry.dll, its header, its import library and
 # both pairs of host programs from Linux or macOS, with Go and mingw-w64
@@ -18,12 +18,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-systems="windows"
+systems="windows linux"
 case "${1:-}" in
 "") ;;
 windows | linux)
 	if [[ " $systems " != *" $1 "* ]]; then
-		echo "build.sh: this project is not built for $1 (--os windows)" >&2
+		echo "build.sh: this project is not built for $1 (--os windows,linux)" >&2
 		exit 2
 	fi
 	systems=$1

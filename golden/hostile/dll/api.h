@@ -80,6 +80,7 @@ typedef uint64_t HOSTILE_ULONGLONG;
 #define HOSTILE_ERROR_TIMEOUT 1460u
 #define HOSTILE_API __attribute__((visibility("default")))
 #endif
+
 /* HOSTILE_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define HOSTILE_LOCK_TIMEOUT_MS 5000
 #define HOSTILE_MAPPING_SIZE 4160ULL

@@ -80,12 +80,14 @@ typedef uint64_t TELEMETRY_ULONGLONG;
 #define TELEMETRY_ERROR_TIMEOUT 1460u
 #define TELEMETRY_API __attribute__((visibility("default")))
 #endif
+
 /* TELEMETRY_SHM_NAME is the segment's POSIX shared-memory name on
- * Linux, shm_open's name: the mapping name without its Local\ or Global\
- * prefix, after a slash. It is the file /dev/shm/Telemetry.v2. */
+ * Linux, shm_open's name: the mapping name after a slash, without a
+ * Local\ or Global\ prefix. It is the file /dev/shm/Telemetry.v2. */
 #define TELEMETRY_SHM_NAME "/Telemetry.v2"
 /* TELEMETRY_SHM_MODE is the segment's permission mode (--mode). */
 #define TELEMETRY_SHM_MODE 0660
+
 /* TELEMETRY_LOCK_TIMEOUT_MS bounds every wait for the lock (2s). */
 #define TELEMETRY_LOCK_TIMEOUT_MS 2000
 #define TELEMETRY_MAPPING_SIZE 65600ULL

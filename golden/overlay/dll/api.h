@@ -80,6 +80,7 @@ typedef uint64_t JOBS_ULONGLONG;
 #define JOBS_ERROR_TIMEOUT 1460u
 #define JOBS_API __attribute__((visibility("default")))
 #endif
+
 /* JOBS_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define JOBS_LOCK_TIMEOUT_MS 5000
 #define JOBS_MAPPING_SIZE 65600ULL

@@ -201,8 +201,10 @@ static BOOL shmemgen_holder_alive(LONGLONG word)
     case 0:
         return FALSE;
     case 1:
-        /* A zombie has exited: its parent has not reaped it yet. */
-        return state != 'Z' && state != 'X' && seen == tag;
+        /* A zombie has exited: its parent has not reaped it yet. A tag of
+         * 0 is a holder that could not read its own start time: only its
+         * pid can be checked. */
+        return state != 'Z' && state != 'X' && (tag == 0 || seen == tag);
     default:
         return TRUE;
     }

@@ -80,6 +80,7 @@ typedef uint64_t SHMEM_ULONGLONG;
 #define SHMEM_ERROR_TIMEOUT 1460u
 #define SHMEM_API __attribute__((visibility("default")))
 #endif
+
 /* SHMEM_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHMEM_LOCK_TIMEOUT_MS 5000
 #define SHMEM_MAPPING_SIZE 4160ULL

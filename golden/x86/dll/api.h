@@ -80,6 +80,7 @@ typedef uint64_t SHM32_ULONGLONG;
 #define SHM32_ERROR_TIMEOUT 1460u
 #define SHM32_API __attribute__((visibility("default")))
 #endif
+
 /* SHM32_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHM32_LOCK_TIMEOUT_MS 5000
 #define SHM32_MAPPING_SIZE 4160ULL
