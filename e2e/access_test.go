@@ -21,6 +21,7 @@ import (
 // (while it does enforce D:P, which grants nothing), where Windows refuses
 // it; README.md's security section gives the manual check.
 func TestLeastPrivilege(t *testing.T) {
+	win.require(t)
 	granted := []string{
 		"set: ok=1 status=0",
 		"mapping access: 0x20006",

@@ -18,15 +18,23 @@ const runs = 5
 // contendMillis is how long the 8 processes of a contended run go on.
 const contendMillis = 1000
 
-// benchTarget is one DLL the benchmark measures.
+// benchTarget is one column of the benchmark: a DLL, the Linux library,
+// or, for comparison on Linux, a pipe or a Unix socket.
 type benchTarget struct {
 	name, heading, bin string
+	host               *host
 	sample             bool
+	ipc                string // "pipe" or "socket": not a library at all
 }
 
-// BenchmarkDLL is not a test: it measures, from C hosts under Wine, the
-// generated DLL at 4 KiB and 1 GiB beside the sample's C DLL, which has no
-// lock, in one run, and prints a table with each cell's ratio to the
+// lib reports whether t is a generated library (not the sample, not ipc).
+func (t benchTarget) lib() bool { return !t.sample && t.ipc == "" }
+
+// BenchmarkDLL is not a test: it measures, from C hosts under Wine (or on
+// Windows), the generated DLL at 4 KiB and 1 GiB beside the sample's C
+// DLL, which has no lock, and on Linux, natively, the same project's
+// libshmem.so beside a pipe and a Unix socket round trip of the same
+// messages, in one run, and prints a table with each cell's ratio to the
 // sample's. Run it with
 //
 //	go test ./e2e -run '^$' -bench . -benchtime 1x
@@ -39,63 +47,96 @@ type benchTarget struct {
 // export, and how long the set after a lock holder's death takes to take
 // the lock over.
 func BenchmarkDLL(b *testing.B) {
-	targets := []benchTarget{
-		{name: "4KiB", heading: "shmem 4KiB", bin: filepath.Join(defaultProject(b), "bin")},
-		{name: "1GiB", heading: "shmem 1GiB", bin: filepath.Join(sharedProject(b, "bench-1GiB", "--size", "1GiB"), "bin")},
-	}
-	if os.Getenv(sampleEnv) != "" {
-		targets = append(targets, benchTarget{name: "sample", heading: "sample (C)", bin: sampleDLL(b, b.TempDir()), sample: true})
+	var targets []benchTarget
+	if win.available() {
+		targets = append(targets,
+			benchTarget{name: "4KiB", heading: "shmem 4KiB", bin: filepath.Join(defaultProject(b), "bin"), host: win},
+			benchTarget{name: "1GiB", heading: "shmem 1GiB", bin: filepath.Join(sharedProject(b, "bench-1GiB", "--size", "1GiB"), "bin"), host: win})
+		if os.Getenv(sampleEnv) != "" {
+			targets = append(targets, benchTarget{name: "sample", heading: "sample (C)", bin: sampleDLL(b, b.TempDir()), host: win, sample: true})
+		} else {
+			b.Logf("no sample column: %s is not set", sampleEnv)
+		}
 	} else {
-		b.Logf("no sample column: %s is not set", sampleEnv)
+		b.Logf("no Windows columns: %v", win.unavailable())
+	}
+	if lin.available() {
+		bin := filepath.Join(defaultProject(b), "bin")
+		targets = append(targets,
+			benchTarget{name: "linux-4KiB", heading: "linux shmem 4KiB", bin: bin, host: lin},
+			benchTarget{name: "linux-pipe", heading: "linux pipe", bin: bin, host: lin, ipc: "pipe"},
+			benchTarget{name: "linux-socket", heading: "linux unix socket", bin: bin, host: lin, ipc: "socket"})
+	} else {
+		b.Logf("no Linux columns: %v", lin.unavailable())
+	}
+	if len(targets) == 0 {
+		win.require(b)
 	}
 	for _, t := range targets {
-		if t.sample {
-			cProgram(b, t.bin, "bench", "-DSAMPLE")
-			cProgram(b, t.bin, "stress", "-DSAMPLE", filepath.Join(t.bin, "dllmem.dll"))
-		} else {
-			cProgram(b, t.bin, "bench")
-			cProgram(b, t.bin, "stress", filepath.Join(t.bin, "shmem.dll"))
-			cProgram(b, t.bin, "lock")
-			cProgram(b, t.bin, "wait", filepath.Join(t.bin, "shmem.dll"))
+		switch {
+		case t.sample:
+			t.host.cProgram(b, t.bin, "bench", false, "-DSAMPLE")
+			t.host.cProgram(b, t.bin, "stress", false, "-DSAMPLE", filepath.Join(t.bin, "dllmem.dll"))
+		case t.ipc != "":
+			t.host.cProgram(b, t.bin, "ipc", false)
+		default:
+			t.host.cProgram(b, t.bin, "bench", false)
+			t.host.cProgram(b, t.bin, "stress", true)
+			t.host.cProgram(b, t.bin, "lock", false)
+			t.host.cProgram(b, t.bin, "wait", true)
 		}
 	}
 	const pairs = "200000"
 	rows := []benchRow{
 		{"attach, ms", "attach-%s-ms", func(t benchTarget) float64 {
-			return benchMedian(b, t.bin, "attach_us", "bench.exe", "attach") / 1000
+			if t.ipc != "" {
+				return -1
+			}
+			return benchMedian(b, t, "attach_us", "bench", "attach") / 1000
 		}},
+		// A pipe's or a socket's cell is a round trip to another
+		// process and back: the message handed over, as a set+get is.
 		{"set+get, 21 chars, ns", "pair21-%s-ns", func(t benchTarget) float64 {
-			return benchMedian(b, t.bin, "pair_ns", "bench.exe", "pair", pairs, "21")
+			if t.ipc != "" {
+				return benchMedian(b, t, "pair_ns", "ipc", t.ipc, "20000", "21")
+			}
+			return benchMedian(b, t, "pair_ns", "bench", "pair", pairs, "21")
 		}},
 		{"set+get, 2000 chars, ns", "pair2000-%s-ns", func(t benchTarget) float64 {
-			return benchMedian(b, t.bin, "pair_ns", "bench.exe", "pair", "20000", "2000")
+			if t.ipc != "" {
+				return benchMedian(b, t, "pair_ns", "ipc", t.ipc, "20000", "2000")
+			}
+			return benchMedian(b, t, "pair_ns", "bench", "pair", "20000", "2000")
 		}},
 		{"bytes 4 KiB w+r, ns", "bytes4k-%s-ns", func(t benchTarget) float64 {
-			if t.sample {
+			if !t.lib() {
 				return -1 // the sample has no byte exports
 			}
-			return benchMedian(b, t.bin, "bytes_ns", "bench.exe", "bytes", "20000", "4096")
+			return benchMedian(b, t, "bytes_ns", "bench", "bytes", "20000", "4096")
 		}},
 		{"call, no lock, ns", "call-%s-ns", func(t benchTarget) float64 {
-			if t.sample {
+			if !t.lib() {
 				return -1 // the sample has no export to call without the string
 			}
-			return benchMedian(b, t.bin, "call_ns", "bench.exe", "call", pairs)
+			return benchMedian(b, t, "call_ns", "bench", "call", pairs)
 		}},
 		{"4w+4r contended, calls/ms", "contended-%s-calls-per-ms", func(t benchTarget) float64 {
-			return contended(b, t.bin)
+			if t.ipc != "" {
+				return -1
+			}
+			return contended(b, t)
 		}},
 		{"wait export wake-up, µs", "wakeup-%s-us", func(t benchTarget) float64 {
-			if t.sample {
+			if !t.lib() {
 				return -1 // no wait export
 			}
-			return benchMedian(b, t.bin, "median_us", "wait.exe", "latency", "50")
+			return benchMedian(b, t, "median_us", "wait", "latency", "50")
 		}},
 		{"takeover after death, ms", "takeover-%s-ms", func(t benchTarget) float64 {
-			if t.sample {
+			if !t.lib() {
 				return -1 // no lock
 			}
-			return benchMedian(b, t.bin, "takeover_ms", "lock.exe", "takeover")
+			return benchMedian(b, t, "takeover_ms", "lock", "takeover")
 		}},
 	}
 	b.ResetTimer()
@@ -128,7 +169,8 @@ type benchRow struct {
 func benchTable(targets []benchTarget, rows []benchRow, cells [][]float64) string {
 	sample := slices.IndexFunc(targets, func(t benchTarget) bool { return t.sample })
 	var table strings.Builder
-	fmt.Fprintf(&table, "\nmedians of %d runs under Wine; (×N) is the ratio to the sample's C DLL\n%-28s", runs, "")
+	fmt.Fprintf(&table, "\nmedians of %d runs; Windows columns under %s, Linux ones native; (×N) is the ratio to the sample's C DLL\n%-28s",
+		runs, win.name, "")
 	for _, t := range targets {
 		fmt.Fprintf(&table, " %20s", t.heading)
 	}
@@ -148,30 +190,33 @@ func benchTable(targets []benchTarget, rows []benchRow, cells [][]float64) strin
 	return table.String()
 }
 
-// contended runs stress.exe drive in bin, runs times, and returns the
-// median of the calls per millisecond its 8 processes made together.
-func contended(b *testing.B, bin string) float64 {
+// contended runs stress drive for t, runs times, and returns the median
+// of the calls per millisecond its 8 processes made together.
+func contended(b *testing.B, t benchTarget) float64 {
 	b.Helper()
 	var values []float64
 	for range runs {
-		s := parseStress(b, run(b, bin, "stress.exe", "drive", strconv.Itoa(contendMillis)))
+		t.host.fresh(b)
+		s := parseStress(b, t.host.run(b, t.bin, t.host.prog("stress"), "drive", strconv.Itoa(contendMillis)))
 		values = append(values, float64(sum(s.writes)+sum(s.reads)+sum(s.failed))/contendMillis)
 	}
 	slices.Sort(values)
 	return values[len(values)/2]
 }
 
-// benchMedian runs exe with args in bin, runs times, and returns the
-// median of the numbers it printed as key=value, a word of a line.
-func benchMedian(b *testing.B, bin, key, exe string, args ...string) float64 {
+// benchMedian runs the program name with args for t, runs times, and
+// returns the median of the numbers it printed as key=value, a word of a
+// line.
+func benchMedian(b *testing.B, t benchTarget, key, name string, args ...string) float64 {
 	b.Helper()
 	re := regexp.MustCompile(`(?m)(?:^|\s)` + key + `=([0-9.]+)(?:\s|$)`)
 	var values []float64
 	for range runs {
-		r := run(b, bin, exe, args...)
+		t.host.fresh(b)
+		r := t.host.run(b, t.bin, t.host.prog(name), args...)
 		m := re.FindStringSubmatch(r.stdout)
 		if r.status != 0 || m == nil {
-			b.Fatalf("%s %v in %s: want %s=N, got %s", exe, args, bin, key, r)
+			b.Fatalf("%s %v in %s: want %s=N, got %s", name, args, t.bin, key, r)
 		}
 		v, _ := strconv.ParseFloat(m[1], 64)
 		values = append(values, v)

@@ -11,13 +11,16 @@ import (
 // as TRUNCATED, the length export agrees with what a get reads, and strings
 // of every length and alignment survive the 8-at-a-time copy.
 func TestBoundaries(t *testing.T) {
-	dir := defaultProject(t)
-	bin := filepath.Join(dir, "bin")
-	mingw(t, "x86_64-w64-mingw32-gcc", "-O2", "-Wall", "-Werror", "-I", bin, "-I", "testdata", "-o", filepath.Join(bin, "edge.exe"),
-		filepath.Join("testdata", "edge.c"), filepath.Join(bin, "shmem.dll"))
-	r := run(t, bin, "edge.exe")
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		h.cProgram(t, bin, "edge", true)
+		boundaries(t, h.run(t, bin, h.prog("edge")))
+	})
+}
+
+func boundaries(t *testing.T, r result) {
 	if r.status != 0 {
-		t.Fatalf("edge.exe crashed or failed: %s", r)
+		t.Fatalf("edge crashed or failed: %s", r)
 	}
 	want := []string{
 		"set NULL: ok=0 status=BAD_ARGUMENT",
@@ -37,6 +40,6 @@ func TestBoundaries(t *testing.T) {
 	}
 	got := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("edge.exe printed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("edge printed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -10,9 +10,16 @@ import (
 // default DLL. The status is per thread and describes the thread's last
 // call: why it failed, or 0 after a success.
 func TestBytes(t *testing.T) {
-	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "bytes", filepath.Join(bin, "shmem.dll"))
-	wantOutput(t, run(t, bin, "bytes.exe"),
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		h.cProgram(t, bin, "bytes", true)
+		bytesOutput(t, h.run(t, bin, h.prog("bytes")))
+	})
+}
+
+func bytesOutput(t *testing.T, r result) {
+	t.Helper()
+	wantOutput(t, r,
 		"size: 4096",
 		"write last byte: ok=1 status=0",
 		"write one past: ok=0 status=BAD_ARGUMENT",

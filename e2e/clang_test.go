@@ -6,19 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 // mingwIncludeDir returns the directory of mingw-w64's windows.h, from the
 // include search list mingw-w64's gcc prints.
 func mingwIncludeDir(t *testing.T) string {
 	t.Helper()
-	cmd := exec.Command(wine.MinGWCC, "-xc", "-E", "-Wp,-v", "-")
+	cmd := exec.Command(win.cc, "-xc", "-E", "-Wp,-v", "-")
 	cmd.Stdin = strings.NewReader("")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("%s -E -v: %v\n%s", wine.MinGWCC, err, out)
+		t.Fatalf("%s -E -v: %v\n%s", win.cc, err, out)
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		if dir := strings.TrimSpace(line); strings.HasPrefix(line, " /") {
@@ -27,7 +25,7 @@ func mingwIncludeDir(t *testing.T) string {
 			}
 		}
 	}
-	t.Fatalf("%s searches no directory with windows.h:\n%s", wine.MinGWCC, out)
+	t.Fatalf("%s searches no directory with windows.h:\n%s", win.cc, out)
 	return ""
 }
 
@@ -38,6 +36,7 @@ func mingwIncludeDir(t *testing.T) string {
 // see a GNU compiler, as they require. clang is optional, under CI too:
 // without it the test skips.
 func TestHeaderClangMSVC(t *testing.T) {
+	win.require(t)
 	clang, err := exec.LookPath("clang")
 	if err != nil {
 		t.Skip("clang is not on PATH: install it to check the header under the MSVC target (optional, also under CI)")

@@ -8,12 +8,13 @@ import (
 	"testing"
 )
 
-// TestClientUnit runs the generated client package's own tests under Wine:
+// TestClientUnit runs the generated client package's own tests on the Windows host:
 // that Get never passes a cut buffer length through the get export's DWORD
 // (checked at the limits without allocating them), and that Load never
 // looks the DLL up on the search path, though a copy sits beside the test
 // executable in bin/, and makes a relative path absolute.
 func TestClientUnit(t *testing.T) {
+	win.require(t)
 	dir := defaultProject(t)
 	bin := filepath.Join(dir, "bin")
 	exe := filepath.Join(bin, "client.test.exe")
@@ -23,7 +24,7 @@ func TestClientUnit(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go test -c ./client: %v\n%s", err, out)
 	}
-	t.Setenv("SHMEMGEN_DLL", winePath(filepath.Join(bin, "shmem.dll")))
+	t.Setenv("SHMEMGEN_DLL", win.path(filepath.Join(bin, "shmem.dll")))
 	r := run(t, bin, "client.test.exe", "-test.v")
 	for _, want := range []string{"--- PASS: TestGetBufferLen", "--- PASS: TestLoadNeverSearches", `loaded bin\shmem.dll from `} {
 		if r.status != 0 || !strings.Contains(r.stdout, want) {

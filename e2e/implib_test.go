@@ -14,6 +14,7 @@ import (
 // that holds only the header and libshmem.dll.a, so that -lshmem cannot
 // fall back to the DLL itself (GNU ld links a DLL named on -l directly).
 func TestImportLibrary(t *testing.T) {
+	win.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	def, err := os.ReadFile(filepath.Join(bin, "shmem.def"))
 	if err != nil {
@@ -33,7 +34,7 @@ func TestImportLibrary(t *testing.T) {
 		}
 	}
 	exe := filepath.Join(bin, "implib.exe")
-	mingw(t, "x86_64-w64-mingw32-g++", "-O2", "-Wall", "-Wextra", "-Werror", "-municode", "-I", lib,
+	mingw(t, win.cxx, "-O2", "-Wall", "-Wextra", "-Werror", "-municode", "-I", lib,
 		"-o", exe, filepath.Join("testdata", "implib.cpp"), "-L", lib, "-lshmem", "-static-libgcc", "-static-libstdc++")
 
 	// The host imports the exports from shmem.dll, by name.
@@ -48,7 +49,7 @@ func TestImportLibrary(t *testing.T) {
 		"read: from the import library",
 		"length: 23",
 		"size: 4096",
-		"bytes: 1 1 1", "wait: 1")
+		"bytes: 1 1 1", "wait: 1", "unlink: 1")
 }
 
 // importedSymbols lists what exe imports, as "name:dll".

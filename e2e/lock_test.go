@@ -12,9 +12,17 @@ import (
 // through the status export. The holder takes the header's lock word
 // without loading the DLL, as any program following the protocol may.
 func TestAbandonedLock(t *testing.T) {
-	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "lock")
-	wantOutput(t, run(t, bin, "lock.exe", "abandon"),
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		wantAbandoned(t, h, bin)
+	})
+}
+
+// wantAbandoned runs lock abandon in bin on h.
+func wantAbandoned(t *testing.T, h *host, bin string) {
+	t.Helper()
+	h.cProgram(t, bin, "lock", false)
+	wantOutput(t, h.run(t, bin, h.prog("lock"), "abandon"),
 		"size: 4096",
 		"set: ok=1 status=0",
 		`get: ok=1 status=0 text="before"`,
@@ -30,17 +38,9 @@ func TestAbandonedLock(t *testing.T) {
 // call that may not wait must still notice that the holder is dead, or the
 // lock would stay with it for ever.
 func TestAbandonedLockNoWait(t *testing.T) {
-	bin := filepath.Join(sharedProject(t, "timeout-0s", "--lock-timeout", "0s"), "bin")
-	cProgram(t, bin, "lock")
-	wantOutput(t, run(t, bin, "lock.exe", "abandon"),
-		"size: 4096",
-		"set: ok=1 status=0",
-		`get: ok=1 status=0 text="before"`,
-		"holder holds the lock",
-		"holder killed",
-		"set: ok=1 status=ABANDONED",
-		`get: ok=1 status=0 text="after"`,
-	)
+	overHosts(t, func(t *testing.T, h *host) {
+		wantAbandoned(t, h, filepath.Join(sharedProject(t, "timeout-0s", withOS("--lock-timeout", "0s")...), "bin"))
+	})
 }
 
 // TestLockTimeout keeps the lock held by another, live, process: with a
@@ -49,9 +49,16 @@ func TestAbandonedLockNoWait(t *testing.T) {
 // a loaded machine proves nothing). Once the holder is killed the lock
 // works again, reporting the abandonment.
 func TestLockTimeout(t *testing.T) {
-	bin := filepath.Join(sharedProject(t, "timeout-200ms", "--lock-timeout", "200ms"), "bin")
-	cProgram(t, bin, "lock")
-	wantOutput(t, run(t, bin, "lock.exe", "timeout"),
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(sharedProject(t, "timeout-200ms", withOS("--lock-timeout", "200ms")...), "bin")
+		h.cProgram(t, bin, "lock", false)
+		lockTimeout(t, h.run(t, bin, h.prog("lock"), "timeout"))
+	})
+}
+
+func lockTimeout(t *testing.T, r result) {
+	t.Helper()
+	wantOutput(t, r,
 		"size: 4096",
 		"holder holds the lock",
 		"set: ok=0 status=LOCK_TIMEOUT",
@@ -76,6 +83,7 @@ func TestLockTimeout(t *testing.T) {
 // header, since under Wine their mutex has no owner, which --trust owner
 // would refuse as SQUATTED before waiting for it.
 func TestLockStateAtLoad(t *testing.T) {
+	win.require(t)
 	bin := filepath.Join(sharedProject(t, "timeout-200ms-header", "--lock-timeout", "200ms", "--trust", "header"), "bin")
 	cProgram(t, bin, "lock")
 	cProgram(t, bin, "late")
@@ -96,6 +104,7 @@ func TestLockStateAtLoad(t *testing.T) {
 // caller must take the lock over and report ABANDONED, with what the dead
 // one managed to write (set copies as it reads: the 'B's up to the fault).
 func TestFaultKillsTheCaller(t *testing.T) {
+	win.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	cProgram(t, bin, "fault", filepath.Join(bin, "shmem.dll"))
 	wantOutput(t, run(t, bin, "fault.exe"),
@@ -112,21 +121,31 @@ func TestFaultKillsTheCaller(t *testing.T) {
 // reports it), and a burst of writes that a waiter passing back each
 // generation must account for in full.
 func TestWait(t *testing.T) {
-	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "wait", filepath.Join(bin, "shmem.dll"))
-	wantOutput(t, run(t, bin, "wait.exe", "edges"),
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		waitExport(t, h, bin)
+	})
+}
+
+// timeoutStatus is the status a wait that timed out leaves, per system:
+// ERROR_TIMEOUT on both.
+var timeoutStatus = map[string]string{"windows": "win32:1460", "linux": "status:1460"}
+
+func waitExport(t *testing.T, h *host, bin string) {
+	h.cProgram(t, bin, "wait", true)
+	wantOutput(t, h.run(t, bin, h.prog("wait"), "edges"),
 		"wait NULL: ok=0 status=BAD_ARGUMENT",
 		"wait from 0: ok=1 status=0 generation=1",
-		"wait 50 ms, no write: ok=0 status=win32:1460 unchanged=1", // ERROR_TIMEOUT
+		"wait 50 ms, no write: ok=0 status="+timeoutStatus[h.system]+" unchanged=1",
 		"after a set: ok=1 generation+1",
 		"after a byte write, an empty one and a failed one: ok=1 generation+1",
 	)
-	r := run(t, bin, "wait.exe", "latency", "50")
+	r := h.run(t, bin, h.prog("wait"), "latency", "50")
 	if r.status != 0 || !regexp.MustCompile(`(?m)^waiter: wakes=50 seen=50 median_us=\d+ max_us=\d+\nwaiter exit=0$`).MatchString(r.stdout) {
 		t.Errorf("latency: want 50 wakes for 50 writes, got %s", r)
 	}
 	t.Logf("wake-up: %s", strings.TrimSpace(r.stdout))
-	wantOutput(t, run(t, bin, "wait.exe", "burst", "10000"),
+	wantOutput(t, h.run(t, bin, h.prog("wait"), "burst", "10000"),
 		"waiter: seen=10000",
 		"waiter exit=0",
 	)

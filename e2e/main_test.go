@@ -1,20 +1,18 @@
-// Package e2e builds generated projects with mingw-w64 and runs them under
-// Wine: the only proof that matters is a child printing what its parent
-// wrote. Without mingw-w64 and Wine these tests skip, except under CI=true,
-// where they fail.
+// Package e2e builds generated projects with their own build.sh and runs
+// them: the only proof that matters is a child printing what its parent
+// wrote. A project's Windows build runs under Wine (mingw-w64 builds it)
+// or, on Windows, natively; its Linux build runs natively on Linux (see
+// host). Without the tools a host needs its tests skip, except under
+// CI=true, where they fail.
 package e2e
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
@@ -46,6 +44,11 @@ func TestMain(m *testing.M) {
 }
 
 var (
+	hasOSOnce sync.Once
+	hasOSFlag bool
+)
+
+var (
 	prefixOnce   sync.Once
 	sharedPrefix *wine.Prefix
 	prefixErr    error
@@ -70,7 +73,7 @@ func winePrefix(tb testing.TB) *wine.Prefix {
 // project directory.
 func newProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	testenv.RequireWine(tb)
+	requireAny(tb, args)
 	dir := filepath.Join(tb.TempDir(), name)
 	if err := buildProject(dir, args...); err != nil {
 		tb.Fatal(err)
@@ -78,53 +81,21 @@ func newProject(tb testing.TB, name string, args ...string) string {
 	return dir
 }
 
-// result is what a Windows program did.
-type result struct {
-	stdout, stderr string
-	status         int
-}
-
-// run runs a Windows program under Wine in dir and returns its output with
-// Windows line endings folded.
+// run runs a Windows program on the Windows host.
 func run(tb testing.TB, dir, exe string, args ...string) result {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := winePrefix(tb).Command(ctx, exe, args...)
-	cmd.Dir = dir
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		tb.Fatalf("wine %s %v: timed out\nstdout:\n%s\nstderr:\n%s", exe, args, stdout.String(), stderr.String())
-	}
-	status := 0
-	if exit, ok := err.(*exec.ExitError); ok {
-		status = exit.ExitCode()
-	} else if err != nil {
-		tb.Fatalf("wine %s: %v", exe, err)
-	}
-	fold := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
-	return result{fold(stdout.String()), fold(stderr.String()), status}
+	return win.run(tb, dir, exe, args...)
 }
 
 func (r result) String() string {
 	return fmt.Sprintf("status %d\nstdout:\n%s\nstderr:\n%s", r.status, r.stdout, r.stderr)
 }
 
-// winePath is path as Windows programs under Wine see it.
-func winePath(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		panic(err)
-	}
-	return wine.Path(abs)
-}
+// winPath is path as the Windows host's programs see it.
+func winPath(path string) string { return win.path(path) }
 
 // mingw compiles C or C++ sources into a Windows program.
 func mingw(tb testing.TB, compiler string, args ...string) {
 	tb.Helper()
-	if out, err := exec.Command(compiler, args...).CombinedOutput(); err != nil {
-		tb.Fatalf("%s %s: %v\n%s", compiler, strings.Join(args, " "), err, out)
-	}
+	win.compile(tb, compiler, args...)
 }

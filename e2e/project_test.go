@@ -8,9 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/shmemgen/shmemgen/internal/testenv"
-	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
 // A project costs 10-20 s to generate and build, so the tests that only
@@ -32,7 +29,7 @@ type sharedBuild struct {
 // the same for the same args.
 func sharedProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
-	testenv.RequireWine(tb)
+	requireAny(tb, args)
 	projectsMu.Lock()
 	p := projects[name]
 	if p == nil {
@@ -51,42 +48,77 @@ func sharedProject(tb testing.TB, name string, args ...string) string {
 }
 
 // buildProject runs shmemgen new with args into dir and builds the project
-// with its own build.sh, warnings as errors. It reports failure as an error
-// because it may run on behalf of several tests.
+// with its own build.sh, warnings as errors, for each of its systems that
+// this machine has a host for (build.sh SYSTEM). It reports failure as an
+// error because it may run on behalf of several tests.
 func buildProject(dir string, args ...string) error {
-	args = append([]string{"new", "--out", dir}, args...)
-	if out, err := exec.Command(shmemgen, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("shmemgen %s: %v\n%s", strings.Join(args, " "), err, out)
+	newArgs := append([]string{"new", "--out", dir}, args...)
+	if out, err := exec.Command(shmemgen, newArgs...).CombinedOutput(); err != nil {
+		return fmt.Errorf("shmemgen %s: %v\n%s", strings.Join(newArgs, " "), err, out)
 	}
-	build := exec.Command("./build.sh")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "CFLAGS=-O2 -Wall -Wextra -Werror")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build.sh in %s: %v\n%s", dir, err, out)
+	for _, h := range projectHosts(args) {
+		if !h.available() {
+			continue
+		}
+		build := exec.Command(bash(), "build.sh", h.system)
+		build.Dir = dir
+		build.Env = h.buildEnv()
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("build.sh %s in %s: %v\n%s", h.system, dir, err, out)
+		}
 	}
 	return nil
 }
 
-// defaultProject is the project of `shmemgen new` with no flags: a 4096-byte
-// payload under dllmemfilemap, a 5 s lock timeout and the default export
-// names, which the C programs in testdata assume.
-func defaultProject(tb testing.TB) string {
-	tb.Helper()
-	return sharedProject(tb, "default")
+// projectHosts returns the hosts of the systems a project made with args
+// (shmemgen new's) is for: --os, windows by default.
+func projectHosts(args []string) []*host {
+	systems := "windows"
+	for i, a := range args {
+		if a == "--os" && i+1 < len(args) {
+			systems = args[i+1]
+		}
+	}
+	var hs []*host
+	for _, h := range hosts {
+		if strings.Contains(systems, h.system) {
+			hs = append(hs, h)
+		}
+	}
+	return hs
 }
 
-// cProgram compiles testdata/<name>.c into <name>.exe in bin, beside the
-// DLL it uses, against the generated header in bin, with the warnings the
-// generated hosts are held to. Extra args go last (a DLL to link, -D...).
+// requireAny skips tb unless this machine has a host for one of the
+// systems of a project made with args, or fails it under CI.
+func requireAny(tb testing.TB, args []string) {
+	tb.Helper()
+	hs := projectHosts(args)
+	for _, h := range hs {
+		if h.available() {
+			return
+		}
+	}
+	hs[0].require(tb)
+}
+
+// defaultProject is the project of `shmemgen new` with no flags but --os
+// windows,linux: a 4096-byte payload under dllmemfilemap, a 5 s lock
+// timeout and the default export names, which the C programs in testdata
+// assume. Its Windows build is the one `shmemgen new` alone makes; one
+// project serves both systems because a build is slow.
+func defaultProject(tb testing.TB) string {
+	tb.Helper()
+	if !hasOS() {
+		return sharedProject(tb, "default")
+	}
+	return sharedProject(tb, "default", "--os", "windows,linux")
+}
+
+// cProgram compiles testdata/<name>.c for the Windows host: see
+// host.cProgram. Extra args go last (a DLL to link, -D...).
 func cProgram(tb testing.TB, bin, name string, extra ...string) string {
 	tb.Helper()
-	exe := filepath.Join(bin, name+".exe")
-	args := append([]string{"-O2", "-Wall", "-Wextra", "-Werror", "-municode", "-I", bin, "-I", "testdata",
-		"-o", exe, filepath.Join("testdata", name+".c")}, extra...)
-	if out, err := exec.Command(wine.MinGWCC, args...).CombinedOutput(); err != nil {
-		tb.Fatalf("%s %s: %v\n%s", wine.MinGWCC, strings.Join(args, " "), err, out)
-	}
-	return exe
+	return win.cProgram(tb, bin, name, false, extra...)
 }
 
 // sampleEnv names the variable that points the tests at Microsoft's sample
@@ -124,10 +156,7 @@ func sampleDLL(tb testing.TB, dir string) string {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	args := []string{"-O2", "-shared", "-o", filepath.Join(bin, "dllmem.dll"), seed}
-	if out, err := exec.Command(wine.MinGWCC, args...).CombinedOutput(); err != nil {
-		tb.Fatalf("%s %s: %v\n%s", wine.MinGWCC, strings.Join(args, " "), err, out)
-	}
+	win.compile(tb, win.cc, "-O2", "-shared", "-o", filepath.Join(bin, "dllmem.dll"), seed)
 	return bin
 }
 

@@ -40,6 +40,17 @@ func wantExports(t *testing.T, dll string, want ...string) {
 func TestDefaults(t *testing.T) {
 	dir := defaultProject(t)
 	bin := filepath.Join(dir, "bin")
+	t.Run("linux", func(t *testing.T) {
+		lin.require(t)
+		lin.fresh(t)
+		for _, f := range []string{"libshmem.so", "shmem.h", "parent", "child", "parent-go", "child-go"} {
+			if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
+				t.Fatalf("build.sh linux did not make bin/%s", f)
+			}
+		}
+		roundTrips(t, lin, bin)
+	})
+	win.require(t)
 	for _, f := range []string{"shmem.dll", "shmem.h", "parent.exe", "child.exe", "parent-go.exe", "child-go.exe"} {
 		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
 			t.Fatalf("build.sh did not make bin/%s", f)
@@ -51,7 +62,7 @@ func TestDefaults(t *testing.T) {
 	t.Run("go vet for windows", func(t *testing.T) {
 		vet := exec.Command("go", "vet", "./...")
 		vet.Dir = dir
-		vet.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC="+wine.MinGWCC)
+		vet.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=1", "CC="+win.cc)
 		if out, err := vet.CombinedOutput(); err != nil {
 			t.Errorf("go vet in the generated project: %v\n%s", err, out)
 		}
@@ -84,39 +95,69 @@ func TestDefaults(t *testing.T) {
 			t.Errorf("shmem.dll imports %v, want %v", libs, want)
 		}
 	})
+	roundTrips(t, win, bin)
+	t.Run("sample hosts", func(t *testing.T) {
+		// The sample's own parent.cpp and child.cpp, unchanged, against the
+		// generated DLL: the ABI is the sample's.
+		seed := sampleDir(t)
+		for _, prog := range []string{"parent", "child"} {
+			mingw(t, win.cxx, "-O2", "-o", filepath.Join(bin, "sample-"+prog+".exe"),
+				filepath.Join(seed, prog+".cpp"), filepath.Join(bin, "shmem.dll"), "-static-libgcc", "-static-libstdc++")
+		}
+		wantLine(t, run(t, bin, "sample-parent.exe", "sample-child.exe"), "This is a test string")
+	})
+	t.Run("header compiles as C++", func(t *testing.T) {
+		src := filepath.Join(t.TempDir(), "use.cpp")
+		code := "#include \"shmem.h\"\nint main() { WCHAR buf[8]; SetSharedMem((LPWSTR)L\"x\"); return GetSharedMem(buf, 8) ? 0 : 1; }\n"
+		if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mingw(t, win.cxx, "-Wall", "-Werror", "-I", bin, "-o", filepath.Join(bin, "use-cpp.exe"), src, filepath.Join(bin, "shmem.dll"))
+		if r := run(t, bin, "use-cpp.exe"); r.status != 0 {
+			t.Errorf("C++ caller: %s", r)
+		}
+	})
+}
+
+// roundTrips runs the C and Go parents and children in bin on h, as
+// subtests: the pairs, crossed pairs, non-ASCII text, a cut, a child that
+// waits for the next write, the child's exit status and a child that
+// cannot start.
+func roundTrips(t *testing.T, h *host, bin string) {
+	child := func(name string) string { return h.quote(h.path(filepath.Join(bin, h.prog(name)))) }
+	parent, parentGo := h.prog("parent"), h.prog("parent-go")
 	t.Run("C hosts", func(t *testing.T) {
-		wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
+		wantLine(t, h.run(t, bin, parent), "This is a test string")
 	})
 	t.Run("Go hosts", func(t *testing.T) {
-		wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")
+		wantLine(t, h.run(t, bin, parentGo), "This is a test string")
 	})
 	t.Run("C parent, Go child", func(t *testing.T) {
-		wantLine(t, run(t, bin, "parent.exe", winePath(filepath.Join(bin, "child-go.exe")), "from C"), "from C")
+		wantLine(t, h.run(t, bin, parent, child("child-go"), "from C"), "from C")
 	})
 	t.Run("Go parent, C child", func(t *testing.T) {
-		wantLine(t, run(t, bin, "parent-go.exe", winePath(filepath.Join(bin, "child.exe")), "from Go"), "from Go")
+		wantLine(t, h.run(t, bin, parentGo, child("child"), "from Go"), "from Go")
 	})
 	t.Run("non-ASCII and surrogate pairs", func(t *testing.T) {
 		text := `ünïcödé 😀 𝄞 "quoted" %s`
-		wantLine(t, run(t, bin, "parent.exe", `"`+winePath(filepath.Join(bin, "child.exe"))+`"`, text), text)
-		wantLine(t, run(t, bin, "parent-go.exe", `"`+winePath(filepath.Join(bin, "child-go.exe"))+`"`, text), text)
+		wantLine(t, h.run(t, bin, parent, child("child"), text), text)
+		wantLine(t, h.run(t, bin, parentGo, child("child-go"), text), text)
 	})
 	t.Run("text longer than the mapping is cut, and says so", func(t *testing.T) {
 		// 4096 bytes hold 2047 characters and the terminator.
 		long := strings.Repeat("x", 3000)
-		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
-			r := run(t, bin, parent, "child.exe", long)
+		for _, p := range []string{parent, parentGo} {
+			r := h.run(t, bin, p, child("child"), long)
 			wantLine(t, r, long[:2047])
 			if !strings.Contains(r.stderr, "cut to fit the mapping") {
-				t.Errorf("%s with %d characters: want a warning on stderr, got %s", parent, len(long), r)
+				t.Errorf("%s with %d characters: want a warning on stderr, got %s", p, len(long), r)
 			}
 		}
 	})
 	t.Run("child waits for the next write", func(t *testing.T) {
-		for _, child := range []string{"child.exe", "child-go.exe"} {
+		for _, c := range []string{h.prog("child"), h.prog("child-go")} {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			cmd := winePrefix(t).Command(ctx, child, "--next")
-			cmd.Dir = bin
+			cmd := h.command(t, ctx, bin, c, "--next")
 			var out strings.Builder
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -129,7 +170,7 @@ func TestDefaults(t *testing.T) {
 			var err error
 		writing:
 			for range 60 {
-				run(t, bin, "parent.exe", "cmd.exe /c exit 0", "the next value")
+				h.run(t, bin, parent, h.exitCommand(t, bin, 0), "the next value")
 				select {
 				case err = <-done:
 					break writing
@@ -138,49 +179,36 @@ func TestDefaults(t *testing.T) {
 			}
 			cancel()
 			if err != nil || !strings.Contains(strings.ReplaceAll(out.String(), "\r\n", "\n"), childLine+"the next value\n") {
-				t.Errorf("%s --next: %v\n%s", child, err, out.String())
+				t.Errorf("%s --next: %v\n%s", c, err, out.String())
 			}
 		}
 	})
 	t.Run("exit status of the child", func(t *testing.T) {
-		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
-			if r := run(t, bin, parent, "cmd.exe /c exit 7"); r.status != 7 {
-				t.Errorf("%s with a child exiting 7: %s", parent, r)
+		for _, p := range []string{parent, parentGo} {
+			if r := h.run(t, bin, p, h.exitCommand(t, bin, 7)); r.status != 7 {
+				t.Errorf("%s with a child exiting 7: %s", p, r)
 			}
 		}
 	})
 	t.Run("child that cannot start", func(t *testing.T) {
-		for _, parent := range []string{"parent.exe", "parent-go.exe"} {
-			r := run(t, bin, parent, `Z:\no\such\child.exe`)
-			if r.status == 0 || !strings.Contains(r.stderr, "parent") {
-				t.Errorf("%s with a missing child: want a failure on stderr, got %s", parent, r)
+		missing := h.path(filepath.Join(string(filepath.Separator), "no", "such", h.prog("child")))
+		// On Windows the parent's CreateProcess fails, and the parent
+		// says so; on Linux the parent's /bin/sh -c says it, exiting 127.
+		want := "parent"
+		if h.system == "linux" {
+			want = missing
+		}
+		for _, p := range []string{parent, parentGo} {
+			r := h.run(t, bin, p, missing)
+			if r.status == 0 || !strings.Contains(r.stderr, want) {
+				t.Errorf("%s with a missing child: want a failure on stderr naming %q, got %s", p, want, r)
 			}
-		}
-	})
-	t.Run("sample hosts", func(t *testing.T) {
-		// The sample's own parent.cpp and child.cpp, unchanged, against the
-		// generated DLL: the ABI is the sample's.
-		seed := sampleDir(t)
-		for _, prog := range []string{"parent", "child"} {
-			mingw(t, "x86_64-w64-mingw32-g++", "-O2", "-o", filepath.Join(bin, "sample-"+prog+".exe"),
-				filepath.Join(seed, prog+".cpp"), filepath.Join(bin, "shmem.dll"), "-static-libgcc", "-static-libstdc++")
-		}
-		wantLine(t, run(t, bin, "sample-parent.exe", "sample-child.exe"), "This is a test string")
-	})
-	t.Run("header compiles as C++", func(t *testing.T) {
-		src := filepath.Join(t.TempDir(), "use.cpp")
-		code := "#include \"shmem.h\"\nint main() { WCHAR buf[8]; SetSharedMem((LPWSTR)L\"x\"); return GetSharedMem(buf, 8) ? 0 : 1; }\n"
-		if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		mingw(t, "x86_64-w64-mingw32-g++", "-Wall", "-Werror", "-I", bin, "-o", filepath.Join(bin, "use-cpp.exe"), src, filepath.Join(bin, "shmem.dll"))
-		if r := run(t, bin, "use-cpp.exe"); r.status != 0 {
-			t.Errorf("C++ caller: %s", r)
 		}
 	})
 }
 
 func TestCustom(t *testing.T) {
+	win.require(t)
 	dir := newProject(t, "telemetry", "--name", `Local\Telemetry e2e`, "--size", "1MiB",
 		"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
 		"--size-export", "PayloadSize", "--length", "TextLength", "--wait", "AwaitText", "--status", "LastStatus",
@@ -205,6 +233,7 @@ func TestCustom(t *testing.T) {
 // name the build cannot take. (config's TestAcceptedNamesCompile checks a
 // larger sample against the headers alone.)
 func TestNearMissNames(t *testing.T) {
+	win.require(t)
 	names := map[string]string{
 		"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
 		"size-export": "ShmMAX_PATH", "length": "fopenShm", "wait": "ShmSleepEx", "status": "ShmWAIT_ABANDONED",

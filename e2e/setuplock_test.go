@@ -12,6 +12,7 @@ import (
 // owned by a Go thread that never exits, and every other process would
 // wait out the lock timeout and then report a spurious ABANDONED.
 func TestFailedSetupFreesTheLock(t *testing.T) {
+	win.require(t)
 	freed := []string{
 		"set: ok=0 status=BAD_LAYOUT",
 		"this process: free",
@@ -34,6 +35,6 @@ func TestFailedSetupFreesTheLock(t *testing.T) {
 		cProgram(t, big, "setuplock")
 		want := append([]string{"first: ok=1 status=0 size=4096"}, freed...)
 		want = append(want, `first: ok=1 status=0 text="first"`)
-		wantOutput(t, run(t, small, "setuplock.exe", "first", winePath(big)), want...)
+		wantOutput(t, run(t, small, "setuplock.exe", "first", winPath(big)), want...)
 	})
 }

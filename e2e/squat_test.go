@@ -15,6 +15,8 @@ import (
 // the default --trust owner refuses before the header is read
 // (TestTrust tests that check).
 func TestSquatting(t *testing.T) {
+	t.Run("linux", linuxSquatting)
+	win.require(t)
 	bin := filepath.Join(headerProject(t), "bin")
 	cProgram(t, bin, "probe")
 	// The DLL's section is a 64-byte header and a 4096-byte payload.

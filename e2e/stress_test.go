@@ -42,7 +42,7 @@ var (
 func parseStress(t testing.TB, r result) stressRun {
 	t.Helper()
 	if r.status != 0 {
-		t.Fatalf("stress.exe drive failed: %s", r)
+		t.Fatalf("stress drive failed: %s", r)
 	}
 	var s stressRun
 	atoi := func(x string) int { n, _ := strconv.Atoi(x); return n }
@@ -86,33 +86,13 @@ func sum(xs []int) int {
 // does catch tearing when there is any (when SHMEMGEN_SAMPLE_DIR points at
 // the sample).
 func TestStress(t *testing.T) {
-	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "stress", filepath.Join(bin, "shmem.dll"))
 	millis := fmt.Sprint(stressMillis)
-
 	t.Run("generated DLL", func(t *testing.T) {
-		r := run(t, bin, "stress.exe", "drive", millis)
-		s := parseStress(t, r)
-		t.Logf("reads per reader %v, writes per writer %v, torn %d", s.reads, s.writes, sum(s.torn))
-		for _, code := range s.exits {
-			if code != "0x0" {
-				t.Errorf("a worker exited with %s (a crash shows as an exception code)\n%s", code, r)
-			}
-		}
-		if n := sum(s.torn); n != 0 {
-			t.Errorf("%d torn reads\n%s", n, r)
-		}
-		if n := sum(s.failed); n != 0 {
-			t.Errorf("%d calls failed\n%s", n, r)
-		}
-		for i := range 4 {
-			if s.reads[i] < minReads || s.writes[i] < minReads {
-				t.Errorf("worker %d did too little to prove anything (want at least %d each)\n%s", i, minReads, r)
-			}
-		}
+		overHosts(t, stressGenerated)
 	})
 
 	t.Run("sample DLL tears", func(t *testing.T) {
+		win.require(t)
 		sample := sampleDLL(t, t.TempDir())
 		cProgram(t, sample, "stress", "-DSAMPLE", filepath.Join(sample, "dllmem.dll"))
 		r := run(t, sample, "stress.exe", "drive", millis)
@@ -124,6 +104,31 @@ func TestStress(t *testing.T) {
 	})
 }
 
+// stressGenerated is TestStress's run of the generated library on h.
+func stressGenerated(t *testing.T, h *host) {
+	bin := filepath.Join(defaultProject(t), "bin")
+	h.cProgram(t, bin, "stress", true)
+	r := h.run(t, bin, h.prog("stress"), "drive", fmt.Sprint(stressMillis))
+	s := parseStress(t, r)
+	t.Logf("reads per reader %v, writes per writer %v, torn %d", s.reads, s.writes, sum(s.torn))
+	for _, code := range s.exits {
+		if code != "0x0" {
+			t.Errorf("a worker exited with %s (a crash shows as an exception code)\n%s", code, r)
+		}
+	}
+	if n := sum(s.torn); n != 0 {
+		t.Errorf("%d torn reads\n%s", n, r)
+	}
+	if n := sum(s.failed); n != 0 {
+		t.Errorf("%d calls failed\n%s", n, r)
+	}
+	for i := range 4 {
+		if s.reads[i] < minReads || s.writes[i] < minReads {
+			t.Errorf("worker %d did too little to prove anything (want at least %d each)\n%s", i, minReads, r)
+		}
+	}
+}
+
 // TestStressKilledHolders runs the stress test while, every 20-60 ms, the
 // driver watches the lock word until a writer holds it, kills that writer,
 // most often in the middle of a write, and starts another in its place.
@@ -133,9 +138,14 @@ func TestStress(t *testing.T) {
 // after a takeover may be torn until the next write (the taker is told
 // ABANDONED), so torn reads are not counted against it.
 func TestStressKilledHolders(t *testing.T) {
+	overHosts(t, stressKilledHolders)
+}
+
+// stressKilledHolders is TestStressKilledHolders on h.
+func stressKilledHolders(t *testing.T, h *host) {
 	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "stress", filepath.Join(bin, "shmem.dll"))
-	r := run(t, bin, "stress.exe", "drive-kill", fmt.Sprint(stressMillis))
+	h.cProgram(t, bin, "stress", true)
+	r := h.run(t, bin, h.prog("stress"), "drive-kill", fmt.Sprint(stressMillis))
 	s := parseStress(t, r)
 	t.Logf("kills %d, died holding the lock %d, slowest takeover %.1f ms, ABANDONED reported %d (by survivors), reads per reader %v",
 		s.kills, s.diedHolding, s.takeoverMaxMs, sum(s.abandoned), s.reads)

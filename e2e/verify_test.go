@@ -11,6 +11,7 @@ import (
 // TestVerifyCommand runs "shmemgen verify" as a user would, on a good
 // project and on one whose child has been broken.
 func TestVerifyCommand(t *testing.T) {
+	win.require(t)
 	dir := newProject(t, "verify")
 	out, err := exec.Command(shmemgen, "verify", dir).CombinedOutput()
 	if err != nil || strings.Count(string(out), "ok  ") != 2 {

@@ -1,5 +1,6 @@
 /*
- * bench times a DLL from a C host with QueryPerformanceCounter:
+ * bench times a DLL (or the Linux library) from a C host, with
+ * QueryPerformanceCounter or CLOCK_MONOTONIC (port.h's now_us):
  *
  *   bench.exe attach       LoadLibrary until the first GetSharedMem returns,
  *                          in microseconds: run it in a fresh process each
@@ -16,70 +17,57 @@
  * Built against the generated shmem.h, or with -DSAMPLE for the sample's
  * dllmem.dll, whose exports return nothing and take no lock.
  */
-#include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #ifdef SAMPLE
-#define DLL L"dllmem.dll"
+#include <windows.h>
+#define DLL "dllmem.dll"
 typedef void (*set_fn)(LPWSTR);
 typedef void (*get_fn)(LPWSTR, DWORD);
+typedef struct {
+    LONGLONG lock;
+} SHMEM_HEADER;
+#define SHMEM_MAPPING_NAME L"dllmemfilemap"
 #else
 #include "shmem.h"
-#define DLL L"shmem.dll"
+#define DLL SHMEM_LIBRARY
 typedef __typeof__(&SetSharedMem) set_fn;
 typedef __typeof__(&GetSharedMem) get_fn;
 #endif
+#include "port.h"
+#include "load.h"
 
 static set_fn set;
 static get_fn get;
+static library lib;
 static WCHAR text[4096], out[4096];
-
-static double now_us(void)
-{
-    static LARGE_INTEGER freq;
-    LARGE_INTEGER t;
-    if (freq.QuadPart == 0)
-        QueryPerformanceFrequency(&freq);
-    QueryPerformanceCounter(&t);
-    return (double)t.QuadPart * 1e6 / (double)freq.QuadPart;
-}
 
 static void load(void)
 {
-    HMODULE dll = LoadLibraryW(DLL);
-    if (dll == NULL) {
-        fprintf(stderr, "bench: LoadLibrary failed (error %lu)\n", GetLastError());
-        exit(1);
-    }
-    /* Through void *: a FARPROC cast straight to another function type
-     * trips -Wcast-function-type. */
-    set = (set_fn)(void *)GetProcAddress(dll, "SetSharedMem");
-    get = (get_fn)(void *)GetProcAddress(dll, "GetSharedMem");
-    if (set == NULL || get == NULL) {
-        fprintf(stderr, "bench: exports missing\n");
-        exit(1);
-    }
+    lib = load_library(DLL);
+    set = (set_fn)find(lib, "SetSharedMem");
+    get = (get_fn)find(lib, "GetSharedMem");
 }
 
-int wmain(int argc, wchar_t **argv)
+static int program(int argc, char **argv)
 {
-    if (argc == 2 && wcscmp(argv[1], L"attach") == 0) {
+    if (argc == 2 && strcmp(argv[1], "attach") == 0) {
         double start = now_us();
         load();
         get(out, ARRAYSIZE(out));
         printf("attach_us=%.1f\n", now_us() - start);
         return 0;
     }
-    if (argc == 4 && wcscmp(argv[1], L"pair") == 0) {
-        long n = wcstol(argv[2], NULL, 10), len = wcstol(argv[3], NULL, 10);
+    if (argc == 4 && strcmp(argv[1], "pair") == 0) {
+        long n = strtol(argv[2], NULL, 10), len = strtol(argv[3], NULL, 10);
         if (n <= 0 || len < 0 || len >= (long)ARRAYSIZE(text)) {
             fprintf(stderr, "bench: bad N or LEN\n");
             return 2;
         }
-        wmemset(text, L'x', len);
+        for (long i = 0; i < len; i++)
+            text[i] = u'x';
         load();
         get(out, ARRAYSIZE(out)); /* attach outside the timing */
         double start = now_us();
@@ -88,25 +76,24 @@ int wmain(int argc, wchar_t **argv)
             get(out, ARRAYSIZE(out));
         }
         double elapsed = now_us() - start;
-        if ((long)wcslen(out) != len) {
-            fprintf(stderr, "bench: read back %d characters, wrote %ld\n", (int)wcslen(out), len);
+        if ((long)u16len(out) != len) {
+            fprintf(stderr, "bench: read back %d characters, wrote %ld\n", (int)u16len(out), len);
             return 1;
         }
         printf("pair_ns=%.0f\n", elapsed * 1000 / (double)n);
         return 0;
     }
 #ifndef SAMPLE
-    if (argc == 4 && wcscmp(argv[1], L"bytes") == 0) {
-        long n = wcstol(argv[2], NULL, 10), len = wcstol(argv[3], NULL, 10);
+    if (argc == 4 && strcmp(argv[1], "bytes") == 0) {
+        long n = strtol(argv[2], NULL, 10), len = strtol(argv[3], NULL, 10);
         if (n <= 0 || len < 0 || len > (long)sizeof text) {
             fprintf(stderr, "bench: bad N or LEN\n");
             return 2;
         }
         load();
         get(out, ARRAYSIZE(out));
-        HMODULE dll = GetModuleHandleW(DLL);
-        PFN_WriteSharedBytes write_bytes = (PFN_WriteSharedBytes)(void *)GetProcAddress(dll, "WriteSharedBytes");
-        PFN_ReadSharedBytes read_bytes = (PFN_ReadSharedBytes)(void *)GetProcAddress(dll, "ReadSharedBytes");
+        PFN_WriteSharedBytes write_bytes = (PFN_WriteSharedBytes)find(lib, "WriteSharedBytes");
+        PFN_ReadSharedBytes read_bytes = (PFN_ReadSharedBytes)find(lib, "ReadSharedBytes");
         memset(text, 0x5a, sizeof text);
         double start = now_us();
         for (long i = 0; i < n; i++) {
@@ -121,15 +108,15 @@ int wmain(int argc, wchar_t **argv)
         printf("bytes_ns=%.0f\n", elapsed * 1000 / (double)n);
         return 0;
     }
-    if (argc == 3 && wcscmp(argv[1], L"call") == 0) {
-        long n = wcstol(argv[2], NULL, 10);
+    if (argc == 3 && strcmp(argv[1], "call") == 0) {
+        long n = strtol(argv[2], NULL, 10);
         if (n <= 0) {
             fprintf(stderr, "bench: bad N\n");
             return 2;
         }
         load();
         get(out, ARRAYSIZE(out));
-        __typeof__(&SharedMemSize) size = (__typeof__(&SharedMemSize))(void *)GetProcAddress(GetModuleHandleW(DLL), "SharedMemSize");
+        __typeof__(&SharedMemSize) size = (__typeof__(&SharedMemSize))find(lib, "SharedMemSize");
         double start = now_us();
         for (long i = 0; i < n; i++)
             size();

@@ -4,12 +4,11 @@
  * each for bytes_test.go to check, with the status the call left. It links
  * against shmem.dll and expects the default 4096-byte payload.
  */
-#include <windows.h>
 #include <stdio.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "shmem.h"
+#include "port.h"
 #include "status.h"
 
 #define SIZE ((DWORD)SHMEM_PAYLOAD_SIZE)
@@ -28,16 +27,16 @@ static BYTE byte_at(DWORD offset)
     return b;
 }
 
-static DWORD WINAPI write_elsewhere(LPVOID unused)
+static void write_elsewhere(void)
 {
-    (void)unused;
     result("write from another thread after the failures", WriteSharedBytes("ok", 0, 2));
-    return 0;
 }
 
-int wmain(void)
+static int program(int argc, char **argv)
 {
-    printf("size: %llu\n", SharedMemSize());
+    (void)argc;
+    (void)argv;
+    printf("size: %llu\n", (unsigned long long)SharedMemSize());
 
     /* The last valid byte, and one past it. Cases alternate between
      * success and failure where they can, so that a status left over from
@@ -71,8 +70,7 @@ int wmain(void)
 
     /* The failures took no lock: another thread gets it. The status is
      * per thread: that thread's success leaves ours alone. */
-    HANDLE other = CreateThread(NULL, 0, write_elsewhere, NULL, 0, NULL);
-    WaitForSingleObject(other, INFINITE);
+    in_thread(write_elsewhere);
     printf("status of this thread after that: %s\n", status_name(SharedMemLastError()));
 
     /* The whole payload, written and read back. */
@@ -86,7 +84,7 @@ int wmain(void)
 
     /* The string and the bytes are the same payload: the string is UTF-16LE
      * from offset 0, NUL-terminated. */
-    SetSharedMem((LPWSTR)L"AB");
+    SetSharedMem((LPWSTR)u"AB");
     BYTE s[6];
     memset(s, 0xee, sizeof s);
     ReadSharedBytes(s, 0, sizeof s);
@@ -94,13 +92,13 @@ int wmain(void)
     WCHAR text[8];
     WriteSharedBytes("h\0i\0\0", 0, 6);
     GetSharedMem(text, ARRAYSIZE(text));
-    printf("get after writing bytes \"h\\0i\\0\\0\\0\": \"%ls\"\n", text);
+    printf("get after writing bytes \"h\\0i\\0\\0\\0\": \"%s\"\n", ascii(text));
 
     /* The statuses of the string exports' failures. */
     result("set NULL", SetSharedMem(NULL));
     result("get NULL", GetSharedMem(NULL, 10));
     result("get cch 0", GetSharedMem(text, 0));
     /* Every call sets the status, a success to 0. */
-    result("set after failures", SetSharedMem((LPWSTR)L"fine"));
+    result("set after failures", SetSharedMem((LPWSTR)u"fine"));
     return 0;
 }

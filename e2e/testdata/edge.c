@@ -3,12 +3,11 @@
  * "case: result" line each, for boundary_test.go to check. The mapping is
  * 4096 bytes: 2048 characters, terminator included.
  */
-#include <windows.h>
 #include <stdio.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "shmem.h"
+#include "port.h"
 #include "status.h"
 
 #define CAPACITY 2048
@@ -37,7 +36,7 @@ static void report(const char *name, BOOL ok, int after)
 {
     DWORD status = SharedMemLastError();
     printf("%s: ok=%d status=%s len=%d sentinel=%d\n", name, ok ? 1 : 0, status_name(status),
-           out[0] == SENTINEL ? -1 : (int)wcslen(out), after >= 0 ? out[after] == SENTINEL : -1);
+           out[0] == SENTINEL ? -1 : (int)u16len(out), after >= 0 ? out[after] == SENTINEL : -1);
 }
 
 /* set_then_read sets in, keeps the set's result and status, then reads the
@@ -49,8 +48,8 @@ static void set_then_read(const char *name)
     ULONGLONG length = SharedMemLength();
     poison();
     GetSharedMem(out, 4 * CAPACITY);
-    printf("%s: ok=%d status=%s length=%llu len=%d sentinel=%d\n", name, ok ? 1 : 0, status_name(status), length,
-           (int)wcslen(out), out[CAPACITY] == SENTINEL);
+    printf("%s: ok=%d status=%s length=%llu len=%d sentinel=%d\n", name, ok ? 1 : 0, status_name(status), (unsigned long long)length,
+           (int)u16len(out), out[CAPACITY] == SENTINEL);
 }
 
 /* alignments sets and gets strings of every length up to 40 from and to
@@ -64,19 +63,21 @@ static int alignments(void)
         for (int n = 0; n <= 40; n++) {
             WCHAR *s = (WCHAR *)(src + from), *d = (WCHAR *)(dst + 16 - from / 2 * 2);
             for (int i = 0; i < n; i++)
-                s[i] = (WCHAR)(L'A' + (i + from) % 26);
+                s[i] = (WCHAR)(u'A' + (i + from) % 26);
             s[n] = 0;
             memset(dst, 0x5a, sizeof dst);
             if (!SetSharedMem(s) || !GetSharedMem(d, 64) || SharedMemLength() != (ULONGLONG)n ||
-                wcsncmp(s, d, n + 1) != 0 || ((BYTE *)(d + n + 1))[0] != 0x5a)
+                u16ncmp(s, d, (size_t)n + 1) != 0 || ((BYTE *)(d + n + 1))[0] != 0x5a)
                 bad++;
         }
     }
     return bad;
 }
 
-int main(void)
+static int program(int argc, char **argv)
 {
+    (void)argc;
+    (void)argv;
     BOOL ok;
 
     ok = SetSharedMem(NULL);
@@ -84,7 +85,7 @@ int main(void)
     ok = GetSharedMem(NULL, 10);
     printf("get NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(SharedMemLastError()));
 
-    fill(L'a', 5);
+    fill(u'a', 5);
     SetSharedMem(in);
     poison();
     ok = GetSharedMem(out, 0);
@@ -99,25 +100,25 @@ int main(void)
     ok = GetSharedMem(out, 6);
     report("get cch 6", ok, 6);
 
-    fill(L'e', 0);
+    fill(u'e', 0);
     set_then_read("set empty");
-    fill(L'x', CAPACITY - 1);
+    fill(u'x', CAPACITY - 1);
     set_then_read("set capacity-1");
-    fill(L'y', CAPACITY);
+    fill(u'y', CAPACITY);
     set_then_read("set capacity");
-    fill(L'z', 3 * CAPACITY);
+    fill(u'z', 3 * CAPACITY);
     set_then_read("set 3x capacity");
 
-    ok = SetSharedMem((LPWSTR)L"a\xd83d\xde00z");
+    ok = SetSharedMem((LPWSTR)u"a\xd83d\xde00z");
     poison();
     GetSharedMem(out, 10);
-    printf("surrogates: ok=%d same=%d\n", ok ? 1 : 0, wcscmp(out, L"a\xd83d\xde00z") == 0);
+    printf("surrogates: ok=%d same=%d\n", ok ? 1 : 0, u16cmp(out, u"a\xd83d\xde00z") == 0);
     poison();
     ok = GetSharedMem(out, 3);
     report("get keeps surrogate pairs whole", ok, 3);
 
     /* A pair straddling the end of the mapping is dropped whole. */
-    fill(L'w', CAPACITY - 2);
+    fill(u'w', CAPACITY - 2);
     in[CAPACITY - 2] = 0xd83d;
     in[CAPACITY - 1] = 0xde00;
     in[CAPACITY] = 0;

@@ -50,7 +50,7 @@ static void run_crash(const wchar_t *what)
 {
     WCHAR args[64];
     _snwprintf(args, ARRAYSIZE(args), L"crash %ls", what);
-    HANDLE child = spawn(NULL, args);
+    HANDLE child = spawnw(NULL, args);
     DWORD code = 0;
     WaitForSingleObject(child, INFINITE);
     GetExitCodeProcess(child, &code);

@@ -27,5 +27,6 @@ int wmain(int argc, wchar_t **argv) {
 	std::printf("bytes: %d %d %d\n", (int)w, (int)r, (int)(std::memcmp(in, out, 4) == 0));
 	ULONGLONG generation = 0;
 	std::printf("wait: %d\n", (int)(WaitSharedMem(&generation, 0) && generation > 0));
+	std::printf("unlink: %d\n", (int)UnlinkSharedMem()); // TRUE, and nothing more, on Windows
 	return 0;
 }

@@ -26,7 +26,7 @@ static HANDLE start_holder(void)
         fprintf(stderr, "late: cannot create the event (error %lu)\n", GetLastError());
         exit(1);
     }
-    HANDLE holder = spawn(L"lock.exe", L"hold-setup Local\\shmemgen-late-held");
+    HANDLE holder = spawnw(L"lock.exe", L"hold-setup Local\\shmemgen-late-held");
     if (WaitForSingleObject(held, 60000) != WAIT_OBJECT_0) {
         fprintf(stderr, "the holder never took the lock\n");
         exit(1);

@@ -1,14 +1,17 @@
 /*
- * status.h names the status codes of the generated DLL, so that the test
- * programs print "BAD_LAYOUT" rather than 536870913 and a Win32 code reads
- * as "win32:1336". Include it after shmem.h.
+ * status.h names the status codes of the generated library, so that the
+ * test programs print "BAD_LAYOUT" rather than 536870913 and a Win32 code
+ * reads as "win32:1336" (on Linux, where a code is an errno value or
+ * Win32's ERROR_TIMEOUT, "status:1460"). Include it after shmem.h.
  */
-#include <stdio.h>
-#include <windows.h>
+#ifndef STATUS_H
+#define STATUS_H
 
-static inline const char *status_name(DWORD status)
+#include <stdio.h>
+
+static inline const char *status_name(unsigned long status)
 {
-    static char win32[32];
+    static char code[32];
     switch (status) {
     case 0:
         return "0";
@@ -27,6 +30,12 @@ static inline const char *status_name(DWORD status)
     case SHMEM_STATUS_SQUATTED:
         return "SQUATTED";
     }
-    snprintf(win32, sizeof win32, "win32:%lu", status);
-    return win32;
+#ifdef _WIN32
+    snprintf(code, sizeof code, "win32:%lu", status);
+#else
+    snprintf(code, sizeof code, "status:%lu", status);
+#endif
+    return code;
 }
+
+#endif

@@ -11,23 +11,23 @@
  *   wait.exe burst N      start a waiter, then write N times back to back:
  *                         the waiter, passing back each generation it gets,
  *                         must account for all N
- *   wait.exe waiter MODE N  the waiter the other modes start
+ *   wait.exe waiter MODE N GATE  the waiter the other modes start; in
+ *                         latency mode it posts GATE once it has taken in
+ *                         each wake, so that the driver writes again only
+ *                         then (a waiter that still counts as asleep from
+ *                         the wait it is leaving must not take two writes
+ *                         for one)
  */
-#include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <wchar.h>
+#include <string.h>
 
 #include "shmem.h"
+#include "port.h"
 #include "status.h"
 #include "spawn.h"
 
-static LONGLONG now_ticks(void)
-{
-    LARGE_INTEGER t;
-    QueryPerformanceCounter(&t);
-    return t.QuadPart;
-}
+typedef unsigned long long ull;
 
 static int edges(void)
 {
@@ -35,19 +35,19 @@ static int edges(void)
     printf("wait NULL: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
     ULONGLONG g = 0;
     ok = WaitSharedMem(&g, 0);
-    printf("wait from 0: ok=%d status=%s generation=%llu\n", ok, status_name(SharedMemLastError()), g);
+    printf("wait from 0: ok=%d status=%s generation=%llu\n", ok, status_name(SharedMemLastError()), (ull)g);
     ULONGLONG before = g;
     ok = WaitSharedMem(&g, 50);
     printf("wait 50 ms, no write: ok=%d status=%s unchanged=%d\n", ok, status_name(SharedMemLastError()), g == before);
-    SetSharedMem((LPWSTR)L"x");
+    SetSharedMem((LPWSTR)u"x");
     ok = WaitSharedMem(&g, 0);
-    printf("after a set: ok=%d generation+%llu\n", ok, g - before);
+    printf("after a set: ok=%d generation+%llu\n", ok, (ull)(g - before));
     before = g;
     WriteSharedBytes("y", 1, 1);
     WriteSharedBytes(NULL, 0, 0);
     WriteSharedBytes("z", 4096, 1);
     ok = WaitSharedMem(&g, 0);
-    printf("after a byte write, an empty one and a failed one: ok=%d generation+%llu\n", ok, g - before);
+    printf("after a byte write, an empty one and a failed one: ok=%d generation+%llu\n", ok, (ull)(g - before));
     return 0;
 }
 
@@ -57,10 +57,9 @@ static int compare(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int waiter(const wchar_t *mode, int n)
+static int waiter(const char *mode, int n, const char *gate_name)
 {
-    LARGE_INTEGER freq;
-    QueryPerformanceFrequency(&freq);
+    gate taken = gate_open(gate_name);
     double *latency = calloc((size_t)n, sizeof *latency);
     ULONGLONG g = 0, first, seen = 0;
     int wakes = 0;
@@ -68,77 +67,72 @@ static int waiter(const wchar_t *mode, int n)
     first = g;
     while (seen < (ULONGLONG)n) {
         if (!WaitSharedMem(&g, 5000)) {
-            printf("waiter: wait failed after %llu writes: %s\n", seen, status_name(SharedMemLastError()));
+            printf("waiter: wait failed after %llu writes: %s\n", (ull)seen, status_name(SharedMemLastError()));
             return 1;
         }
-        LONGLONG woke = now_ticks(), wrote = 0;
+        double woke = now_us(), wrote = 0;
         seen = g - first;
-        if (wcscmp(mode, L"latency") == 0 && wakes < n) {
+        if (strcmp(mode, "latency") == 0 && wakes < n) {
             ReadSharedBytes(&wrote, 0, sizeof wrote);
-            latency[wakes] = (double)(woke - wrote) * 1e6 / (double)freq.QuadPart;
+            latency[wakes] = woke - wrote;
+            gate_post(taken, 1);
         }
         wakes++;
     }
-    if (wcscmp(mode, L"latency") == 0) {
+    if (strcmp(mode, "latency") == 0) {
         qsort(latency, (size_t)wakes, sizeof *latency, compare);
-        printf("waiter: wakes=%d seen=%llu median_us=%.0f max_us=%.0f\n", wakes, seen, latency[wakes / 2],
+        printf("waiter: wakes=%d seen=%llu median_us=%.0f max_us=%.0f\n", wakes, (ull)seen, latency[wakes / 2],
                latency[wakes - 1]);
     } else {
-        printf("waiter: seen=%llu\n", seen);
+        printf("waiter: seen=%llu\n", (ull)seen);
     }
     return 0;
-}
-
-/* waiters_of maps the header, to see when the waiter sleeps. */
-static volatile SHMEM_HEADER *waiters_of(void)
-{
-    HANDLE section = OpenFileMappingW(FILE_MAP_READ, FALSE, SHMEM_MAPPING_NAME);
-    void *view = section ? MapViewOfFile(section, FILE_MAP_READ, 0, 0, sizeof(SHMEM_HEADER)) : NULL;
-    if (view == NULL) {
-        fprintf(stderr, "wait: cannot map the header (error %lu)\n", GetLastError());
-        exit(1);
-    }
-    return view;
 }
 
 /* until_asleep waits, up to 10 s, until someone waits on the export. */
 static void until_asleep(volatile SHMEM_HEADER *h)
 {
     for (int i = 0; i < 10000 && h->waiters == 0; i++)
-        Sleep(1);
+        sleep_ms(1);
 }
 
-static int drive(const wchar_t *mode, int n)
+static int drive(const char *mode, int n)
 {
-    WCHAR args[64];
-    SetSharedMem((LPWSTR)L""); /* attach, so that the mapping exists */
-    volatile SHMEM_HEADER *h = waiters_of();
-    _snwprintf(args, ARRAYSIZE(args), L"waiter %ls %d", mode, n);
-    HANDLE waiter = spawn(NULL, args);
+    char args[128], gate_name[64];
+    SetSharedMem((LPWSTR)u""); /* attach, so that the mapping exists */
+    volatile SHMEM_HEADER *h = map_header(FALSE);
+    snprintf(gate_name, sizeof gate_name, "shmemgen-wait-%lu", (unsigned long)my_pid());
+    gate taken = gate_create(gate_name);
+    snprintf(args, sizeof args, "waiter %s %d %s", mode, n, gate_name);
+    proc waiter = spawn(NULL, args);
     until_asleep(h);
     for (int i = 0; i < n; i++) {
-        if (wcscmp(mode, L"latency") == 0) {
+        if (strcmp(mode, "latency") == 0) {
+            if (i > 0 && !gate_wait(taken, 10000)) {
+                fprintf(stderr, "wait: the waiter took no wake for write %d\n", i);
+                break;
+            }
             until_asleep(h);
-            Sleep(2); /* well asleep, not just counted */
+            sleep_ms(2); /* well asleep, not just counted */
         }
-        LONGLONG t = now_ticks();
+        double t = now_us();
         WriteSharedBytes(&t, 0, sizeof t);
     }
-    DWORD code = 1;
-    WaitForSingleObject(waiter, 60000);
-    GetExitCodeProcess(waiter, &code);
+    unsigned long code = 1;
+    proc_wait(waiter, 60000, &code);
+    gate_remove(gate_name);
     printf("waiter exit=%lu\n", code);
     return 0;
 }
 
-int wmain(int argc, wchar_t **argv)
+static int program(int argc, char **argv)
 {
-    if (argc == 2 && wcscmp(argv[1], L"edges") == 0)
+    if (argc == 2 && strcmp(argv[1], "edges") == 0)
         return edges();
-    if (argc == 3 && (wcscmp(argv[1], L"latency") == 0 || wcscmp(argv[1], L"burst") == 0))
-        return drive(argv[1], _wtoi(argv[2]));
-    if (argc == 4 && wcscmp(argv[1], L"waiter") == 0)
-        return waiter(argv[2], _wtoi(argv[3]));
-    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | waiter MODE N\n");
+    if (argc == 3 && (strcmp(argv[1], "latency") == 0 || strcmp(argv[1], "burst") == 0))
+        return drive(argv[1], atoi(argv[2]));
+    if (argc == 5 && strcmp(argv[1], "waiter") == 0)
+        return waiter(argv[2], atoi(argv[3]), argv[4]);
+    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | waiter MODE N GATE\n");
     return 2;
 }

@@ -1,0 +1,150 @@
+/*
+ * shm drives what is Linux's own: a POSIX shared memory name outlives its
+ * processes until it is unlinked, so a squatter or a crashed run of
+ * another layout may have left a segment under the name, and the unlink
+ * export removes the name. It loads libshmem.so at run time (load.h), so
+ * that it can act before the library sets up.
+ *
+ *   shm create KIND    create the segment under the default name, owned by
+ *                      whoever runs this, and exit: KIND is garbage (0xAB
+ *                      bytes, full size), small (16 bytes), version (a
+ *                      valid header of another layout version) or valid
+ *                      (a header the library would accept from its owner)
+ *   shm call           set, get and size through the library, with the
+ *                      status each leaves, then whether the segment's
+ *                      first bytes are what create left
+ *   shm unlink         the unlink export, and whether the name is gone
+ *   shm set TEXT       set TEXT (ASCII)
+ *   shm fresh          what a new process finds: the string, whether the
+ *                      payload is all zeros, and the generation
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shmem.h"
+#include "port.h"
+#include "status.h"
+#include "load.h"
+
+#include <sys/stat.h>
+
+static struct shmem dll;
+
+/* first_bytes is a checksum of the segment's first 64 bytes, straight from
+ * /dev/shm, or -1 when there is no segment. */
+static long first_bytes(void)
+{
+    FILE *f = fopen("/dev/shm" SHM_NAME, "rb");
+    if (f == NULL)
+        return -1;
+    unsigned char b[64];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    long sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum = sum * 31 + b[i];
+    return sum;
+}
+
+static int create(const char *kind)
+{
+    int fd = shm_open(SHM_NAME, O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "shm create: %s: %s\n", SHM_NAME, strerror(errno));
+        return 1;
+    }
+    size_t size = strcmp(kind, "small") == 0 ? 16 : (size_t)SHMEM_MAPPING_SIZE;
+    if (ftruncate(fd, (off_t)size) != 0) {
+        perror("shm create: ftruncate");
+        return 1;
+    }
+    unsigned char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+        perror("shm create: mmap");
+        return 1;
+    }
+    if (strcmp(kind, "garbage") == 0 || strcmp(kind, "small") == 0) {
+        memset(p, 0xab, size);
+    } else {
+        SHMEM_HEADER *h = (SHMEM_HEADER *)p;
+        h->magic = SHMEM_LAYOUT_MAGIC;
+        h->version = SHMEM_LAYOUT_VERSION + (strcmp(kind, "version") == 0);
+        h->header_size = sizeof *h;
+        h->payload_size = SHMEM_PAYLOAD_SIZE;
+        h->generation = 1;
+    }
+    printf("created %s\n", kind);
+    return 0;
+}
+
+static int call(void)
+{
+    long before = first_bytes();
+    load_shmem(&dll);
+    WCHAR out[16] = u"?";
+    BOOL ok = dll.set((LPWSTR)u"squatted");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    ok = dll.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    printf("size: %llu status=%s\n", (unsigned long long)dll.size(), status_name(dll.status()));
+    printf("segment untouched: %d\n", first_bytes() == before);
+    return 0;
+}
+
+static int unlink_name(void)
+{
+    library lib = load_library(SHMEM_LIBRARY);
+    PFN_UnlinkSharedMem unlink_export = (PFN_UnlinkSharedMem)find(lib, "UnlinkSharedMem");
+    BOOL ok = unlink_export();
+    struct stat st;
+    printf("unlink: ok=%d gone=%d\n", ok ? 1 : 0, stat("/dev/shm" SHM_NAME, &st) != 0);
+    return 0;
+}
+
+static int set(const char *text)
+{
+    WCHAR w[64];
+    size_t i = 0;
+    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
+        w[i] = (WCHAR)(unsigned char)text[i];
+    w[i] = 0;
+    load_shmem(&dll);
+    BOOL ok = dll.set(w);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    return 0;
+}
+
+static int fresh(void)
+{
+    static unsigned char payload[SHMEM_PAYLOAD_SIZE];
+    WCHAR out[16] = u"?";
+    load_shmem(&dll);
+    BOOL ok = dll.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    memset(payload, 0xee, sizeof payload);
+    dll.read_bytes(payload, 0, sizeof payload);
+    int zero = 1;
+    for (size_t i = 0; i < sizeof payload; i++)
+        zero &= payload[i] == 0;
+    ULONGLONG g = 0;
+    dll.wait(&g, 0);
+    printf("payload zeroed: %d generation=%llu\n", zero, (unsigned long long)g);
+    return 0;
+}
+
+static int program(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "create") == 0)
+        return create(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "call") == 0)
+        return call();
+    if (argc == 2 && strcmp(argv[1], "unlink") == 0)
+        return unlink_name();
+    if (argc == 3 && strcmp(argv[1], "set") == 0)
+        return set(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "fresh") == 0)
+        return fresh();
+    fprintf(stderr, "usage: shm create KIND | call | unlink | set TEXT | fresh\n");
+    return 2;
+}
