@@ -122,7 +122,7 @@ func TestValidateRejects(t *testing.T) {
 		{"set", func(c *Config) { c.Set = "PFN_SetSharedMem" }, "must not start with PFN_"},
 		{"set", func(c *Config) { c.Set = "main" }, "entry point"},
 		{"set", func(c *Config) { c.Set = "DllMain" }, "entry point"},
-		{"set", func(c *Config) { c.Set = "argv" }, "the generated C hosts use"},
+		{"set", func(c *Config) { c.Set = "wmain" }, "an entry point"},
 		{"set", func(c *Config) { c.Set = "MapViewOfFile" }, "windows.h, the C runtime or cgo"},
 		{"get", func(c *Config) { c.Get = "memcpy" }, "windows.h, the C runtime or cgo"},
 		{"get", func(c *Config) { c.Get = "CreateFileMappingW" }, "windows.h, the C runtime or cgo"},

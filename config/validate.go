@@ -114,7 +114,7 @@ func CheckExport(flag, name string) error {
 	case keywords[name]:
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
-		return bad("must not be an entry point, a CRT function no header declares, or a name the generated C hosts use: it would clash with it")
+		return bad("must not be an entry point or a CRT function no header declares: it would clash with it")
 	case systemName()[name]:
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case linuxReserved[name]:
@@ -431,16 +431,11 @@ var reserved = set(
 	// CRT names the headers the hosts include do not declare, but that a
 	// host may well use beside the exports.
 	"setjmp", "longjmp", "signal", "raise", "assert",
-	// The C hosts' own functions, macros and locals: a host calls an export
-	// beside them. The DLL's own C names all start with shmemgen_, and its
-	// Go names cannot clash with a C export. Every Win32 and CRT name the
-	// generated code uses is in sysnames.txt, derived from the headers.
-	"run_child", "print_line", "child_command_line", "default_text", "CHILD_CHARS",
-	"argc", "argv", "generation", "i", "line", "mode", "n", "ok", "out", "parts", "path", "pi",
-	"prefix", "si", "slash", "status", "text", "utf8", "written",
-	// The Linux side of the C hosts (hosts/c/*.c and load.h).
-	"utf16_from_utf8", "sh_argv", "child_argv", "program", "pid", "err", "arg", "c", "k", "p", "s",
-	"len", "more", "lib", "missing", "who", "dir", "size", "name",
+	// The generated C code's own file-scope names all start with shmemgen_
+	// (refused below); its locals and parameters an export may share: the
+	// hosts call the exports through shmemgen_lib's members, and the DLL
+	// calls none. Every Win32, CRT and POSIX name it uses comes from the
+	// headers (sysnames.txt, libcnames.txt) or linuxReserved.
 )
 
 // linuxReserved are the names of the Linux system headers that the

@@ -17,7 +17,7 @@ import (
 )
 
 // Headers are what the generated C code and cgo's header include.
-var Headers = []string{"windows.h", "stdio.h", "stdlib.h", "wchar.h", "stddef.h", "string.h"}
+var Headers = []string{"windows.h", "stdio.h", "stdlib.h", "wchar.h", "stddef.h", "string.h", "stdint.h", "uchar.h", "limits.h", "errno.h", "time.h"}
 
 // Compiler is the mingw-w64 C compiler the generated project builds with.
 const Compiler = "x86_64-w64-mingw32-gcc"

@@ -10,15 +10,15 @@
  */
 #include "load.h"
 
-/* CHILD_CHARS is the read buffer in characters: the whole mapping, or
+/* SHMEMGEN_CHILD_CHARS is the read buffer in characters: the whole mapping, or
  * 1 MiB of it for larger ones. */
-#define CHILD_CHARS 2048
+#define SHMEMGEN_CHILD_CHARS 2048
 
 #ifdef _WIN32
-/* print_line writes prefix and text and a newline to standard output:
+/* shmemgen_print_line writes prefix and text and a newline to standard output:
  * through WriteConsoleW on a console, so that every character shows, and
  * as UTF-8 otherwise (pipes and files). */
-static int print_line(const WCHAR *prefix, const WCHAR *text)
+static int shmemgen_print_line(const WCHAR *prefix, const WCHAR *text)
 {
     HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
     DWORD mode;
@@ -43,9 +43,9 @@ static int print_line(const WCHAR *prefix, const WCHAR *text)
     return fflush(stdout) == 0;
 }
 #else
-/* print_line writes prefix, then text as UTF-8 (an unpaired surrogate as
+/* shmemgen_print_line writes prefix, then text as UTF-8 (an unpaired surrogate as
  * U+FFFD), then a newline, to standard output. */
-static int print_line(const char *prefix, const HOSTILE_WCHAR *text)
+static int shmemgen_print_line(const char *prefix, const HOSTILE_WCHAR *text)
 {
     fputs(prefix, stdout);
     for (size_t i = 0; text[i] != 0; i++) {
@@ -100,17 +100,17 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    HOSTILE_WCHAR *text = malloc(CHILD_CHARS * sizeof *text);
+    HOSTILE_WCHAR *text = malloc(SHMEMGEN_CHILD_CHARS * sizeof *text);
     if (text == NULL) {
         fprintf(stderr, "child: out of memory\n");
         return 1;
     }
-    if (!shmemgen_lib.GetSharedMem(text, CHILD_CHARS)) {
+    if (!shmemgen_lib.GetSharedMem(text, SHMEMGEN_CHILD_CHARS)) {
         fprintf(stderr, "child: GetSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
         free(text);
         return 1;
     }
-    int ok = print_line(SHMEMGEN_TEXT("Child process read from shared memory: "), text);
+    int ok = shmemgen_print_line(SHMEMGEN_TEXT("Child process read from shared memory: "), text);
     free(text);
     return ok ? 0 : 1;
 }

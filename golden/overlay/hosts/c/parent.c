@@ -13,12 +13,12 @@
 #include "load.h"
 
 #ifdef _WIN32
-static const WCHAR default_text[] = L"This is a test string";
+static const WCHAR shmemgen_default_text[] = L"This is a test string";
 
-/* child_command_line returns a writable copy of the command line to start,
+/* shmemgen_child_command_line returns a writable copy of the command line to start,
  * as CreateProcessW requires one: the argument given, or the quoted path of
  * child.exe beside this program. */
-static WCHAR *child_command_line(int argc, wchar_t **argv)
+static WCHAR *shmemgen_child_command_line(int argc, wchar_t **argv)
 {
     static WCHAR line[32768];
     if (argc > 1) {
@@ -36,10 +36,10 @@ static WCHAR *child_command_line(int argc, wchar_t **argv)
     return line;
 }
 
-/* run_child starts line with this process's standard handles, so that its
+/* shmemgen_run_child starts line with this process's standard handles, so that its
  * output goes where ours goes, waits for it and returns its exit status,
  * or -1. */
-static int run_child(WCHAR *line)
+static int shmemgen_run_child(WCHAR *line)
 {
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
@@ -73,11 +73,11 @@ static int run_child(WCHAR *line)
 
 extern char **environ;
 
-static const char default_text[] = "This is a test string";
+static const char shmemgen_default_text[] = "This is a test string";
 
-/* utf16_from_utf8 converts NUL-terminated UTF-8 to UTF-16, in a buffer the
+/* shmemgen_utf16_from_utf8 converts NUL-terminated UTF-8 to UTF-16, in a buffer the
  * caller frees; an invalid sequence becomes U+FFFD. */
-static JOBS_WCHAR *utf16_from_utf8(const char *s)
+static JOBS_WCHAR *shmemgen_utf16_from_utf8(const char *s)
 {
     size_t len = strlen(s);
     JOBS_WCHAR *out = malloc((len + 1) * sizeof *out);
@@ -120,10 +120,10 @@ static JOBS_WCHAR *utf16_from_utf8(const char *s)
     return out;
 }
 
-/* run_child runs line with /bin/sh -c, or the child beside this program
+/* shmemgen_run_child runs line with /bin/sh -c, or the child beside this program
  * when line is NULL, with this process's standard streams, waits for it and
  * returns its exit status, or -1. */
-static int run_child(const char *line)
+static int shmemgen_run_child(const char *line)
 {
     char path[PATH_MAX + 8];
     char *sh_argv[] = {"sh", "-c", (char *)line, NULL};
@@ -171,14 +171,14 @@ int main(int argc, char **argv)
     if (!shmemgen_load("parent"))
         return 1;
 #ifdef _WIN32
-    const WCHAR *text = argc > 2 ? argv[2] : default_text;
-    WCHAR *line = child_command_line(argc, argv);
+    const WCHAR *text = argc > 2 ? argv[2] : shmemgen_default_text;
+    WCHAR *line = shmemgen_child_command_line(argc, argv);
     if (line == NULL) {
         fprintf(stderr, "parent: child command line too long\n");
         return 1;
     }
 #else
-    JOBS_WCHAR *text = utf16_from_utf8(argc > 2 ? argv[2] : default_text);
+    JOBS_WCHAR *text = shmemgen_utf16_from_utf8(argc > 2 ? argv[2] : shmemgen_default_text);
     const char *line = argc > 1 ? argv[1] : NULL;
     if (text == NULL) {
         fprintf(stderr, "parent: out of memory\n");
@@ -197,6 +197,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n",
                 JOBS_CAPACITY - 1);
 
-    int status = run_child(line);
+    int status = shmemgen_run_child(line);
     return status < 0 ? 1 : status;
 }
