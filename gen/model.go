@@ -112,9 +112,12 @@ type Model struct {
 	FileVersionRC   string
 	FileVersionFull string
 
-	// Windows and Linux report whether --os lists the system.
+	// Windows and Linux report whether --os lists the system, and
+	// GoBuild is the build constraint of the Go files and core.c that
+	// every listed system builds: "windows", "linux" or both.
 	Windows bool
 	Linux   bool
+	GoBuild string
 	// POSIXNameGo and POSIXNameC are the segment's POSIX shared-memory name
 	// (config.Config.POSIXName) as a Go and a C string literal, and
 	// POSIXNameMarkdown as a Markdown code span.
@@ -218,6 +221,7 @@ func NewModel(c config.Config) Model {
 		RootPackage:      rootPackage(c.DLL),
 		Windows:          c.HasOS("windows"),
 		Linux:            c.HasOS("linux"),
+		GoBuild:          goBuild(c),
 		// With --os linux the base name is portable ASCII, which needs no
 		// escaping; without it the literals are documentation only.
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
@@ -332,4 +336,15 @@ func markdownCode(s string) string {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
+}
+
+// goBuild is the build constraint for the files every system of c builds.
+func goBuild(c config.Config) string {
+	var systems []string
+	for _, system := range []string{"windows", "linux"} {
+		if c.HasOS(system) {
+			systems = append(systems, system)
+		}
+	}
+	return strings.Join(systems, " || ")
 }

@@ -76,6 +76,11 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		// A template that renders to nothing makes no file: that is how
+		// one for a system --os does not list leaves itself out.
+		if len(bytes.TrimSpace(data)) == 0 {
+			continue
+		}
 		files = append(files, File{Path: out, Data: data, Mode: modeFor(out), Owner: ownerOf(data)})
 	}
 	files.sort()

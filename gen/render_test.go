@@ -227,3 +227,36 @@ func TestRenderIgnoresTZ(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesFollowOS: the Linux backend's files exist only in projects built
+// for Linux, and the shared Go files and core.c build for exactly the
+// systems --os lists.
+func TestFilesFollowOS(t *testing.T) {
+	linuxOnly := []string{"dll/mapping_linux.go", "dll/platform_linux.h", "dll/exports.map", "client/client_linux.go", "hosts/go/parent/child_linux.go"}
+	for _, tc := range []struct{ os, build string }{
+		{"windows", "//go:build windows\n"},
+		{"windows,linux", "//go:build windows || linux\n"},
+		{"linux", "//go:build linux\n"},
+	} {
+		c := config.Default("x")
+		c.OS = tc.os
+		files, err := Render(c, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byPath := map[string][]byte{}
+		for _, f := range files {
+			byPath[f.Path] = f.Data
+		}
+		for _, p := range linuxOnly {
+			if _, ok := byPath[p]; ok != strings.Contains(tc.os, "linux") {
+				t.Errorf("--os %s: %s generated: %v", tc.os, p, ok)
+			}
+		}
+		for _, p := range []string{"dll/core.c", "dll/layout.go", "dll/user.go", "hosts/go/parent/main.go", "hosts/go/child/main.go"} {
+			if !bytes.Contains(byPath[p], []byte(tc.build)) {
+				t.Errorf("--os %s: %s lacks %q", tc.os, p, tc.build)
+			}
+		}
+	}
+}

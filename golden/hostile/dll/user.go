@@ -1,4 +1,4 @@
-//go:build windows || linux
+//go:build windows
 
 // This file is yours. shmemgen wrote it once and, when it regenerates the
 // project, never overwrites your edits; core.c, mapping.go and the other

@@ -1,4 +1,4 @@
-//go:build windows || linux
+//go:build windows
 
 // Command parent-go writes a string into shared memory through shmem.dll
 // (libshmem.so on Linux), starts the child and waits for it; it exits

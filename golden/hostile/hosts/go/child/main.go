@@ -1,4 +1,4 @@
-//go:build windows || linux
+//go:build windows
 
 // Command child-go reads the string its parent wrote into shared memory
 // through hostile.dll (libhostile.so on Linux) and prints it.

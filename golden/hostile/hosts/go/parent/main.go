@@ -1,4 +1,4 @@
-//go:build windows || linux
+//go:build windows
 
 // Command parent-go writes a string into shared memory through hostile.dll
 // (libhostile.so on Linux), starts the child and waits for it; it exits

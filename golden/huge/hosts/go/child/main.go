@@ -1,4 +1,4 @@
-//go:build windows || linux
+//go:build windows
 
 // Command child-go reads the string its parent wrote into shared memory
 // through shmem.dll (libshmem.so on Linux) and prints it.
