@@ -57,7 +57,7 @@ Examples:
 			&cli.StringFlag{Name: "owner", Usage: "a `SID` (S-1-5-18) that --trust owner also accepts as the objects' owner, or that --trust namespace bounds the namespace with: a service's, for its clients"},
 			&cli.StringFlag{Name: "arch", Value: config.DefaultArch, Usage: "comma-separated Windows `ARCHITECTURES` to build for: amd64, 386 or amd64,386 (386 builds go to bin/386/)"},
 			&cli.StringFlag{Name: "unlink", Value: config.DefaultUnlink, Usage: "`NAME` of the export that removes the POSIX segment's name (does nothing on Windows)"},
-			&cli.StringFlag{Name: "os", Value: config.DefaultOS, Usage: "comma-separated `SYSTEMS` to build for: windows, linux or windows,linux (linux builds bin/libNAME.so natively)"},
+			&cli.StringFlag{Name: "os", Value: config.DefaultOS, Usage: "comma-separated `SYSTEMS` to build for: windows, or windows,linux to build bin/libNAME.so natively beside the DLL"},
 			&cli.StringFlag{Name: "mode", Value: config.DefaultMode, Usage: "octal permission `MODE` of the POSIX segment (shm_open's mode), the Linux counterpart of --sddl; must include 0600"},
 			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},

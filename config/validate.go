@@ -273,7 +273,7 @@ func (c Config) checkArch() error {
 func (c Config) checkOS() error {
 	bad := func(rule string) error { return &Error{Flag: "os", Value: c.OS, Rule: rule} }
 	if c.OS == "" {
-		return &Error{Flag: "os", Rule: "must name at least one system: windows, linux, or both as windows,linux"}
+		return &Error{Flag: "os", Rule: "must name the systems to build for: windows, or windows,linux"}
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Systems() {
@@ -286,6 +286,11 @@ func (c Config) checkOS() error {
 			return bad(fmt.Sprintf("must name each system once: %s is there twice", Quote(s)))
 		}
 		seen[s] = true
+	}
+	// The project is a Windows DLL's: its workflow, build.ps1 and README
+	// are Windows', and Linux is built beside it, never instead.
+	if !seen["windows"] {
+		return bad("must include windows: a project builds the Windows DLL, and linux adds the Linux library beside it (windows,linux)")
 	}
 	return nil
 }

@@ -236,7 +236,6 @@ func TestFilesFollowOS(t *testing.T) {
 	for _, tc := range []struct{ os, build string }{
 		{"windows", "//go:build windows\n"},
 		{"windows,linux", "//go:build windows || linux\n"},
-		{"linux", "//go:build linux\n"},
 	} {
 		c := config.Default("x")
 		c.OS = tc.os
