@@ -112,10 +112,9 @@ type Model struct {
 	FileVersionRC   string
 	FileVersionFull string
 
-	// Windows and Linux report whether --os lists the system, and
-	// GoBuild is the build constraint of the Go files and core.c that
-	// every listed system builds: "windows", "linux" or both.
-	Windows bool
+	// Linux reports whether --os lists linux (windows it always lists),
+	// and GoBuild is the build constraint of the Go files and core.c that
+	// every listed system builds: "windows" or "windows || linux".
 	Linux   bool
 	GoBuild string
 	// POSIXNameGo and POSIXNameC are the segment's POSIX shared-memory name
@@ -219,7 +218,6 @@ func NewModel(c config.Config) Model {
 		Statuses:         statuses,
 		ClientImport:     strconv.Quote(c.Module + "/client"),
 		RootPackage:      rootPackage(c.DLL),
-		Windows:          c.HasOS("windows"),
 		Linux:            c.HasOS("linux"),
 		GoBuild:          goBuild(c),
 		// With --os linux the base name is portable ASCII, which needs no
