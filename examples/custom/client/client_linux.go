@@ -74,82 +74,10 @@ import (
 	"math"
 	"unicode/utf16"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
-// Status is the library's status after a call: an errno value where Linux
-// gave one, errTimeout (Win32's ERROR_TIMEOUT, as on Windows) for a wait
-// that timed out, or one of the Status constants.
-type Status uint32
-
-// The library's own status codes; bit 29 marks them as application-defined.
-const (
-	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
-	StatusBadLayout Status = 0x20000001
-	// StatusLockTimeout: the lock was not acquired within the lock timeout.
-	StatusLockTimeout Status = 0x20000002
-	// StatusAbandoned: the call succeeded, but the lock's previous owner
-	// exited while holding it: the shared data may be half-written.
-	StatusAbandoned Status = 0x20000003
-	// StatusSetupFailed: setting up the shared memory failed where Windows
-	// gave no error code.
-	StatusSetupFailed Status = 0x20000004
-	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset
-	// and length outside the payload.
-	StatusBadArgument Status = 0x20000005
-	// StatusTruncated: the call succeeded, but the string did not fit and was
-	// cut short: in the payload for a set, in the caller's buffer for a get.
-	StatusTruncated Status = 0x20000007
-	// StatusSquatted: another object holds the name of the section, the setup
-	// mutex, the wake event or the note semaphore: one of another type, one
-	// whose DACL refuses this process the rights the DLL asks for (a squatter,
-	// or a peer whose --sddl leaves this process out), or, with --trust owner,
-	// one whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
-	StatusSquatted Status = 0x20000008
-)
-
-// errTimeout is the status of a wait that timed out: Win32's ERROR_TIMEOUT,
-// the same code on both systems.
-const errTimeout Status = 1460
-
-func (s Status) Error() string {
-	switch s {
-	case StatusBadLayout:
-		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first) (0x20000001)"
-	case StatusLockTimeout:
-		return "the lock was not acquired within the lock timeout (0x20000002)"
-	case StatusAbandoned:
-		return "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written (0x20000003)"
-	case StatusSetupFailed:
-		return "setting up the shared memory failed where Windows gave no error code (0x20000004)"
-	case StatusBadArgument:
-		return "a NULL pointer, a zero-length buffer, or an offset and length outside the payload (0x20000005)"
-	case StatusTruncated:
-		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
-	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
-	case errTimeout:
-		return "the wait timed out (1460)"
-	}
-	return fmt.Sprintf("%v (%d)", unix.Errno(s), uint32(s))
-}
-
-// Error is a call that failed, or one that took effect but must say so:
-// Status is then StatusAbandoned (the lock's last holder died holding it)
-// or StatusTruncated (a string was cut).
-type Error struct {
-	Op     string
-	Status Status
-}
-
-func (e *Error) Error() string { return e.Op + ": " + e.Status.Error() }
-
-// Unwrap lets errors.Is match a Status: errors.Is(err, client.StatusBadLayout).
-func (e *Error) Unwrap() error { return e.Status }
+// Status, its constants and Error are in status.go, shared with the
+// other system's client.
 
 // DLL is the loaded libtelemetry.so.
 type DLL struct {

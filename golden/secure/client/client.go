@@ -23,71 +23,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// Status is the DLL's status after a call: a Win32 error code, or one of
-// the Status constants for failures Windows gives no code for.
-type Status uint32
-
-// The DLL's own status codes; bit 29 marks them as application-defined.
-const (
-	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
-	StatusBadLayout Status = 0x20000001
-	// StatusLockTimeout: the lock was not acquired within the lock timeout.
-	StatusLockTimeout Status = 0x20000002
-	// StatusAbandoned: the call succeeded, but the lock's previous owner
-	// exited while holding it: the shared data may be half-written.
-	StatusAbandoned Status = 0x20000003
-	// StatusSetupFailed: setting up the shared memory failed where Windows
-	// gave no error code.
-	StatusSetupFailed Status = 0x20000004
-	// StatusBadArgument: a NULL pointer, a zero-length buffer, or an offset
-	// and length outside the payload.
-	StatusBadArgument Status = 0x20000005
-	// StatusTruncated: the call succeeded, but the string did not fit and was
-	// cut short: in the payload for a set, in the caller's buffer for a get.
-	StatusTruncated Status = 0x20000007
-	// StatusSquatted: another object holds the name of the section, the setup
-	// mutex, the wake event or the note semaphore: one of another type, one
-	// whose DACL refuses this process the rights the DLL asks for (a squatter,
-	// or a peer whose --sddl leaves this process out), or, with --trust owner,
-	// one whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
-	StatusSquatted Status = 0x20000008
-)
-
-func (s Status) Error() string {
-	switch s {
-	case StatusBadLayout:
-		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first) (0x20000001)"
-	case StatusLockTimeout:
-		return "the lock was not acquired within the lock timeout (0x20000002)"
-	case StatusAbandoned:
-		return "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written (0x20000003)"
-	case StatusSetupFailed:
-		return "setting up the shared memory failed where Windows gave no error code (0x20000004)"
-	case StatusBadArgument:
-		return "a NULL pointer, a zero-length buffer, or an offset and length outside the payload (0x20000005)"
-	case StatusTruncated:
-		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
-	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
-	}
-	return fmt.Sprintf("%v (%d)", windows.Errno(s), uint32(s))
-}
-
-// Error is a call that failed, or one that took effect but must say so:
-// Status is then StatusAbandoned (the lock's last holder died holding it)
-// or StatusTruncated (a string was cut).
-type Error struct {
-	Op     string
-	Status Status
-}
-
-func (e *Error) Error() string { return e.Op + ": " + e.Status.Error() }
-
-// Unwrap lets errors.Is match a Status: errors.Is(err, client.StatusBadLayout).
-func (e *Error) Unwrap() error { return e.Status }
+// Status, its constants and Error are in status.go, shared with the
+// other system's client.
 
 // DLL is the loaded shmem.dll.
 type DLL struct {
@@ -223,7 +160,7 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 		if err == nil {
 			return g, nil
 		}
-		if !errors.Is(err, Status(windows.ERROR_TIMEOUT)) {
+		if !errors.Is(err, errTimeout) {
 			return generation, err
 		}
 	}
