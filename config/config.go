@@ -81,10 +81,11 @@ const (
 	// share one namespace, so the two names must differ.
 	LockSuffix = ".lock"
 	// WakeSuffix makes the name of the event that wakes the lock's waiters,
-	// and ChangedSuffix that of the semaphore that wakes the wait export's.
+	// and ChangedSuffix that of the event that wakes the wait export's
+	// (".note" named a semaphore before layout version 3).
 	// All three suffixes are as long as each other.
 	WakeSuffix    = ".wake"
-	ChangedSuffix = ".note"
+	ChangedSuffix = ".wait"
 	localPrefix   = `Local\`
 	globalPrefx   = `Global\`
 )

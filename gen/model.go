@@ -134,11 +134,12 @@ type Model struct {
 
 // The shared layout: a header of headerSize bytes, then the payload.
 const (
-	headerSize  = 64
+	headerSize  = 128
 	layoutMagic = 0x474d4853 // "SHMG" in memory, little-endian
 	// Version 2 put the lock in the header: a lock word instead of a
-	// named mutex.
-	layoutVersion = 2
+	// named mutex. Version 3 added the writing and torn ranges, and made
+	// the wait export's waiters a flag instead of a count.
+	layoutVersion = 3
 )
 
 // Status is one of the codes the DLL reports where Windows gave none. Bit
@@ -157,13 +158,13 @@ type Status struct {
 var statuses = []Status{
 	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first)"},
 	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout"},
-	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written"},
+	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)"},
 	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
 	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload"},
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
 	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
-	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable"},
+	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.

@@ -2,11 +2,28 @@
 
 /*
  * platform_windows.h is the Windows side of core.c's platform seam: the
- * status slot, the setup lock and condition, the interlocked operations,
- * the time, this process's lock word, whether a holder is alive, and
- * sleeping until a release, a write or a timeout. core.c includes it, with
- * shmemgen_core defined; platform_linux.h is the same for Linux.
+ * status slot, the caller's last error, the setup lock and condition, the
+ * interlocked operations, the time, this process's lock word, whether a
+ * holder is alive, and sleeping until a release, a write or a timeout.
+ * core.c includes it, with shmemgen_core defined; platform_linux.h is the
+ * same for Linux.
  */
+
+/* An export keeps the caller's last error as it found it: a caller that
+ * reads GetLastError after a call of its own must not find a value the
+ * library left. The hot path calls nothing that changes it; the slow paths
+ * save it first and put it back last. */
+typedef DWORD shmemgen_error;
+
+static inline shmemgen_error shmemgen_error_save(void)
+{
+    return GetLastError();
+}
+
+static inline void shmemgen_error_restore(shmemgen_error saved)
+{
+    SetLastError(saved);
+}
 
 /* The setup's state changes under this lock, and waiting calls sleep on
  * this condition: both need no initialisation at run time. */
@@ -51,18 +68,19 @@ static void shmemgen_set_status(DWORD status)
     TlsSetValue(shmemgen_slot, (LPVOID)(ULONG_PTR)status);
 }
 
+/* TlsGetValue clears the last error when it succeeds. */
 static inline DWORD shmemgen_get_status(void)
 {
-    return (DWORD)(ULONG_PTR)TlsGetValue(shmemgen_slot);
+    shmemgen_error saved = shmemgen_error_save();
+    DWORD status = (DWORD)(ULONG_PTR)TlsGetValue(shmemgen_slot);
+    shmemgen_error_restore(saved);
+    return status;
 }
 
 /* The interlocked operations, full barriers all. */
 #define shmemgen_cas64 InterlockedCompareExchange64
 #define shmemgen_xchg64 InterlockedExchange64
-#define shmemgen_inc64 InterlockedIncrement64
 #define shmemgen_xchg32 InterlockedExchange
-#define shmemgen_inc32 InterlockedIncrement
-#define shmemgen_dec32 InterlockedDecrement
 #define shmemgen_pause YieldProcessor
 
 /* shmemgen_now_ms is a monotonic clock, in milliseconds. */
@@ -91,25 +109,33 @@ static LONGLONG shmemgen_self_word(void)
     return (LONGLONG)GetCurrentProcessId() | tag << 32;
 }
 
-/* shmemgen_holder_alive reports whether the lock word's holder is alive.
- * One that cannot be opened (another user's, say) is presumed alive: a
- * live lock is never stolen, at worst waited for until the timeout. */
+/* shmemgen_holder_alive reports whether the lock word's holder is alive:
+ * its creation time's tag matches, and a wait on it with no timeout finds
+ * it running. (Its exit code says nothing: a process may exit with
+ * STILL_ACTIVE, 259.) One that cannot be opened, another user's say, is
+ * presumed alive unless its exit time says otherwise: a live lock is never
+ * stolen, at worst waited for until the timeout. */
 static BOOL shmemgen_holder_alive(LONGLONG word)
 {
     DWORD pid = (DWORD)word;
     LONGLONG tag = (word >> 32) & 0x7fffffff;
     if (pid == GetCurrentProcessId())
         return tag == (shmemgen_core.owner >> 32);
-    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, pid);
+    BOOL waitable = process != NULL;
+    if (process == NULL && GetLastError() == ERROR_ACCESS_DENIED)
+        process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
     if (process == NULL)
         return GetLastError() != ERROR_INVALID_PARAMETER; /* that is: no such process */
     BOOL alive = TRUE;
     FILETIME created, exited, kernel, user;
-    DWORD code;
-    if (GetProcessTimes(process, &created, &exited, &kernel, &user) && shmemgen_tag(&created) != tag)
+    BOOL timed = GetProcessTimes(process, &created, &exited, &kernel, &user);
+    if (timed && shmemgen_tag(&created) != tag)
         alive = FALSE; /* the id now belongs to another process */
-    else if (GetExitCodeProcess(process, &code) && code != STILL_ACTIVE)
-        alive = FALSE;
+    else if (waitable)
+        alive = WaitForSingleObject(process, 0) == WAIT_TIMEOUT;
+    else if (timed)
+        alive = exited.dwLowDateTime == 0 && exited.dwHighDateTime == 0;
     CloseHandle(process);
     return alive;
 }
@@ -136,18 +162,27 @@ static inline void shmemgen_wake(void)
     SetEvent(shmemgen_core.wake);
 }
 
-/* shmemgen_await waits for a note of a write for at most ms milliseconds;
- * seen is the generation the waiter read (Linux's futex needs it). */
-static inline void shmemgen_await(ULONGLONG seen, DWORD ms)
+/* shmemgen_await sleeps until a writer sets the note event, for at most
+ * ms milliseconds, and reports whether the event woke it; seen is the
+ * generation the sleeper read (Linux's futex needs it). The event is
+ * manual-reset, so that one SetEvent wakes every sleeper, and it stays set
+ * until shmemgen_unnote. */
+static inline BOOL shmemgen_await(ULONGLONG seen, DWORD ms)
 {
     (void)seen;
-    WaitForSingleObject(shmemgen_core.note, ms);
+    return WaitForSingleObject(shmemgen_core.note, ms) == WAIT_OBJECT_0;
 }
 
-/* shmemgen_notify wakes count waiters of the wait export. */
-static inline void shmemgen_notify(LONG count)
+/* shmemgen_unnote resets the note event, so that the next sleep sleeps. */
+static inline void shmemgen_unnote(void)
 {
-    ReleaseSemaphore(shmemgen_core.note, count, NULL);
+    ResetEvent(shmemgen_core.note);
+}
+
+/* shmemgen_notify wakes every sleeper of the wait export. */
+static inline void shmemgen_notify(void)
+{
+    SetEvent(shmemgen_core.note);
 }
 
 /* shmemgen_unlink is the unlink export's work: none on Windows, where a

@@ -88,25 +88,17 @@ func retry(status uint32) {
 type mapping struct {
 	view       unsafe.Pointer
 	wake, note windows.Handle
-	// abandoned is set when setup took the mutex from a process that died
-	// holding it.
-	abandoned bool
 }
 
 func (m mapping) publish() {
-	abandoned := C.int(0)
-	if m.abandoned {
-		abandoned = 1
-	}
-	C.shmemgen_publish(m.view, C.ULONG_PTR(m.wake), C.ULONG_PTR(m.note), abandoned)
+	C.shmemgen_publish(m.view, C.ULONG_PTR(m.wake), C.ULONG_PTR(m.note))
 }
 
-// setup opens or creates the setup mutex, the wake event, the note
-// semaphore and the section, maps the section and, holding the mutex, writes the header (creator) or
+// setup opens or creates the setup mutex, the wake event, the note event
+// and the section, maps the section and, holding the mutex, writes the header (creator) or
 // checks it (opener). It asks for the rights it uses and no more, so that
 // peers' DACLs need grant no more: SYNCHRONIZE and MUTEX_MODIFY_STATE on
-// the mutex, SYNCHRONIZE and EVENT_MODIFY_STATE on the event and on the
-// semaphore (SEMAPHORE_MODIFY_STATE there), and
+// the mutex, SYNCHRONIZE and EVENT_MODIFY_STATE on the events, and
 // FILE_MAP_READ and FILE_MAP_WRITE on a section that exists (see
 // openSection). It never touches the payload: the system zero-fills a
 // new section's pages, and touching them would commit every one, making
@@ -137,8 +129,9 @@ func setup(timeout uint32) (mapping, uint32) {
 		windows.CloseHandle(lock)
 		return mapping{}, status
 	}
-	abandoned, status := acquire(lock, timeout)
-	if status != 0 {
+	// An abandoned mutex says only that a setup died: setup never touches
+	// the payload, and a header it left half-written is refused below.
+	if status := acquire(lock, timeout); status != 0 {
 		windows.CloseHandle(lock)
 		return mapping{}, status
 	}
@@ -162,7 +155,8 @@ func setup(timeout uint32) (mapping, uint32) {
 	if status := checkOwner(wake); status != 0 {
 		return fail(status, wake)
 	}
-	note, err := createSemaphore(sa, names.note)
+	// Manual-reset: one SetEvent wakes every waiter of the wait export.
+	note, err := windows.CreateEventEx(sa, utf16Ptr(names.note), windows.CREATE_EVENT_MANUAL_RESET, windows.SYNCHRONIZE|windows.EVENT_MODIFY_STATE|ownerRights)
 	if note == 0 {
 		return fail(squatStatus(err), wake)
 	}
@@ -193,7 +187,7 @@ func setup(timeout uint32) (mapping, uint32) {
 		return fail(status, section, note, wake)
 	}
 	windows.ReleaseMutex(lock)
-	return mapping{view: viewPointer(addr), wake: wake, note: note, abandoned: abandoned}, 0
+	return mapping{view: viewPointer(addr), wake: wake, note: note}, 0
 }
 
 // openSection opens the section for FILE_MAP_READ and FILE_MAP_WRITE, or
@@ -223,27 +217,8 @@ func openSection(sa *windows.SecurityAttributes, name string) (section windows.H
 	return section, !errors.Is(err, windows.ERROR_ALREADY_EXISTS), 0
 }
 
-// OpenFileMappingW and CreateSemaphoreExW, which x/sys lacks.
-var (
-	procOpenFileMappingW   = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
-	procCreateSemaphoreExW = windows.NewLazySystemDLL("kernel32.dll").NewProc("CreateSemaphoreExW")
-)
-
-// createSemaphore creates or opens the named semaphore name, empty, with
-// room for every waiter there could be, for SYNCHRONIZE and
-// SEMAPHORE_MODIFY_STATE.
-func createSemaphore(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
-	const (
-		maxCount             = 0x7fffffff
-		semaphoreModifyState = 0x0002
-	)
-	h, _, err := procCreateSemaphoreExW.Call(uintptr(unsafe.Pointer(sa)), 0, maxCount,
-		uintptr(unsafe.Pointer(utf16Ptr(name))), 0, windows.SYNCHRONIZE|semaphoreModifyState|ownerRights)
-	if h == 0 {
-		return 0, err
-	}
-	return windows.Handle(h), nil
-}
+// OpenFileMappingW, which x/sys lacks.
+var procOpenFileMappingW = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
 
 // squatStatus is the status of a failure to open or create one of the
 // DLL's objects by name: SQUATTED when another object holds the name, one
@@ -291,14 +266,14 @@ func initHeader(addr uintptr, created bool) uint32 {
 	h := (*header)(viewPointer(addr))
 	if created {
 		h.version = layoutVersion
-		h.headerSize = headerSize
-		h.payloadSize = payloadSize
+		h.header_size = headerSize
+		h.payload_size = payloadSize
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
+	if h.magic != layoutMagic || h.version != layoutVersion || h.header_size != headerSize ||
+		h.flags != 0 || h.payload_size != payloadSize || usable < sectionSize {
 		return statusBadLayout
 	}
 	return 0
@@ -450,19 +425,16 @@ func tokenOwner() (*windows.SID, uint32) {
 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A
-// mutex whose owner exited while holding it is acquired all the same, and
-// reported: the header it guarded may be half-written.
-func acquire(lock windows.Handle, timeout uint32) (abandoned bool, status uint32) {
+// mutex whose owner exited while holding it is acquired all the same.
+func acquire(lock windows.Handle, timeout uint32) uint32 {
 	event, err := windows.WaitForSingleObject(lock, timeout)
 	switch event {
-	case windows.WAIT_OBJECT_0:
-		return false, 0
-	case windows.WAIT_ABANDONED:
-		return true, 0
+	case windows.WAIT_OBJECT_0, windows.WAIT_ABANDONED:
+		return 0
 	case uint32(windows.WAIT_TIMEOUT):
-		return false, statusLockTimeout
+		return statusLockTimeout
 	default:
-		return false, win32Status(err)
+		return win32Status(err)
 	}
 }
 

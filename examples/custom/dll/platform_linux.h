@@ -23,6 +23,21 @@
 /* The futexes in the header read 32-bit halves of 64-bit words. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the layout is little-endian");
 
+/* An export keeps the caller's errno as it found it, as it keeps the last
+ * error on Windows: the hot path calls nothing that changes it; the slow
+ * paths save it first and put it back last. */
+typedef int shmemgen_error;
+
+static inline shmemgen_error shmemgen_error_save(void)
+{
+    return errno;
+}
+
+static inline void shmemgen_error_restore(shmemgen_error saved)
+{
+    errno = saved;
+}
+
 static pthread_mutex_t shmemgen_setup_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t shmemgen_setup_done = PTHREAD_COND_INITIALIZER;
 
@@ -91,24 +106,9 @@ static inline LONGLONG shmemgen_xchg64(volatile LONGLONG *p, LONGLONG value)
     return __atomic_exchange_n(p, value, __ATOMIC_SEQ_CST);
 }
 
-static inline LONGLONG shmemgen_inc64(volatile LONGLONG *p)
-{
-    return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-
 static inline LONG shmemgen_xchg32(volatile LONG *p, LONG value)
 {
     return __atomic_exchange_n(p, value, __ATOMIC_SEQ_CST);
-}
-
-static inline LONG shmemgen_inc32(volatile LONG *p)
-{
-    return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST);
-}
-
-static inline LONG shmemgen_dec32(volatile LONG *p)
-{
-    return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST);
 }
 
 static inline void shmemgen_pause(void)
@@ -128,13 +128,13 @@ static inline ULONGLONG shmemgen_now_ms(void)
     return (ULONGLONG)t.tv_sec * 1000 + (ULONGLONG)t.tv_nsec / 1000000;
 }
 
-/* shmemgen_proc_stat reads process pid's state (/proc/PID/stat's field 3)
- * and the tag of its start time (field 22, clock ticks since boot). It
- * returns 1 when it read them, 0 when the process does not exist, -1 when
- * the file could not be read for another reason. Field 2, the command, is
- * in parentheses and may hold spaces and parentheses: fields are counted
- * from the last ')'. */
-static int shmemgen_proc_stat(int pid, char *state, LONGLONG *tag)
+/* shmemgen_proc_stat reads from /proc/PID/stat process pid's state (field
+ * 3), its number of threads (field 20) and the tag of its start time
+ * (field 22, clock ticks since boot). It returns 1 when it read them, 0
+ * when the process does not exist, -1 when the file could not be read for
+ * another reason. Field 2, the command, is in parentheses and may hold
+ * spaces and parentheses: fields are counted from the last ')'. */
+static int shmemgen_proc_stat(int pid, char *state, long *threads, LONGLONG *tag)
 {
     char path[32], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
@@ -154,18 +154,23 @@ static int shmemgen_proc_stat(int pid, char *state, LONGLONG *tag)
         return -1;
     p += 2;
     *state = *p;
-    /* p is at field 3: skip to field 22. */
-    for (int field = 3; field < 22; field++) {
+    /* p is at field 3: read fields 20 and 22 on the way. */
+    ULONGLONG value = 0;
+    for (int field = 3; field <= 22; field++) {
+        value = 0;
+        for (; *p >= '0' && *p <= '9'; p++)
+            value = value * 10 + (ULONGLONG)(*p - '0');
+        if (field == 20)
+            *threads = (long)value;
+        if (field == 22)
+            break;
         while (*p && *p != ' ')
             p++;
         if (*p == 0)
             return -1;
         p++;
     }
-    ULONGLONG ticks = 0;
-    for (; *p >= '0' && *p <= '9'; p++)
-        ticks = ticks * 10 + (ULONGLONG)(*p - '0');
-    *tag = (LONGLONG)TELEMETRY_OWNER_TAG_LINUX(ticks);
+    *tag = (LONGLONG)TELEMETRY_OWNER_TAG_LINUX(value);
     return 1;
 }
 
@@ -174,17 +179,22 @@ static int shmemgen_proc_stat(int pid, char *state, LONGLONG *tag)
 static LONGLONG shmemgen_self_word(void)
 {
     char state;
+    long threads;
     LONGLONG tag = 0;
-    if (shmemgen_proc_stat((int)getpid(), &state, &tag) != 1)
+    if (shmemgen_proc_stat((int)getpid(), &state, &threads, &tag) != 1)
         tag = 0;
     return (LONGLONG)(DWORD)getpid() | tag << 32;
 }
 
-/* shmemgen_holder_alive reports whether the lock word's holder is alive:
- * kill(pid, 0) finds it (EPERM too: it exists, it is another user's), it
- * is no zombie, and its start time's tag matches. One whose /proc entry
- * cannot be read is presumed alive: a live lock is never stolen, at worst
- * waited for until the timeout. */
+/* shmemgen_holder_alive reports whether the lock word's holder, a
+ * process, is alive: its start time's tag matches, and it is no zombie
+ * left of a process whose every thread has ended. The zombie state alone
+ * says nothing: it is the main thread's, which may have ended
+ * (pthread_exit) while others, the holder's among them, run on; /proc
+ * then counts them in the thread group, and the process is alive until
+ * the count is down to the zombie itself. One whose /proc entry cannot be
+ * read is presumed alive: a live lock is never stolen, at worst waited for
+ * until the timeout. */
 static BOOL shmemgen_holder_alive(LONGLONG word)
 {
     int pid = (int)(DWORD)word;
@@ -193,18 +203,18 @@ static BOOL shmemgen_holder_alive(LONGLONG word)
         return tag == (shmemgen_core.owner >> 32);
     if (pid <= 0)
         return FALSE;
-    if (kill(pid, 0) != 0 && errno == ESRCH)
-        return FALSE;
     char state;
+    long threads;
     LONGLONG seen;
-    switch (shmemgen_proc_stat(pid, &state, &seen)) {
+    switch (shmemgen_proc_stat(pid, &state, &threads, &seen)) {
     case 0:
         return FALSE;
     case 1:
-        /* A zombie has exited: its parent has not reaped it yet. A tag of
-         * 0 is a holder that could not read its own start time: only its
-         * pid can be checked. */
-        return state != 'Z' && state != 'X' && (tag == 0 || seen == tag);
+        /* A tag of 0 is a holder that could not read its own start time:
+         * only its pid can be checked. */
+        if (tag != 0 && seen != tag)
+            return FALSE; /* the pid now belongs to another process */
+        return !((state == 'Z' || state == 'X') && threads <= 1);
     default:
         return TRUE;
     }
@@ -248,18 +258,23 @@ static inline void shmemgen_wake(void)
     shmemgen_futex_wake(&shmemgen_core.header->wake_seq, 1);
 }
 
-/* shmemgen_await waits for a write for at most ms milliseconds: a futex
- * wait on the generation's low 32 bits, the first four bytes on a
- * little-endian machine, for the value the waiter read. */
-static inline void shmemgen_await(ULONGLONG seen, DWORD ms)
+/* shmemgen_await sleeps until a write, for at most ms milliseconds, and
+ * reports whether a wake (or a change) ended it: a futex wait on the
+ * generation's low 32 bits, the first four bytes on a little-endian
+ * machine, for the value the sleeper read. */
+static inline BOOL shmemgen_await(ULONGLONG seen, DWORD ms)
 {
-    shmemgen_futex_wait(&shmemgen_core.header->generation, (DWORD)seen, ms);
+    return shmemgen_futex_wait(&shmemgen_core.header->generation, (DWORD)seen, ms);
 }
 
-/* shmemgen_notify wakes every waiter of the wait export. */
-static inline void shmemgen_notify(LONG count)
+/* shmemgen_unnote does nothing on Linux: a futex keeps no signal. */
+static inline void shmemgen_unnote(void)
 {
-    (void)count;
+}
+
+/* shmemgen_notify wakes every sleeper of the wait export. */
+static inline void shmemgen_notify(void)
+{
     shmemgen_futex_wake(&shmemgen_core.header->generation, INT_MAX);
 }
 
@@ -267,10 +282,11 @@ static inline void shmemgen_notify(LONG count)
  * name (TELEMETRY_SHM_NAME). A name already gone is no failure. */
 static BOOL shmemgen_unlink(void)
 {
-    if (shm_unlink("/Telemetry") != 0 && errno != ENOENT) {
-        shmemgen_set_status((DWORD)errno);
-        return FALSE;
-    }
-    shmemgen_set_status(0);
-    return TRUE;
+    shmemgen_error saved = shmemgen_error_save();
+    DWORD status = 0;
+    if (shm_unlink("/Telemetry") != 0 && errno != ENOENT)
+        status = (DWORD)errno;
+    shmemgen_error_restore(saved);
+    shmemgen_set_status(status);
+    return status == 0;
 }

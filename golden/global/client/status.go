@@ -23,8 +23,10 @@ const (
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
-	// StatusAbandoned: the call succeeded, but the lock's previous owner
-	// exited while holding it: the shared data may be half-written.
+	// StatusAbandoned: the call succeeded, but what it read may be
+	// half-written: a process died half-way through writing it, and no write
+	// has covered it since (or the lock was taken from this process while it
+	// held it, its process wrongly judged dead).
 	StatusAbandoned Status = 0x20000003
 	// StatusSetupFailed: setting up the shared memory failed where Windows
 	// gave no error code.
@@ -36,10 +38,10 @@ const (
 	// cut short: in the payload for a set, in the caller's buffer for a get.
 	StatusTruncated Status = 0x20000007
 	// StatusSquatted: another object holds the name of the section, the setup
-	// mutex, the wake event or the note semaphore: one of another type, one
-	// whose DACL refuses this process the rights the DLL asks for (a squatter,
-	// or a peer whose --sddl leaves this process out), or, with --trust owner,
-	// one whose owner this process does not trust; setup retries in the
+	// mutex, the wake event or the note event: one of another type, one whose
+	// DACL refuses this process the rights the DLL asks for (a squatter, or a
+	// peer whose --sddl leaves this process out), or, with --trust owner, one
+	// whose owner this process does not trust; setup retries in the
 	// background, and calls work once the name is free or usable.
 	StatusSquatted Status = 0x20000008
 )
@@ -55,7 +57,7 @@ func (s Status) Error() string {
 	case StatusLockTimeout:
 		return "the lock was not acquired within the lock timeout (0x20000002)"
 	case StatusAbandoned:
-		return "the call succeeded, but the lock's previous owner exited while holding it: the shared data may be half-written (0x20000003)"
+		return "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead) (0x20000003)"
 	case StatusSetupFailed:
 		return "setting up the shared memory failed where Windows gave no error code (0x20000004)"
 	case StatusBadArgument:
@@ -63,7 +65,7 @@ func (s Status) Error() string {
 	case StatusTruncated:
 		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
 	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex, the wake event or the note semaphore: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
+		return "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
 	case errTimeout:
 		return "the wait timed out (1460)"
 	}

@@ -22,8 +22,16 @@
  * The exports are C: a pointer argument that does not point where it should
  * (an unreadable src, a dst shorter than cch) faults in the caller's
  * process, as it would in memcpy. Holding the lock at that moment, the
- * faulting process dies with it, and the next caller takes it over with
- * SHMEM_STATUS_ABANDONED.
+ * faulting process dies with it: the next caller takes the lock over, and
+ * whatever the dead one was writing reads as SHMEM_STATUS_ABANDONED
+ * until a write covers it. A host that catches the fault (a vectored
+ * exception handler, a SIGSEGV handler, SEH around the call) and carries on
+ * keeps the lock held by a live process, for ever: every other caller then
+ * fails with SHMEM_STATUS_LOCK_TIMEOUT. Let such a fault end the
+ * process.
+ *
+ * Every export leaves the caller's GetLastError (errno on Linux) as it
+ * found it: read the library's status with SharedMemLastError.
  */
 #ifndef SHMEM_H
 #define SHMEM_H
@@ -55,11 +63,11 @@ typedef ULONGLONG SHMEM_ULONGLONG;
 #define SHMEM_MAPPING_NAME L"Global\x005c" L"Fleet"
 /* SHMEM_LOCK_NAME names the mutex held while the mapping is set
  * up, SHMEM_WAKE_NAME the auto-reset event that wakes the lock's
- * waiters, SHMEM_NOTE_NAME the semaphore that wakes the wait
- * export's. */
+ * waiters, SHMEM_NOTE_NAME the manual-reset event that wakes the
+ * wait export's. */
 #define SHMEM_LOCK_NAME L"Global\x005c" L"Fleet.lock"
 #define SHMEM_WAKE_NAME L"Global\x005c" L"Fleet.wake"
-#define SHMEM_NOTE_NAME L"Global\x005c" L"Fleet.note"
+#define SHMEM_NOTE_NAME L"Global\x005c" L"Fleet.wait"
 #else
 #include <stdint.h>
 #ifndef __cplusplus
@@ -83,53 +91,79 @@ typedef uint64_t SHMEM_ULONGLONG;
 
 /* SHMEM_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHMEM_LOCK_TIMEOUT_MS 5000
-#define SHMEM_MAPPING_SIZE 65600ULL
+#define SHMEM_MAPPING_SIZE 65664ULL
 #define SHMEM_PAYLOAD_SIZE 65536ULL
 /* SHMEM_CAPACITY is how many UTF-16 units the string holds,
  * its terminator included. */
 #define SHMEM_CAPACITY 32768ULL
 #define SHMEM_LAYOUT_MAGIC 0x474d4853
-#define SHMEM_LAYOUT_VERSION 2
+#define SHMEM_LAYOUT_VERSION 3
 
 /*
- * The mapping is a 64-byte header, then the payload. The string is
- * the payload's NUL-terminated UTF-16 text at offset 0.
+ * The mapping is a 128-byte header, then the payload. The string is
+ * the payload's NUL-terminated UTF-16 text at offset 0. Any program that
+ * follows the protocol below can take part without the library.
  *
  * The lock is the header's lock word: 0 when free, else the holder's
  * process id in bits 0-31, a tag of that process's creation time in bits
  * 32-62 (SHMEM_OWNER_TAG), and SHMEM_LOCK_CONTENDED in bit 63
- * when a waiter may be asleep. To take it, InterlockedCompareExchange64 it
- * from 0 to your own word; failing that, spin a little, then set the
- * contended bit and wait on the wake event, at most 20 ms at a time, taking
- * the lock with the bit set once it is 0. To release it,
- * InterlockedExchange64 it to 0, and SetEvent the wake event if the old
- * value had the contended bit. A waiter that sees the same holder for a
- * whole 20 ms checks that the holder is alive (OpenProcess with
- * PROCESS_QUERY_LIMITED_INFORMATION, then its creation tag and exit code):
- * a holder that died or whose id now belongs to another process is taken
- * over with a compare-exchange of its word, and the data reported as
- * possibly half-written. A holder that cannot be opened is presumed alive.
+ * when a waiter may be asleep. The lock belongs to a process, not a
+ * thread. To take it, InterlockedCompareExchange64 it from 0 to your own
+ * word; failing that, spin a little, then set the contended bit and wait on
+ * the wake event, at most 20 ms at a time, taking the lock with the bit set
+ * once it is 0. To release it, InterlockedCompareExchange64 it from your
+ * word to 0, or, failing that, from your word with the contended bit to 0
+ * and SetEvent the wake event; if neither matches, the lock is no longer
+ * yours (see below) and must be left alone. A waiter that sees the same
+ * holder for a whole 20 ms checks that the holder is alive: OpenProcess
+ * with PROCESS_QUERY_LIMITED_INFORMATION and SYNCHRONIZE, its creation tag,
+ * and WaitForSingleObject on it with no timeout (never the exit code: a
+ * process may exit with STILL_ACTIVE, 259); a process that only
+ * PROCESS_QUERY_LIMITED_INFORMATION opens is alive while its exit time is
+ * 0. A holder that died, or whose id now belongs to another process, is
+ * taken over with a compare-exchange of its word. A holder that cannot be
+ * opened is presumed alive.
  *
  * On Linux the same word holds the holder's pid and a tag of its start
  * time (SHMEM_OWNER_TAG_LINUX: /proc/PID/stat's field 22, in clock
  * ticks since boot, 31 bits of it), and waiters sleep on a futex instead of
  * the wake event: a waiter reads wake_seq, sets the contended bit, and
  * FUTEX_WAITs on wake_seq for that value, at most 20 ms; a releaser whose
- * old value had the contended bit increments wake_seq and FUTEX_WAKEs one
- * waiter. A holder is alive when kill(pid, 0) succeeds or fails with EPERM
- * and its start-time tag matches (a /proc/PID/stat that cannot be read
- * leaves it presumed alive). Pids are those of the segment users' pid
- * namespace: processes that share a segment must share that namespace.
+ * word had the contended bit increments wake_seq and FUTEX_WAKEs one
+ * waiter. A holder is alive while /proc/PID/stat shows its start-time tag
+ * and either a state other than zombie (Z, X) or more than one thread (a
+ * process whose main thread ended with pthread_exit shows Z while its other
+ * threads run); a /proc/PID/stat that cannot be read leaves it presumed
+ * alive. Pids are those of the segment users' pid namespace: processes that
+ * share a segment must share that namespace.
+ *
+ * A writer, holding the lock, stores the byte range of the payload it is
+ * about to change in writing_from and writing_to (to last), changes it,
+ * then sets writing_to to 0 (a set marks the whole string's room, 2 *
+ * SHMEM_CAPACITY bytes, since it learns the length as it copies). A
+ * process that takes the lock over and finds writing_to not 0 adds that
+ * range to the torn range, torn_from to torn_to (the smallest range
+ * holding both; torn_to 0: none), sets writing_to to 0 and counts a write
+ * in generation, so that waiters wake. A read of bytes that overlap the
+ * torn range succeeds with SHMEM_STATUS_ABANDONED: a process died
+ * half-way through writing them. A complete write takes what it wrote off
+ * the torn range: all of it, or the end it overlaps (a set wrote its text
+ * and terminator). Only the lock's holder reads or changes these words.
  *
  * generation counts the writes: 1 when the mapping is created, one more
- * for each successful write, string or bytes, made while holding the lock.
- * A waiter increments waiters, reads generation, and if it has not changed
- * waits on the note semaphore, at most 100 ms at a time before it reads
- * again, then decrements waiters. A writer, once it has released the lock,
- * releases the semaphore as many times as waiters says. On Linux the waiter
+ * for each successful write, string or bytes, made while holding the
+ * lock, and for each takeover that found a write cut short. A waiter sets
+ * waiting to 1 with InterlockedExchange, reads generation and, if it has
+ * not changed, waits on the note event, at most 100 ms at a time before it
+ * reads again; woken by the event while the generation is still the one
+ * it read, it resets the event (ResetEvent) before it waits again. A
+ * writer, once it has released the lock, reads waiting, and if it is not
+ * 0 exchanges it with 0 and, if that returned 1, sets the note event
+ * (SetEvent): one write wakes every waiter, and a waiter that died costs
+ * the next write one SetEvent and nothing after. On Linux the waiter
  * FUTEX_WAITs on the generation's low 32 bits (the first four bytes: the
  * layout is little-endian) for the value it read, and the writer
- * FUTEX_WAKEs all of them when waiters is not 0.
+ * FUTEX_WAKEs all of them instead of SetEvent.
  *
  * wake_seq is Linux's alone; Windows leaves it 0. The futexes are shared
  * ones (no FUTEX_PRIVATE_FLAG): they work across processes.
@@ -142,9 +176,13 @@ typedef struct {
     SHMEM_ULONGLONG payload_size;
     volatile SHMEM_LONGLONG lock;
     volatile SHMEM_ULONGLONG generation;
-    volatile SHMEM_LONG waiters;
+    volatile SHMEM_LONG waiting;
     volatile SHMEM_LONG wake_seq;
-    SHMEM_BYTE reserved[16];
+    volatile SHMEM_ULONGLONG writing_from;
+    volatile SHMEM_ULONGLONG writing_to;
+    volatile SHMEM_ULONGLONG torn_from;
+    volatile SHMEM_ULONGLONG torn_to;
+    SHMEM_BYTE reserved[48];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((SHMEM_LONGLONG)0x8000000000000000ULL)
@@ -167,8 +205,10 @@ typedef struct {
 #define SHMEM_STATUS_BAD_LAYOUT 0x20000001UL
 /* LOCK_TIMEOUT: the lock was not acquired within the lock timeout. */
 #define SHMEM_STATUS_LOCK_TIMEOUT 0x20000002UL
-/* ABANDONED: the call succeeded, but the lock's previous owner exited
- * while holding it: the shared data may be half-written. */
+/* ABANDONED: the call succeeded, but what it read may be half-written: a
+ * process died half-way through writing it, and no write has covered it
+ * since (or the lock was taken from this process while it held it, its
+ * process wrongly judged dead). */
 #define SHMEM_STATUS_ABANDONED 0x20000003UL
 /* SETUP_FAILED: setting up the shared memory failed where Windows gave no
  * error code. */
@@ -180,11 +220,11 @@ typedef struct {
  * short: in the payload for a set, in the caller's buffer for a get. */
 #define SHMEM_STATUS_TRUNCATED 0x20000007UL
 /* SQUATTED: another object holds the name of the section, the setup mutex,
- * the wake event or the note semaphore: one of another type, one whose
- * DACL refuses this process the rights the DLL asks for (a squatter, or a
- * peer whose --sddl leaves this process out), or, with --trust owner, one
- * whose owner this process does not trust; setup retries in the
- * background, and calls work once the name is free or usable. */
+ * the wake event or the note event: one of another type, one whose DACL
+ * refuses this process the rights the DLL asks for (a squatter, or a peer
+ * whose --sddl leaves this process out), or, with --trust owner, one whose
+ * owner this process does not trust; setup retries in the background, and
+ * calls work once the name is free or usable. */
 #define SHMEM_STATUS_SQUATTED 0x20000008UL
 
 #ifdef __cplusplus
@@ -198,8 +238,8 @@ extern "C" {
  * SHMEM_STATUS_TRUNCATED. FALSE: src is NULL (BAD_ARGUMENT), the lock
  * timed out (LOCK_TIMEOUT), or the mapping could not be set up.
  */
-SHMEM_API SHMEM_BOOL SHMEM_CDECL SetSharedMem(SHMEM_WCHAR *src);
-typedef SHMEM_BOOL(SHMEM_CDECL *PFN_SetSharedMem)(SHMEM_WCHAR *src);
+SHMEM_API SHMEM_BOOL SHMEM_CDECL SetSharedMem(const SHMEM_WCHAR *src);
+typedef SHMEM_BOOL(SHMEM_CDECL *PFN_SetSharedMem)(const SHMEM_WCHAR *src);
 
 /*
  * GetSharedMem copies the string into dst, which holds cch units: at most
@@ -260,10 +300,12 @@ typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WaitSharedMem)(SHMEM_ULONGLONG *generation, 
 
 /*
  * SharedMemLastError returns the status of the calling thread's last call into
- * the DLL: after FALSE, why; after TRUE, 0, TRUNCATED, or ABANDONED when
- * the call took the lock from a process that died holding it (the data
- * may be half-written; ABANDONED wins over TRUNCATED). Calling it changes
- * nothing.
+ * the library: after FALSE, why; after TRUE, 0, TRUNCATED, or ABANDONED
+ * when what the call read may be half-written, a process having died
+ * half-way through writing it (ABANDONED wins over TRUNCATED). A write
+ * that succeeds is whole: it reports 0 or TRUNCATED, unless the lock was
+ * taken from its process while it held it, its process wrongly judged
+ * dead, which any call reports as ABANDONED. Calling it changes nothing.
  */
 SHMEM_API SHMEM_DWORD SHMEM_CDECL SharedMemLastError(void);
 typedef SHMEM_DWORD(SHMEM_CDECL *PFN_SharedMemLastError)(void);

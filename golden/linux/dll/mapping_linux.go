@@ -94,7 +94,7 @@ type mapping struct {
 }
 
 func (m mapping) publish() {
-	C.shmemgen_publish(m.view, 0, 0, 0)
+	C.shmemgen_publish(m.view, 0, 0)
 }
 
 // setup opens the segment, or creates it, and maps it.
@@ -244,14 +244,14 @@ func initHeader(addr unsafe.Pointer, created bool) uint32 {
 	h := (*header)(addr)
 	if created {
 		h.version = layoutVersion
-		h.headerSize = headerSize
-		h.payloadSize = payloadSize
+		h.header_size = headerSize
+		h.payload_size = payloadSize
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize {
+	if h.magic != layoutMagic || h.version != layoutVersion || h.header_size != headerSize ||
+		h.flags != 0 || h.payload_size != payloadSize {
 		return statusBadLayout
 	}
 	return 0

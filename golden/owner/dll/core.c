@@ -46,6 +46,11 @@ enum {
 #define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHMEM_CAPACITY)
 #define SHMEMGEN_PAYLOAD_SIZE SHMEM_PAYLOAD_SIZE
+/* SHMEMGEN_TEXT_BYTES is the string's room in the payload, in bytes: what
+ * a set may write. */
+#define SHMEMGEN_TEXT_BYTES ((ULONGLONG)SHMEM_CAPACITY * 2)
+
+_Static_assert(sizeof(SHMEM_HEADER) == 128, "the header is 128 bytes");
 
 /* shmemgen_core is this process's view of the mapping. Go's setup fills it
  * once, then sets state; a call reads state first, so it sees either
@@ -61,9 +66,6 @@ static struct {
 #endif
     /* owner is this process's lock word: its id and creation tag. */
     LONGLONG owner;
-    /* abandoned is set when setup took over the lock from a holder that
-     * died: the first call to succeed reports it. */
-    volatile LONG abandoned;
 } shmemgen_core;
 
 /*
@@ -85,7 +87,7 @@ static BOOL shmemgen_fail_call(DWORD status)
     return FALSE;
 }
 
-void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned)
+void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note)
 {
     LONGLONG owner = shmemgen_self_word();
     shmemgen_setup_enter();
@@ -100,7 +102,6 @@ void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned)
     (void)note;
 #endif
     shmemgen_core.owner = owner;
-    shmemgen_core.abandoned = abandoned != 0;
     shmemgen_core.status = 0;
     shmemgen_xchg32(&shmemgen_core.state, SHMEMGEN_READY);
     shmemgen_setup_leave();
@@ -122,6 +123,7 @@ void shmemgen_fail(DWORD status, int retrying)
  * status of a setup that failed. */
 static BOOL shmemgen_wait_ready(void)
 {
+    shmemgen_error saved = shmemgen_error_save();
     ULONGLONG start = shmemgen_now_ms();
     shmemgen_setup_enter();
     for (;;) {
@@ -140,6 +142,7 @@ static BOOL shmemgen_wait_ready(void)
     LONG state = shmemgen_core.state;
     DWORD status = shmemgen_core.status;
     shmemgen_setup_leave();
+    shmemgen_error_restore(saved);
     if (state == SHMEMGEN_READY)
         return TRUE;
     return shmemgen_fail_call(status);
@@ -154,11 +157,113 @@ static inline BOOL shmemgen_ready(void)
     return shmemgen_wait_ready();
 }
 
+/* shmemgen_load64 and shmemgen_store64 read and write a 64-bit header
+ * word whole, as another process may read it or find it after this one
+ * died: on 64-bit Windows and Linux an aligned access is atomic, on 32-bit
+ * only an interlocked one is. */
+static inline ULONGLONG shmemgen_load64(volatile ULONGLONG *p)
+{
+#if defined(_WIN64) || defined(__LP64__)
+    return *p;
+#else
+    return (ULONGLONG)shmemgen_cas64((volatile LONGLONG *)p, 0, 0);
+#endif
+}
+
+static inline void shmemgen_store64(volatile ULONGLONG *p, ULONGLONG value)
+{
+#if defined(_WIN64) || defined(__LP64__)
+    *p = value;
+#else
+    shmemgen_xchg64((volatile LONGLONG *)p, (LONGLONG)value);
+#endif
+}
+
+/* shmemgen_wrote counts a write in the generation, while the lock is
+ * held: the lock's release orders it. */
+static inline void shmemgen_wrote(void)
+{
+    volatile ULONGLONG *generation = &shmemgen_core.header->generation;
+    shmemgen_store64(generation, shmemgen_load64(generation) + 1);
+}
+
+/* shmemgen_generation reads the generation without tearing. */
+static inline ULONGLONG shmemgen_generation(void)
+{
+    return shmemgen_load64(&shmemgen_core.header->generation);
+}
+
+/* shmemgen_announce wakes the wait export's sleepers, if any: one read
+ * when there are none. A sleeper sets waiting before it reads the
+ * generation, and the writer clears it after it counted the write, both
+ * with a full barrier: either the sleeper sees the new generation, or the
+ * writer sees waiting set. Clearing it is what heals a sleeper that died:
+ * its flag costs the next write one wake, and nothing after. */
+static inline void shmemgen_announce(void)
+{
+    volatile LONG *waiting = &shmemgen_core.header->waiting;
+    if (*waiting != 0 && shmemgen_xchg32(waiting, 0) != 0) {
+        shmemgen_error saved = shmemgen_error_save();
+        shmemgen_notify();
+        shmemgen_error_restore(saved);
+    }
+}
+
+/*
+ * The lock. Its word is 0 when free, else the holder's word (id and
+ * creation tag), with SHMEM_LOCK_CONTENDED set once a waiter may be asleep.
+ * lock.pml models these functions step by step, and says which property
+ * each step keeps.
+ */
+
+/* shmemgen_recover runs in a process that has just taken the lock over
+ * from a dead holder. If the dead one was writing, the range it had marked
+ * joins the torn range, which every read of it reports as ABANDONED until
+ * writes cover it; the generation moves, so that waiters wake and read. */
+static __attribute__((noinline)) void shmemgen_recover(void)
+{
+    SHMEM_HEADER *h = shmemgen_core.header;
+    ULONGLONG to = shmemgen_load64(&h->writing_to);
+    if (to == 0)
+        return; /* it was not writing: nothing it held is half-done */
+    ULONGLONG from = shmemgen_load64(&h->writing_from);
+    /* A holder that follows the protocol marks a range inside the payload;
+     * any other is taken as all of it. */
+    if (to > SHMEMGEN_PAYLOAD_SIZE || from >= to) {
+        from = 0;
+        to = SHMEMGEN_PAYLOAD_SIZE;
+    }
+    ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
+    if (torn_to != 0) {
+        ULONGLONG torn_from = shmemgen_load64(&h->torn_from);
+        from = torn_from < from ? torn_from : from;
+        to = torn_to > to ? torn_to : to;
+    }
+    /* From first: a process that dies between the two stores leaves a
+     * range that covers the old one, and its mark, for the next. */
+    shmemgen_store64(&h->torn_from, from);
+    shmemgen_store64(&h->torn_to, to);
+    shmemgen_store64(&h->writing_to, 0);
+    shmemgen_wrote();
+    shmemgen_announce();
+}
+
+/* shmemgen_take_over takes the lock from the holder whose word is seen,
+ * if that holder is dead, with one compare-exchange to mine: a waiter that
+ * raced here first, or a holder that let go, makes it fail. */
+static BOOL shmemgen_take_over(LONGLONG seen, LONGLONG mine)
+{
+    if (shmemgen_holder_alive(seen) || shmemgen_cas64(&shmemgen_core.header->lock, mine, seen) != seen)
+        return FALSE;
+    shmemgen_recover();
+    return TRUE;
+}
+
 /* shmemgen_acquire_contended takes the lock when the first try failed:
  * spin, then sleep on the wake event with the contended bit set, checking
- * now and then that the holder is alive. It returns 0, the status
- * ABANDONED when it took the lock over from a dead holder, or LOCK_TIMEOUT. */
-static DWORD shmemgen_acquire_contended(void)
+ * now and then that the holder is alive, and taking the lock over from
+ * one that died. It returns 0, or LOCK_TIMEOUT. */
+static __attribute__((noinline)) DWORD shmemgen_acquire_contended(void)
 {
     volatile LONGLONG *word = &shmemgen_core.header->lock;
     LONGLONG me = shmemgen_core.owner;
@@ -167,6 +272,8 @@ static DWORD shmemgen_acquire_contended(void)
         if (*word == 0 && shmemgen_cas64(word, me, 0) == 0)
             return 0;
     }
+    shmemgen_error saved = shmemgen_error_save();
+    DWORD status = 0;
     ULONGLONG start = shmemgen_now_ms();
     for (;;) {
         /* Read before the lock word: a release after it changes it on
@@ -177,21 +284,20 @@ static DWORD shmemgen_acquire_contended(void)
             /* Others may be asleep: whoever takes the lock now must wake
              * one of them when it lets go. */
             if (shmemgen_cas64(word, me | SHMEM_LOCK_CONTENDED, 0) == 0)
-                return 0;
+                break;
             continue;
         }
         if (!(seen & SHMEM_LOCK_CONTENDED) &&
             shmemgen_cas64(word, seen | SHMEM_LOCK_CONTENDED, seen) != seen)
             continue;
+        seen |= SHMEM_LOCK_CONTENDED;
         ULONGLONG waited = shmemgen_now_ms() - start;
         if (waited >= SHMEM_LOCK_TIMEOUT_MS) {
             /* With a timeout shorter than a slice, this is the only
              * chance to notice a dead holder. */
-            if (!shmemgen_holder_alive(seen) &&
-                shmemgen_cas64(word, me | SHMEM_LOCK_CONTENDED, seen | SHMEM_LOCK_CONTENDED) ==
-                    (seen | SHMEM_LOCK_CONTENDED))
-                return SHMEM_STATUS_ABANDONED;
-            return SHMEM_STATUS_LOCK_TIMEOUT;
+            if (!shmemgen_take_over(seen, me | SHMEM_LOCK_CONTENDED))
+                status = SHMEM_STATUS_LOCK_TIMEOUT;
+            break;
         }
         DWORD slice = SHMEM_LOCK_TIMEOUT_MS - waited;
         if (slice > SHMEMGEN_CHECK_MS)
@@ -200,13 +306,15 @@ static DWORD shmemgen_acquire_contended(void)
             continue;
         /* Nobody let go for a whole slice: is the holder still there? */
         seen = *word;
-        if (seen != 0 && !shmemgen_holder_alive(seen) &&
-            shmemgen_cas64(word, me | SHMEM_LOCK_CONTENDED, seen) == seen)
-            return SHMEM_STATUS_ABANDONED;
+        if (seen != 0 && shmemgen_take_over(seen, me | SHMEM_LOCK_CONTENDED))
+            break;
     }
+    shmemgen_error_restore(saved);
+    return status;
 }
 
-/* shmemgen_acquire takes the lock: one compare-exchange when it is free. */
+/* shmemgen_acquire takes the lock: one compare-exchange when it is free.
+ * It returns 0, or LOCK_TIMEOUT. */
 static inline DWORD shmemgen_acquire(void)
 {
     if (shmemgen_cas64(&shmemgen_core.header->lock, shmemgen_core.owner, 0) == 0)
@@ -214,55 +322,98 @@ static inline DWORD shmemgen_acquire(void)
     return shmemgen_acquire_contended();
 }
 
-/* shmemgen_release lets go of the lock, waking a waiter if there may be
- * one. */
-static inline void shmemgen_release(void)
+/* shmemgen_release_contended lets go of a lock whose word was seen
+ * rather than this process's plain word: with the contended bit, it lets
+ * go and wakes a sleeper. Any other word means a waiter took the lock
+ * over, wrongly judging this process dead: the lock is left to it. */
+static __attribute__((noinline)) BOOL shmemgen_release_contended(LONGLONG seen)
 {
-    if (shmemgen_xchg64(&shmemgen_core.header->lock, 0) & SHMEM_LOCK_CONTENDED)
-        shmemgen_wake();
+    LONGLONG mine = shmemgen_core.owner | SHMEM_LOCK_CONTENDED;
+    if (seen != mine || shmemgen_cas64(&shmemgen_core.header->lock, 0, mine) != mine)
+        return FALSE;
+    shmemgen_error saved = shmemgen_error_save();
+    shmemgen_wake();
+    shmemgen_error_restore(saved);
+    return TRUE;
 }
 
-/* shmemgen_wrote counts a write, while the lock is held. On 64-bit Windows
- * and Linux an aligned store is atomic, and the lock's release orders it;
- * on 32-bit only an interlocked one is. */
-static inline void shmemgen_wrote(void)
+/* shmemgen_release lets go of the lock, waking a sleeper if there may be
+ * one. It is a compare-exchange, not an exchange, so that it never lets go
+ * of a lock that is no longer this process's; it then returns FALSE. */
+static inline BOOL shmemgen_release(void)
 {
-#if defined(_WIN64) || defined(__LP64__)
-    shmemgen_core.header->generation = shmemgen_core.header->generation + 1;
-#else
-    shmemgen_inc64((volatile LONGLONG *)&shmemgen_core.header->generation);
-#endif
+    LONGLONG mine = shmemgen_core.owner;
+    LONGLONG seen = shmemgen_cas64(&shmemgen_core.header->lock, 0, mine);
+    return seen == mine || shmemgen_release_contended(seen);
 }
 
-/* shmemgen_generation reads the generation without tearing. */
-static inline ULONGLONG shmemgen_generation(void)
+/*
+ * Writes. A writer marks the range it is about to change (writing_from,
+ * writing_to) before the first byte changes and clears the mark once the
+ * last has, all under the lock: a writer that dies in between leaves its
+ * mark, and whoever takes the lock over records the range as torn
+ * (shmemgen_recover). A complete write clears what it covers of the torn
+ * range.
+ */
+
+/* shmemgen_writing marks [from, to) of the payload as being written. The
+ * fence keeps the payload's stores after the mark's. */
+static inline void shmemgen_writing(ULONGLONG from, ULONGLONG to)
 {
-#if defined(_WIN64) || defined(__LP64__)
-    return shmemgen_core.header->generation;
-#else
-    return (ULONGLONG)shmemgen_cas64((volatile LONGLONG *)&shmemgen_core.header->generation, 0, 0);
-#endif
+    SHMEM_HEADER *h = shmemgen_core.header;
+    shmemgen_store64(&h->writing_from, from);
+    shmemgen_store64(&h->writing_to, to);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
-/* shmemgen_release_wrote lets go of the lock after a write and wakes the
- * wait export's waiters, if any: after the release, whose interlocked
- * exchange orders the generation's store before the read of waiters. */
-static inline void shmemgen_release_wrote(void)
+/* shmemgen_cover clears from the torn range what the complete write of
+ * [from, to) covered: all of it, or the end it overlaps. A write inside
+ * it leaves it as it is. */
+static __attribute__((noinline)) void shmemgen_cover(ULONGLONG from, ULONGLONG to)
 {
+    SHMEM_HEADER *h = shmemgen_core.header;
+    ULONGLONG torn_from = shmemgen_load64(&h->torn_from);
+    ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
+    if (from <= torn_from && to >= torn_to)
+        shmemgen_store64(&h->torn_to, 0);
+    else if (from <= torn_from && to > torn_from)
+        shmemgen_store64(&h->torn_from, to);
+    else if (from < torn_to && to >= torn_to)
+        shmemgen_store64(&h->torn_to, from);
+}
+
+/* shmemgen_written ends the write that shmemgen_writing began, of which
+ * [from, to) was written, and counts it. The fence keeps the payload's
+ * stores before the mark is cleared. */
+static inline void shmemgen_written(ULONGLONG from, ULONGLONG to)
+{
+    SHMEM_HEADER *h = shmemgen_core.header;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    shmemgen_store64(&h->writing_to, 0);
+    if (shmemgen_load64(&h->torn_to) != 0)
+        shmemgen_cover(from, to);
     shmemgen_wrote();
-    shmemgen_release();
-    LONG waiters = shmemgen_core.header->waiters;
-    if (waiters > 0)
-        shmemgen_notify(waiters);
 }
 
-/* shmemgen_done ends a call that succeeded with the lock status status: it
- * reports a lock that setup took over, then a cut string. */
-static BOOL shmemgen_done(DWORD status, BOOL cut)
+/* shmemgen_torn reports whether [from, to) of the payload overlaps the
+ * torn range, while the lock is held. */
+static inline BOOL shmemgen_torn(ULONGLONG from, ULONGLONG to)
 {
-    if (status == 0 && shmemgen_core.abandoned && shmemgen_xchg32(&shmemgen_core.abandoned, 0))
+    SHMEM_HEADER *h = shmemgen_core.header;
+    ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
+    return torn_to != 0 && from < torn_to && shmemgen_load64(&h->torn_from) < to;
+}
+
+/* shmemgen_done ends a call that succeeded: held says whether the lock
+ * was still this process's when it let go (see shmemgen_release), torn
+ * whether the call read data a dead writer left half-written, cut whether
+ * it cut a string short. */
+static BOOL shmemgen_done(BOOL held, BOOL torn, BOOL cut)
+{
+    DWORD status = 0;
+    if (!held || torn)
         status = SHMEM_STATUS_ABANDONED;
-    if (status == 0 && cut)
+    else if (cut)
         status = SHMEM_STATUS_TRUNCATED;
     shmemgen_set_status(status);
     return TRUE;
@@ -316,23 +467,28 @@ static SIZE_T shmemgen_whole(const WCHAR *s, SIZE_T n)
     return n > 0 && s[n - 1] >= 0xd800 && s[n - 1] < 0xdc00 ? n - 1 : n;
 }
 
-SHMEM_API BOOL SHMEM_CDECL SetSharedMem(WCHAR *src)
+SHMEM_API BOOL SHMEM_CDECL SetSharedMem(const WCHAR *src)
 {
     if (src == NULL)
         return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
     if (!shmemgen_ready())
         return FALSE;
     DWORD status = shmemgen_acquire();
-    if (status == SHMEM_STATUS_LOCK_TIMEOUT)
+    if (status != 0)
         return shmemgen_fail_call(status);
+    /* The length is known only once copied: the mark is the string's
+     * whole room, and what was written is the text and its terminator. */
+    shmemgen_writing(0, SHMEMGEN_TEXT_BYTES);
     WCHAR *text = shmemgen_core.text;
     SIZE_T n = shmemgen_scan(text, src, SHMEMGEN_CAPACITY - 1, TRUE);
     BOOL cut = n == SHMEMGEN_CAPACITY - 1 && src[n] != 0;
     if (cut)
         n = shmemgen_whole(text, n);
     text[n] = 0;
-    shmemgen_release_wrote();
-    return shmemgen_done(status, cut);
+    shmemgen_written(0, ((ULONGLONG)n + 1) * 2);
+    BOOL held = shmemgen_release();
+    shmemgen_announce();
+    return shmemgen_done(held, FALSE, cut);
 }
 
 SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
@@ -343,17 +499,19 @@ SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
     if (!shmemgen_ready())
         return FALSE;
     DWORD status = shmemgen_acquire();
-    if (status == SHMEM_STATUS_LOCK_TIMEOUT)
+    if (status != 0)
         return shmemgen_fail_call(status);
     const WCHAR *text = shmemgen_core.text;
     SIZE_T limit = (SIZE_T)cch - 1 < SHMEMGEN_CAPACITY ? (SIZE_T)cch - 1 : SHMEMGEN_CAPACITY;
     SIZE_T n = shmemgen_scan(dst, text, limit, TRUE);
     BOOL cut = n == (SIZE_T)cch - 1 && n < SHMEMGEN_CAPACITY && text[n] != 0;
-    shmemgen_release();
+    /* It read n units and the one after (the terminator, or what cut). */
+    BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2);
+    BOOL held = shmemgen_release();
     if (cut)
         n = shmemgen_whole(dst, n);
     dst[n] = 0;
-    return shmemgen_done(status, cut);
+    return shmemgen_done(held, torn, cut);
 }
 
 /* shmemgen_in_payload reports whether n bytes at offset lie within the
@@ -370,15 +528,19 @@ SHMEM_API BOOL SHMEM_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, U
     if (!shmemgen_ready())
         return FALSE;
     DWORD status = shmemgen_acquire();
-    if (status == SHMEM_STATUS_LOCK_TIMEOUT)
+    if (status != 0)
         return shmemgen_fail_call(status);
+    BOOL held;
     if (n > 0) {
+        shmemgen_writing(offset, offset + n);
         memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n);
-        shmemgen_release_wrote();
+        shmemgen_written(offset, offset + n);
+        held = shmemgen_release();
+        shmemgen_announce();
     } else {
-        shmemgen_release();
+        held = shmemgen_release();
     }
-    return shmemgen_done(status, FALSE);
+    return shmemgen_done(held, FALSE, FALSE);
 }
 
 SHMEM_API BOOL SHMEM_CDECL ReadSharedBytes(void *dst, ULONGLONG offset, ULONGLONG n)
@@ -388,12 +550,13 @@ SHMEM_API BOOL SHMEM_CDECL ReadSharedBytes(void *dst, ULONGLONG offset, ULONGLON
     if (!shmemgen_ready())
         return FALSE;
     DWORD status = shmemgen_acquire();
-    if (status == SHMEM_STATUS_LOCK_TIMEOUT)
+    if (status != 0)
         return shmemgen_fail_call(status);
     if (n > 0)
         memcpy(dst, shmemgen_core.payload + offset, (SIZE_T)n);
-    shmemgen_release();
-    return shmemgen_done(status, FALSE);
+    BOOL torn = n > 0 && shmemgen_torn(offset, offset + n);
+    BOOL held = shmemgen_release();
+    return shmemgen_done(held, torn, FALSE);
 }
 
 SHMEM_API ULONGLONG SHMEM_CDECL SharedMemSize(void)
@@ -409,13 +572,14 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
     if (!shmemgen_ready())
         return 0;
     DWORD status = shmemgen_acquire();
-    if (status == SHMEM_STATUS_LOCK_TIMEOUT) {
+    if (status != 0) {
         shmemgen_set_status(status);
         return 0;
     }
     SIZE_T n = shmemgen_scan(NULL, shmemgen_core.text, SHMEMGEN_CAPACITY, FALSE);
-    shmemgen_release();
-    shmemgen_done(status, FALSE);
+    BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2);
+    BOOL held = shmemgen_release();
+    shmemgen_done(held, torn, FALSE);
     return n;
 }
 
@@ -425,32 +589,45 @@ SHMEM_API BOOL SHMEM_CDECL WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms
         return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
     if (!shmemgen_ready())
         return FALSE;
-    volatile LONG *waiters = &shmemgen_core.header->waiters;
+    shmemgen_error saved = shmemgen_error_save();
+    volatile LONG *waiting = &shmemgen_core.header->waiting;
     ULONGLONG start = shmemgen_now_ms();
+    DWORD status = 0;
     for (;;) {
-        /* Counted before the read: a writer that bumps the generation
-         * after it sees the count, and wakes this waiter. */
-        shmemgen_inc32(waiters);
+        /* Set before the read, with a full barrier: a writer that counts
+         * a write after this read sees it, and wakes this sleeper (see
+         * shmemgen_announce). Set again before each sleep, since a writer
+         * clears it. */
+        shmemgen_xchg32(waiting, 1);
         ULONGLONG current = shmemgen_generation();
         if (current != *generation) {
-            shmemgen_dec32(waiters);
             *generation = current;
-            shmemgen_set_status(0);
-            return TRUE;
+            break;
         }
         DWORD slice = SHMEMGEN_NOTE_CHECK_MS;
         if (timeout_ms != INFINITE) {
             ULONGLONG waited = shmemgen_now_ms() - start;
             if (waited >= timeout_ms) {
-                shmemgen_dec32(waiters);
-                return shmemgen_fail_call(ERROR_TIMEOUT);
+                status = ERROR_TIMEOUT;
+                break;
             }
             if (timeout_ms - waited < slice)
                 slice = (DWORD)(timeout_ms - waited);
         }
-        shmemgen_await(current, slice);
-        shmemgen_dec32(waiters);
+        /* A note that woke this sleeper without a new generation is one
+         * it has seen already (it stays set: see shmemgen_await): reset
+         * it, so that the next sleep sleeps. A sleeper that read the
+         * generation just before a write and sleeps just after such a
+         * reset sleeps to the end of its slice: a late wake, not a lost
+         * one. */
+        if (shmemgen_await(current, slice) && shmemgen_generation() == current)
+            shmemgen_unnote();
     }
+    shmemgen_error_restore(saved);
+    if (status != 0)
+        return shmemgen_fail_call(status);
+    shmemgen_set_status(0);
+    return TRUE;
 }
 
 SHMEM_API DWORD SHMEM_CDECL SharedMemLastError(void)

@@ -34,11 +34,9 @@ typedef char16_t WCHAR;
 
 /* shmemgen_publish makes the mapping whose view starts at view available
  * to the exports. On Windows wake is the handle of the event that wakes the
- * lock's waiters, note that of the semaphore that wakes the wait export's;
- * on Linux both are 0 (the futexes are in the header). abandoned is nonzero
- * when setup took over a lock whose holder had died, which the first
- * successful call then reports. */
-void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note, int abandoned);
+ * lock's waiters, note that of the event that wakes the wait export's; on
+ * Linux both are 0 (the futexes are in the header). */
+void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note);
 
 /* shmemgen_fail makes every export fail with status. retrying says that Go
  * is still trying (the setup lock timed out): calls then wait for it, up to

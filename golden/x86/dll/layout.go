@@ -4,6 +4,13 @@
 
 package main
 
+// The header's layout is api.h's. This preamble stays out of any header:
+// this file exports nothing.
+
+// #define SHM32_BUILDING_DLL
+// #include "api.h"
+import "C"
+
 import "unsafe"
 
 // The shared section (on Linux, the POSIX shared-memory segment) is a header of headerSize bytes, then the payload of
@@ -23,46 +30,36 @@ const (
 	lockName = "Local\\X86.lock"
 	wakeName = "Local\\X86.wake"
 	// noteName names the semaphore that wakes the wait export's waiters.
-	noteName = "Local\\X86.note"
+	noteName = "Local\\X86.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).
 	lockTimeout = 5000
 
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
-	layoutVersion = 2
-	headerSize    = 64
+	layoutVersion = 3
+	headerSize    = 128
 	// payloadSize is --size: 4KiB.
 	payloadSize = 4096
 	sectionSize = headerSize + payloadSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00001040
+	sectionSizeLow  = 0x00001080
 )
 
 // securityDescriptor is the SDDL of the mapping and the lock: none
 // given, so the token's default DACL.
 const securityDescriptor = ""
 
-// header is the start of the section, api.h's SHM32_HEADER. The
-// creator writes it while holding the setup mutex, magic last; openers
-// check it, under the mutex, before any other access. lock, waiters and
-// generation are core.c's: Go only starts generation at 1.
-type header struct {
-	magic       uint32
-	version     uint32
-	headerSize  uint32
-	flags       uint32 // none defined yet: must be 0
-	payloadSize uint64
-	lock        int64
-	generation  uint64
-	waiters     int32
-	wakeSeq     uint32 // Linux's lock futex; 0 on Windows
-	_           [16]byte
-}
+// header is the start of the section, api.h's SHM32_HEADER itself,
+// so that Go and C cannot disagree on where a field is. The creator writes
+// it while holding the setup mutex, magic last; openers check it, under
+// the mutex, before any other access. The rest is core.c's: Go only starts
+// generation at 1.
+type header = C.SHM32_HEADER
 
-// The header must be exactly headerSize bytes: each line fails to compile
-// if it is not.
+// The header must be headerSize bytes: each line fails to compile if it
+// is not.
 var (
 	_ [headerSize - unsafe.Sizeof(header{})]byte
 	_ [unsafe.Sizeof(header{}) - headerSize]byte
@@ -79,8 +76,10 @@ const (
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
-	// statusAbandoned: the call succeeded, but the lock's previous owner
-	// exited while holding it: the shared data may be half-written.
+	// statusAbandoned: the call succeeded, but what it read may be
+	// half-written: a process died half-way through writing it, and no write
+	// has covered it since (or the lock was taken from this process while it
+	// held it, its process wrongly judged dead).
 	statusAbandoned = 0x20000003
 	// statusSetupFailed: setting up the shared memory failed where Windows
 	// gave no error code.
@@ -92,10 +91,10 @@ const (
 	// cut short: in the payload for a set, in the caller's buffer for a get.
 	statusTruncated = 0x20000007
 	// statusSquatted: another object holds the name of the section, the setup
-	// mutex, the wake event or the note semaphore: one of another type, one
-	// whose DACL refuses this process the rights the DLL asks for (a squatter,
-	// or a peer whose --sddl leaves this process out), or, with --trust owner,
-	// one whose owner this process does not trust; setup retries in the
+	// mutex, the wake event or the note event: one of another type, one whose
+	// DACL refuses this process the rights the DLL asks for (a squatter, or a
+	// peer whose --sddl leaves this process out), or, with --trust owner, one
+	// whose owner this process does not trust; setup retries in the
 	// background, and calls work once the name is free or usable.
 	statusSquatted = 0x20000008
 )
