@@ -3,18 +3,32 @@ package e2e
 import (
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestAbandonedLock kills a process, with TerminateProcess, while it holds
-// the lock: the next set must take the abandoned lock, succeed, and say so
-// through the status export. The holder takes the header's lock word
+// TestAbandonedLock kills a process, with TerminateProcess or SIGKILL,
+// while it holds the lock in the middle of a write: the next call must
+// take the lock over, and every read of what it was writing, by the call
+// that took the lock over and by every call after it, must say ABANDONED
+// until writes cover it; writes succeed whole. A holder that was not
+// writing dies without a trace. The holder takes the header's lock word
 // without loading the DLL, as any program following the protocol may.
 func TestAbandonedLock(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		wantAbandoned(t, h, bin)
+		wantOutput(t, h.run(t, bin, h.prog("lock"), "quiet"),
+			"size: 4096",
+			"set: ok=1 status=0",
+			`get: ok=1 status=0 text="before"`,
+			"holder holds the lock",
+			"holder killed",
+			`get: ok=1 status=0 text="before"`,
+			"set: ok=1 status=0",
+			`get: ok=1 status=0 text="after"`,
+		)
 	})
 }
 
@@ -28,9 +42,17 @@ func wantAbandoned(t *testing.T, h *host, bin string) {
 		`get: ok=1 status=0 text="before"`,
 		"holder holds the lock",
 		"holder killed",
-		"set: ok=1 status=ABANDONED",
-		// Only the call that took the abandoned lock reports it.
+		// The call that took the lock over, and every read after it.
+		`get: ok=1 status=ABANDONED text="before"`,
+		`get: ok=1 status=ABANDONED text="before"`,
+		"read all bytes: ok=1 status=ABANDONED",
+		// A set covers its text and terminator: the string reads clean,
+		// the rest of the payload does not, until a write covers it.
+		"set: ok=1 status=0",
 		`get: ok=1 status=0 text="after"`,
+		"read all bytes: ok=1 status=ABANDONED",
+		"write all bytes: ok=1 status=0",
+		"read all bytes: ok=1 status=0",
 	)
 }
 
@@ -47,7 +69,7 @@ func TestAbandonedLockNoWait(t *testing.T) {
 // 200 ms --lock-timeout every export that needs the lock gives up with the
 // timeout status (how long it waited is not checked: timing under Wine on
 // a loaded machine proves nothing). Once the holder is killed the lock
-// works again, reporting the abandonment.
+// works again.
 func TestLockTimeout(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(sharedProject(t, "timeout-200ms", withOS("--lock-timeout", "200ms")...), "bin")
@@ -68,16 +90,16 @@ func lockTimeout(t *testing.T, r result) {
 		"length: 0 status=LOCK_TIMEOUT",
 		"size: 4096", // needs no lock
 		"holder killed",
-		"set: ok=1 status=ABANDONED",
+		"set: ok=1 status=0",
 		`get: ok=1 status=0 text="after"`,
 	)
 }
 
 // TestLockStateAtLoad loads the DLL while the setup mutex is abandoned, or
-// held past the timeout. An abandonment setup took must still be reported,
-// once, by the first call; a timeout must not disable the DLL for good:
-// setup goes on in the background, and takes the mutex the moment its
-// holder dies, which the next call reports.
+// held past the timeout. An abandoned setup mutex says nothing of the
+// data (setup never touches the payload): no call reports it. A timeout
+// must not disable the DLL for good: setup goes on in the background, and
+// takes the mutex the moment its holder dies.
 //
 // late.exe and its holder create the setup mutex themselves: with --trust
 // header, since under Wine their mutex has no owner, which --trust owner
@@ -88,32 +110,44 @@ func TestLockStateAtLoad(t *testing.T) {
 	cProgram(t, bin, "lock")
 	cProgram(t, bin, "late")
 	wantOutput(t, run(t, bin, "late.exe", "abandoned"),
-		"set: ok=1 status=ABANDONED",
+		"set: ok=1 status=0",
 		"set: ok=1 status=0",
 	)
 	wantOutput(t, run(t, bin, "late.exe", "held"),
 		"set: ok=0 status=LOCK_TIMEOUT",
-		"set: ok=1 status=ABANDONED",
+		"set: ok=1 status=0",
 		"set: ok=1 status=0",
 	)
 }
 
 // TestFaultKillsTheCaller gives set and write-bytes a source that turns
 // unreadable partway. The exports are C and do not catch the fault: the
-// caller dies, as it would in memcpy, while it holds the lock. The next
-// caller must take the lock over and report ABANDONED, with what the dead
-// one managed to write (set copies as it reads: the 'B's up to the fault).
+// caller dies, as it would in memcpy, while it holds the lock, half-way
+// through its write. The next caller must take the lock over, and every
+// read of what the dead one was writing must say ABANDONED, in whichever
+// process, until a write covers it (set copies as it reads: the 'B's up to
+// the fault are there).
 func TestFaultKillsTheCaller(t *testing.T) {
-	win.require(t)
-	bin := filepath.Join(defaultProject(t), "bin")
-	cProgram(t, bin, "fault", filepath.Join(bin, "shmem.dll"))
-	wantOutput(t, run(t, bin, "fault.exe"),
-		"crash in set: exit=0xc0000005",
-		"get: ok=1 status=ABANDONED text=1000 x B",
-		"get: ok=1 status=0",
-		"crash in write: exit=0xc0000005",
-		"set: ok=1 status=ABANDONED",
-	)
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		h.cProgram(t, bin, "fault", true)
+		wantOutput(t, h.run(t, bin, h.prog("fault")),
+			"set: ok=1 status=0",
+			"died in set: exit=3",
+			"get: ok=1 status=ABANDONED length=1000 Bs=1000",
+			"get: ok=1 status=ABANDONED length=1000 Bs=1000",
+			"set: ok=1 status=0",
+			"get: ok=1 status=0 length=5 Bs=0",
+			"died in write: exit=3",
+			"get: ok=1 status=ABANDONED",
+			"read all bytes: ok=1 status=ABANDONED",
+			"set: ok=1 status=0",
+			"get: ok=1 status=0 length=5 Bs=0",
+			"read all bytes: ok=1 status=ABANDONED",
+			"write all bytes: ok=1 status=0",
+			"read all bytes: ok=1 status=0",
+		)
+	})
 }
 
 // TestWait drives the wait export: its edges, a waiter in another process
@@ -149,4 +183,23 @@ func waitExport(t *testing.T, h *host, bin string) {
 		"waiter: seen=10000",
 		"waiter exit=0",
 	)
+	deadWaiter(t, h, bin)
+}
+
+// deadWaiter kills a waiter in its wait: the flag it left costs the next
+// write one wake and nothing after (the header's waiting is 0 again, so
+// no write after makes a system call), and an idle wait then sleeps
+// rather than drains wakes: it uses a fraction of the CPU it waits.
+func deadWaiter(t *testing.T, h *host, bin string) {
+	t.Helper()
+	r := h.run(t, bin, h.prog("wait"), "dead", "100000")
+	idle := regexp.MustCompile(`(?m)^idle 2 s wait: ok=0 status=(\S+) cpu_ms=(\d+)$`).FindStringSubmatch(r.stdout)
+	want := "waiting after the waiter died: 1\nwaiting after a write: 0\nwaiting after 100000 writes: 0\n"
+	if r.status != 0 || !strings.HasPrefix(r.stdout, want) || idle == nil || idle[1] != timeoutStatus[h.system] {
+		t.Fatalf("got %s\nwant stdout to start\n%sidle 2 s wait: ok=0 status=%s cpu_ms=N", r, want, timeoutStatus[h.system])
+	}
+	t.Logf("after a dead waiter: %s", strings.Join(strings.Fields(r.stderr), " "))
+	if cpu, _ := strconv.Atoi(idle[2]); cpu > 500 {
+		t.Errorf("an idle 2 s wait after a dead waiter used %d ms of CPU: it drains wakes instead of sleeping\n%s", cpu, r)
+	}
 }

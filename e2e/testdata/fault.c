@@ -1,78 +1,108 @@
 /*
- * fault passes the exports a source that runs into an unreadable page with
- * no terminator before it. The exports are C and do not catch the fault:
- * the caller dies, as it would in memcpy, holding the lock. The next caller
- * must take the lock over and say so.
+ * fault makes a caller die inside an export, half-way through a write, as
+ * a caller whose source pointer runs into an unreadable page dies in a
+ * memcpy: the export marks the range it writes before it starts, so that
+ * whoever takes the lock over records it as torn, and every read of it,
+ * in every process, says ABANDONED until a write covers it.
  *
- *   fault.exe              drive: for set and for write-bytes, start a
- *                          child that faults, then call the export again
- *   fault.exe crash WHAT   fault in WHAT (set or write)
+ *   fault           drive: for set and for write-bytes, start a child that
+ *                   dies in the middle of the copy, then read and write
+ *   fault die WHAT  die in the middle of WHAT (set or write), exit code 3
+ *
+ * The child dies by trap.h's TRAP_DIE, at once, as TerminateProcess or
+ * SIGKILL would end it.
  */
-#include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "shmem.h"
+#include "port.h"
 #include "status.h"
 #include "spawn.h"
+#include "trap.h"
 
-/* die ends the process at once with the exception's code, as a crash does on
- * Windows, without Wine's debugger. */
-static LONG WINAPI die(EXCEPTION_POINTERS *e)
-{
-    TerminateProcess(GetCurrentProcess(), e->ExceptionRecord->ExceptionCode);
-    return EXCEPTION_CONTINUE_SEARCH;
-}
+/* The dead set copies DEAD_UNITS units of 'B' and faults on the next. */
+#define DEAD_UNITS 1000
 
-static int crash(const wchar_t *what)
+static int die(const char *what)
 {
-    SetUnhandledExceptionFilter(die);
-    /* 1000 'B's at the end of a readable page, then a PAGE_NOACCESS page:
-     * the copy starts under the lock and faults. */
-    BYTE *p = VirtualAlloc(NULL, 4 * 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-    DWORD old;
-    if (p == NULL || !VirtualProtect(p + 2 * 4096, 4096, PAGE_NOACCESS, &old))
-        return 1;
-    WCHAR *b = (WCHAR *)(p + 2 * 4096) - 1000;
-    for (int i = 0; i < 1000; i++)
-        b[i] = L'B';
-    if (wcscmp(what, L"set") == 0)
+    if (strcmp(what, "set") == 0) {
+        WCHAR *b = trap_source(DEAD_UNITS * sizeof(WCHAR), 0, TRAP_DIE, 3, NULL);
+        for (int i = 0; i < DEAD_UNITS; i++)
+            b[i] = u'B';
         SetSharedMem(b);
-    else
-        WriteSharedBytes(p + 2 * 4096 - 2048, 0, 4096);
-    return 0; /* not reached */
+    } else {
+        /* Half the payload readable, then the page. */
+        BYTE *p = trap_source(SHMEM_PAYLOAD_SIZE / 2, 'W', TRAP_DIE, 3, NULL);
+        WriteSharedBytes(p, 0, SHMEM_PAYLOAD_SIZE);
+    }
+    fprintf(stderr, "fault: the copy did not fault\n");
+    return 1;
 }
 
-/* run_crash starts "fault.exe crash WHAT", waits for it and prints how it
- * ended. */
-static void run_crash(const wchar_t *what)
+/* run_dead starts "fault die WHAT", waits for it and prints how it ended. */
+static void run_dead(const char *what)
 {
-    WCHAR args[64];
-    _snwprintf(args, ARRAYSIZE(args), L"crash %ls", what);
-    HANDLE child = spawnw(NULL, args);
-    DWORD code = 0;
-    WaitForSingleObject(child, INFINITE);
-    GetExitCodeProcess(child, &code);
-    printf("crash in %ls: exit=0x%08lx\n", what, code);
-    CloseHandle(child);
+    char args[64];
+    unsigned long code = 0;
+    snprintf(args, sizeof args, "die %s", what);
+    proc child = spawn(NULL, args);
+    proc_wait(child, 0xffffffffUL, &code);
+    printf("died in %s: exit=%lu\n", what, code);
 }
 
-int wmain(int argc, wchar_t **argv)
+/* get reads the string and prints its status, with its length and how
+ * many 'B's it starts with when show is set. (What a dead memcpy wrote is
+ * the C runtime's business: it may copy the end first.) */
+static void get(BOOL show)
 {
-    if (argc == 3 && wcscmp(argv[1], L"crash") == 0)
-        return crash(argv[2]);
-    static WCHAR out[4096];
-    SetSharedMem((LPWSTR)L"before");
-
-    run_crash(L"set");
+    static WCHAR out[SHMEM_CAPACITY];
     BOOL ok = GetSharedMem(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=%d x B\n", ok, status_name(SharedMemLastError()), (int)wcsspn(out, L"B"));
-    ok = GetSharedMem(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
+    DWORD status = SharedMemLastError();
+    size_t bs = 0;
+    while (out[bs] == u'B')
+        bs++;
+    if (show)
+        printf("get: ok=%d status=%s length=%lu Bs=%lu\n", ok ? 1 : 0, status_name(status), (unsigned long)u16len(out),
+               (unsigned long)bs);
+    else
+        printf("get: ok=%d status=%s\n", ok ? 1 : 0, status_name(status));
+}
 
-    run_crash(L"write");
-    ok = SetSharedMem((LPWSTR)L"after");
-    printf("set: ok=%d status=%s\n", ok, status_name(SharedMemLastError()));
+static void set(const WCHAR *text)
+{
+    BOOL ok = SetSharedMem(text);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(SharedMemLastError()));
+}
+
+static void bytes(BOOL write)
+{
+    static BYTE b[SHMEM_PAYLOAD_SIZE];
+    BOOL ok = write ? WriteSharedBytes(b, 0, sizeof b) : ReadSharedBytes(b, 0, sizeof b);
+    printf("%s all bytes: ok=%d status=%s\n", write ? "write" : "read", ok ? 1 : 0, status_name(SharedMemLastError()));
+}
+
+static int program(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "die") == 0)
+        return die(argv[2]);
+    set(u"before");
+
+    run_dead("set");
+    /* What the dead set copied is there, and every read says so. */
+    get(TRUE);
+    get(TRUE);
+    set(u"after");
+    get(TRUE);
+
+    run_dead("write");
+    get(FALSE);
+    bytes(FALSE);
+    set(u"after");
+    get(TRUE);
+    bytes(FALSE);
+    bytes(TRUE);
+    bytes(FALSE);
     return 0;
 }

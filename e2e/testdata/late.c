@@ -3,7 +3,8 @@
  * the mutex that guards setup: setup itself meets the mutex's state.
  *
  *   late.exe abandoned   the holder dies holding the lock before the DLL
- *                        loads: the first call must still report ABANDONED
+ *                        loads: an abandoned setup says nothing of the
+ *                        data, so no call reports ABANDONED
  *   late.exe held        the holder keeps the lock while the DLL loads
  *                        (past the timeout), then dies: once the lock is
  *                        free, calls must work again
@@ -66,8 +67,8 @@ int wmain(int argc, wchar_t **argv)
     BOOL ok = dll.set((LPWSTR)L"held");
     printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
     kill_holder(holder);
-    /* Setup, still going on in the background, takes the abandoned mutex:
-     * the first call after it says so, the next is clean. */
+    /* Setup, still going on in the background, takes the abandoned mutex,
+     * and the calls work. */
     ok = dll.set((LPWSTR)L"free");
     printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
     ok = dll.set((LPWSTR)L"again");

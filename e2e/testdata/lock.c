@@ -5,15 +5,20 @@
  * while the DLL, loaded at run time, has to get past it.
  *
  * Usage:
- *   lock.exe abandon  start a holder, kill it while it holds the lock,
- *                     then set and get
+ *   lock.exe abandon  start a holder that marks a write of the whole
+ *                     payload, kill it while it holds the lock, then read
+ *                     and write: what it was writing reads as ABANDONED,
+ *                     to every reader, until writes cover it
+ *   lock.exe quiet    the same with a holder that was not writing: its
+ *                     death costs nobody anything
  *   lock.exe timeout  start a holder; every export must time out while it
  *                     lives; then kill it and set
  *   lock.exe takeover  start a holder, kill it, and time the set that takes
  *                     the lock over (for the benchmark)
- *   lock.exe hold GATE  take the lock, post GATE (see port.h), and keep
- *                     the lock until killed (the holder the other modes
- *                     start)
+ *   lock.exe hold GATE [FROM TO]  take the lock, mark a write of bytes
+ *                     FROM to TO of the payload if given, post GATE (see
+ *                     port.h), and keep the lock until killed (the holder
+ *                     the other modes start)
  *   lock.exe hold-setup EVENT  (Windows) take the mutex SHMEM_LOCK_NAME,
  *                     which the DLL holds while it sets up, set the event
  *                     EVENT and keep the mutex until killed
@@ -63,7 +68,7 @@ static LONGLONG owner_word(void)
 #endif
 }
 
-static int hold(const char *gate_name)
+static int hold(const char *gate_name, const char *from, const char *to)
 {
     gate held = gate_open(gate_name);
     volatile SHMEM_HEADER *header = map_header(TRUE);
@@ -72,6 +77,11 @@ static int hold(const char *gate_name)
                                      __ATOMIC_SEQ_CST)) {
         fprintf(stderr, "hold: the lock is taken\n");
         return 1;
+    }
+    if (to != NULL) {
+        /* A writer marks its range before it changes a byte of it. */
+        header->writing_from = strtoull(from, NULL, 10);
+        header->writing_to = strtoull(to, NULL, 10);
     }
     gate_post(held, 1);
     sleep_ms(60000); /* the driver kills us long before */
@@ -99,14 +109,18 @@ static int hold_setup(const char *event)
 }
 #endif
 
-/* start_holder starts "lock hold" and returns once it holds the lock. */
-static proc start_holder(void)
+/* start_holder starts "lock hold", marking a write of the whole payload
+ * when writing is set, and returns once it holds the lock. */
+static proc start_holder(BOOL writing)
 {
     char gate_name[64], args[128];
     unsigned long code;
     snprintf(gate_name, sizeof gate_name, "shmemgen-held-%lu", (unsigned long)my_pid());
     gate held = gate_create(gate_name);
-    snprintf(args, sizeof args, "hold %s", gate_name);
+    if (writing)
+        snprintf(args, sizeof args, "hold %s 0 %llu", gate_name, (unsigned long long)SHMEM_PAYLOAD_SIZE);
+    else
+        snprintf(args, sizeof args, "hold %s", gate_name);
     proc holder = spawn(NULL, args);
     for (int i = 0;; i++) {
         if (gate_wait(held, 100))
@@ -128,26 +142,60 @@ static void kill_holder(proc holder)
     printf("holder killed\n");
 }
 
+static void get(void);
+
 static void set_and_get(const WCHAR *text)
 {
-    WCHAR out[64] = u"";
     BOOL ok = dll.set((LPWSTR)text);
     printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    ok = dll.get(out, ARRAYSIZE(out));
+    get();
+}
+
+static void get(void)
+{
+    WCHAR out[64] = u"";
+    BOOL ok = dll.get(out, ARRAYSIZE(out));
     printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+}
+
+/* whole_bytes reads, or writes, the whole payload. */
+static void whole_bytes(BOOL write)
+{
+    static BYTE bytes[SHMEM_PAYLOAD_SIZE];
+    BOOL ok = write ? dll.write_bytes(bytes, 0, sizeof bytes) : dll.read_bytes(bytes, 0, sizeof bytes);
+    printf("%s all bytes: ok=%d status=%s\n", write ? "write" : "read", ok ? 1 : 0, status_name(dll.status()));
 }
 
 static int abandon(void)
 {
     set_and_get(u"before");
-    kill_holder(start_holder());
+    kill_holder(start_holder(TRUE));
+    /* The dead holder may have changed any byte: every read of them says
+     * so, the one that takes the lock over and those after it. */
+    get();
+    get();
+    whole_bytes(FALSE);
+    /* A write is whole, and takes what it wrote off the torn range: the
+     * string reads clean, the bytes past it do not. */
+    set_and_get(u"after");
+    whole_bytes(FALSE);
+    whole_bytes(TRUE);
+    whole_bytes(FALSE);
+    return 0;
+}
+
+static int quiet(void)
+{
+    set_and_get(u"before");
+    kill_holder(start_holder(FALSE));
+    get();
     set_and_get(u"after");
     return 0;
 }
 
 static int timeout(void)
 {
-    proc holder = start_holder();
+    proc holder = start_holder(TRUE);
     WCHAR out[8] = u"?";
     char bytes[2] = "?";
     BOOL ok = dll.set((LPWSTR)u"blocked");
@@ -171,12 +219,12 @@ static int timeout(void)
  * the lock: how soon a waiter notices and takes the lock over. */
 static int takeover(void)
 {
-    proc holder = start_holder();
+    proc holder = start_holder(FALSE);
     proc_kill(holder);
     double start = now_us();
     BOOL ok = dll.set((LPWSTR)u"after");
     double end = now_us();
-    if (!ok || dll.status() != SHMEM_STATUS_ABANDONED) {
+    if (!ok || dll.status() != 0) {
         fprintf(stderr, "takeover: set ok=%d status=%s\n", ok, status_name(dll.status()));
         return 1;
     }
@@ -187,13 +235,15 @@ static int takeover(void)
 static int program(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "hold") == 0)
-        return hold(argv[2]);
+        return hold(argv[2], NULL, NULL);
+    if (argc == 5 && strcmp(argv[1], "hold") == 0)
+        return hold(argv[2], argv[3], argv[4]);
 #ifdef _WIN32
     if (argc == 3 && strcmp(argv[1], "hold-setup") == 0)
         return hold_setup(argv[2]);
 #endif
     if (argc != 2) {
-        fprintf(stderr, "usage: lock.exe abandon | timeout | takeover | hold GATE | hold-setup EVENT\n");
+        fprintf(stderr, "usage: lock.exe abandon | quiet | timeout | takeover | hold GATE [FROM TO] | hold-setup EVENT\n");
         return 2;
     }
     /* Loading the DLL, and a first call, before the holder starts:
@@ -202,10 +252,12 @@ static int program(int argc, char **argv)
     printf("size: %llu\n", (unsigned long long)dll.size());
     if (strcmp(argv[1], "abandon") == 0)
         return abandon();
+    if (strcmp(argv[1], "quiet") == 0)
+        return quiet();
     if (strcmp(argv[1], "timeout") == 0)
         return timeout();
     if (strcmp(argv[1], "takeover") == 0)
         return takeover();
-    fprintf(stderr, "usage: lock.exe abandon | timeout | takeover | hold GATE | hold-setup EVENT\n");
+    fprintf(stderr, "usage: lock.exe abandon | quiet | timeout | takeover | hold GATE [FROM TO] | hold-setup EVENT\n");
     return 2;
 }

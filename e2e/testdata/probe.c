@@ -127,7 +127,7 @@ int wmain(int argc, wchar_t **argv)
         print_dacl("mapping", OpenFileMappingW(READ_CONTROL, FALSE, SHMEM_MAPPING_NAME));
         print_dacl("lock", OpenMutexW(READ_CONTROL, FALSE, SHMEM_LOCK_NAME));
         print_dacl("wake", OpenEventW(READ_CONTROL, FALSE, SHMEM_WAKE_NAME));
-        print_dacl("note", OpenSemaphoreW(READ_CONTROL, FALSE, SHMEM_NOTE_NAME));
+        print_dacl("note", OpenEventW(READ_CONTROL, FALSE, SHMEM_NOTE_NAME));
     }
     return 0;
 }

@@ -11,6 +11,11 @@
  *   wait.exe burst N      start a waiter, then write N times back to back:
  *                         the waiter, passing back each generation it gets,
  *                         must account for all N
+ *   wait.exe dead N       start a waiter, kill it in its wait, then write:
+ *                         the first write clears the flag the dead waiter
+ *                         left (waiting), and none after pays for it;
+ *                         prints the cost of N writes after, and the CPU
+ *                         time an idle 2 s wait then takes
  *   wait.exe waiter MODE N GATE  the waiter the other modes start; in
  *                         latency mode it posts GATE once it has taken in
  *                         each wake, so that the driver writes again only
@@ -60,6 +65,12 @@ static int compare(const void *a, const void *b)
 static int waiter(const char *mode, int n, const char *gate_name)
 {
     gate taken = gate_open(gate_name);
+    if (strcmp(mode, "forever") == 0) {
+        ULONGLONG g = 0;
+        WaitSharedMem(&g, 0);
+        WaitSharedMem(&g, SHMEM_INFINITE); /* killed in here */
+        return 1;
+    }
     double *latency = calloc((size_t)n, sizeof *latency);
     ULONGLONG g = 0, first, seen = 0;
     int wakes = 0;
@@ -92,8 +103,56 @@ static int waiter(const char *mode, int n, const char *gate_name)
 /* until_asleep waits, up to 10 s, until someone waits on the export. */
 static void until_asleep(volatile SHMEM_HEADER *h)
 {
-    for (int i = 0; i < 10000 && h->waiters == 0; i++)
+    for (int i = 0; i < 10000 && h->waiting == 0; i++)
         sleep_ms(1);
+}
+
+/* cpu_ms is the CPU time this process has used, in milliseconds. */
+static double cpu_ms(void)
+{
+#ifdef _WIN32
+    FILETIME created, exited, kernel, user;
+    GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user);
+    ULARGE_INTEGER k = {.LowPart = kernel.dwLowDateTime, .HighPart = kernel.dwHighDateTime};
+    ULARGE_INTEGER u = {.LowPart = user.dwLowDateTime, .HighPart = user.dwHighDateTime};
+    return (double)(k.QuadPart + u.QuadPart) / 10000;
+#else
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
+#endif
+}
+
+static int dead(int n)
+{
+    char args[128], gate_name[64];
+    SetSharedMem((LPWSTR)u""); /* attach, so that the mapping exists */
+    volatile SHMEM_HEADER *h = map_header(FALSE);
+    snprintf(gate_name, sizeof gate_name, "shmemgen-wait-%lu", (unsigned long)my_pid());
+    gate taken = gate_create(gate_name);
+    (void)taken;
+    snprintf(args, sizeof args, "waiter forever 1 %s", gate_name);
+    proc waiter = spawn(NULL, args);
+    until_asleep(h);
+    sleep_ms(20);
+    proc_kill(waiter);
+    gate_remove(gate_name);
+    printf("waiting after the waiter died: %d\n", (int)h->waiting);
+    WriteSharedBytes("x", 0, 1);
+    printf("waiting after a write: %d\n", (int)h->waiting);
+    double start = now_us();
+    for (int i = 0; i < n; i++)
+        WriteSharedBytes("x", 0, 1);
+    double ns = (now_us() - start) * 1000 / n;
+    printf("waiting after %d writes: %d\n", n, (int)h->waiting);
+    fprintf(stderr, "ns_per_write=%.0f\n", ns);
+    ULONGLONG g = 0;
+    WaitSharedMem(&g, 0);
+    double cpu = cpu_ms(), wall = now_us();
+    BOOL ok = WaitSharedMem(&g, 2000);
+    fprintf(stderr, "idle_wait_ms=%.0f\n", (now_us() - wall) / 1000);
+    printf("idle 2 s wait: ok=%d status=%s cpu_ms=%.0f\n", ok, status_name(SharedMemLastError()), cpu_ms() - cpu);
+    return 0;
 }
 
 static int drive(const char *mode, int n)
@@ -131,8 +190,10 @@ static int program(int argc, char **argv)
         return edges();
     if (argc == 3 && (strcmp(argv[1], "latency") == 0 || strcmp(argv[1], "burst") == 0))
         return drive(argv[1], atoi(argv[2]));
+    if (argc == 3 && strcmp(argv[1], "dead") == 0)
+        return dead(atoi(argv[2]));
     if (argc == 5 && strcmp(argv[1], "waiter") == 0)
         return waiter(argv[2], atoi(argv[3]), argv[4]);
-    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | waiter MODE N GATE\n");
+    fprintf(stderr, "usage: wait.exe edges | latency N | burst N | dead N | waiter MODE N GATE\n");
     return 2;
 }
