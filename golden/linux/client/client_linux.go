@@ -125,7 +125,9 @@ func result(op string, status C.uint32_t) error {
 
 // Set writes s as the shared string. One longer than fits is cut short,
 // and the error's Status is StatusTruncated. The exports only copy, and
-// keep no pointer: Go memory is passed to them as cgo allows.
+// keep no pointer: Go memory is passed to them as cgo allows, each pointer
+// directly in the cgo call's arguments, which keeps it alive and in place
+// until the call returns.
 func (d *DLL) Set(s string) error {
 	u := append(utf16.Encode([]rune(s)), 0)
 	for _, c := range u[:len(u)-1] {

@@ -25,6 +25,14 @@ import (
 
 // Status, its constants and Error are in status.go, shared with the
 // other system's client.
+//
+// Every pointer handed to the DLL is converted to a uintptr inside the
+// argument list of call or callBytes, which are marked
+// //go:uintptrescapes as Proc.Call is (the unsafe package's rule 4): the
+// compiler then moves the memory to the heap, where no growing stack can
+// move it, and keeps it alive until the call returns. Converted anywhere
+// else, the uintptr alone does neither, and the collector may free a
+// buffer while the DLL waits for the lock with it.
 
 // DLL is the loaded jobs.dll.
 type DLL struct {
@@ -132,16 +140,12 @@ func getBufferLen(n, maxLen uint64) (int, error) {
 // WriteBytes copies p into the payload at offset. Offsets and lengths are
 // ULONGLONG in the export, so none is cut: a slice's length always fits.
 func (d *DLL) WriteBytes(offset uint64, p []byte) error {
-	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
-	_, err := d.call("WriteSharedBytes", d.writeBytes, append(args, ulonglong(uint64(len(p)))...)...)
-	return err
+	return d.callBytes("WriteSharedBytes", d.writeBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), offset, uint64(len(p)))
 }
 
 // ReadBytes fills p from the payload at offset, as WriteBytes takes it.
 func (d *DLL) ReadBytes(offset uint64, p []byte) error {
-	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
-	_, err := d.call("ReadSharedBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)
-	return err
+	return d.callBytes("ReadSharedBytes", d.readBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), offset, uint64(len(p)))
 }
 
 // Wait blocks until the payload's generation differs from generation, and
@@ -175,14 +179,6 @@ func (d *DLL) Size() (uint64, error) {
 // comes back in two registers.
 const is32 = unsafe.Sizeof(uintptr(0)) == 4
 
-// ulonglong passes x as a ULONGLONG argument.
-func ulonglong(x uint64) []uintptr {
-	if is32 {
-		return []uintptr{uintptr(x), uintptr(x >> 32)}
-	}
-	return []uintptr{uintptr(x)}
-}
-
 // call64 calls an export that returns a ULONGLONG.
 func (d *DLL) call64(op string, proc *windows.Proc) (uint64, error) {
 	runtime.LockOSThread()
@@ -195,8 +191,29 @@ func (d *DLL) call64(op string, proc *windows.Proc) (uint64, error) {
 	return n, d.lastStatus(op)
 }
 
+// callBytes calls a byte export with p, offset and n, a pointer and two
+// ULONGLONGs: on 386 each ULONGLONG takes two argument slots, low half
+// first. Like call, it keeps what p points to alive and in place until the
+// call returns, for callers that convert it in its argument list.
+//
+//go:uintptrescapes
+func (d *DLL) callBytes(op string, proc *windows.Proc, p uintptr, offset, n uint64) error {
+	var err error
+	if is32 {
+		_, err = d.call(op, proc, p, uintptr(offset), uintptr(offset>>32), uintptr(n), uintptr(n>>32))
+	} else {
+		_, err = d.call(op, proc, p, uintptr(offset), uintptr(n))
+	}
+	return err
+}
+
 // call calls an export and reads the status it left, on one OS thread: the
-// status is per thread.
+// status is per thread. A pointer its caller converts to a uintptr in its
+// argument list is moved to the heap and kept alive until call returns,
+// as Proc.Call does for its own callers: never pass it a uintptr made
+// earlier, nor a slice of them (args...).
+//
+//go:uintptrescapes
 func (d *DLL) call(op string, proc *windows.Proc, args ...uintptr) (uintptr, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
