@@ -18,6 +18,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -86,29 +87,42 @@ func (d *DLL) Set(s string) error {
 }
 
 // Get reads the whole shared string: it asks for its length, then reads it
-// into a buffer that fits, and again if a writer made it longer in between.
-// A string too long for one call is an error, never a prefix: see
-// getBufferLen. With StatusAbandoned, the string is returned with the
-// error.
+// into a buffer with a unit to spare, and again while the string fills the
+// buffer, which means a writer made it longer in between (the get export
+// reports that cut as StatusTruncated, unless StatusAbandoned took its
+// place). A string too long for one call is an error, never a prefix: see
+// getBufferLen.
+//
+// No status of its calls is lost. If any of them was told StatusAbandoned
+// (the length call usually is: it takes a dead writer's lock over), Get
+// returns the string with that error, as the string may be half-written.
+// A call that fails ends Get with "" and its error, joined to any
+// StatusAbandoned before it; errors.Is matches each. Only the cuts it
+// reads again are not reported.
 func (d *DLL) Get() (string, error) {
+	var seen told
 	for {
 		n, err := d.Length()
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
 		cch, err := getBufferLen(n, maxBuffer)
 		if err != nil {
-			return "", err
+			seen.add(err)
+			return "", seen.err()
 		}
 		buf := make([]uint16, cch)
 		_, err = d.call("GetSharedMem", d.get, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
-		if errors.Is(err, StatusTruncated) {
+		end := slices.Index(buf, 0)
+		if errors.Is(err, StatusTruncated) || end < 0 || end == len(buf)-1 {
 			continue
 		}
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
-		return windows.UTF16ToString(buf), err
+		return windows.UTF16ToString(buf[:end]), seen.err()
 	}
 }
 
@@ -121,20 +135,21 @@ func (d *DLL) Length() (uint64, error) {
 // its bytes must fit in an int.
 const maxBuffer = math.MaxInt / 2
 
-// getBufferLen is the buffer, in UTF-16 units, that a string of n units
-// needs, terminator included: the cch the get export takes, which is a
-// DWORD. A string of MaxUint32 units or more would need a cch that a
-// DWORD cannot hold, and one whose buffer is more than maxLen units (on
+// getBufferLen is the buffer, in UTF-16 units, that Get reads a string of
+// n units into: the string, a unit to spare, so that a string that grew
+// fills it, and the terminator. It is the cch the get export takes, which
+// is a DWORD. A string of MaxUint32-1 units or more would need a cch that
+// a DWORD cannot hold, and one whose buffer is more than maxLen units (on
 // 386, 1 Gi) more memory than the process has: both are errors, so that
 // the cch passed is never truncated.
 func getBufferLen(n, maxLen uint64) (int, error) {
 	switch {
-	case n >= math.MaxUint32:
-		return 0, fmt.Errorf("%s: the string has %d characters, more than one call can read (its buffer length is a DWORD: at most %d, terminator included)", "GetSharedMem", n, uint64(math.MaxUint32))
-	case n+1 > maxLen:
+	case n >= math.MaxUint32-1:
+		return 0, fmt.Errorf("%s: the string has %d characters, more than one call can read (its buffer length is a DWORD: at most %d, a spare unit and the terminator included)", "GetSharedMem", n, uint64(math.MaxUint32))
+	case n+2 > maxLen:
 		return 0, fmt.Errorf("%s: the string has %d characters, more than a buffer in this process can hold", "GetSharedMem", n)
 	}
-	return int(n + 1), nil
+	return int(n + 2), nil
 }
 
 // WriteBytes copies p into the payload at offset. Offsets and lengths are
@@ -152,7 +167,10 @@ func (d *DLL) ReadBytes(offset uint64, p []byte) error {
 // returns the current one: at once for generation 0, since generations
 // start at 1. Every write, string or bytes, adds one, so a caller that
 // passes back what Wait returned misses none. It gives up with ctx's error
-// when ctx is done, checking every 100 ms.
+// when ctx is done, checking every 100 ms. The timeouts of those 100 ms
+// calls are the only statuses it does not return: they are its own doing.
+// A call that succeeds ends Wait with the new generation and any status it
+// was told; one that fails, with generation and its error.
 func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 	const sliceMs = 100
 	for {
@@ -160,9 +178,9 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 			return generation, err
 		}
 		g := generation
-		_, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
-		if err == nil {
-			return g, nil
+		ok, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
+		if ok != 0 {
+			return g, err
 		}
 		if !errors.Is(err, errTimeout) {
 			return generation, err
