@@ -26,7 +26,7 @@ func TestClientUnit(t *testing.T) {
 	}
 	t.Setenv("SHMEMGEN_DLL", win.path(filepath.Join(bin, "shmem.dll")))
 	r := run(t, bin, "client.test.exe", "-test.v")
-	for _, want := range []string{"--- PASS: TestGetBufferLen", "--- PASS: TestLoadNeverSearches", `loaded bin\shmem.dll from `} {
+	for _, want := range []string{"--- PASS: TestGetBufferLen", "--- PASS: TestTold", "--- PASS: TestLoadNeverSearches", `loaded bin\shmem.dll from `} {
 		if r.status != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("got %s\nwant %q", r, want)
 		}

@@ -72,6 +72,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"unicode/utf16"
 	"unsafe"
 )
@@ -125,7 +126,9 @@ func result(op string, status C.uint32_t) error {
 
 // Set writes s as the shared string. One longer than fits is cut short,
 // and the error's Status is StatusTruncated. The exports only copy, and
-// keep no pointer: Go memory is passed to them as cgo allows.
+// keep no pointer: Go memory is passed to them as cgo allows, each pointer
+// directly in the cgo call's arguments, which keeps it alive and in place
+// until the call returns.
 func (d *DLL) Set(s string) error {
 	u := append(utf16.Encode([]rune(s)), 0)
 	for _, c := range u[:len(u)-1] {
@@ -139,33 +142,43 @@ func (d *DLL) Set(s string) error {
 }
 
 // Get reads the whole shared string: it asks for its length, then reads it
-// into a buffer that fits, and again if a writer made it longer in between.
-// A string too long for one call (4 Gi characters) is an error, never a
-// prefix. With StatusAbandoned, the string is returned with the error.
+// into a buffer with a unit to spare, and again while the string fills the
+// buffer, which means a writer made it longer in between (the get export
+// reports that cut as StatusTruncated, unless StatusAbandoned took its
+// place). A string too long for one call (4 Gi − 2 characters, as the
+// buffer length is 32 bits) is an error, never a prefix.
+//
+// No status of its calls is lost. If any of them was told StatusAbandoned
+// (the length call usually is: it takes a dead writer's lock over), Get
+// returns the string with that error, as the string may be half-written.
+// A call that fails ends Get with "" and its error, joined to any
+// StatusAbandoned before it; errors.Is matches each. Only the cuts it
+// reads again are not reported.
 func (d *DLL) Get() (string, error) {
+	var seen told
 	for {
 		n, err := d.Length()
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
-		if n >= math.MaxUint32 {
-			return "", fmt.Errorf("%s: the string has %d characters, more than one call can read", "TakeText", n)
+		if n >= math.MaxUint32-1 {
+			seen.add(fmt.Errorf("%s: the string has %d characters, more than one call can read", "TakeText", n))
+			return "", seen.err()
 		}
-		buf := make([]uint16, n+1)
+		buf := make([]uint16, n+2)
 		var status C.uint32_t
 		C.shmemgen_call_get(d.get, d.status, (*C.shmemgen_wchar)(unsafe.Pointer(&buf[0])), C.uint32_t(len(buf)), &status)
 		err = result("TakeText", status)
-		if errors.Is(err, StatusTruncated) {
+		end := slices.Index(buf, 0)
+		if errors.Is(err, StatusTruncated) || end < 0 || end == len(buf)-1 {
 			continue
 		}
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
-		end := 0
-		for end < len(buf) && buf[end] != 0 {
-			end++
-		}
-		return string(utf16.Decode(buf[:end])), err
+		return string(utf16.Decode(buf[:end])), seen.err()
 	}
 }
 
@@ -204,7 +217,10 @@ func (d *DLL) ReadBytes(offset uint64, p []byte) error {
 // returns the current one: at once for generation 0, since generations
 // start at 1. Every write, string or bytes, adds one, so a caller that
 // passes back what Wait returned misses none. It gives up with ctx's error
-// when ctx is done, checking every 100 ms.
+// when ctx is done, checking every 100 ms. The timeouts of those 100 ms
+// calls are the only statuses it does not return: they are its own doing.
+// A call that succeeds ends Wait with the new generation and any status it
+// was told; one that fails, with generation and its error.
 func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 	const sliceMs = 100
 	for {
@@ -213,10 +229,10 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 		}
 		g := C.uint64_t(generation)
 		var status C.uint32_t
-		C.shmemgen_call_wait(d.wait, d.status, &g, sliceMs, &status)
+		ok := C.shmemgen_call_wait(d.wait, d.status, &g, sliceMs, &status)
 		err := result("WaitSharedMem", status)
-		if err == nil {
-			return uint64(g), nil
+		if ok != 0 {
+			return uint64(g), err
 		}
 		if !errors.Is(err, errTimeout) {
 			return generation, err

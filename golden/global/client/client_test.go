@@ -5,6 +5,7 @@
 package client
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,17 +20,19 @@ func TestGetBufferLen(t *testing.T) {
 		n, maxLen, want uint64
 		err             string
 	}{
-		{n: 0, maxLen: math.MaxUint32, want: 1},
-		{n: 20, maxLen: math.MaxUint32, want: 21},
-		// The longest string one call can read: cch is MaxUint32.
-		{n: math.MaxUint32 - 1, maxLen: math.MaxUint64, want: math.MaxUint32},
+		{n: 0, maxLen: math.MaxUint32, want: 2},
+		{n: 20, maxLen: math.MaxUint32, want: 22},
+		// The longest string one call can read with a unit to spare: cch
+		// is MaxUint32.
+		{n: math.MaxUint32 - 2, maxLen: math.MaxUint64, want: math.MaxUint32},
 		// One more, and cch would wrap to 0.
+		{n: math.MaxUint32 - 1, maxLen: math.MaxUint64, err: "its buffer length is a DWORD"},
 		{n: math.MaxUint32, maxLen: math.MaxUint64, err: "its buffer length is a DWORD"},
 		{n: 1 << 40, maxLen: math.MaxUint64, err: "its buffer length is a DWORD"},
 		{n: math.MaxUint64, maxLen: math.MaxUint64, err: "its buffer length is a DWORD"},
 		// A buffer that fits a DWORD but not the process: 386's limit.
-		{n: 1 << 30, maxLen: math.MaxInt32 / 2, err: "more than a buffer in this process can hold"},
-		{n: 1<<30 - 2, maxLen: math.MaxInt32 / 2, want: 1<<30 - 1},
+		{n: 1<<30 - 1, maxLen: math.MaxInt32 / 2, err: "more than a buffer in this process can hold"},
+		{n: 1<<30 - 3, maxLen: math.MaxInt32 / 2, want: 1<<30 - 1},
 	} {
 		got, err := getBufferLen(tc.n, tc.maxLen)
 		switch {
@@ -38,6 +41,36 @@ func TestGetBufferLen(t *testing.T) {
 		case tc.err == "" && (err != nil || uint64(got) != tc.want):
 			t.Errorf("getBufferLen(%d, %d) = %d, %v; want %d", tc.n, tc.maxLen, got, err, tc.want)
 		}
+	}
+}
+
+// TestTold checks how a method that makes several calls returns their
+// statuses: each one once, in order, every one matched by errors.Is.
+func TestTold(t *testing.T) {
+	var none told
+	none.add(nil)
+	if err := none.err(); err != nil {
+		t.Errorf("no status: got %v, want nil", err)
+	}
+
+	abandoned := &Error{Op: "length", Status: StatusAbandoned}
+	var one told
+	one.add(abandoned)
+	one.add(nil)
+	one.add(&Error{Op: "get", Status: StatusAbandoned})
+	if err := one.err(); err != abandoned {
+		t.Errorf("ABANDONED twice: got %v, want the first one alone, %v", err, abandoned)
+	}
+
+	var two told
+	two.add(abandoned)
+	two.add(&Error{Op: "get", Status: StatusLockTimeout})
+	err := two.err()
+	if !errors.Is(err, StatusAbandoned) || !errors.Is(err, StatusLockTimeout) {
+		t.Errorf("ABANDONED, then a timeout: errors.Is must match both in %v", err)
+	}
+	if want := "length: " + StatusAbandoned.Error() + "\nget: " + StatusLockTimeout.Error(); err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
 	}
 }
 

@@ -5,6 +5,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 )
@@ -84,3 +85,37 @@ func (e *Error) Error() string { return e.Op + ": " + e.Status.Error() }
 
 // Unwrap lets errors.Is match a Status: errors.Is(err, client.StatusBadLayout).
 func (e *Error) Unwrap() error { return e.Status }
+
+// told gathers the statuses that the calls of one method were told, so
+// that a method making several calls loses none: Get's length call is
+// often the one that takes a dead writer's lock over and hears
+// StatusAbandoned, and the read after it hears 0.
+type told []error
+
+// add keeps err, unless it is nil or its Status is kept already.
+func (t *told) add(err error) {
+	if err == nil {
+		return
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		for _, kept := range *t {
+			if errors.Is(kept, e.Status) {
+				return
+			}
+		}
+	}
+	*t = append(*t, err)
+}
+
+// err is what the method returns: nil, the one error kept, or all of them
+// in the order they came, joined, so that errors.Is matches each.
+func (t told) err() error {
+	switch len(t) {
+	case 0:
+		return nil
+	case 1:
+		return t[0]
+	}
+	return errors.Join(t...)
+}

@@ -18,6 +18,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -25,6 +26,14 @@ import (
 
 // Status, its constants and Error are in status.go, shared with the
 // other system's client.
+//
+// Every pointer handed to the DLL is converted to a uintptr inside the
+// argument list of call or callBytes, which are marked
+// //go:uintptrescapes as Proc.Call is (the unsafe package's rule 4): the
+// compiler then moves the memory to the heap, where no growing stack can
+// move it, and keeps it alive until the call returns. Converted anywhere
+// else, the uintptr alone does neither, and the collector may free a
+// buffer while the DLL waits for the lock with it.
 
 // DLL is the loaded shm32.dll.
 type DLL struct {
@@ -78,29 +87,42 @@ func (d *DLL) Set(s string) error {
 }
 
 // Get reads the whole shared string: it asks for its length, then reads it
-// into a buffer that fits, and again if a writer made it longer in between.
-// A string too long for one call is an error, never a prefix: see
-// getBufferLen. With StatusAbandoned, the string is returned with the
-// error.
+// into a buffer with a unit to spare, and again while the string fills the
+// buffer, which means a writer made it longer in between (the get export
+// reports that cut as StatusTruncated, unless StatusAbandoned took its
+// place). A string too long for one call is an error, never a prefix: see
+// getBufferLen.
+//
+// No status of its calls is lost. If any of them was told StatusAbandoned
+// (the length call usually is: it takes a dead writer's lock over), Get
+// returns the string with that error, as the string may be half-written.
+// A call that fails ends Get with "" and its error, joined to any
+// StatusAbandoned before it; errors.Is matches each. Only the cuts it
+// reads again are not reported.
 func (d *DLL) Get() (string, error) {
+	var seen told
 	for {
 		n, err := d.Length()
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
 		cch, err := getBufferLen(n, maxBuffer)
 		if err != nil {
-			return "", err
+			seen.add(err)
+			return "", seen.err()
 		}
 		buf := make([]uint16, cch)
 		_, err = d.call("GetSharedMem", d.get, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
-		if errors.Is(err, StatusTruncated) {
+		end := slices.Index(buf, 0)
+		if errors.Is(err, StatusTruncated) || end < 0 || end == len(buf)-1 {
 			continue
 		}
+		seen.add(err)
 		if err != nil && !errors.Is(err, StatusAbandoned) {
-			return "", err
+			return "", seen.err()
 		}
-		return windows.UTF16ToString(buf), err
+		return windows.UTF16ToString(buf[:end]), seen.err()
 	}
 }
 
@@ -113,42 +135,42 @@ func (d *DLL) Length() (uint64, error) {
 // its bytes must fit in an int.
 const maxBuffer = math.MaxInt / 2
 
-// getBufferLen is the buffer, in UTF-16 units, that a string of n units
-// needs, terminator included: the cch the get export takes, which is a
-// DWORD. A string of MaxUint32 units or more would need a cch that a
-// DWORD cannot hold, and one whose buffer is more than maxLen units (on
+// getBufferLen is the buffer, in UTF-16 units, that Get reads a string of
+// n units into: the string, a unit to spare, so that a string that grew
+// fills it, and the terminator. It is the cch the get export takes, which
+// is a DWORD. A string of MaxUint32-1 units or more would need a cch that
+// a DWORD cannot hold, and one whose buffer is more than maxLen units (on
 // 386, 1 Gi) more memory than the process has: both are errors, so that
 // the cch passed is never truncated.
 func getBufferLen(n, maxLen uint64) (int, error) {
 	switch {
-	case n >= math.MaxUint32:
-		return 0, fmt.Errorf("%s: the string has %d characters, more than one call can read (its buffer length is a DWORD: at most %d, terminator included)", "GetSharedMem", n, uint64(math.MaxUint32))
-	case n+1 > maxLen:
+	case n >= math.MaxUint32-1:
+		return 0, fmt.Errorf("%s: the string has %d characters, more than one call can read (its buffer length is a DWORD: at most %d, a spare unit and the terminator included)", "GetSharedMem", n, uint64(math.MaxUint32))
+	case n+2 > maxLen:
 		return 0, fmt.Errorf("%s: the string has %d characters, more than a buffer in this process can hold", "GetSharedMem", n)
 	}
-	return int(n + 1), nil
+	return int(n + 2), nil
 }
 
 // WriteBytes copies p into the payload at offset. Offsets and lengths are
 // ULONGLONG in the export, so none is cut: a slice's length always fits.
 func (d *DLL) WriteBytes(offset uint64, p []byte) error {
-	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
-	_, err := d.call("WriteSharedBytes", d.writeBytes, append(args, ulonglong(uint64(len(p)))...)...)
-	return err
+	return d.callBytes("WriteSharedBytes", d.writeBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), offset, uint64(len(p)))
 }
 
 // ReadBytes fills p from the payload at offset, as WriteBytes takes it.
 func (d *DLL) ReadBytes(offset uint64, p []byte) error {
-	args := append([]uintptr{uintptr(unsafe.Pointer(unsafe.SliceData(p)))}, ulonglong(offset)...)
-	_, err := d.call("ReadSharedBytes", d.readBytes, append(args, ulonglong(uint64(len(p)))...)...)
-	return err
+	return d.callBytes("ReadSharedBytes", d.readBytes, uintptr(unsafe.Pointer(unsafe.SliceData(p))), offset, uint64(len(p)))
 }
 
 // Wait blocks until the payload's generation differs from generation, and
 // returns the current one: at once for generation 0, since generations
 // start at 1. Every write, string or bytes, adds one, so a caller that
 // passes back what Wait returned misses none. It gives up with ctx's error
-// when ctx is done, checking every 100 ms.
+// when ctx is done, checking every 100 ms. The timeouts of those 100 ms
+// calls are the only statuses it does not return: they are its own doing.
+// A call that succeeds ends Wait with the new generation and any status it
+// was told; one that fails, with generation and its error.
 func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 	const sliceMs = 100
 	for {
@@ -156,9 +178,9 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 			return generation, err
 		}
 		g := generation
-		_, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
-		if err == nil {
-			return g, nil
+		ok, err := d.call("WaitSharedMem", d.wait, uintptr(unsafe.Pointer(&g)), sliceMs)
+		if ok != 0 {
+			return g, err
 		}
 		if !errors.Is(err, errTimeout) {
 			return generation, err
@@ -175,14 +197,6 @@ func (d *DLL) Size() (uint64, error) {
 // comes back in two registers.
 const is32 = unsafe.Sizeof(uintptr(0)) == 4
 
-// ulonglong passes x as a ULONGLONG argument.
-func ulonglong(x uint64) []uintptr {
-	if is32 {
-		return []uintptr{uintptr(x), uintptr(x >> 32)}
-	}
-	return []uintptr{uintptr(x)}
-}
-
 // call64 calls an export that returns a ULONGLONG.
 func (d *DLL) call64(op string, proc *windows.Proc) (uint64, error) {
 	runtime.LockOSThread()
@@ -195,8 +209,29 @@ func (d *DLL) call64(op string, proc *windows.Proc) (uint64, error) {
 	return n, d.lastStatus(op)
 }
 
+// callBytes calls a byte export with p, offset and n, a pointer and two
+// ULONGLONGs: on 386 each ULONGLONG takes two argument slots, low half
+// first. Like call, it keeps what p points to alive and in place until the
+// call returns, for callers that convert it in its argument list.
+//
+//go:uintptrescapes
+func (d *DLL) callBytes(op string, proc *windows.Proc, p uintptr, offset, n uint64) error {
+	var err error
+	if is32 {
+		_, err = d.call(op, proc, p, uintptr(offset), uintptr(offset>>32), uintptr(n), uintptr(n>>32))
+	} else {
+		_, err = d.call(op, proc, p, uintptr(offset), uintptr(n))
+	}
+	return err
+}
+
 // call calls an export and reads the status it left, on one OS thread: the
-// status is per thread.
+// status is per thread. A pointer its caller converts to a uintptr in its
+// argument list is moved to the heap and kept alive until call returns,
+// as Proc.Call does for its own callers: never pass it a uintptr made
+// earlier, nor a slice of them (args...).
+//
+//go:uintptrescapes
 func (d *DLL) call(op string, proc *windows.Proc, args ...uintptr) (uintptr, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -61,6 +61,9 @@ func main() {
 	fmt.Println("Process is writing to shared memory...")
 	if err := dll.Set(text); errors.Is(err, client.StatusTruncated) {
 		log.Print("the text was cut to fit the mapping")
+	} else if errors.Is(err, client.StatusAbandoned) {
+		// Written, after taking the lock over from a writer that died.
+		log.Print(err)
 	} else if err != nil {
 		log.Fatal(err)
 	}

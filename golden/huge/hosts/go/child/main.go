@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -57,7 +58,11 @@ func main() {
 		}
 	}
 	text, err := dll.Get()
-	if err != nil {
+	if errors.Is(err, client.StatusAbandoned) {
+		// The text is read, but a writer died holding the lock: it may be
+		// half-written.
+		log.Print(err)
+	} else if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("Child process read from shared memory:", text)
