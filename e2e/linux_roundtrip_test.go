@@ -19,11 +19,13 @@ import (
 // its Linux side natively with ./build.sh linux, and runs it: both pairs of
 // hosts, the library's dynamic export table, a holder that dies holding
 // the lock (taken over, quickly), a live holder past the timeout
-// (LOCK_TIMEOUT), and a stale segment with a bad header (BAD_LAYOUT, then
-// gone after the unlink export). Unlike the suite's shared project, its
-// own has a name of its own, --mode 0640 and a 300 ms lock timeout, and it
-// bounds the times: the timeout, and a takeover of a holder killed and
-// reaped or still a zombie. It runs on the Linux host (see host).
+// (LOCK_TIMEOUT), a segment its creator left empty (set up by the next
+// process, --mode included), and a stale segment with a bad header
+// (BAD_LAYOUT, then gone after the unlink export). Unlike the suite's
+// shared project, its own has a name of its own, --mode 0640 and a 300 ms
+// lock timeout, and it bounds the times: the timeout, and a takeover of a
+// holder killed and reaped or still a zombie. It runs on the Linux host
+// (see host).
 func TestLinuxRoundTrip(t *testing.T) {
 	lin.require(t)
 	gcc := lin.cc
@@ -208,13 +210,31 @@ func TestLinuxRoundTrip(t *testing.T) {
 		if ok, _, _ := probe(t, "unlink"); !ok {
 			t.Errorf("unlink of a name already gone failed")
 		}
-		// A crashed run that left a segment of the right size without a
-		// header: reported once the creator has had its chance, not used.
-		if err := os.WriteFile(segment, make([]byte, 64+4096), 0o600); err != nil {
+		// A creator killed before its fchmod and ftruncate: size 0, with
+		// what a umask of 077 left of --mode. The next process
+		// finishes the setup, mode included.
+		if err := os.WriteFile(segment, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if ok, status, _ := probe(t, "set", "x"); !ok || status != 0 {
+			t.Errorf("set over a segment its creator left empty: ok %v, status %#x; want TRUE, 0", ok, status)
+		}
+		if st, err := os.Stat(segment); err != nil || st.Mode().Perm() != 0o640 {
+			t.Errorf("the segment a creator left empty, set up: %v, want mode 0640", err)
+		} else if ok, _, _ := probe(t, "unlink"); !ok {
+			t.Fatal("unlink of the set-up segment failed")
+		}
+		// A segment of the right size with garbage for a header (another
+		// program's, or another layout's): reported, not used.
+		garbage := make([]byte, 64+4096)
+		for i := range garbage {
+			garbage[i] = 0xab
+		}
+		if err := os.WriteFile(segment, garbage, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		if ok, status, _ := probe(t, "set", "x"); ok || status != statusBadLayout {
-			t.Errorf("set over a headerless segment: ok %v, status %#x; want FALSE, BAD_LAYOUT", ok, status)
+			t.Errorf("set over a segment with a garbage header: ok %v, status %#x; want FALSE, BAD_LAYOUT", ok, status)
 		}
 		if ok, _, _ := probe(t, "unlink"); !ok {
 			t.Fatal("unlink of the stale segment failed")

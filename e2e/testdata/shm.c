@@ -9,7 +9,11 @@
  *                      whoever runs this, and exit: KIND is garbage (0xAB
  *                      bytes, full size), small (16 bytes), version (a
  *                      valid header of another layout version) or valid
- *                      (a header the library would accept from its owner)
+ *                      (a header the library would accept from its owner);
+ *                      or what a creator killed during setup leaves: empty
+ *                      (killed before its ftruncate: size 0), zeroed
+ *                      (killed after it: full size, no header) or half
+ *                      (killed while writing the header: all but magic)
  *   shm call           set, get and size through the library, with the
  *                      status each leaves, then whether the segment's
  *                      first bytes are what create left
@@ -17,6 +21,11 @@
  *   shm set TEXT       set TEXT (ASCII)
  *   shm fresh          what a new process finds: the string, whether the
  *                      payload is all zeros, and the generation
+ *   shm recover TEXT   set TEXT and print the status, say "waiting", read a
+ *                      line from stdin (the test removes a squatter
+ *                      meanwhile), then set TEXT every 10 ms until it
+ *                      works (10 s at most) and say after how long, and
+ *                      get it back
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +63,10 @@ static int create(const char *kind)
         fprintf(stderr, "shm create: %s: %s\n", SHM_NAME, strerror(errno));
         return 1;
     }
+    if (strcmp(kind, "empty") == 0) {
+        printf("created %s\n", kind);
+        return 0;
+    }
     size_t size = strcmp(kind, "small") == 0 ? 16 : (size_t)SHMEM_MAPPING_SIZE;
     if (ftruncate(fd, (off_t)size) != 0) {
         perror("shm create: ftruncate");
@@ -66,9 +79,9 @@ static int create(const char *kind)
     }
     if (strcmp(kind, "garbage") == 0 || strcmp(kind, "small") == 0) {
         memset(p, 0xab, size);
-    } else {
+    } else if (strcmp(kind, "zeroed") != 0) {
         SHMEM_HEADER *h = (SHMEM_HEADER *)p;
-        h->magic = SHMEM_LAYOUT_MAGIC;
+        h->magic = strcmp(kind, "half") == 0 ? 0 : SHMEM_LAYOUT_MAGIC;
         h->version = SHMEM_LAYOUT_VERSION + (strcmp(kind, "version") == 0);
         h->header_size = sizeof *h;
         h->payload_size = SHMEM_PAYLOAD_SIZE;
@@ -133,6 +146,35 @@ static int fresh(void)
     return 0;
 }
 
+static int recover(const char *text)
+{
+    WCHAR w[64];
+    size_t i = 0;
+    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
+        w[i] = (WCHAR)(unsigned char)text[i];
+    w[i] = 0;
+    load_shmem(&dll);
+    BOOL ok = dll.set(w);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("waiting\n");
+    fflush(stdout);
+    char line[16];
+    if (fgets(line, sizeof line, stdin) == NULL)
+        return 1;
+    ULONGLONG start = now_ms();
+    do {
+        ok = dll.set(w);
+        if (!ok)
+            sleep_ms(10);
+    } while (!ok && now_ms() - start < 10000);
+    printf("set: ok=%d status=%s after=%llu ms\n", ok ? 1 : 0, status_name(dll.status()),
+           (unsigned long long)(now_ms() - start));
+    WCHAR out[64] = u"?";
+    ok = dll.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    return 0;
+}
+
 static int program(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "create") == 0)
@@ -145,6 +187,8 @@ static int program(int argc, char **argv)
         return set(argv[2]);
     if (argc == 2 && strcmp(argv[1], "fresh") == 0)
         return fresh();
-    fprintf(stderr, "usage: shm create KIND | call | unlink | set TEXT | fresh\n");
+    if (argc == 3 && strcmp(argv[1], "recover") == 0)
+        return recover(argv[2]);
+    fprintf(stderr, "usage: shm create KIND | call | unlink | set TEXT | fresh | recover TEXT\n");
     return 2;
 }

@@ -82,12 +82,6 @@ func retry(status uint32) {
 // infinite is a timeout without limit, as Windows spells it.
 const infinite = 0xFFFFFFFF
 
-// settleTime is how long an opener waits for the creator of a segment
-// whose header is not written yet (its size 0, or its magic 0) before it
-// reports BAD_LAYOUT: the creator writes the header within microseconds,
-// so one that is still missing after this died while creating it.
-const settleTime = time.Second
-
 // mapping is what setup hands over to core.c.
 type mapping struct {
 	view unsafe.Pointer
@@ -102,106 +96,95 @@ func (m mapping) publish() {
 // The segment is shm_open's, called through cgo: the POSIX interface, the
 // one other programs (Python's multiprocessing.shared_memory, Boost) use,
 // with glibc's checks of the name; it is the file /dev/shm/NAME, opened
-// with O_NOFOLLOW and O_CLOEXEC. Creating is O_CREAT|O_EXCL, so that
-// exactly one process creates, and fchmod then sets --mode whatever the
-// umask. Setup is serialised by flock on the segment's descriptor: the
-// creator takes it at once, truncates the segment to its size and writes
-// the header, magic last, then lets go; an opener takes it and checks the
-// segment's owner (fstat: our effective uid, else SQUATTED: the POSIX
-// squatting defence), its size and its header. An opener that finds no
-// header yet (it took the lock between the creator's open and its flock)
-// lets go and looks again, for up to settleTime; then BAD_LAYOUT. flock
-// goes away with its holder, so a setup never waits for a dead one: there
-// is no abandoned setup on Linux. The descriptor is closed once the segment
-// is mapped: the mapping keeps the segment, its name keeps it for the next
-// process.
+// with O_NOFOLLOW and O_CLOEXEC. It is created with O_CREAT|O_EXCL, or
+// opened if it exists. Setup is serialised by flock on the segment's
+// descriptor, and whoever holds it decides from what it finds, not from
+// whether it created the file: a creator can die, or be slow, between its
+// shm_open and its flock, and an opener may come first. Under the lock,
+// setup checks the segment's owner (fstat: our effective uid, else
+// SQUATTED: the POSIX squatting defence; never written); one of size 0 it
+// sets to --mode whatever the umask (fchmod) and truncates to its size; a
+// header whose magic is 0 it writes, magic last; any other header it
+// checks. magic goes last and nothing uses a segment before checking it,
+// so a magic of 0 means that setup never finished: its creator died under
+// the lock, or has not taken it yet, and will find the header written and
+// only check it. flock goes away with its holder, so a setup never waits
+// for a dead one: there is no abandoned setup on Linux. The descriptor is
+// closed once the segment is mapped: the mapping keeps the segment, its
+// name keeps it for the next process.
 func setup(timeout uint32) (mapping, uint32) {
 	start := time.Now()
-	for {
-		fd, created, status := openSegment()
-		if status != 0 {
-			return mapping{}, status
-		}
-		m, status, again := setupLocked(fd, created, start, timeout)
-		unix.Close(fd)
-		if !again {
-			return m, status
-		}
-		time.Sleep(time.Millisecond)
+	fd, status := openSegment()
+	if status != 0 {
+		return mapping{}, status
 	}
+	defer unix.Close(fd)
+	return setupLocked(fd, start, timeout)
 }
 
-// openSegment opens the segment for reading and writing, or creates it
-// with --mode if it does not exist; created says which. A segment this
-// process may not open (EACCES: another user's, with a mode that leaves us
-// out) is SQUATTED.
-func openSegment() (fd int, created bool, status uint32) {
+// openSegment opens the segment for reading and writing, or creates it if
+// it does not exist. A name this process may not open (EACCES: another
+// user's segment, with a mode that leaves us out), or that is no segment
+// (see plantStatus), is SQUATTED.
+func openSegment() (fd int, status uint32) {
 	name := C.CString(shmName)
 	defer C.free(unsafe.Pointer(name))
 	for {
 		r, err := C.shm_open(name, C.O_RDWR|C.O_CREAT|C.O_EXCL, shmMode)
 		if r >= 0 {
-			if err := unix.Fchmod(int(r), shmMode); err != nil {
-				unix.Close(int(r))
-				return -1, false, errnoStatus(err)
-			}
-			return int(r), true, 0
+			return int(r), 0
 		}
 		if !errors.Is(err, unix.EEXIST) {
-			return -1, false, squatStatus(err)
+			return -1, squatStatus(err)
 		}
 		r, err = C.shm_open(name, C.O_RDWR, 0)
 		if r >= 0 {
-			return int(r), false, 0
+			return int(r), 0
 		}
 		if !errors.Is(err, unix.ENOENT) {
-			return -1, false, squatStatus(err)
+			return -1, plantStatus(err)
 		}
 		// Unlinked between the two calls: create it again.
 	}
 }
 
 // setupLocked does setup's work on the segment fd under the setup lock.
-// again asks setup to open the segment again: an opener found no header
-// yet, and settleTime has not passed.
-func setupLocked(fd int, created bool, start time.Time, timeout uint32) (m mapping, status uint32, again bool) {
+func setupLocked(fd int, start time.Time, timeout uint32) (mapping, uint32) {
 	if status := lockSegment(fd, start, timeout); status != 0 {
-		return mapping{}, status, false
+		return mapping{}, status
 	}
 	defer unix.Flock(fd, unix.LOCK_UN)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return mapping{}, errnoStatus(err), false
+		return mapping{}, errnoStatus(err)
 	}
-	if st.Uid != uint32(unix.Geteuid()) {
-		// Another user's segment: never trust or write it.
-		return mapping{}, statusSquatted, false
+	if st.Uid != uint32(unix.Geteuid()) || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		// Another user's segment, or no regular file (a FIFO planted at
+		// the name, which shm_open opens): never trust or write it.
+		return mapping{}, statusSquatted
 	}
-	if created {
+	if st.Size == 0 {
+		// Set up by nobody yet: its creator died before its ftruncate, or
+		// has not taken the lock yet.
+		if err := unix.Fchmod(fd, shmMode); err != nil {
+			return mapping{}, errnoStatus(err)
+		}
 		if err := unix.Ftruncate(fd, sectionSize); err != nil {
-			return mapping{}, errnoStatus(err), false
+			return mapping{}, errnoStatus(err)
 		}
 	} else if st.Size != sectionSize {
-		if st.Size == 0 && time.Since(start) < settleTime {
-			return mapping{}, 0, true // its creator has not truncated it yet
-		}
-		return mapping{}, statusBadLayout, false
+		return mapping{}, statusBadLayout
 	}
 	view, err := unix.Mmap(fd, 0, sectionSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
-		return mapping{}, errnoStatus(err), false
+		return mapping{}, errnoStatus(err)
 	}
 	addr := unsafe.Pointer(unsafe.SliceData(view))
-	status = checkHeader(addr, created)
-	if status == statusBadLayout && (*header)(addr).magic == 0 && time.Since(start) < settleTime {
+	if status := checkHeader(addr); status != 0 {
 		unix.Munmap(view)
-		return mapping{}, 0, true // its creator has not written the header yet
+		return mapping{}, status
 	}
-	if status != 0 {
-		unix.Munmap(view)
-		return mapping{}, status, false
-	}
-	return mapping{view: addr}, 0, false
+	return mapping{view: addr}, 0
 }
 
 // lockSegment takes the setup lock, flock on the segment, within timeout
@@ -226,20 +209,22 @@ func lockSegment(fd int, start time.Time, timeout uint32) uint32 {
 // checkHeader is initHeader with faults caught: a segment that another
 // process truncates after it was mapped raises SIGBUS on access, which
 // would kill the host in the Go runtime's init. A fault reports BAD_LAYOUT.
-func checkHeader(addr unsafe.Pointer, created bool) (status uint32) {
+// A header whose magic is 0 was never finished (see setup): it writes it,
+// as its creator would have.
+func checkHeader(addr unsafe.Pointer) (status uint32) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if recover() != nil {
 			status = statusBadLayout
 		}
 	}()
-	return initHeader(addr, created)
+	return initHeader(addr, (*header)(addr).magic == 0)
 }
 
-// initHeader writes the header of a segment this process created, magic
-// last, or checks the header of one it opened. It never touches the
-// payload: a new segment's pages are zero, and touching them would commit
-// every one.
+// initHeader writes the header of a segment whose setup never finished
+// (created), magic last, or checks the header of one set up. It never
+// touches the payload: a new segment's pages are zero, and touching them
+// would commit every one.
 func initHeader(addr unsafe.Pointer, created bool) uint32 {
 	h := (*header)(addr)
 	if created {
@@ -257,14 +242,29 @@ func initHeader(addr unsafe.Pointer, created bool) uint32 {
 	return 0
 }
 
-// squatStatus is the status of a failure to open or create the segment:
-// SQUATTED when the name is there but not ours to use (EACCES), else the
-// errno.
+// squatStatus is the status of a failure to create the segment: SQUATTED
+// when the name is there but not ours to use (EACCES), else the errno.
 func squatStatus(err error) uint32 {
 	if errors.Is(err, unix.EACCES) {
 		return statusSquatted
 	}
 	return errnoStatus(err)
+}
+
+// plantStatus is the status of a failure to open the segment that exists:
+// SQUATTED, as for squatStatus, when what is at the name is not ours to
+// open or is no segment: a directory (EISDIR, which glibc's shm_open
+// reports as EINVAL; the name itself passed when it failed to create), a
+// symlink (ELOOP: shm_open does not follow one), a socket (ENXIO).
+// /dev/shm is anyone's to write, so these go once their planter removes
+// them, and setup retries until then.
+func plantStatus(err error) uint32 {
+	for _, plant := range []error{unix.EISDIR, unix.EINVAL, unix.ELOOP, unix.ENXIO} {
+		if errors.Is(err, plant) {
+			return statusSquatted
+		}
+	}
+	return squatStatus(err)
 }
 
 // errnoStatus is err's errno value, or statusSetupFailed when the system
