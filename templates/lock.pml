@@ -33,6 +33,8 @@
  *   LOCK_TIMEOUT        1: a lock wait may find its 5 s gone at any check
  *   WAIT_TIMEOUT        1: a wait call may find its timeout gone
  *   SPURIOUS            1: a futex wait may return early (EINTR)
+ *   AGE                 how many sleeps cut short (a wake, a signal) add
+ *                       up to a whole check of the holder (1: each)
  */
 
 #if !defined(LINUX) && !defined(WINDOWS)
@@ -77,6 +79,9 @@
 #ifndef SPURIOUS
 #define SPURIOUS 0
 #endif
+#ifndef AGE
+#define AGE 1
+#endif
 
 #define N 3            /* processes */
 #define CELLS 2        /* the payload's cells: a range is [from, to) */
@@ -93,13 +98,13 @@ bit waiting;
 byte writing_from, writing_to, torn_from, torn_to;
 #ifdef LINUX
 byte wake_seq;
+byte note_seq;
 #else
 bit wake_set;          /* the wake event (auto-reset) is set */
 bit note_set;          /* the note event (manual-reset) is set */
 #endif
 /* Who sleeps in the kernel: on the lock (a futex on wake_seq; the wake
- * event) and in the wait export (a futex on the generation; the note
- * event). A wake, a death or a slice's end takes a sleeper off. */
+ * event) and in the wait export (a futex on note_seq; the note event). A wake, a death or a slice's end takes a sleeper off. */
 bit lockq[N];
 bit noteq[N];
 
@@ -128,6 +133,7 @@ byte setters;          /* whose waiting = 1 the flag holds, as bits */
 #define KILL alive[me] = 0; lockq[me] = 0; noteq[me] = 0; \
 	incs[me] = 0; acq[me] = 0; in_wait[me] = 0; wcur[me] = 0; deaths++; \
 	seen = 0; ticket = 0; f = 0; t = 0; wt = 0; owed = 0; ops = 0; \
+	holder = 0; naps = 0; \
 	ok = 0; woke = 0; held = 0; torn = 0; complete = 0; status = 0
 
 /* DIE comes before every step that may store: dying there is dying
@@ -148,7 +154,9 @@ byte setters;          /* whose waiting = 1 the flag holds, as bits */
 inline notify() {
 	d_step {
 #ifdef LINUX
-		/* platform_linux.h shmemgen_notify: shmemgen_futex_wake(&shmemgen_core.header->generation, INT_MAX); */
+		/* platform_linux.h shmemgen_notify: __atomic_add_fetch(&shmemgen_core.header->note_seq, 1, __ATOMIC_SEQ_CST); */
+		/* platform_linux.h shmemgen_notify: shmemgen_futex_wake(&shmemgen_core.header->note_seq, INT_MAX); */
+		note_seq++;
 #else
 		/* platform_windows.h shmemgen_notify: SetEvent(shmemgen_core.note); */
 		note_set = 1;
@@ -375,6 +383,15 @@ inline acquire() {
 					:: else ->
 						/* core.c shmemgen_acquire_contended: seen |= {{ .MacroPrefix }}_LOCK_CONTENDED; */
 						seen = seen | CONTENDED;
+						/* The clock: naps counts how long this holder has
+						 * been seen, in AGE steps to a check: a slice that
+						 * ends is a whole check, a sleep cut short (a wake,
+						 * a signal) one step. */
+						/* core.c shmemgen_acquire_contended: if (seen != holder) { */
+						if
+						:: seen != holder -> holder = seen; naps = 0
+						:: else
+						fi;
 						/* core.c shmemgen_acquire_contended: if (waited >= {{ .MacroPrefix }}_LOCK_TIMEOUT_MS) { */
 						if
 						:: LOCK_TIMEOUT ->
@@ -387,22 +404,23 @@ inline acquire() {
 							break
 						:: true
 						fi;
-						/* core.c shmemgen_acquire_contended: if (shmemgen_sleep(ticket, slice)) */
-						lock_sleep();
+						/* core.c shmemgen_acquire_contended: if (held >= SHMEMGEN_CHECK_MS) { */
 						if
-						:: woke /* continue; */
-						:: else ->
-							/* core.c shmemgen_acquire_contended: seen = *word; */
-							seen = lock;
-							/* core.c shmemgen_acquire_contended: if (seen != 0 && shmemgen_take_over(seen, me | {{ .MacroPrefix }}_LOCK_CONTENDED)) */
+						:: naps >= AGE ->
+							/* core.c shmemgen_acquire_contended: if (shmemgen_take_over(seen, me | {{ .MacroPrefix }}_LOCK_CONTENDED)) */
+							take_over();
 							if
-							:: seen != 0 ->
-								take_over();
-								if
-								:: ok -> status = 0; break
-								:: else
-								fi
+							:: ok -> status = 0; break
 							:: else
+							fi;
+							/* core.c shmemgen_acquire_contended: since = now; */
+							naps = 0
+						:: else ->
+							/* core.c shmemgen_acquire_contended: shmemgen_sleep(ticket, (DWORD)slice); */
+							lock_sleep();
+							if
+							:: !woke -> naps = AGE
+							:: else -> naps++
 							fi
 						fi
 					fi
@@ -411,7 +429,7 @@ inline acquire() {
 			od
 		fi
 	fi;
-	seen = 0; ok = 0; woke = 0
+	seen = 0; ok = 0; woke = 0; holder = 0; naps = 0
 }
 
 /* shmemgen_release: held says whether the lock was still this process's,
@@ -492,10 +510,15 @@ inline write() {
 	/* core.c {{ .WriteBytes }}: memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n); */
 	d_step { whole[f] = 0; whole[wt - 1] = 0 }
 	DIE;
+	/* The copy is done. */
+	d_step { whole[f] = 1; whole[wt - 1] = 1; t = wt; wt = 0 }
 	/* core.c {{ .Set }}: shmemgen_written(0, ((ULONGLONG)n + 1) * 2); */
 	/* core.c {{ .WriteBytes }}: shmemgen_written(offset, offset + n); */
+	/* core.c shmemgen_written: shmemgen_wrote(); */
+	wrote();
+	DIE;
 	/* core.c shmemgen_written: shmemgen_store64(&h->writing_to, 0); */
-	d_step { writing_to = 0; whole[f] = 1; whole[wt - 1] = 1; t = wt; wt = 0 }
+	writing_to = 0;
 	DIE;
 	/* core.c shmemgen_written: if (shmemgen_load64(&h->torn_to) != 0) */
 	/* core.c shmemgen_written: shmemgen_cover(from, to); */
@@ -524,8 +547,6 @@ inline write() {
 		fi;
 		f = 0; t = 0
 	}
-	/* core.c shmemgen_written: shmemgen_wrote(); */
-	wrote();
 	/* core.c {{ .WriteBytes }}: held = shmemgen_release(); */
 	release();
 	/* core.c {{ .WriteBytes }}: shmemgen_announce(); */
@@ -560,6 +581,11 @@ inline read() {
 inline wait() {
 	do
 	::
+#ifdef LINUX
+		/* core.c {{ .Wait }}: DWORD ticket = shmemgen_note_ticket(); */
+		/* platform_linux.h shmemgen_note_ticket: return (DWORD)__atomic_load_n(&shmemgen_core.header->note_seq, __ATOMIC_SEQ_CST); */
+		ticket = note_seq;
+#endif
 		DIE;
 		/* core.c {{ .Wait }}: shmemgen_xchg32(waiting, 1); */
 		d_step {
@@ -580,14 +606,15 @@ inline wait() {
 		:: true
 		fi;
 		DIE;
-		/* core.c {{ .Wait }}: if (shmemgen_await(current, slice) && shmemgen_generation() == current) */
+		/* core.c {{ .Wait }}: if (shmemgen_await(ticket, slice) && shmemgen_generation() == current) */
 #ifdef LINUX
-		/* platform_linux.h shmemgen_await: return shmemgen_futex_wait(&shmemgen_core.header->generation, (DWORD)seen, ms); */
+		/* platform_linux.h shmemgen_await: return shmemgen_futex_wait(&shmemgen_core.header->note_seq, ticket, ms); */
 		d_step {
 			if
-			:: generation != wcur[me] -> woke = 1
+			:: note_seq != ticket -> woke = 1 /* EAGAIN: a note came */
 			:: else -> noteq[me] = 1; woke = 0
-			fi
+			fi;
+			ticket = 0
 		}
 #else
 		/* platform_windows.h shmemgen_await: return WaitForSingleObject(shmemgen_core.note, ms) == WAIT_OBJECT_0; */
@@ -632,7 +659,7 @@ end_await:		/* asleep: a valid end once nobody writes */
 }
 
 proctype Process(byte me) {
-	byte seen, ticket, f, t, wt, owed, ops;
+	byte seen, ticket, f, t, wt, owed, ops, holder, naps;
 	bit ok, woke, held, torn, complete, status;
 
 	if

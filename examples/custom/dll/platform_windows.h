@@ -162,14 +162,21 @@ static inline void shmemgen_wake(void)
     SetEvent(shmemgen_core.wake);
 }
 
+/* shmemgen_note_ticket is what a sleeper of the wait export reads before
+ * it sets waiting, for shmemgen_await: nothing on Windows, where the note
+ * event stays set until a sleeper resets it. */
+static inline DWORD shmemgen_note_ticket(void)
+{
+    return 0;
+}
+
 /* shmemgen_await sleeps until a writer sets the note event, for at most
- * ms milliseconds, and reports whether the event woke it; seen is the
- * generation the sleeper read (Linux's futex needs it). The event is
+ * ms milliseconds, and reports whether the event woke it. The event is
  * manual-reset, so that one SetEvent wakes every sleeper, and it stays set
  * until shmemgen_unnote. */
-static inline BOOL shmemgen_await(ULONGLONG seen, DWORD ms)
+static inline BOOL shmemgen_await(DWORD ticket, DWORD ms)
 {
-    (void)seen;
+    (void)ticket;
     return WaitForSingleObject(shmemgen_core.note, ms) == WAIT_OBJECT_0;
 }
 

@@ -38,8 +38,9 @@ enum {
 /* SHMEMGEN_SPINS is how many times a contended acquire retries before it
  * sleeps: a holder on another core usually lets go within that. */
 #define SHMEMGEN_SPINS 200
-/* SHMEMGEN_CHECK_MS is how long a waiter sleeps before it checks that the
- * holder is alive: a holder that died is taken over within about that. */
+/* SHMEMGEN_CHECK_MS is how long a waiter lets one holder hold the lock
+ * before it checks that the holder is alive: a holder that died is taken
+ * over within about that. */
 #define SHMEMGEN_CHECK_MS 20
 /* SHMEMGEN_NOTE_CHECK_MS is how long the wait export sleeps before it reads
  * the generation again, should a writer have died before waking it. */
@@ -261,8 +262,8 @@ static BOOL shmemgen_take_over(LONGLONG seen, LONGLONG mine)
 
 /* shmemgen_acquire_contended takes the lock when the first try failed:
  * spin, then sleep on the wake event with the contended bit set, checking
- * now and then that the holder is alive, and taking the lock over from
- * one that died. It returns 0, or LOCK_TIMEOUT. */
+ * that a holder seen for a whole SHMEMGEN_CHECK_MS is alive, and taking
+ * the lock over from one that died. It returns 0, or LOCK_TIMEOUT. */
 static __attribute__((noinline)) DWORD shmemgen_acquire_contended(void)
 {
     volatile LONGLONG *word = &shmemgen_core.header->lock;
@@ -275,6 +276,11 @@ static __attribute__((noinline)) DWORD shmemgen_acquire_contended(void)
     shmemgen_error saved = shmemgen_error_save();
     DWORD status = 0;
     ULONGLONG start = shmemgen_now_ms();
+    /* holder is the word last seen, since when it was: the check goes by
+     * the clock, not by sleeps that timed out, so that wakes meant for
+     * others, or signals, cannot put it off for ever. */
+    LONGLONG holder = 0;
+    ULONGLONG since = start;
     for (;;) {
         /* Read before the lock word: a release after it changes it on
          * Linux, and the sleep below returns at once. */
@@ -291,23 +297,31 @@ static __attribute__((noinline)) DWORD shmemgen_acquire_contended(void)
             shmemgen_cas64(word, seen | SHMEM_LOCK_CONTENDED, seen) != seen)
             continue;
         seen |= SHMEM_LOCK_CONTENDED;
-        ULONGLONG waited = shmemgen_now_ms() - start;
+        ULONGLONG now = shmemgen_now_ms();
+        if (seen != holder) {
+            holder = seen;
+            since = now;
+        }
+        ULONGLONG waited = now - start;
         if (waited >= SHMEM_LOCK_TIMEOUT_MS) {
-            /* With a timeout shorter than a slice, this is the only
+            /* With a timeout shorter than a check, this is the only
              * chance to notice a dead holder. */
             if (!shmemgen_take_over(seen, me | SHMEM_LOCK_CONTENDED))
                 status = SHMEM_STATUS_LOCK_TIMEOUT;
             break;
         }
-        DWORD slice = SHMEM_LOCK_TIMEOUT_MS - waited;
-        if (slice > SHMEMGEN_CHECK_MS)
-            slice = SHMEMGEN_CHECK_MS;
-        if (shmemgen_sleep(ticket, slice))
+        ULONGLONG held = now - since;
+        if (held >= SHMEMGEN_CHECK_MS) {
+            /* The same holder for a whole check: is it still there? */
+            if (shmemgen_take_over(seen, me | SHMEM_LOCK_CONTENDED))
+                break;
+            since = now;
             continue;
-        /* Nobody let go for a whole slice: is the holder still there? */
-        seen = *word;
-        if (seen != 0 && shmemgen_take_over(seen, me | SHMEM_LOCK_CONTENDED))
-            break;
+        }
+        ULONGLONG slice = SHMEMGEN_CHECK_MS - held;
+        if (slice > SHMEM_LOCK_TIMEOUT_MS - waited)
+            slice = SHMEM_LOCK_TIMEOUT_MS - waited;
+        shmemgen_sleep(ticket, (DWORD)slice);
     }
     shmemgen_error_restore(saved);
     return status;
@@ -384,15 +398,17 @@ static __attribute__((noinline)) void shmemgen_cover(ULONGLONG from, ULONGLONG t
 
 /* shmemgen_written ends the write that shmemgen_writing began, of which
  * [from, to) was written, and counts it. The fence keeps the payload's
- * stores before the mark is cleared. */
+ * stores before the count and the mark's clearing. */
 static inline void shmemgen_written(ULONGLONG from, ULONGLONG to)
 {
     SHMEM_HEADER *h = shmemgen_core.header;
     __atomic_thread_fence(__ATOMIC_RELEASE);
+    /* Counted before the mark goes: a writer that dies between the two
+     * leaves its write counted, and marked torn besides. */
+    shmemgen_wrote();
     shmemgen_store64(&h->writing_to, 0);
     if (shmemgen_load64(&h->torn_to) != 0)
         shmemgen_cover(from, to);
-    shmemgen_wrote();
 }
 
 /* shmemgen_torn reports whether [from, to) of the payload overlaps the
@@ -594,6 +610,10 @@ SHMEM_API BOOL SHMEM_CDECL WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms
     ULONGLONG start = shmemgen_now_ms();
     DWORD status = 0;
     for (;;) {
+        /* Read before waiting is set: a writer that clears waiting after
+         * this, for this write or an earlier one, changes it (on Linux),
+         * and the sleep below returns at once, to set waiting again. */
+        DWORD ticket = shmemgen_note_ticket();
         /* Set before the read, with a full barrier: a writer that counts
          * a write after this read sees it, and wakes this sleeper (see
          * shmemgen_announce). Set again before each sleep, since a writer
@@ -620,7 +640,7 @@ SHMEM_API BOOL SHMEM_CDECL WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms
          * generation just before a write and sleeps just after such a
          * reset sleeps to the end of its slice: a late wake, not a lost
          * one. */
-        if (shmemgen_await(current, slice) && shmemgen_generation() == current)
+        if (shmemgen_await(ticket, slice) && shmemgen_generation() == current)
             shmemgen_unnote();
     }
     shmemgen_error_restore(saved);

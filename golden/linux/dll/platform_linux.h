@@ -258,13 +258,22 @@ static inline void shmemgen_wake(void)
     shmemgen_futex_wake(&shmemgen_core.header->wake_seq, 1);
 }
 
-/* shmemgen_await sleeps until a write, for at most ms milliseconds, and
- * reports whether a wake (or a change) ended it: a futex wait on the
- * generation's low 32 bits, the first four bytes on a little-endian
- * machine, for the value the sleeper read. */
-static inline BOOL shmemgen_await(ULONGLONG seen, DWORD ms)
+/* shmemgen_note_ticket is the header's note_seq, which a sleeper of the
+ * wait export reads before it sets waiting: a writer that clears waiting
+ * after that changes it, and the futex wait in shmemgen_await then returns
+ * at once, so that no clearing of waiting, even one late for an earlier
+ * write, leaves the sleeper unseen. */
+static inline DWORD shmemgen_note_ticket(void)
 {
-    return shmemgen_futex_wait(&shmemgen_core.header->generation, (DWORD)seen, ms);
+    return (DWORD)__atomic_load_n(&shmemgen_core.header->note_seq, __ATOMIC_SEQ_CST);
+}
+
+/* shmemgen_await sleeps until a writer's note, for at most ms
+ * milliseconds, and reports whether a wake (or a change) ended it: a
+ * futex wait on note_seq for the ticket the sleeper read. */
+static inline BOOL shmemgen_await(DWORD ticket, DWORD ms)
+{
+    return shmemgen_futex_wait(&shmemgen_core.header->note_seq, ticket, ms);
 }
 
 /* shmemgen_unnote does nothing on Linux: a futex keeps no signal. */
@@ -275,7 +284,8 @@ static inline void shmemgen_unnote(void)
 /* shmemgen_notify wakes every sleeper of the wait export. */
 static inline void shmemgen_notify(void)
 {
-    shmemgen_futex_wake(&shmemgen_core.header->generation, INT_MAX);
+    __atomic_add_fetch(&shmemgen_core.header->note_seq, 1, __ATOMIC_SEQ_CST);
+    shmemgen_futex_wake(&shmemgen_core.header->note_seq, INT_MAX);
 }
 
 /* shmemgen_unlink is the unlink export's work: shm_unlink of the segment's

@@ -160,13 +160,16 @@ typedef uint64_t SHMEM_ULONGLONG;
  * writer, once it has released the lock, reads waiting, and if it is not
  * 0 exchanges it with 0 and, if that returned 1, sets the note event
  * (SetEvent): one write wakes every waiter, and a waiter that died costs
- * the next write one SetEvent and nothing after. On Linux the waiter
- * FUTEX_WAITs on the generation's low 32 bits (the first four bytes: the
- * layout is little-endian) for the value it read, and the writer
- * FUTEX_WAKEs all of them instead of SetEvent.
+ * the next write one SetEvent and nothing after. On Linux the waiter reads
+ * note_seq before it sets waiting and FUTEX_WAITs on note_seq for the value
+ * it read, and the writer, instead of SetEvent, increments note_seq and
+ * FUTEX_WAKEs all of them: a writer that clears waiting late, for a write
+ * the waiter has seen, still moves note_seq, and the waiter goes round to
+ * set waiting again instead of sleeping unseen.
  *
- * wake_seq is Linux's alone; Windows leaves it 0. The futexes are shared
- * ones (no FUTEX_PRIVATE_FLAG): they work across processes.
+ * wake_seq and note_seq are Linux's alone; Windows leaves them 0. The
+ * futexes are shared ones (no FUTEX_PRIVATE_FLAG): they work across
+ * processes.
  */
 typedef struct {
     SHMEM_DWORD magic;
@@ -182,7 +185,8 @@ typedef struct {
     volatile SHMEM_ULONGLONG writing_to;
     volatile SHMEM_ULONGLONG torn_from;
     volatile SHMEM_ULONGLONG torn_to;
-    SHMEM_BYTE reserved[48];
+    volatile SHMEM_LONG note_seq;
+    SHMEM_BYTE reserved[44];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((SHMEM_LONGLONG)0x8000000000000000ULL)
