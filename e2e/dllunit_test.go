@@ -9,7 +9,8 @@ import (
 )
 
 // TestDLLUnit runs the generated DLL package's own tests on the Windows
-// host: which failed setups retry.
+// host: which failed setups retry, and which integrity levels --trust
+// owner trusts in an object's label, read from SDDL and from the token.
 // The test executable is the package built as a program, so its setup
 // runs as the DLL's would, on the default project's names.
 func TestDLLUnit(t *testing.T) {
@@ -23,7 +24,8 @@ func TestDLLUnit(t *testing.T) {
 		t.Fatalf("go test -c ./dll: %v\n%s", err, out)
 	}
 	r := run(t, filepath.Dir(exe), filepath.Base(exe), "-test.v")
-	for _, want := range []string{"--- PASS: TestRetryable"} {
+	for _, want := range []string{"--- PASS: TestRetryable", "--- PASS: TestIntegrityFloor",
+		"--- PASS: TestMandatoryLevel", "--- PASS: TestProcessIntegrity"} {
 		if r.status != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("got %s\nwant %q", r, want)
 		}

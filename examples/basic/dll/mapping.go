@@ -15,6 +15,7 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -392,7 +393,7 @@ func objectNames() (names, uint32) {
 }
 
 // ownerRights is the right the owner check needs on every object, besides
-// those the DLL uses: READ_CONTROL, to read the owner.
+// those the DLL uses: READ_CONTROL, to read the owner and the mandatory label.
 const ownerRights = windows.READ_CONTROL
 
 // Owners a process may give the objects, besides this process's own: the
@@ -403,12 +404,16 @@ var trustedOwners = []windows.WELL_KNOWN_SID_TYPE{windows.WinBuiltinAdministrato
 
 // checkOwner returns SQUATTED unless the object h was given an owner this
 // process trusts (--trust owner): its user, its token's default owner,
-// Administrators, LocalSystem.
+// Administrators, LocalSystem;
+// and a mandatory label no lower than trustedIntegrity.
 // Whoever creates a name owns the object, so an owner that is none of
 // these is a program that got there first: its data is never trusted.
 // An object without an owner (Wine leaves them so) is not trusted either.
+// A program of the same user at a lower integrity level (a sandboxed one)
+// owns its objects as that user, but they carry its level, which it cannot
+// raise: the label gives it away.
 func checkOwner(h windows.Handle) uint32 {
-	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION|windows.LABEL_SECURITY_INFORMATION)
 	if err != nil {
 		return win32Status(err)
 	}
@@ -423,12 +428,17 @@ func checkOwner(h windows.Handle) uint32 {
 	if status != 0 {
 		return status
 	}
-	for _, sid := range trusted {
-		if owner.Equals(sid) {
-			return 0
-		}
+	if !slices.ContainsFunc(trusted, owner.Equals) {
+		return statusSquatted
 	}
-	return statusSquatted
+	floor, status := trustedIntegrity()
+	if status != 0 {
+		return status
+	}
+	if mandatoryLevel(sd) < floor {
+		return statusSquatted
+	}
+	return 0
 }
 
 // trustedSIDs lists the owners checkOwner accepts.
@@ -473,6 +483,94 @@ func tokenOwner() (*windows.SID, uint32) {
 			return nil, win32Status(err)
 		}
 	}
+}
+
+// Integrity levels: the RIDs of mandatory label SIDs, S-1-16-RID. An
+// object without a label counts as medium.
+const (
+	integrityUntrusted = 0x0000
+	integrityLow       = 0x1000
+	integrityMedium    = 0x2000
+	integrityHigh      = 0x3000
+	integritySystem    = 0x4000
+)
+
+// SYSTEM_MANDATORY_LABEL_ACE_TYPE, which x/sys lacks.
+const systemMandatoryLabelACEType = 0x11
+
+// integrityFloor is the lowest integrity level a process running at
+// process trusts in the objects' labels: its own, but never above
+// medium, since every peer's objects are medium, unlabelled, unless --sddl
+// labels them, and a process above medium (an elevated one, a service)
+// that asked for more would refuse them; and no higher than any of labels,
+// the levels the configuration gives the objects.
+func integrityFloor(process uint32, labels ...uint32) uint32 {
+	floor := min(process, integrityMedium)
+	for _, level := range labels {
+		floor = min(floor, level)
+	}
+	return floor
+}
+
+// trustedIntegrity is integrityFloor for this process.
+func trustedIntegrity() (uint32, uint32) {
+	process, status := processIntegrity()
+	if status != 0 {
+		return 0, status
+	}
+	return integrityFloor(process), 0
+}
+
+// processIntegrity is this process's integrity level, from its token.
+func processIntegrity() (uint32, uint32) {
+	token := windows.GetCurrentProcessToken()
+	n := uint32(64)
+	for {
+		buf := make([]byte, n)
+		err := windows.GetTokenInformation(token, windows.TokenIntegrityLevel, &buf[0], n, &n)
+		if err == nil {
+			// TOKEN_MANDATORY_LABEL points to a SID within buf.
+			return integrityLevel((*windows.Tokenmandatorylabel)(unsafe.Pointer(&buf[0])).Label.Sid), 0
+		}
+		if !errors.Is(err, windows.ERROR_INSUFFICIENT_BUFFER) {
+			return 0, win32Status(err)
+		}
+	}
+}
+
+// mandatoryLevel is the level of sd's mandatory label, the first
+// SYSTEM_MANDATORY_LABEL_ACE in its SACL that applies to the object
+// itself (not INHERIT_ONLY_ACE): medium without one, as Windows counts
+// it, and untrusted for one that cannot be read.
+func mandatoryLevel(sd *windows.SECURITY_DESCRIPTOR) uint32 {
+	sacl, _, err := sd.SACL()
+	if errors.Is(err, windows.ERROR_OBJECT_NOT_FOUND) || (err == nil && sacl == nil) {
+		return integrityMedium
+	}
+	if err != nil {
+		return integrityUntrusted
+	}
+	for i := range uint32(sacl.AceCount) {
+		// GetAce returns every ACE as an ACCESS_ALLOWED_ACE, whose
+		// layout a SYSTEM_MANDATORY_LABEL_ACE shares: header, mask, SID.
+		var ace *windows.ACCESS_ALLOWED_ACE
+		if err := windows.GetAce(sacl, i, &ace); err != nil {
+			return integrityUntrusted
+		}
+		if ace.Header.AceType == systemMandatoryLabelACEType && ace.Header.AceFlags&windows.INHERIT_ONLY_ACE == 0 {
+			return integrityLevel((*windows.SID)(unsafe.Pointer(&ace.SidStart)))
+		}
+	}
+	return integrityMedium
+}
+
+// integrityLevel is the level a mandatory label's SID, S-1-16-RID, names:
+// RID; untrusted for any other SID.
+func integrityLevel(sid *windows.SID) uint32 {
+	if sid == nil || !sid.IsValid() || sid.IdentifierAuthority() != windows.SECURITY_MANDATORY_LABEL_AUTHORITY || sid.SubAuthorityCount() != 1 {
+		return integrityUntrusted
+	}
+	return sid.SubAuthority(0)
 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A

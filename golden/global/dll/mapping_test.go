@@ -31,3 +31,72 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrityFloor checks which objects' integrity levels a process
+// trusts: none below its own,
+// up to medium.
+func TestIntegrityFloor(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		object, process uint32
+		labels          []uint32
+		trusted         bool
+	}{
+		{"low object, medium process", integrityLow, integrityMedium, nil, false},
+		{"low object, elevated process", integrityLow, integrityHigh, nil, false},
+		{"untrusted object, low process", integrityUntrusted, integrityLow, nil, false},
+		{"unlabelled object, medium process", integrityMedium, integrityMedium, nil, true},
+		{"low object, low process", integrityLow, integrityLow, nil, true},
+		{"high object, medium process", integrityHigh, integrityMedium, nil, true},
+		// Above medium, a process trusts medium: its peers' objects
+		// are unlabelled.
+		{"unlabelled object, elevated process", integrityMedium, integrityHigh, nil, true},
+		{"unlabelled object, service", integrityMedium, integritySystem, nil, true},
+		// An SDDL that labels the objects low lets low peers in.
+		{"low object, medium process, labelled low", integrityLow, integrityMedium, []uint32{integrityLow}, true},
+		{"untrusted object, medium process, labelled low", integrityUntrusted, integrityMedium, []uint32{integrityLow}, false},
+		{"low object, medium process, labelled medium", integrityLow, integrityMedium, []uint32{integrityMedium}, false},
+		{"low object, medium process, labelled high", integrityLow, integrityMedium, []uint32{integrityHigh}, false},
+	} {
+		floor := integrityFloor(tc.process, tc.labels...)
+		if got := tc.object >= floor; got != tc.trusted {
+			t.Errorf("%s: integrityFloor(%#x, %#x) = %#x: trusts %#x: %v, want %v",
+				tc.name, tc.process, tc.labels, floor, tc.object, got, tc.trusted)
+		}
+	}
+}
+
+// TestMandatoryLevel reads the level of security descriptors' mandatory
+// labels, as SDDL writes them.
+func TestMandatoryLevel(t *testing.T) {
+	for sddl, want := range map[string]uint32{
+		"D:(A;;GA;;;WD)":                  integrityMedium,
+		"S:(ML;;NW;;;LW)":                 integrityLow,
+		"D:(A;;GA;;;WD)S:(ML;;NWNR;;;ME)": integrityMedium,
+		"S:(ML;;NW;;;HI)":                 integrityHigh,
+		"S:(ML;;NW;;;SI)":                 integritySystem,
+		"S:(ML;;NW;;;S-1-16-0)":           integrityUntrusted,
+		// An audit ACE first: the label is the first label ACE.
+		"S:(AU;SA;GA;;;WD)(ML;;NW;;;LW)": integrityLow,
+		// For children only: no label of the object's own.
+		"S:(ML;OIIO;NW;;;LW)": integrityMedium,
+	} {
+		sd, err := windows.SecurityDescriptorFromString(sddl)
+		if err != nil {
+			t.Errorf("%s: %v", sddl, err)
+			continue
+		}
+		if got := mandatoryLevel(sd); got != want {
+			t.Errorf("mandatoryLevel(%s) = %#x, want %#x", sddl, got, want)
+		}
+	}
+}
+
+// TestProcessIntegrity reads this process's level from its token.
+func TestProcessIntegrity(t *testing.T) {
+	level, status := processIntegrity()
+	if status != 0 {
+		t.Fatalf("processIntegrity: status %#x", status)
+	}
+	t.Logf("this process runs at integrity level %#x", level)
+}
