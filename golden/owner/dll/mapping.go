@@ -53,12 +53,13 @@ func init() {
 // retryable says whether a setup that failed with status may succeed
 // later with nothing changed in this process, because what failed it
 // belongs to another process: a setup mutex held past the lock timeout;
-// a name held by a squatter (SQUATTED); or ERROR_ACCESS_DENIED, the one
-// access failure squatStatus leaves as it is: creating a name that is
-// free but that this process may not create, such as a Global\ section
-// without SeCreateGlobalPrivilege, which a service creates when it starts.
-// The status stays ERROR_ACCESS_DENIED, which is what happened: SQUATTED
-// would send the user looking for a squatter that is not there.
+// a name held by a squatter (SQUATTED); or ERROR_ACCESS_DENIED, which
+// squatStatus makes SQUATTED wherever a name is held, and which is left
+// as it is where the name is free but this process may not create it: a
+// Global\ section without SeCreateGlobalPrivilege, which a service
+// creates when it starts. The status stays ERROR_ACCESS_DENIED, which is
+// what happened: SQUATTED would send the user looking for a squatter that
+// is not there.
 func retryable(status uint32) bool {
 	switch status {
 	case statusLockTimeout, statusSquatted, uint32(windows.ERROR_ACCESS_DENIED):
