@@ -42,7 +42,7 @@ Examples:
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 255 characters"},
-			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB"},
+			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB (1GiB with --arch 386)"},
 			&cli.StringFlag{Name: "set", Value: config.DefaultSet, Usage: "`NAME` of the export that writes the shared string (a C identifier)"},
 			&cli.StringFlag{Name: "get", Value: config.DefaultGet, Usage: "`NAME` of the export that reads the shared string (a C identifier)"},
 			&cli.StringFlag{Name: "write-bytes", Value: config.DefaultWriteBytes, Usage: "`NAME` of the export that writes bytes at an offset"},

@@ -72,6 +72,8 @@ const MaxPOSIXNameLen = 255
 const (
 	MinSize = 4
 	MaxSize = 1 << 40 // 1 TiB
+	// Max386Size is the largest --size with --arch 386 (see checkSize386).
+	Max386Size = 1 << 30 // 1 GiB
 	// MaxNameLen leaves room, within MAX_PATH UTF-16 code units, for the
 	// names of the lock and the wake event: the mapping's name and
 	// LockSuffix or WakeSuffix, which are as long as each other.

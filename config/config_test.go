@@ -89,6 +89,11 @@ func TestValidateRejects(t *testing.T) {
 		{"size", func(c *Config) { c.Size = 2 }, "at least 4"},
 		{"size", func(c *Config) { c.Size = 4097 }, "even"},
 		{"size", func(c *Config) { c.Size = MaxSize + 2 }, "at most 1TiB"},
+		// A 32-bit process maps the view into one free range of its
+		// address space: the error names the flag, the value and why.
+		{"size", func(c *Config) { c.Arch = "386"; c.Size = 3 << 30 }, `--size "3GiB" must be at most 1GiB with --arch 386: a 32-bit process`},
+		{"size", func(c *Config) { c.Arch = "amd64,386"; c.Size = 1<<30 + 2 }, "must be at most 1GiB with --arch 386"},
+		{"size", func(c *Config) { c.Arch = "386,amd64"; c.Size = 2 << 30 }, "must be at most 1GiB with --arch 386"},
 		{"set", func(c *Config) { c.Set = "" }, "must not be empty"},
 		{"set", func(c *Config) { c.Set = "_Set" }, "underscore"},
 		{"set", func(c *Config) { c.Set = "_cgo_foo" }, "underscore"},
@@ -224,6 +229,9 @@ func TestValidateAccepts(t *testing.T) {
 		func(c *Config) { c.FileVersion = "1.2.3" },
 		func(c *Config) { c.Arch = "amd64,386" },
 		func(c *Config) { c.Arch = "386,amd64" },
+		func(c *Config) { c.Arch = "386"; c.Size = 1 << 30 },
+		func(c *Config) { c.Arch = "amd64,386"; c.Size = 1 << 30 },
+		func(c *Config) { c.Arch = "amd64"; c.Size = 3 << 30 },
 		func(c *Config) { c.Trust = TrustOwner },
 		func(c *Config) { c.Trust = TrustNamespace },
 		func(c *Config) { c.Trust = TrustOwner; c.Owner = "S-1-5-18" },

@@ -26,6 +26,7 @@ func (c Config) Validate() error {
 		c.checkSDDL,
 		c.checkDLL,
 		c.checkArch,
+		c.checkSize386,
 		c.checkOS,
 		c.checkMode,
 		c.checkFileVersion,
@@ -266,6 +267,20 @@ func (c Config) checkArch() error {
 			return bad(fmt.Sprintf("must name each architecture once: %s is there twice", Quote(a)))
 		}
 		seen[a] = true
+	}
+	return nil
+}
+
+// checkSize386 keeps --arch 386 to sizes a 32-bit process can map: it
+// has 2 GiB of address space (up to 4 GiB under 64-bit Windows if its
+// executable is /LARGEADDRESSAWARE, which the DLL cannot know), shared
+// with its code, heaps, stacks and DLLs, and the view needs one free range
+// of it. Half of the 2 GiB is what a process can count on finding free;
+// more would build, and fail at run time in some hosts and not others.
+func (c Config) checkSize386() error {
+	if c.HasArch("386") && c.Size > Max386Size {
+		return &Error{Flag: "size", Value: FormatSize(c.Size), Rule: fmt.Sprintf(
+			"must be at most %s with --arch 386: a 32-bit process maps the whole section into one free range of its 2 GiB of address space, which its code, heaps and DLLs share", FormatSize(Max386Size))}
 	}
 	return nil
 }

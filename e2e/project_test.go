@@ -52,9 +52,20 @@ func sharedProject(tb testing.TB, name string, args ...string) string {
 // this machine has a host for (build.sh SYSTEM). It reports failure as an
 // error because it may run on behalf of several tests.
 func buildProject(dir string, args ...string) error {
+	return buildEditedProject(dir, nil, args...)
+}
+
+// buildEditedProject is buildProject with edit, when not nil, run on the
+// project between shmemgen new and the build: to add a test-only file.
+func buildEditedProject(dir string, edit func(dir string) error, args ...string) error {
 	newArgs := append([]string{"new", "--out", dir}, args...)
 	if out, err := exec.Command(shmemgen, newArgs...).CombinedOutput(); err != nil {
 		return fmt.Errorf("shmemgen %s: %v\n%s", strings.Join(newArgs, " "), err, out)
+	}
+	if edit != nil {
+		if err := edit(dir); err != nil {
+			return err
+		}
 	}
 	for _, h := range projectHosts(args) {
 		if !h.available() {

@@ -20,7 +20,9 @@ const otherUser = "S-1-5-21-1111-2222-3333-1001"
 // writes into the squatter's section; with --trust owner it refuses it
 // with SQUATTED, writes nothing, and works once the squatter is gone. A
 // squatter owned by the same user is trusted in both modes: the owner
-// check tells users apart, not programs. --trust namespace needs private
+// check tells users apart, not programs; but with --trust owner, not one
+// whose objects are labelled below medium integrity, as a sandboxed
+// program's of the same user are. --trust namespace needs private
 // namespaces, which Wine 8 stubs (CreateBoundaryDescriptorW fails without
 // an error code): the DLL refuses cleanly with ERROR_CALL_NOT_IMPLEMENTED
 // and never falls back to the plain names.
@@ -42,21 +44,32 @@ func TestTrust(t *testing.T) {
 			wantOutput(t, squat(t, bin, otherUser), trusted()...)
 		})
 	})
+	refused := []string{
+		"squatter owns the lock and the section",
+		"set: ok=0 status=SQUATTED",
+		`get: ok=0 status=SQUATTED text=""`,
+		"squatter read: generation=1",
+		"squatter gone",
+		"set: ok=1 status=0",
+	}
 	t.Run("owner", func(t *testing.T) {
 		bin := filepath.Join(sharedProject(t, "trust-owner", "--trust", "owner"), "bin")
 		cProgram(t, bin, "trust")
 		t.Run("other user", func(t *testing.T) {
-			wantOutput(t, squat(t, bin, otherUser),
-				"squatter owns the lock and the section",
-				"set: ok=0 status=SQUATTED",
-				`get: ok=0 status=SQUATTED text=""`,
-				"squatter read: generation=1",
-				"squatter gone",
-				"set: ok=1 status=0",
-			)
+			wantOutput(t, squat(t, bin, otherUser), refused...)
 		})
 		t.Run("same user", func(t *testing.T) {
 			wantOutput(t, squat(t, bin, "self"), trusted()...)
+		})
+		// Wine enforces no integrity levels, but keeps and reports the
+		// labels; its processes run at high, and the DLL asks no more
+		// than medium of any process. (README.md's manual check 3 runs a
+		// low-integrity squatter on Windows.)
+		t.Run("same user, low integrity", func(t *testing.T) {
+			wantOutput(t, squat(t, bin, "self", "LW"), refused...)
+		})
+		t.Run("same user, medium label", func(t *testing.T) {
+			wantOutput(t, squat(t, bin, "self", "ME"), trusted()...)
 		})
 		// Administrators (an elevated administrator's default owner) and
 		// SYSTEM are trusted: either could read this process's memory.
@@ -102,13 +115,14 @@ func TestTrust(t *testing.T) {
 	})
 }
 
-// squat runs trust.exe as the squatter owned by owner, skipping the test
-// where the system refuses that owner: Windows lets a process give an
-// object only itself, or a group it holds with the owner attribute, as the
-// owner (README.md's manual check 7 covers another user there).
-func squat(t *testing.T, bin, owner string) result {
+// squat runs trust.exe as the squatter owned by owner, its objects
+// labelled with label if given, skipping the test where the system
+// refuses that owner: Windows lets a process give an object only itself,
+// or a group it holds with the owner attribute, as the owner (README.md's
+// manual check 7 covers another user there).
+func squat(t *testing.T, bin, owner string, label ...string) result {
 	t.Helper()
-	r := run(t, bin, "trust.exe", owner)
+	r := run(t, bin, "trust.exe", append([]string{owner}, label...)...)
 	if r.status == 3 && strings.HasPrefix(r.stdout, "owner refused: ") {
 		t.Skipf("this system refuses %s as an owner (ERROR_INVALID_OWNER)", owner)
 	}

@@ -9,9 +9,10 @@ import (
 
 // TestTrustModes renders each --trust mode and checks that the setup does
 // what the mode promises and nothing another mode does: owner reads every
-// object's owner, with READ_CONTROL, and names its own objects' owner;
-// namespace creates the names in a private namespace and never falls back
-// to the plain ones; header does neither. --owner reaches the code only
+// object's owner and mandatory label, with READ_CONTROL, and names its own
+// objects' owner; namespace creates the names in a private namespace,
+// bounded by an integrity label too, and never falls back to the plain
+// ones; header does neither, and reads no integrity level. --owner reaches the code only
 // where a mode uses it, and the reproducing command names both flags.
 func TestTrustModes(t *testing.T) {
 	owner := "S-1-5-21-1-2-3-1001"
@@ -20,12 +21,14 @@ func TestTrustModes(t *testing.T) {
 		want, not    []string
 	}{
 		{config.TrustHeader, "", []string{"func checkOwner(windows.Handle) uint32 { return 0 }", "const ownerRights = 0"},
-			[]string{"GetSecurityInfo", "PrivateNamespace", "expectedOwner"}},
-		{config.TrustOwner, "", []string{"windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION)",
+			[]string{"GetSecurityInfo", "PrivateNamespace", "expectedOwner", "TokenIntegrityLevel", "IntegrityLabel"}},
+		{config.TrustOwner, "", []string{"windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION|windows.LABEL_SECURITY_INFORMATION)",
+			"if mandatoryLevel(sd) < floor {", "windows.TokenIntegrityLevel",
 			"const ownerRights = windows.READ_CONTROL", `sddl = "O:" + owner.String() + sddl`, "WinBuiltinAdministratorsSid", "WinLocalSystemSid"},
-			[]string{"PrivateNamespace", "expectedOwner"}},
+			[]string{"PrivateNamespace", "expectedOwner", "IntegrityLabel"}},
 		{config.TrustOwner, owner, []string{"windows.StringToSid(expectedOwner)", `const expectedOwner = "` + owner + `"`}, []string{"PrivateNamespace"}},
 		{config.TrustNamespace, "", []string{"CreatePrivateNamespaceW", "OpenPrivateNamespaceW", "token.GetTokenUser()",
+			`NewProc("AddIntegrityLabelToBoundaryDescriptor")`, "procAddIntegrityLabel.Call(uintptr(unsafe.Pointer(&bd)), uintptr(unsafe.Pointer(label)))",
 			"return 0, uint32(windows.ERROR_CALL_NOT_IMPLEMENTED)", "const ownerRights = 0"},
 			[]string{"GetSecurityInfo", "expectedOwner"}},
 		{config.TrustNamespace, owner, []string{"windows.StringToSid(expectedOwner)", "CreatePrivateNamespaceW"}, []string{"GetSecurityInfo"}},

@@ -6,7 +6,7 @@
  * section was written, and, after the squatter closed its handles (which
  * destroys its objects), whether the DLL recovers.
  *
- * Usage: trust.exe OWNER | trust.exe plain
+ * Usage: trust.exe OWNER [LABEL] | trust.exe plain
  *
  *   OWNER  a SID string, or "self" for this process's user. Windows lets a
  *          process make only itself or a group it holds with the owner
@@ -14,6 +14,10 @@
  *          a test under Wine plays another user. Where Windows refuses
  *          the owner (ERROR_INVALID_OWNER), it prints "owner refused"
  *          and exits 3.
+ *   LABEL  an integrity level as SDDL names it (LW, ME): the objects'
+ *          mandatory label, as a process at that level gives its objects.
+ *          Both Windows and Wine let a process label an object below its
+ *          own level, though Wine enforces no levels.
  *   plain  no squatter: load the DLL and call it (--trust namespace, where
  *          Wine lacks private namespaces)
  */
@@ -56,8 +60,8 @@ static wchar_t *self_sid(void)
 int wmain(int argc, wchar_t **argv)
 {
     struct shmem dll;
-    if (argc != 2) {
-        fprintf(stderr, "usage: trust.exe OWNER | plain\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: trust.exe OWNER [LABEL] | plain\n");
         return 2;
     }
     if (wcscmp(argv[1], L"plain") == 0) {
@@ -68,6 +72,8 @@ int wmain(int argc, wchar_t **argv)
     wchar_t *owner = wcscmp(argv[1], L"self") == 0 ? self_sid() : argv[1];
     wchar_t sddl[256];
     _snwprintf(sddl, ARRAYSIZE(sddl), L"O:%lsD:(A;;GA;;;WD)", owner);
+    if (argc == 3)
+        _snwprintf(sddl + wcslen(sddl), ARRAYSIZE(sddl) - wcslen(sddl), L"S:(ML;;NW;;;%ls)", argv[2]);
     sddl[ARRAYSIZE(sddl) - 1] = 0;
     PSECURITY_DESCRIPTOR sd = NULL;
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &sd, NULL)) {

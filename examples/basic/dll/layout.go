@@ -29,7 +29,7 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "dllmemfilemap.lock"
 	wakeName = "dllmemfilemap.wake"
-	// noteName names the semaphore that wakes the wait export's waiters.
+	// noteName names the event that wakes the wait export's waiters.
 	noteName = "dllmemfilemap.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).

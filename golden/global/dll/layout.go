@@ -29,7 +29,7 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "Global\\Fleet.lock"
 	wakeName = "Global\\Fleet.wake"
-	// noteName names the semaphore that wakes the wait export's waiters.
+	// noteName names the event that wakes the wait export's waiters.
 	noteName = "Global\\Fleet.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).

@@ -27,20 +27,20 @@ func main() {}
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
 // through the Go runtime's init thread. Until it is done, the exports wait
-// for it. Two failures say nothing about the section and do not last, so
-// setup goes on in the background: a setup mutex held past the lock
-// timeout (calls wait for setup up to the lock timeout, then fail with
-// LOCK_TIMEOUT), and a name held by a squatter (calls fail at once with
-// SQUATTED until the squatter is gone). Any other failure is for good.
+// for it. A failure that retryable says may pass goes on in the
+// background: calls wait for setup up to the lock timeout, then fail
+// with LOCK_TIMEOUT, while the setup mutex is held; they fail at once
+// with the status of any other such failure until it passes. Any other
+// failure is for good.
 func init() {
 	m, status := setup(lockTimeout)
-	switch status {
-	case 0:
+	switch {
+	case status == 0:
 		m.publish()
-	case statusLockTimeout:
+	case status == statusLockTimeout:
 		C.shmemgen_fail(C.DWORD(status), 1)
 		go retry(status)
-	case statusSquatted:
+	case retryable(status):
 		C.shmemgen_fail(C.DWORD(status), 0)
 		go retry(status)
 	default:
@@ -48,10 +48,29 @@ func init() {
 	}
 }
 
-// Between two setups that met a squatter, retry waits retryMin at first,
-// twice as long each time after, and at most retryMax: a squatter costs
-// one failed setup a second once it has stayed a while, and the DLL
-// works within a second of its leaving.
+// retryable says whether a setup that failed with status may succeed
+// later with nothing changed in this process, because what failed it
+// belongs to another process: a setup mutex held past the lock timeout;
+// a name held by a squatter (SQUATTED); or ERROR_ACCESS_DENIED, which
+// squatStatus makes SQUATTED wherever a name is held, and which is left
+// as it is where the name is free but this process may not create it: a
+// Global\ section without SeCreateGlobalPrivilege, which a service
+// creates when it starts. The status stays ERROR_ACCESS_DENIED, which is
+// what happened: SQUATTED would send the user looking for a squatter that
+// is not there.
+func retryable(status uint32) bool {
+	switch status {
+	case statusLockTimeout, statusSquatted, uint32(windows.ERROR_ACCESS_DENIED):
+		return true
+	}
+	return false
+}
+
+// Between two setups that failed with something other than a held mutex
+// (which setup waits for), retry waits retryMin at first, twice as long
+// each time after, and at most retryMax: a squatter, or a service not yet
+// started, costs one failed setup a second once it has stayed a while,
+// and the DLL works within a second of its leaving, or of its start.
 const (
 	retryMin = 50 * time.Millisecond
 	retryMax = time.Second
@@ -64,17 +83,17 @@ const (
 func retry(status uint32) {
 	delay := retryMin
 	for {
-		if status == statusSquatted {
+		if status != statusLockTimeout {
 			time.Sleep(delay)
 			delay = min(2*delay, retryMax)
 		}
 		var m mapping
 		m, status = setup(windows.INFINITE)
-		switch status {
-		case 0:
+		switch {
+		case status == 0:
 			m.publish()
 			return
-		case statusSquatted:
+		case retryable(status):
 			C.shmemgen_fail(C.DWORD(status), 0)
 		default:
 			C.shmemgen_fail(C.DWORD(status), 0)
@@ -205,15 +224,23 @@ func openSection(sa *windows.SecurityAttributes, name string) (section windows.H
 	if !errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
 		return 0, false, squatStatus(err)
 	}
-	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
+	section, err = createSection(sa, name)
 	if section == 0 {
 		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
 		// this process may not create it (a Global\ name without
-		// SeCreateGlobalPrivilege).
+		// SeCreateGlobalPrivilege). It stays as it is, and setup retries
+		// it (see retryable) until a process that may creates the section.
 		return 0, false, win32Status(err)
 	}
 	return section, !errors.Is(err, windows.ERROR_ALREADY_EXISTS), 0
+}
+
+// createSection creates the section name in the paging file. It is a
+// variable so that a test build can play a process that may not create
+// the name, one without SeCreateGlobalPrivilege.
+var createSection = func(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
+	return windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
 }
 
 // OpenFileMappingW, which x/sys lacks.
@@ -307,7 +334,7 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 }
 
 // securityAttributes returns the attributes of the section, the mutex,
-// the event and the semaphore:
+// the two events:
 // nil for the default DACL.
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
 	return nil, 0

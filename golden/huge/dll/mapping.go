@@ -15,6 +15,7 @@ import (
 	"errors"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -28,20 +29,20 @@ func main() {}
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
 // through the Go runtime's init thread. Until it is done, the exports wait
-// for it. Two failures say nothing about the section and do not last, so
-// setup goes on in the background: a setup mutex held past the lock
-// timeout (calls wait for setup up to the lock timeout, then fail with
-// LOCK_TIMEOUT), and a name held by a squatter (calls fail at once with
-// SQUATTED until the squatter is gone). Any other failure is for good.
+// for it. A failure that retryable says may pass goes on in the
+// background: calls wait for setup up to the lock timeout, then fail
+// with LOCK_TIMEOUT, while the setup mutex is held; they fail at once
+// with the status of any other such failure until it passes. Any other
+// failure is for good.
 func init() {
 	m, status := setup(lockTimeout)
-	switch status {
-	case 0:
+	switch {
+	case status == 0:
 		m.publish()
-	case statusLockTimeout:
+	case status == statusLockTimeout:
 		C.shmemgen_fail(C.DWORD(status), 1)
 		go retry(status)
-	case statusSquatted:
+	case retryable(status):
 		C.shmemgen_fail(C.DWORD(status), 0)
 		go retry(status)
 	default:
@@ -49,10 +50,29 @@ func init() {
 	}
 }
 
-// Between two setups that met a squatter, retry waits retryMin at first,
-// twice as long each time after, and at most retryMax: a squatter costs
-// one failed setup a second once it has stayed a while, and the DLL
-// works within a second of its leaving.
+// retryable says whether a setup that failed with status may succeed
+// later with nothing changed in this process, because what failed it
+// belongs to another process: a setup mutex held past the lock timeout;
+// a name held by a squatter (SQUATTED); or ERROR_ACCESS_DENIED, which
+// squatStatus makes SQUATTED wherever a name is held, and which is left
+// as it is where the name is free but this process may not create it: a
+// Global\ section without SeCreateGlobalPrivilege, which a service
+// creates when it starts. The status stays ERROR_ACCESS_DENIED, which is
+// what happened: SQUATTED would send the user looking for a squatter that
+// is not there.
+func retryable(status uint32) bool {
+	switch status {
+	case statusLockTimeout, statusSquatted, uint32(windows.ERROR_ACCESS_DENIED):
+		return true
+	}
+	return false
+}
+
+// Between two setups that failed with something other than a held mutex
+// (which setup waits for), retry waits retryMin at first, twice as long
+// each time after, and at most retryMax: a squatter, or a service not yet
+// started, costs one failed setup a second once it has stayed a while,
+// and the DLL works within a second of its leaving, or of its start.
 const (
 	retryMin = 50 * time.Millisecond
 	retryMax = time.Second
@@ -65,17 +85,17 @@ const (
 func retry(status uint32) {
 	delay := retryMin
 	for {
-		if status == statusSquatted {
+		if status != statusLockTimeout {
 			time.Sleep(delay)
 			delay = min(2*delay, retryMax)
 		}
 		var m mapping
 		m, status = setup(windows.INFINITE)
-		switch status {
-		case 0:
+		switch {
+		case status == 0:
 			m.publish()
 			return
-		case statusSquatted:
+		case retryable(status):
 			C.shmemgen_fail(C.DWORD(status), 0)
 		default:
 			C.shmemgen_fail(C.DWORD(status), 0)
@@ -206,15 +226,23 @@ func openSection(sa *windows.SecurityAttributes, name string) (section windows.H
 	if !errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
 		return 0, false, squatStatus(err)
 	}
-	section, err = windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
-		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
+	section, err = createSection(sa, name)
 	if section == 0 {
 		// ERROR_ACCESS_DENIED here is no squatter: the name is free, and
 		// this process may not create it (a Global\ name without
-		// SeCreateGlobalPrivilege).
+		// SeCreateGlobalPrivilege). It stays as it is, and setup retries
+		// it (see retryable) until a process that may creates the section.
 		return 0, false, win32Status(err)
 	}
 	return section, !errors.Is(err, windows.ERROR_ALREADY_EXISTS), 0
+}
+
+// createSection creates the section name in the paging file. It is a
+// variable so that a test build can play a process that may not create
+// the name, one without SeCreateGlobalPrivilege.
+var createSection = func(sa *windows.SecurityAttributes, name string) (windows.Handle, error) {
+	return windows.CreateFileMapping(windows.InvalidHandle, sa, windows.PAGE_READWRITE,
+		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
 }
 
 // OpenFileMappingW, which x/sys lacks.
@@ -308,7 +336,7 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 }
 
 // securityAttributes returns the attributes of the section, the mutex,
-// the event and the semaphore:
+// the two events:
 // securityDescriptor's or, without one, the token's
 // default DACL, always with an explicit owner, the token's default owner:
 // what Windows would give them anyway, and what Wine, which leaves objects
@@ -341,7 +369,7 @@ func objectNames() (names, uint32) {
 }
 
 // ownerRights is the right the owner check needs on every object, besides
-// those the DLL uses: READ_CONTROL, to read the owner.
+// those the DLL uses: READ_CONTROL, to read the owner and the mandatory label.
 const ownerRights = windows.READ_CONTROL
 
 // Owners a process may give the objects, besides this process's own: the
@@ -352,12 +380,16 @@ var trustedOwners = []windows.WELL_KNOWN_SID_TYPE{windows.WinBuiltinAdministrato
 
 // checkOwner returns SQUATTED unless the object h was given an owner this
 // process trusts (--trust owner): its user, its token's default owner,
-// Administrators, LocalSystem.
+// Administrators, LocalSystem;
+// and a mandatory label no lower than trustedIntegrity.
 // Whoever creates a name owns the object, so an owner that is none of
 // these is a program that got there first: its data is never trusted.
 // An object without an owner (Wine leaves them so) is not trusted either.
+// A program of the same user at a lower integrity level (a sandboxed one)
+// owns its objects as that user, but they carry its level, which it cannot
+// raise: the label gives it away.
 func checkOwner(h windows.Handle) uint32 {
-	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION)
+	sd, err := windows.GetSecurityInfo(h, windows.SE_KERNEL_OBJECT, windows.OWNER_SECURITY_INFORMATION|windows.LABEL_SECURITY_INFORMATION)
 	if err != nil {
 		return win32Status(err)
 	}
@@ -372,12 +404,17 @@ func checkOwner(h windows.Handle) uint32 {
 	if status != 0 {
 		return status
 	}
-	for _, sid := range trusted {
-		if owner.Equals(sid) {
-			return 0
-		}
+	if !slices.ContainsFunc(trusted, owner.Equals) {
+		return statusSquatted
 	}
-	return statusSquatted
+	floor, status := trustedIntegrity()
+	if status != 0 {
+		return status
+	}
+	if mandatoryLevel(sd) < floor {
+		return statusSquatted
+	}
+	return 0
 }
 
 // trustedSIDs lists the owners checkOwner accepts.
@@ -422,6 +459,94 @@ func tokenOwner() (*windows.SID, uint32) {
 			return nil, win32Status(err)
 		}
 	}
+}
+
+// Integrity levels: the RIDs of mandatory label SIDs, S-1-16-RID. An
+// object without a label counts as medium.
+const (
+	integrityUntrusted = 0x0000
+	integrityLow       = 0x1000
+	integrityMedium    = 0x2000
+	integrityHigh      = 0x3000
+	integritySystem    = 0x4000
+)
+
+// SYSTEM_MANDATORY_LABEL_ACE_TYPE, which x/sys lacks.
+const systemMandatoryLabelACEType = 0x11
+
+// integrityFloor is the lowest integrity level a process running at
+// process trusts in the objects' labels: its own, but never above
+// medium, since every peer's objects are medium, unlabelled, unless --sddl
+// labels them, and a process above medium (an elevated one, a service)
+// that asked for more would refuse them; and no higher than any of labels,
+// the levels the configuration gives the objects.
+func integrityFloor(process uint32, labels ...uint32) uint32 {
+	floor := min(process, integrityMedium)
+	for _, level := range labels {
+		floor = min(floor, level)
+	}
+	return floor
+}
+
+// trustedIntegrity is integrityFloor for this process.
+func trustedIntegrity() (uint32, uint32) {
+	process, status := processIntegrity()
+	if status != 0 {
+		return 0, status
+	}
+	return integrityFloor(process), 0
+}
+
+// processIntegrity is this process's integrity level, from its token.
+func processIntegrity() (uint32, uint32) {
+	token := windows.GetCurrentProcessToken()
+	n := uint32(64)
+	for {
+		buf := make([]byte, n)
+		err := windows.GetTokenInformation(token, windows.TokenIntegrityLevel, &buf[0], n, &n)
+		if err == nil {
+			// TOKEN_MANDATORY_LABEL points to a SID within buf.
+			return integrityLevel((*windows.Tokenmandatorylabel)(unsafe.Pointer(&buf[0])).Label.Sid), 0
+		}
+		if !errors.Is(err, windows.ERROR_INSUFFICIENT_BUFFER) {
+			return 0, win32Status(err)
+		}
+	}
+}
+
+// mandatoryLevel is the level of sd's mandatory label, the first
+// SYSTEM_MANDATORY_LABEL_ACE in its SACL that applies to the object
+// itself (not INHERIT_ONLY_ACE): medium without one, as Windows counts
+// it, and untrusted for one that cannot be read.
+func mandatoryLevel(sd *windows.SECURITY_DESCRIPTOR) uint32 {
+	sacl, _, err := sd.SACL()
+	if errors.Is(err, windows.ERROR_OBJECT_NOT_FOUND) || (err == nil && sacl == nil) {
+		return integrityMedium
+	}
+	if err != nil {
+		return integrityUntrusted
+	}
+	for i := range uint32(sacl.AceCount) {
+		// GetAce returns every ACE as an ACCESS_ALLOWED_ACE, whose
+		// layout a SYSTEM_MANDATORY_LABEL_ACE shares: header, mask, SID.
+		var ace *windows.ACCESS_ALLOWED_ACE
+		if err := windows.GetAce(sacl, i, &ace); err != nil {
+			return integrityUntrusted
+		}
+		if ace.Header.AceType == systemMandatoryLabelACEType && ace.Header.AceFlags&windows.INHERIT_ONLY_ACE == 0 {
+			return integrityLevel((*windows.SID)(unsafe.Pointer(&ace.SidStart)))
+		}
+	}
+	return integrityMedium
+}
+
+// integrityLevel is the level a mandatory label's SID, S-1-16-RID, names:
+// RID; untrusted for any other SID.
+func integrityLevel(sid *windows.SID) uint32 {
+	if sid == nil || !sid.IsValid() || sid.IdentifierAuthority() != windows.SECURITY_MANDATORY_LABEL_AUTHORITY || sid.SubAuthorityCount() != 1 {
+		return integrityUntrusted
+	}
+	return sid.SubAuthority(0)
 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A

@@ -29,7 +29,7 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "Global\\Telemetry.v2.lock"
 	wakeName = "Global\\Telemetry.v2.wake"
-	// noteName names the semaphore that wakes the wait export's waiters.
+	// noteName names the event that wakes the wait export's waiters.
 	noteName = "Global\\Telemetry.v2.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (2s).

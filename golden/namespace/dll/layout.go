@@ -29,7 +29,7 @@ const (
 	// share one namespace, so they must differ from mappingName.
 	lockName = "Local\\Private.lock"
 	wakeName = "Local\\Private.wake"
-	// noteName names the semaphore that wakes the wait export's waiters.
+	// noteName names the event that wakes the wait export's waiters.
 	noteName = "Local\\Private.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).

@@ -1,0 +1,57 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// denyCreate is a file TestGlobalClientFirst adds to a project's DLL, a
+// test build that no project ships: with SHMEMGEN_DENY_CREATE set as the
+// DLL loads, creating the section fails with ERROR_ACCESS_DENIED, as
+// Windows refuses a Global\ section to a process without
+// SeCreateGlobalPrivilege. Wine does not enforce the privilege. Package
+// variables are set before any init runs, so before setup.
+const denyCreate = `//go:build windows
+
+package main
+
+import (
+	"os"
+
+	"golang.org/x/sys/windows"
+)
+
+var _ = func() bool {
+	if os.Getenv("SHMEMGEN_DENY_CREATE") != "" {
+		createSection = func(*windows.SecurityAttributes, string) (windows.Handle, error) {
+			return 0, windows.ERROR_ACCESS_DENIED
+		}
+	}
+	return true
+}()
+`
+
+// TestGlobalClientFirst has a client of a Global\ mapping load the DLL
+// before its service, as a program without SeCreateGlobalPrivilege: every
+// call fails with ERROR_ACCESS_DENIED (5), the truth, while setup retries
+// in the background, and the DLL works once the service has created the
+// section. (README.md's manual check 5 covers real Windows.)
+func TestGlobalClientFirst(t *testing.T) {
+	win.require(t)
+	dir := filepath.Join(t.TempDir(), "global")
+	edit := func(dir string) error {
+		return os.WriteFile(filepath.Join(dir, "dll", "deny_create.go"), []byte(denyCreate), 0o644)
+	}
+	if err := buildEditedProject(dir, edit, "--name", `Global\shmemgen-e2e-global`); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "bin")
+	cProgram(t, bin, "global")
+	wantOutput(t, run(t, bin, "global.exe"),
+		"before the service: get: ok=0 status=win32:5",
+		"a second later: get: ok=0 status=win32:5",
+		"service: set: ok=1 status=0",
+		`after the service: get: ok=1 status=0 text="service"`,
+	)
+}
