@@ -1,10 +1,6 @@
 package config
 
-import (
-	_ "embed"
-	"strings"
-	"sync"
-)
+import _ "embed"
 
 // libcnames.txt lists the functions and variables glibc's libc.so.6
 // exports. On Linux, an export of lib<dll>.so with one of those names would
@@ -20,12 +16,5 @@ import (
 //go:embed libcnames.txt
 var libcNamesFile string
 
-var libcName = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for _, line := range strings.Split(libcNamesFile, "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			m[line] = true
-		}
-	}
-	return m
-})
+// libcNames are the names libc.so.6 exports.
+var libcNames = nameList(libcNamesFile)

@@ -115,7 +115,7 @@ func CheckExport(flag, name string) error {
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
 		return bad("must not be an entry point or a CRT function no header declares: it would clash with it")
-	case systemName()[name]:
+	case systemNames.has(name):
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case linuxReserved[name]:
 		return bad("must not be a name that the Linux headers the generated code includes declare or define: the library's header is included beside them")
@@ -155,7 +155,7 @@ func (c Config) checkExports() error {
 		if strings.HasPrefix(name, prefix) {
 			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
 		}
-		if c.HasOS("linux") && libcName()[name] {
+		if c.HasOS("linux") && libcNames.has(name) {
 			return &Error{Flag: flag, Value: name, Rule: "must not be a function or variable that glibc exports with --os linux: lib" + c.DLL + ".so would interpose it for the whole host process"}
 		}
 		if other, ok := seen[name]; ok {
