@@ -204,6 +204,21 @@ func TestXSysPinned(t *testing.T) {
 	}
 }
 
+// renderOne renders one embedded-style template as Render does, executing
+// it and formatting Go output.
+func renderOne(name string, src []byte, model Model) ([]byte, error) {
+	data, err := execute(Template{Name: name, Source: src, Overlay: true}, model)
+	if err != nil {
+		return nil, err
+	}
+	out := strings.TrimSuffix(strings.TrimPrefix(name, "project/"), ".tmpl")
+	files := FileSet{{Path: out, Data: data}}
+	if err := formatGo(files, []Template{{Path: out + ".tmpl", Name: name}}); err != nil {
+		return nil, err
+	}
+	return files[0].Data, nil
+}
+
 func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 	_, err := renderOne("project/broken.go.tmpl", []byte("package main\n\nfunc {{ .Set }}( {\n"), NewModel(config.Default("x")))
 	if err == nil || !strings.Contains(err.Error(), "project/broken.go.tmpl") {

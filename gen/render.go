@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -72,7 +74,7 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		if !answers.ValidPath(out) {
 			return nil, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out))
 		}
-		data, err := renderOne(t.Name, t.Source, model)
+		data, err := execute(t, model)
 		if err != nil {
 			return nil, err
 		}
@@ -81,10 +83,74 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		if len(bytes.TrimSpace(data)) == 0 {
 			continue
 		}
-		files = append(files, File{Path: out, Data: data, Mode: modeFor(out), Owner: ownerOf(data)})
+		files = append(files, File{Path: out, Data: data, Mode: modeFor(out)})
+	}
+	if err := formatGo(files, tmpls); err != nil {
+		return nil, err
+	}
+	for i := range files {
+		files[i].Owner = ownerOf(files[i].Data)
 	}
 	files.sort()
 	return files, nil
+}
+
+// execute parses and executes one template; its Go output is formatted
+// later, with the others'.
+func execute(t Template, model Model) ([]byte, error) {
+	tmpl, err := parse(t)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, model); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// formatGo gofmts the Go files of files, in place, on every core: go/format
+// is most of a render's work, and each file's is its own. A failure is a
+// template bug and names the template, the first in path order if there
+// are several.
+func formatGo(files FileSet, tmpls []Template) error {
+	var jobs []int
+	for i, f := range files {
+		if path.Ext(f.Path) == ".go" {
+			jobs = append(jobs, i)
+		}
+	}
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				files[i].Data, errs[i] = format.Source(files[i].Data)
+			}
+		})
+	}
+	for _, i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("template %s: output is not valid Go: %w", templateOf(tmpls, files[i].Path), err)
+		}
+	}
+	return nil
+}
+
+// templateOf names the template that made the file at out.
+func templateOf(tmpls []Template, out string) string {
+	for _, t := range tmpls {
+		if t.Path == out+".tmpl" {
+			return t.Name
+		}
+	}
+	return out
 }
 
 // Template is one template of the set a render uses.
@@ -158,26 +224,39 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// renderOne executes one template and gofmts Go output; a format failure is
-// a template bug and names the template.
-func renderOne(name string, src []byte, model Model) ([]byte, error) {
-	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(string(src))
+// parse parses a template on a copy of base. The embedded templates never
+// change, so each is parsed once a process and kept: a project's renders
+// after the first, as tests and go generate ./... make them, only execute.
+func parse(t Template) (*template.Template, error) {
+	if !t.Overlay {
+		if tmpl, ok := parsed.Load(t.Path); ok {
+			return tmpl.(*template.Template), nil
+		}
+	}
+	b, err := base().Clone()
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, model); err != nil {
+	tmpl, err := b.New(t.Name).Parse(string(t.Source))
+	if err != nil {
 		return nil, err
 	}
-	if path.Ext(strings.TrimSuffix(name, ".tmpl")) != ".go" {
-		return buf.Bytes(), nil
+	if !t.Overlay {
+		parsed.Store(t.Path, tmpl)
 	}
-	formatted, err := format.Source(buf.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("template %s: output is not valid Go: %w", name, err)
-	}
-	return formatted, nil
+	return tmpl, nil
 }
+
+// parsed holds the embedded templates parsed, by path.
+var parsed sync.Map
+
+// base is an empty template with the functions and options every template
+// is parsed with. Each template starts from a copy, so that one's {{define}}
+// is never another's; copying the functions costs a fraction of adding
+// them, which was a third of a render.
+var base = sync.OnceValue(func() *template.Template {
+	return template.New("").Option("missingkey=error").Funcs(funcs)
+})
 
 func modeFor(name string) fs.FileMode {
 	if path.Ext(name) == ".sh" {

@@ -259,3 +259,48 @@ func TestFilesFollowOS(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplatesApart checks what parsing each template on a copy of one
+// base keeps: a template's {{define}} is its own, an embedded template
+// parsed once still yields to an overlay that replaces it, and of several
+// templates whose Go output fails to format, formatted side by side, the
+// first in path order is named.
+func TestTemplatesApart(t *testing.T) {
+	overlay := fstest.MapFS{
+		"a.md.tmpl": {Data: []byte(`{{ define "part" }}a{{ end }}{{ template "part" }}` + "\n")},
+		"b.md.tmpl": {Data: []byte(`{{ template "part" }}` + "\n")},
+	}
+	_, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl"})
+	if err == nil || !strings.Contains(err.Error(), `tpl/b.md.tmpl:1:`) || !strings.Contains(err.Error(), `template "part" not defined`) {
+		t.Errorf("b.md used a.md's define: got %v", err)
+	}
+
+	if _, err := Render(config.Default("x"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(config.Default("x"), Options{Overlay: fstest.MapFS{"README.md.tmpl": {Data: []byte("mine\n")}}, OverlayName: "tpl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := files.Lookup("README.md"); string(f.Data) != "mine\n" {
+		t.Errorf("README.md after an embedded render = %q, want the overlay's", f.Data)
+	}
+	files, err = Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := files.Lookup("README.md"); string(f.Data) == "mine\n" {
+		t.Error("README.md after an overlay render is still the overlay's")
+	}
+
+	bad := fstest.MapFS{}
+	for _, p := range []string{"dll/z1.go.tmpl", "dll/b1.go.tmpl", "dll/m1.go.tmpl", "dll/a1.go.tmpl"} {
+		bad[p] = &fstest.MapFile{Data: []byte("package main\nfunc {\n")}
+	}
+	for range 20 {
+		_, err := Render(config.Default("x"), Options{Overlay: bad, OverlayName: "tpl"})
+		if want := "template tpl/dll/a1.go.tmpl: output is not valid Go"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("got %v, want an error containing %q", err, want)
+		}
+	}
+}
