@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -334,8 +335,12 @@ func (c Config) checkFileVersion() error {
 }
 
 // sidPattern is a SID string: S-1-, the identifier authority, then at
-// least one and at most 15 subauthorities, all decimal.
-var sidPattern = regexp.MustCompile(`^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$`)
+// least one and at most 15 subauthorities, all decimal. It is compiled when
+// first needed: its counted repeats make it the costliest of shmemgen's
+// patterns to compile, a fifth of a millisecond, and only --owner uses it.
+var sidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$`)
+})
 
 func (c Config) checkTrust() error {
 	if !slices.Contains(TrustModes, c.Trust) {
@@ -345,7 +350,7 @@ func (c Config) checkTrust() error {
 		return nil
 	}
 	bad := func(rule string) error { return &Error{Flag: "owner", Value: c.Owner, Rule: rule} }
-	if !sidPattern.MatchString(c.Owner) {
+	if !sidPattern().MatchString(c.Owner) {
 		return bad("must be a SID string such as S-1-5-18 (SYSTEM) or S-1-5-21-…-1001, as whoami /user prints it")
 	}
 	for _, sub := range strings.Split(c.Owner, "-")[3:] {
