@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	tparse "text/template/parse"
 	"time"
 
 	"github.com/Masterminds/sprig/v3"
@@ -120,6 +121,8 @@ func formatGo(files FileSet, tmpls []Template) error {
 			jobs = append(jobs, i)
 		}
 	}
+	// The largest first, so that no core is left with one at the end.
+	slices.SortStableFunc(jobs, func(i, j int) int { return len(files[j].Data) - len(files[i].Data) })
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -224,22 +227,36 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// parse parses a template on a copy of base. The embedded templates never
-// change, so each is parsed once a process and kept: a project's renders
-// after the first, as tests and go generate ./... make them, only execute.
+// parse parses a template as text/template's Parse does, but gives it only
+// the functions it calls: adding sprig's two hundred to every template, or
+// copying them, cost more than all the parsing. The embedded templates,
+// which never change, are parsed once a process and kept, so that a
+// project's renders after the first, as tests and go generate ./... make
+// them, only execute.
 func parse(t Template) (*template.Template, error) {
 	if !t.Overlay {
 		if tmpl, ok := parsed.Load(t.Path); ok {
 			return tmpl.(*template.Template), nil
 		}
 	}
-	b, err := base().Clone()
+	trees, err := tparse.Parse(t.Name, string(t.Source), "", "", funcs, builtinNames)
 	if err != nil {
-		return nil, err
+		// Perhaps a builtin newer than builtinNames: text/template
+		// decides, with every function.
+		return template.New(t.Name).Option("missingkey=error").Funcs(funcs).Parse(string(t.Source))
 	}
-	tmpl, err := b.New(t.Name).Parse(string(t.Source))
-	if err != nil {
-		return nil, err
+	called := template.FuncMap{}
+	for _, tree := range trees {
+		if !calls(tree.Root, called) {
+			called = funcs
+			break
+		}
+	}
+	tmpl := template.New(t.Name).Option("missingkey=error").Funcs(called)
+	for name, tree := range trees {
+		if _, err := tmpl.AddParseTree(name, tree); err != nil {
+			return nil, err
+		}
 	}
 	if !t.Overlay {
 		parsed.Store(t.Path, tmpl)
@@ -250,13 +267,64 @@ func parse(t Template) (*template.Template, error) {
 // parsed holds the embedded templates parsed, by path.
 var parsed sync.Map
 
-// base is an empty template with the functions and options every template
-// is parsed with. Each template starts from a copy, so that one's {{define}}
-// is never another's; copying the functions costs a fraction of adding
-// them, which was a third of a render.
-var base = sync.OnceValue(func() *template.Template {
-	return template.New("").Option("missingkey=error").Funcs(funcs)
-})
+// builtinNames are text/template's own functions, which the parser must
+// know of besides funcs.
+var builtinNames = map[string]any{
+	"and": true, "call": true, "html": true, "index": true, "slice": true, "js": true, "len": true,
+	"not": true, "or": true, "print": true, "printf": true, "println": true, "urlquery": true,
+	"eq": true, "ge": true, "gt": true, "le": true, "lt": true, "ne": true,
+}
+
+// calls adds to called the functions of funcs that the tree at n calls. It
+// reports false for a node it does not know, whose calls it cannot list.
+func calls(n tparse.Node, called template.FuncMap) bool {
+	walk := func(nodes ...tparse.Node) bool {
+		for _, n := range nodes {
+			if !calls(n, called) {
+				return false
+			}
+		}
+		return true
+	}
+	switch n := n.(type) {
+	case *tparse.IdentifierNode:
+		if f, ok := funcs[n.Ident]; ok {
+			called[n.Ident] = f
+		}
+		return true
+	case *tparse.ListNode:
+		return n == nil || walk(n.Nodes...)
+	case *tparse.PipeNode:
+		if n == nil {
+			return true
+		}
+		for _, c := range n.Cmds {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	case *tparse.CommandNode:
+		return walk(n.Args...)
+	case *tparse.ChainNode:
+		return walk(n.Node)
+	case *tparse.ActionNode:
+		return walk(n.Pipe)
+	case *tparse.IfNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.RangeNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.WithNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.TemplateNode:
+		return walk(n.Pipe)
+	case *tparse.TextNode, *tparse.CommentNode, *tparse.FieldNode, *tparse.VariableNode,
+		*tparse.DotNode, *tparse.NilNode, *tparse.BoolNode, *tparse.NumberNode,
+		*tparse.StringNode, *tparse.BreakNode, *tparse.ContinueNode:
+		return true
+	}
+	return false
+}
 
 func modeFor(name string) fs.FileMode {
 	if path.Ext(name) == ".sh" {
