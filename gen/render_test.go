@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"text/template"
 	"time"
 
 	"github.com/shmemgen/shmemgen/answers"
@@ -301,6 +302,43 @@ func TestTemplatesApart(t *testing.T) {
 		_, err := Render(config.Default("x"), Options{Overlay: bad, OverlayName: "tpl"})
 		if want := "template tpl/dll/a1.go.tmpl: output is not valid Go"; err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("got %v, want an error containing %q", err, want)
+		}
+	}
+}
+
+// TestParseCallsFunctions renders a template that calls sprig's functions
+// from every place a call can stand, through parse, which gives a template
+// only the functions it calls, and through text/template with all of
+// them: the two must agree.
+func TestParseCallsFunctions(t *testing.T) {
+	src := `{{ define "part" }}{{ upper . }}{{ end -}}
+{{ template "part" (lower "X") }}
+{{ if hasPrefix "a" "abc" }}{{ repeat 2 "x" }}{{ else if hasSuffix "c" "abc" }}{{ else }}{{ trim " y " }}{{ end }}
+{{ range $i, $v := list 1 2 }}{{ add $i $v }}{{ else }}{{ sub 1 1 }}{{ end }}
+{{ range (until 0) }}{{ else }}{{ title "empty" }}{{ end }}
+{{ with $d := dict "k" "v" }}{{ get $d "k" | quote }}{{ else }}{{ nospace "z z" }}{{ end }}
+{{ with "" }}{{ else }}{{ snakecase "ElseBranch" }}{{ end }}
+{{ (dict "a" (swapcase "chain")).a | default "none" }}
+{{ printf "%s" (b64enc (trimSuffix "!" "hi!")) }}
+{{ $x := kebabcase "AbC" }}{{ $x = cat $x "d" }}{{ $x }}
+{{ range $i, $v := list 1 2 3 }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ toString $v }}{{ end }}
+{{/* a comment naming sha256sum */}}{{ true }} {{ empty nil }} {{ 1.5 }} {{ . | kindOf }}
+`
+	got, err := execute(Template{Name: "t.tmpl", Source: []byte(src), Overlay: true}, Model{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	tmpl := template.Must(template.New("t.tmpl").Option("missingkey=error").Funcs(funcs).Parse(src))
+	if err := tmpl.Execute(&want, Model{}); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want.String())
+	}
+	for name := range builtinNames {
+		if _, err := template.New("").Parse("{{ " + name + " }}"); err != nil {
+			t.Errorf("builtinNames lists %s, which text/template does not know: %v", name, err)
 		}
 	}
 }
