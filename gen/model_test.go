@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -204,19 +205,18 @@ func TestXSysPinned(t *testing.T) {
 	}
 }
 
-// renderOne renders one embedded-style template as Render does, executing
-// it and formatting Go output.
+// renderOne renders one template as Render does, executing it and
+// formatting Go output.
 func renderOne(name string, src []byte, model Model) ([]byte, error) {
 	data, err := execute(Template{Name: name, Source: src, Overlay: true}, model)
 	if err != nil {
 		return nil, err
 	}
-	out := strings.TrimSuffix(strings.TrimPrefix(name, "project/"), ".tmpl")
-	files := FileSet{{Path: out, Data: data}}
-	if err := formatGo(files, []Template{{Path: out + ".tmpl", Name: name}}); err != nil {
-		return nil, err
+	r := result{name: name, data: data}
+	if path.Ext(strings.TrimSuffix(name, ".tmpl")) == ".go" {
+		r.format()
 	}
-	return files[0].Data, nil
+	return r.data, r.err
 }
 
 func TestTemplateErrorsNameTheTemplate(t *testing.T) {

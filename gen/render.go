@@ -61,43 +61,62 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 	for k, v := range opts.Vars {
 		model.Vars[k] = v
 	}
-	var files FileSet
-	for _, t := range tmpls {
+	// Each template is executed in turn, and its Go output formatted on
+	// another core meanwhile: go/format is most of a render's work, and
+	// each file's is its own.
+	results := make([]result, len(tmpls))
+	formatted := formatter()
+	defer formatted.wait()
+	// fail returns the error of the first template in path order that
+	// failed, as rendering one after another would.
+	fail := func(i int, err error) (FileSet, error) {
+		formatted.wait()
+		for _, r := range results[:i] {
+			if r.err != nil {
+				return nil, r.err
+			}
+		}
+		return nil, err
+	}
+	for i, t := range tmpls {
 		if !strings.HasSuffix(t.Path, ".tmpl") {
-			return nil, fmt.Errorf("template %s: name must end in .tmpl", t.Name)
+			return fail(i, fmt.Errorf("template %s: name must end in .tmpl", t.Name))
 		}
 		out := strings.TrimSuffix(t.Path, ".tmpl")
 		if slices.Contains(opts.Reserved, out) {
-			return nil, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out)
+			return fail(i, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out))
 		}
 		// The path goes into the manifest, which refuses anything else,
 		// and must mean the same file on Windows.
 		if !answers.ValidPath(out) {
-			return nil, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out))
+			return fail(i, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out)))
 		}
 		data, err := execute(t, model)
 		if err != nil {
-			return nil, err
+			return fail(i, err)
 		}
+		results[i] = result{name: t.Name, out: out, data: data}
 		// A template that renders to nothing makes no file: that is how
 		// one for a system --os does not list leaves itself out.
-		if len(bytes.TrimSpace(data)) == 0 {
-			continue
+		if len(bytes.TrimSpace(data)) > 0 && path.Ext(out) == ".go" {
+			formatted.add(&results[i])
 		}
-		files = append(files, File{Path: out, Data: data, Mode: modeFor(out)})
 	}
-	if err := formatGo(files, tmpls); err != nil {
-		return nil, err
-	}
-	for i := range files {
-		files[i].Owner = ownerOf(files[i].Data)
+	formatted.wait()
+	var files FileSet
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if len(bytes.TrimSpace(r.data)) > 0 {
+			files = append(files, File{Path: r.out, Data: r.data, Mode: modeFor(r.out), Owner: ownerOf(r.data)})
+		}
 	}
 	files.sort()
 	return files, nil
 }
 
-// execute parses and executes one template; its Go output is formatted
-// later, with the others'.
+// execute parses and executes one template.
 func execute(t Template, model Model) ([]byte, error) {
 	tmpl, err := parse(t)
 	if err != nil {
@@ -110,50 +129,54 @@ func execute(t Template, model Model) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// formatGo gofmts the Go files of files, in place, on every core: go/format
-// is most of a render's work, and each file's is its own. A failure is a
-// template bug and names the template, the first in path order if there
-// are several.
-func formatGo(files FileSet, tmpls []Template) error {
-	var jobs []int
-	for i, f := range files {
-		if path.Ext(f.Path) == ".go" {
-			jobs = append(jobs, i)
-		}
+// A result is one template's output: the file it makes, at out, or err.
+type result struct {
+	name, out string
+	data      []byte
+	err       error
+}
+
+// format gofmts Go output; a failure is a template bug and names the
+// template.
+func (r *result) format() {
+	formatted, err := format.Source(r.data)
+	if err != nil {
+		r.err = fmt.Errorf("template %s: output is not valid Go: %w", r.name, err)
+		return
 	}
-	// The largest first, so that no core is left with one at the end.
-	slices.SortStableFunc(jobs, func(i, j int) int { return len(files[j].Data) - len(files[i].Data) })
-	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for i := range next {
-				files[i].Data, errs[i] = format.Source(files[i].Data)
+	r.data = formatted
+}
+
+// formatQueue formats results on as many goroutines as there are cores.
+type formatQueue struct {
+	next chan *result
+	wg   sync.WaitGroup
+	done bool
+}
+
+func formatter() *formatQueue {
+	q := &formatQueue{next: make(chan *result, 64)}
+	for range runtime.GOMAXPROCS(0) {
+		q.wg.Go(func() {
+			for r := range q.next {
+				r.format()
 			}
 		})
 	}
-	for _, i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return fmt.Errorf("template %s: output is not valid Go: %w", templateOf(tmpls, files[i].Path), err)
-		}
-	}
-	return nil
+	return q
 }
 
-// templateOf names the template that made the file at out.
-func templateOf(tmpls []Template, out string) string {
-	for _, t := range tmpls {
-		if t.Path == out+".tmpl" {
-			return t.Name
-		}
+// add queues r, which must not be touched again until wait returns.
+func (q *formatQueue) add(r *result) { q.next <- r }
+
+// wait waits until every result added is formatted. It may be called
+// again.
+func (q *formatQueue) wait() {
+	if !q.done {
+		close(q.next)
+		q.wg.Wait()
+		q.done = true
 	}
-	return out
 }
 
 // Template is one template of the set a render uses.

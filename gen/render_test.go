@@ -294,14 +294,23 @@ func TestTemplatesApart(t *testing.T) {
 		t.Error("README.md after an overlay render is still the overlay's")
 	}
 
-	bad := fstest.MapFS{}
-	for _, p := range []string{"dll/z1.go.tmpl", "dll/b1.go.tmpl", "dll/m1.go.tmpl", "dll/a1.go.tmpl"} {
-		bad[p] = &fstest.MapFile{Data: []byte("package main\nfunc {\n")}
-	}
-	for range 20 {
-		_, err := Render(config.Default("x"), Options{Overlay: bad, OverlayName: "tpl"})
-		if want := "template tpl/dll/a1.go.tmpl: output is not valid Go"; err == nil || !strings.Contains(err.Error(), want) {
-			t.Fatalf("got %v, want an error containing %q", err, want)
+	notGo := &fstest.MapFile{Data: []byte("package main\nfunc {\n")}
+	noField := &fstest.MapFile{Data: []byte("{{ .Nope }}\n")}
+	for _, tc := range []struct {
+		overlay fstest.MapFS
+		want    string
+	}{
+		{fstest.MapFS{"dll/z1.go.tmpl": notGo, "dll/b1.go.tmpl": notGo, "dll/m1.go.tmpl": notGo, "dll/a1.go.tmpl": notGo}, "template tpl/dll/a1.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.go.tmpl": notGo, "b.md.tmpl": noField}, "template tpl/a.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.md.tmpl": noField, "b.go.tmpl": notGo}, "tpl/a.md.tmpl:1:"},
+		{fstest.MapFS{"a.go.tmpl": notGo, "b.md": noField}, "template tpl/a.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.md": noField, "b.go.tmpl": notGo}, "template tpl/a.md: name must end in .tmpl"},
+	} {
+		for range 20 {
+			_, err := Render(config.Default("x"), Options{Overlay: tc.overlay, OverlayName: "tpl"})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
 		}
 	}
 }
