@@ -122,8 +122,10 @@ func execute(t Template, model Model) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, model); err != nil {
+	// Output is about as long as its template: growing the buffer from
+	// nothing made more garbage than the output itself.
+	buf := bytes.NewBuffer(make([]byte, 0, len(t.Source)))
+	if err := tmpl.Execute(buf, model); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
