@@ -65,7 +65,7 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 	// another core meanwhile: go/format is most of a render's work, and
 	// each file's is its own.
 	results := make([]result, len(tmpls))
-	formatted := formatter()
+	formatted := formatter(len(tmpls))
 	defer formatted.wait()
 	// fail returns the error of the first template in path order that
 	// failed, as rendering one after another would.
@@ -149,33 +149,40 @@ func (r *result) format() {
 	r.data = formatted
 }
 
-// formatQueue formats results on as many goroutines as there are cores.
+// formatQueue formats results on one goroutine for every core but the
+// caller's, and on the caller's once it waits: a goroutine of its own for
+// every core would grow one more deep stack (go/printer recurses), which in
+// a fresh process is memory the kernel must fault in.
 type formatQueue struct {
 	next chan *result
 	wg   sync.WaitGroup
 	done bool
 }
 
-func formatter() *formatQueue {
-	q := &formatQueue{next: make(chan *result, 64)}
-	for range runtime.GOMAXPROCS(0) {
-		q.wg.Go(func() {
-			for r := range q.next {
-				r.format()
-			}
-		})
+// formatter returns a queue for up to n results.
+func formatter(n int) *formatQueue {
+	q := &formatQueue{next: make(chan *result, n)}
+	for range runtime.GOMAXPROCS(0) - 1 {
+		q.wg.Go(q.work)
 	}
 	return q
+}
+
+func (q *formatQueue) work() {
+	for r := range q.next {
+		r.format()
+	}
 }
 
 // add queues r, which must not be touched again until wait returns.
 func (q *formatQueue) add(r *result) { q.next <- r }
 
-// wait waits until every result added is formatted. It may be called
-// again.
+// wait formats what is left and waits until every result added is
+// formatted. It may be called again.
 func (q *formatQueue) wait() {
 	if !q.done {
 		close(q.next)
+		q.work()
 		q.wg.Wait()
 		q.done = true
 	}
