@@ -150,9 +150,7 @@ func (r *result) format() {
 }
 
 // formatQueue formats results on one goroutine for every core but the
-// caller's, and on the caller's once it waits: a goroutine of its own for
-// every core would grow one more deep stack (go/printer recurses), which in
-// a fresh process is memory the kernel must fault in.
+// caller's, and on the caller's once it waits, rather than leave it idle.
 type formatQueue struct {
 	next chan *result
 	wg   sync.WaitGroup
