@@ -317,10 +317,12 @@ func (p Plan) checkNoSymlink(path string) error {
 	return nil
 }
 
-// These are variables so that tests can make them fail part way.
+// These are variables so that tests can make them fail part way, or see
+// in which order they come.
 var (
 	rename = os.Rename
 	remove = os.Remove
+	fsync  = (*os.File).Sync
 )
 
 // beforeStep is called before each filesystem change Apply makes, with what
@@ -554,7 +556,7 @@ func syncDirs(dirs []string) {
 	for _, d := range dirs {
 		wg.Go(func() {
 			if f, err := os.Open(d); err == nil {
-				f.Sync()
+				fsync(f)
 				f.Close()
 			}
 		})
@@ -587,7 +589,7 @@ func (s *syncer) add(f *os.File) {
 	s.once.Do(func() { s.sem = make(chan struct{}, maxSyncs) })
 	s.wg.Go(func() {
 		s.sem <- struct{}{}
-		err := f.Sync()
+		err := fsync(f)
 		<-s.sem
 		s.fail(errors.Join(err, f.Close()))
 	})
