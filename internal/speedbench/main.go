@@ -9,9 +9,12 @@
 // It builds shmemgen from the tree it is run in (or takes -bin), then runs
 // -n rounds; in each, every command runs once in a fresh process, in an
 // order that rotates from round to round so that none always follows
-// another. Unless -gobench=false, it then runs the in-process Go
-// benchmarks, BenchmarkRender and BenchmarkNew, and adds their numbers.
-// It is a benchmark: it fails only when a command does, never on a number.
+// another. With -base OLD, an older build's commands run in the same
+// rounds, beside the same yardstick: a before and after that one burst of
+// load elsewhere cannot tilt. Unless -gobench=false, it then runs the
+// in-process Go benchmarks, BenchmarkRender and BenchmarkNew, and adds
+// their numbers. It is a benchmark: it fails only when a command does,
+// never on a number.
 package main
 
 import (
@@ -35,6 +38,7 @@ func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "speedbench: "+format+"\n", args...) }
 	n := flag.Int("n", 21, "rounds (at least 15)")
 	bin := flag.String("bin", "", "measure this shmemgen binary instead of building one from the current tree")
+	base := flag.String("base", "", "also measure this shmemgen binary, an older build, in the same rounds")
 	dir := flag.String("dir", "", "work in this directory (default: a new one in the system's temporary directory, removed afterwards)")
 	gobench := flag.Bool("gobench", true, "also run the in-process Go benchmarks (BenchmarkRender, BenchmarkNew)")
 	flag.Parse()
@@ -42,7 +46,7 @@ func main() {
 		log("-n %d: at least 15 rounds, for medians worth the name", *n)
 		os.Exit(2)
 	}
-	if err := run(*n, *bin, *dir, *gobench); err != nil {
+	if err := run(*n, *bin, *base, *dir, *gobench); err != nil {
 		log("%v", err)
 		os.Exit(1)
 	}
@@ -57,7 +61,7 @@ type command struct {
 	argv    []string
 }
 
-func run(rounds int, bin, work string, gobench bool) error {
+func run(rounds int, bin, base, work string, gobench bool) error {
 	if work == "" {
 		tmp, err := os.MkdirTemp("", "speedbench-")
 		if err != nil {
@@ -89,14 +93,9 @@ func run(rounds int, bin, work string, gobench bool) error {
 	}
 	yardstick := command{name: "yardstick: rm -rf COPY && cp -r DIR COPY",
 		argv: []string{"sh", "-c", `rm -rf "$1" && cp -r "$2" "$1"`, "sh", copyDir, ref}}
-	cmds := []command{
-		yardstick,
-		{name: "shmemgen new --out DIR", target: "≤ 2× yardstick",
-			prepare: func() error { return os.RemoveAll(fresh) },
-			argv:    []string{bin, "new", "--out", fresh}},
-		{name: "shmemgen new --dry-run", argv: []string{bin, "new", "--out", fresh + "-dry", "--dry-run"}},
-		{name: "shmemgen generate (nothing to do)", target: "≤ 20 ms", argv: []string{bin, "generate", "--dir", ref}},
-		{name: "shmemgen version (start-up)", argv: []string{bin, "version"}},
+	cmds := append([]command{yardstick}, shmemgen(bin, "", ref, fresh)...)
+	if base != "" {
+		cmds = append(cmds, shmemgen(base, " [-base]", ref, fresh+"-base")...)
 	}
 
 	load0 := loadavg()
@@ -140,6 +139,20 @@ func run(rounds int, bin, work string, gobench bool) error {
 	fmt.Println()
 	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkNew$' -count 5 ./gen .), medians:")
 	return goBenchmarks()
+}
+
+// shmemgen returns the commands that time bin, their names ending in
+// suffix: new into fresh, emptied before each run, and generate on ref, a
+// project it finds up to date.
+func shmemgen(bin, suffix, ref, fresh string) []command {
+	return []command{
+		{name: "shmemgen new --out DIR" + suffix, target: "≤ 2× yardstick",
+			prepare: func() error { return os.RemoveAll(fresh) },
+			argv:    []string{bin, "new", "--out", fresh}},
+		{name: "shmemgen new --dry-run" + suffix, argv: []string{bin, "new", "--out", fresh + "-dry", "--dry-run"}},
+		{name: "shmemgen generate (nothing to do)" + suffix, target: "≤ 20 ms", argv: []string{bin, "generate", "--dir", ref}},
+		{name: "shmemgen version (start-up)" + suffix, argv: []string{bin, "version"}},
+	}
 }
 
 // timeOne runs c once and returns how long the process took, from start to
