@@ -230,9 +230,23 @@ func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 	}
 }
 
+// BenchmarkRender renders the default project as a process does after its
+// first render: the embedded templates are parsed once a process.
 func BenchmarkRender(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
+		if _, err := Render(c, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderFirst renders the default project as a process's first
+// render does, parsing every template.
+func BenchmarkRenderFirst(b *testing.B) {
+	c := config.Default("basic")
+	for b.Loop() {
+		parsed.Clear()
 		if _, err := Render(c, Options{}); err != nil {
 			b.Fatal(err)
 		}

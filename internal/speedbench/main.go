@@ -12,8 +12,8 @@
 // another. With -base OLD, an older build's commands run in the same
 // rounds, beside the same yardstick: a before and after that one burst of
 // load elsewhere cannot tilt. Unless -gobench=false, it then runs the
-// in-process Go benchmarks, BenchmarkRender and BenchmarkNew, and adds
-// their numbers. It is a benchmark: it fails only when a command does,
+// in-process Go benchmarks (rendering, a process's first rendering, new
+// and generate with nothing to do) and adds their numbers. It is a benchmark: it fails only when a command does,
 // never on a number.
 package main
 
@@ -40,7 +40,7 @@ func main() {
 	bin := flag.String("bin", "", "measure this shmemgen binary instead of building one from the current tree")
 	base := flag.String("base", "", "also measure this shmemgen binary, an older build, in the same rounds")
 	dir := flag.String("dir", "", "work in this directory (default: a new one in the system's temporary directory, removed afterwards)")
-	gobench := flag.Bool("gobench", true, "also run the in-process Go benchmarks (BenchmarkRender, BenchmarkNew)")
+	gobench := flag.Bool("gobench", true, "also run the in-process Go benchmarks (BenchmarkRender, BenchmarkRenderFirst, BenchmarkNew, BenchmarkGenerateUpToDate)")
 	flag.Parse()
 	if *n < 15 {
 		log("-n %d: at least 15 rounds, for medians worth the name", *n)
@@ -137,7 +137,7 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 		return nil
 	}
 	fmt.Println()
-	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkNew$' -count 5 ./gen .), medians:")
+	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$' -count 5 ./gen .), medians:")
 	return goBenchmarks()
 }
 
@@ -180,7 +180,7 @@ var benchLine = regexp.MustCompile(`^(Benchmark\w+?)(-\d+)?\s+\d+\s+([0-9.]+) ns
 // goBenchmarks runs the in-process benchmarks and prints the median of
 // each.
 func goBenchmarks() error {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkRender$|BenchmarkNew$", "-count", "5", "./gen", ".")
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$", "-count", "5", "./gen", ".")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
