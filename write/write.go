@@ -358,8 +358,8 @@ func (k *killed) Unwrap() error { return k.err }
 // deleted is copied aside, and all of them are synced to disk; only then
 // are the targets renamed into place and the deletions made, each a single
 // atomic step that is undone, with the others before it, if a later one
-// fails. Files whose bytes do not
-// change are never touched, so their modification times stay put.
+// fails. Files whose bytes do not change are never touched, so their
+// modification times stay put.
 //
 // A crash is survived by rolling forward rather than back. The answers
 // file, whose manifest says what shmemgen wrote, is renamed into place
