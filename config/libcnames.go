@@ -9,9 +9,10 @@ import _ "embed"
 // names are refused. It is derived, never edited:
 //
 //	nm -D --defined-only /lib/x86_64-linux-gnu/libc.so.6 | awk '{print $3}' |
-//		sed 's/@.*//' | grep -v '^_' | sort -u
+//		sed 's/@.*//' | grep -v '^_' | LC_ALL=C sort -u
 //
-// (with the two comment lines at its top).
+// (with the two comment lines at its top), sorted bytewise, as nameList's
+// search needs.
 //
 //go:embed libcnames.txt
 var libcNamesFile string
