@@ -147,7 +147,7 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 			return Answers{}, bad(l, "files: path %s must be a clean, slash-separated path inside the project", config.Quote(e.Path))
 		case seen[e.Path]:
 			return Answers{}, bad(l, "files: path %s is listed twice", config.Quote(e.Path))
-		case !sha256Hex.MatchString(e.SHA256):
+		case !isSHA256Hex(e.SHA256):
 			return Answers{}, bad(l, "files: sha256 %s of %s must be 64 lowercase hex digits", config.Quote(e.SHA256), e.Path)
 		}
 		seen[e.Path] = true
@@ -229,7 +229,20 @@ func splitLine(msg string) (int, string) {
 	return 0, msg
 }
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+// isSHA256Hex reports whether s is a SHA-256 sum as Sum writes it: 64
+// lowercase hex digits. (As a regular expression, the 64 repeats cost more
+// to compile than every check of a manifest.)
+func isSHA256Hex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // shapeError is a value of the wrong shape: a list or a mapping where a
 // single value goes, or the other way round.

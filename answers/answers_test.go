@@ -133,6 +133,12 @@ func TestParseErrors(t *testing.T) {
 		{"bad var", "files:", "vars:\n  a-b: c\nfiles:", `vars: key "a-b" must be an identifier`},
 		{"path outside", "path: a", "path: ../a", `files: path "../a" must be a clean, slash-separated path inside the project`},
 		{"bad hash", "sha256: " + Sum(nil), "sha256: abc", `files: sha256 "abc" of a must be 64 lowercase hex digits`},
+		{"upper-case hash", "sha256: " + Sum(nil), "sha256: " + strings.ToUpper(Sum(nil)), `of a must be 64 lowercase hex digits`},
+		{"short hash", "sha256: " + Sum(nil), "sha256: " + Sum(nil)[1:], `of a must be 64 lowercase hex digits`},
+		{"long hash", "sha256: " + Sum(nil), "sha256: " + Sum(nil) + "0", `of a must be 64 lowercase hex digits`},
+		{"hash not hex", "sha256: " + Sum(nil), "sha256: g" + Sum(nil)[1:], `of a must be 64 lowercase hex digits`},
+		{"hash with a slash", "sha256: " + Sum(nil), "sha256: /" + Sum(nil)[1:], `of a must be 64 lowercase hex digits`},
+		{"hash with a colon", "sha256: " + Sum(nil), "sha256: '" + Sum(nil)[1:] + ":'", `of a must be 64 lowercase hex digits`},
 		{"duplicate key", "version: (devel)", "version: (devel)\nversion: v1", `already defined`},
 		{"not yaml", "inputs:", "inputs: [", "shmemgen.yaml:4: did not find expected"},
 	}

@@ -39,7 +39,7 @@ func FuzzValidate(f *testing.F) {
 		switch {
 		case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
 			t.Fatalf("name %q accepted", name)
-		case systemName()[set] || reserved[set] || keywords[set] || !cIdentifier.MatchString(set) || len(set) > MaxExportLen:
+		case systemNames.has(set) || reserved[set] || keywords[set] || !cIdentifier.MatchString(set) || len(set) > MaxExportLen:
 			t.Fatalf("export %q accepted", set)
 		case strings.HasPrefix(set, MacroPrefix(dll)+"_"):
 			t.Fatalf("export %q accepted with the macro prefix of --dll %q", set, dll)

@@ -1,10 +1,6 @@
 package config
 
-import (
-	_ "embed"
-	"strings"
-	"sync"
-)
+import _ "embed"
 
 // libcnames.txt lists the functions and variables glibc's libc.so.6
 // exports. On Linux, an export of lib<dll>.so with one of those names would
@@ -13,19 +9,13 @@ import (
 // names are refused. It is derived, never edited:
 //
 //	nm -D --defined-only /lib/x86_64-linux-gnu/libc.so.6 | awk '{print $3}' |
-//		sed 's/@.*//' | grep -v '^_' | sort -u
+//		sed 's/@.*//' | grep -v '^_' | LC_ALL=C sort -u
 //
-// (with the two comment lines at its top).
+// (with the two comment lines at its top), sorted bytewise, as nameList's
+// search needs.
 //
 //go:embed libcnames.txt
 var libcNamesFile string
 
-var libcName = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for _, line := range strings.Split(libcNamesFile, "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			m[line] = true
-		}
-	}
-	return m
-})
+// libcNames are the names libc.so.6 exports.
+var libcNames = nameList(libcNamesFile)

@@ -1,10 +1,6 @@
 package config
 
-import (
-	_ "embed"
-	"strings"
-	"sync"
-)
+import _ "embed"
 
 // sysnames.txt lists every identifier that the headers the generated code
 // includes (windows.h and the C runtime's, with mingw-w64) declare at file
@@ -19,13 +15,5 @@ import (
 //go:embed sysnames.txt
 var sysNamesFile string
 
-// systemName reports whether the headers or cgo declare or define name.
-var systemName = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	for _, line := range strings.Split(sysNamesFile, "\n") {
-		if line != "" && !strings.HasPrefix(line, "#") {
-			m[line] = true
-		}
-	}
-	return m
-})
+// systemNames are the names the headers or cgo declare or define.
+var systemNames = nameList(sysNamesFile)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -116,7 +117,7 @@ func CheckExport(flag, name string) error {
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
 		return bad("must not be an entry point or a CRT function no header declares: it would clash with it")
-	case systemName()[name]:
+	case systemNames.has(name):
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case linuxReserved[name]:
 		return bad("must not be a name that the Linux headers the generated code includes declare or define: the library's header is included beside them")
@@ -156,7 +157,7 @@ func (c Config) checkExports() error {
 		if strings.HasPrefix(name, prefix) {
 			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
 		}
-		if c.HasOS("linux") && libcName()[name] {
+		if c.HasOS("linux") && libcNames.has(name) {
 			return &Error{Flag: flag, Value: name, Rule: "must not be a function or variable that glibc exports with --os linux: lib" + c.DLL + ".so would interpose it for the whole host process"}
 		}
 		if other, ok := seen[name]; ok {
@@ -349,8 +350,12 @@ func (c Config) checkFileVersion() error {
 }
 
 // sidPattern is a SID string: S-1-, the identifier authority, then at
-// least one and at most 15 subauthorities, all decimal.
-var sidPattern = regexp.MustCompile(`^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$`)
+// least one and at most 15 subauthorities, all decimal. It is compiled when
+// first needed: its counted repeats make it the costliest of shmemgen's
+// patterns to compile, a fifth of a millisecond, and only --owner uses it.
+var sidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^S-1-[0-9]{1,15}(-[0-9]{1,10}){1,15}$`)
+})
 
 func (c Config) checkTrust() error {
 	if !slices.Contains(TrustModes, c.Trust) {
@@ -360,7 +365,7 @@ func (c Config) checkTrust() error {
 		return nil
 	}
 	bad := func(rule string) error { return &Error{Flag: "owner", Value: c.Owner, Rule: rule} }
-	if !sidPattern.MatchString(c.Owner) {
+	if !sidPattern().MatchString(c.Owner) {
 		return bad("must be a SID string such as S-1-5-18 (SYSTEM) or S-1-5-21-…-1001, as whoami /user prints it")
 	}
 	for _, sub := range strings.Split(c.Owner, "-")[3:] {

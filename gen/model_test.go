@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -204,6 +205,20 @@ func TestXSysPinned(t *testing.T) {
 	}
 }
 
+// renderOne renders one template as Render does, executing it and
+// formatting Go output.
+func renderOne(name string, src []byte, model Model) ([]byte, error) {
+	data, err := execute(Template{Name: name, Source: src, Overlay: true}, model)
+	if err != nil {
+		return nil, err
+	}
+	r := result{name: name, data: data}
+	if path.Ext(strings.TrimSuffix(name, ".tmpl")) == ".go" {
+		r.format()
+	}
+	return r.data, r.err
+}
+
 func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 	_, err := renderOne("project/broken.go.tmpl", []byte("package main\n\nfunc {{ .Set }}( {\n"), NewModel(config.Default("x")))
 	if err == nil || !strings.Contains(err.Error(), "project/broken.go.tmpl") {
@@ -215,9 +230,23 @@ func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 	}
 }
 
+// BenchmarkRender renders the default project as a process does after its
+// first render: the embedded templates are parsed once a process.
 func BenchmarkRender(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
+		if _, err := Render(c, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderFirst renders the default project as a process's first
+// render does, parsing every template.
+func BenchmarkRenderFirst(b *testing.B) {
+	c := config.Default("basic")
+	for b.Loop() {
+		parsed.Clear()
 		if _, err := Render(c, Options{}); err != nil {
 			b.Fatal(err)
 		}

@@ -10,10 +10,13 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
+	tparse "text/template/parse"
 	"time"
 
 	"github.com/Masterminds/sprig/v3"
@@ -58,33 +61,129 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 	for k, v := range opts.Vars {
 		model.Vars[k] = v
 	}
-	var files FileSet
-	for _, t := range tmpls {
+	// Each template is executed in turn, and its Go output formatted on
+	// another core meanwhile: go/format is most of a render's work, and
+	// each file's is its own.
+	results := make([]result, len(tmpls))
+	formatted := formatter(len(tmpls))
+	defer formatted.wait()
+	// fail returns the error of the first template in path order that
+	// failed, as rendering one after another would.
+	fail := func(i int, err error) (FileSet, error) {
+		formatted.wait()
+		for _, r := range results[:i] {
+			if r.err != nil {
+				return nil, r.err
+			}
+		}
+		return nil, err
+	}
+	for i, t := range tmpls {
 		if !strings.HasSuffix(t.Path, ".tmpl") {
-			return nil, fmt.Errorf("template %s: name must end in .tmpl", t.Name)
+			return fail(i, fmt.Errorf("template %s: name must end in .tmpl", t.Name))
 		}
 		out := strings.TrimSuffix(t.Path, ".tmpl")
 		if slices.Contains(opts.Reserved, out) {
-			return nil, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out)
+			return fail(i, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out))
 		}
 		// The path goes into the manifest, which refuses anything else,
 		// and must mean the same file on Windows.
 		if !answers.ValidPath(out) {
-			return nil, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out))
+			return fail(i, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out)))
 		}
-		data, err := renderOne(t.Name, t.Source, model)
+		data, err := execute(t, model)
 		if err != nil {
-			return nil, err
+			return fail(i, err)
 		}
+		results[i] = result{name: t.Name, out: out, data: data}
 		// A template that renders to nothing makes no file: that is how
 		// one for a system --os does not list leaves itself out.
-		if len(bytes.TrimSpace(data)) == 0 {
-			continue
+		if len(bytes.TrimSpace(data)) > 0 && path.Ext(out) == ".go" {
+			formatted.add(&results[i])
 		}
-		files = append(files, File{Path: out, Data: data, Mode: modeFor(out), Owner: ownerOf(data)})
+	}
+	formatted.wait()
+	var files FileSet
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if len(bytes.TrimSpace(r.data)) > 0 {
+			files = append(files, File{Path: r.out, Data: r.data, Mode: modeFor(r.out), Owner: ownerOf(r.data)})
+		}
 	}
 	files.sort()
 	return files, nil
+}
+
+// execute parses and executes one template.
+func execute(t Template, model Model) ([]byte, error) {
+	tmpl, err := parse(t)
+	if err != nil {
+		return nil, err
+	}
+	// Output is about as long as its template: growing the buffer from
+	// nothing made more garbage than the output itself.
+	buf := bytes.NewBuffer(make([]byte, 0, len(t.Source)))
+	if err := tmpl.Execute(buf, model); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// A result is one template's output: the file it makes, at out, or err.
+type result struct {
+	name, out string
+	data      []byte
+	err       error
+}
+
+// format gofmts Go output; a failure is a template bug and names the
+// template.
+func (r *result) format() {
+	formatted, err := format.Source(r.data)
+	if err != nil {
+		r.err = fmt.Errorf("template %s: output is not valid Go: %w", r.name, err)
+		return
+	}
+	r.data = formatted
+}
+
+// formatQueue formats results on one goroutine for every core but the
+// caller's, and on the caller's once it waits, rather than leave it idle.
+type formatQueue struct {
+	next chan *result
+	wg   sync.WaitGroup
+	done bool
+}
+
+// formatter returns a queue for up to n results.
+func formatter(n int) *formatQueue {
+	q := &formatQueue{next: make(chan *result, n)}
+	for range runtime.GOMAXPROCS(0) - 1 {
+		q.wg.Go(q.work)
+	}
+	return q
+}
+
+func (q *formatQueue) work() {
+	for r := range q.next {
+		r.format()
+	}
+}
+
+// add queues r, which must not be touched again until wait returns.
+func (q *formatQueue) add(r *result) { q.next <- r }
+
+// wait formats what is left and waits until every result added is
+// formatted. It may be called again.
+func (q *formatQueue) wait() {
+	if !q.done {
+		close(q.next)
+		q.work()
+		q.wg.Wait()
+		q.done = true
+	}
 }
 
 // Template is one template of the set a render uses.
@@ -158,25 +257,103 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// renderOne executes one template and gofmts Go output; a format failure is
-// a template bug and names the template.
-func renderOne(name string, src []byte, model Model) ([]byte, error) {
-	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).Parse(string(src))
+// parse parses a template as text/template's Parse does, but gives it only
+// the functions it calls: adding sprig's two hundred to every template, or
+// copying them, cost more than all the parsing. The embedded templates,
+// which never change, are parsed once a process and kept, so that a
+// project's renders after the first, as tests and go generate ./... make
+// them, only execute.
+func parse(t Template) (*template.Template, error) {
+	if !t.Overlay {
+		if tmpl, ok := parsed.Load(t.Path); ok {
+			return tmpl.(*template.Template), nil
+		}
+	}
+	trees, err := tparse.Parse(t.Name, string(t.Source), "", "", funcs, builtinNames)
 	if err != nil {
-		return nil, err
+		// Perhaps a builtin newer than builtinNames: text/template
+		// decides, with every function.
+		return template.New(t.Name).Option("missingkey=error").Funcs(funcs).Parse(string(t.Source))
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, model); err != nil {
-		return nil, err
+	called := template.FuncMap{}
+	for _, tree := range trees {
+		if !calls(tree.Root, called) {
+			called = funcs
+			break
+		}
 	}
-	if path.Ext(strings.TrimSuffix(name, ".tmpl")) != ".go" {
-		return buf.Bytes(), nil
+	tmpl := template.New(t.Name).Option("missingkey=error").Funcs(called)
+	for name, tree := range trees {
+		if _, err := tmpl.AddParseTree(name, tree); err != nil {
+			return nil, err
+		}
 	}
-	formatted, err := format.Source(buf.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("template %s: output is not valid Go: %w", name, err)
+	if !t.Overlay {
+		parsed.Store(t.Path, tmpl)
 	}
-	return formatted, nil
+	return tmpl, nil
+}
+
+// parsed holds the embedded templates parsed, by path.
+var parsed sync.Map
+
+// builtinNames are text/template's own functions, which the parser must
+// know of besides funcs.
+var builtinNames = map[string]any{
+	"and": true, "call": true, "html": true, "index": true, "slice": true, "js": true, "len": true,
+	"not": true, "or": true, "print": true, "printf": true, "println": true, "urlquery": true,
+	"eq": true, "ge": true, "gt": true, "le": true, "lt": true, "ne": true,
+}
+
+// calls adds to called the functions of funcs that the tree at n calls. It
+// reports false for a node it does not know, whose calls it cannot list.
+func calls(n tparse.Node, called template.FuncMap) bool {
+	walk := func(nodes ...tparse.Node) bool {
+		for _, n := range nodes {
+			if !calls(n, called) {
+				return false
+			}
+		}
+		return true
+	}
+	switch n := n.(type) {
+	case *tparse.IdentifierNode:
+		if f, ok := funcs[n.Ident]; ok {
+			called[n.Ident] = f
+		}
+		return true
+	case *tparse.ListNode:
+		return n == nil || walk(n.Nodes...)
+	case *tparse.PipeNode:
+		if n == nil {
+			return true
+		}
+		for _, c := range n.Cmds {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	case *tparse.CommandNode:
+		return walk(n.Args...)
+	case *tparse.ChainNode:
+		return walk(n.Node)
+	case *tparse.ActionNode:
+		return walk(n.Pipe)
+	case *tparse.IfNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.RangeNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.WithNode:
+		return walk(n.Pipe, n.List, n.ElseList)
+	case *tparse.TemplateNode:
+		return walk(n.Pipe)
+	case *tparse.TextNode, *tparse.CommentNode, *tparse.FieldNode, *tparse.VariableNode,
+		*tparse.DotNode, *tparse.NilNode, *tparse.BoolNode, *tparse.NumberNode,
+		*tparse.StringNode, *tparse.BreakNode, *tparse.ContinueNode:
+		return true
+	}
+	return false
 }
 
 func modeFor(name string) fs.FileMode {

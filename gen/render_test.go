@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"text/template"
 	"time"
 
 	"github.com/shmemgen/shmemgen/answers"
@@ -256,6 +257,97 @@ func TestFilesFollowOS(t *testing.T) {
 			if !bytes.Contains(byPath[p], []byte(tc.build)) {
 				t.Errorf("--os %s: %s lacks %q", tc.os, p, tc.build)
 			}
+		}
+	}
+}
+
+// TestTemplatesApart checks what parsing each template on a copy of one
+// base keeps: a template's {{define}} is its own, an embedded template
+// parsed once still yields to an overlay that replaces it, and of several
+// templates whose Go output fails to format, formatted side by side, the
+// first in path order is named.
+func TestTemplatesApart(t *testing.T) {
+	overlay := fstest.MapFS{
+		"a.md.tmpl": {Data: []byte(`{{ define "part" }}a{{ end }}{{ template "part" }}` + "\n")},
+		"b.md.tmpl": {Data: []byte(`{{ template "part" }}` + "\n")},
+	}
+	_, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl"})
+	if err == nil || !strings.Contains(err.Error(), `tpl/b.md.tmpl:1:`) || !strings.Contains(err.Error(), `template "part" not defined`) {
+		t.Errorf("b.md used a.md's define: got %v", err)
+	}
+
+	if _, err := Render(config.Default("x"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(config.Default("x"), Options{Overlay: fstest.MapFS{"README.md.tmpl": {Data: []byte("mine\n")}}, OverlayName: "tpl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := files.Lookup("README.md"); string(f.Data) != "mine\n" {
+		t.Errorf("README.md after an embedded render = %q, want the overlay's", f.Data)
+	}
+	files, err = Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := files.Lookup("README.md"); string(f.Data) == "mine\n" {
+		t.Error("README.md after an overlay render is still the overlay's")
+	}
+
+	notGo := &fstest.MapFile{Data: []byte("package main\nfunc {\n")}
+	noField := &fstest.MapFile{Data: []byte("{{ .Nope }}\n")}
+	for _, tc := range []struct {
+		overlay fstest.MapFS
+		want    string
+	}{
+		{fstest.MapFS{"dll/z1.go.tmpl": notGo, "dll/b1.go.tmpl": notGo, "dll/m1.go.tmpl": notGo, "dll/a1.go.tmpl": notGo}, "template tpl/dll/a1.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.go.tmpl": notGo, "b.md.tmpl": noField}, "template tpl/a.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.md.tmpl": noField, "b.go.tmpl": notGo}, "tpl/a.md.tmpl:1:"},
+		{fstest.MapFS{"a.go.tmpl": notGo, "b.md": noField}, "template tpl/a.go.tmpl: output is not valid Go"},
+		{fstest.MapFS{"a.md": noField, "b.go.tmpl": notGo}, "template tpl/a.md: name must end in .tmpl"},
+	} {
+		for range 20 {
+			_, err := Render(config.Default("x"), Options{Overlay: tc.overlay, OverlayName: "tpl"})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+		}
+	}
+}
+
+// TestParseCallsFunctions renders a template that calls sprig's functions
+// from every place a call can stand, through parse, which gives a template
+// only the functions it calls, and through text/template with all of
+// them: the two must agree.
+func TestParseCallsFunctions(t *testing.T) {
+	src := `{{ define "part" }}{{ upper . }}{{ end -}}
+{{ template "part" (lower "X") }}
+{{ if hasPrefix "a" "abc" }}{{ repeat 2 "x" }}{{ else if hasSuffix "c" "abc" }}{{ else }}{{ trim " y " }}{{ end }}
+{{ range $i, $v := list 1 2 }}{{ add $i $v }}{{ else }}{{ sub 1 1 }}{{ end }}
+{{ range (until 0) }}{{ else }}{{ title "empty" }}{{ end }}
+{{ with $d := dict "k" "v" }}{{ get $d "k" | quote }}{{ else }}{{ nospace "z z" }}{{ end }}
+{{ with "" }}{{ else }}{{ snakecase "ElseBranch" }}{{ end }}
+{{ (dict "a" (swapcase "chain")).a | default "none" }}
+{{ printf "%s" (b64enc (trimSuffix "!" "hi!")) }}
+{{ $x := kebabcase "AbC" }}{{ $x = cat $x "d" }}{{ $x }}
+{{ range $i, $v := list 1 2 3 }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ toString $v }}{{ end }}
+{{/* a comment naming sha256sum */}}{{ true }} {{ empty nil }} {{ 1.5 }} {{ . | kindOf }}
+`
+	got, err := execute(Template{Name: "t.tmpl", Source: []byte(src), Overlay: true}, Model{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	tmpl := template.Must(template.New("t.tmpl").Option("missingkey=error").Funcs(funcs).Parse(src))
+	if err := tmpl.Execute(&want, Model{}); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want.String())
+	}
+	for name := range builtinNames {
+		if _, err := template.New("").Parse("{{ " + name + " }}"); err != nil {
+			t.Errorf("builtinNames lists %s, which text/template does not know: %v", name, err)
 		}
 	}
 }
