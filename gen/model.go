@@ -62,7 +62,7 @@ type Model struct {
 	// waiters: the mapping's name with config.WakeSuffix.
 	WakeNameGo string
 	WakeNameC  string
-	// ChangedNameGo and ChangedNameC name the semaphore that wakes the wait
+	// ChangedNameGo and ChangedNameC name the event that wakes the wait
 	// export's waiters: the mapping's name with config.ChangedSuffix.
 	ChangedNameGo string
 	ChangedNameC  string
@@ -88,9 +88,11 @@ type Model struct {
 	SectionSize     uint64
 	SectionSizeHigh uint32
 	SectionSizeLow  uint32
-	// LayoutMagic and LayoutVersion identify the header's layout.
+	// LayoutMagic and LayoutVersion identify the header's layout, and
+	// Header lays it out, field by field.
 	LayoutMagic   uint32
 	LayoutVersion uint32
+	Header        []HeaderField
 	// Statuses are the status codes the DLL reports besides Win32's.
 	Statuses []Status
 
@@ -132,16 +134,6 @@ type Model struct {
 	RootPackage string
 }
 
-// The shared layout: a header of headerSize bytes, then the payload.
-const (
-	headerSize  = 128
-	layoutMagic = 0x474d4853 // "SHMG" in memory, little-endian
-	// Version 2 put the lock in the header: a lock word instead of a
-	// named mutex. Version 3 added the writing and torn ranges, and made
-	// the wait export's waiters a flag instead of a count.
-	layoutVersion = 3
-)
-
 // Status is one of the codes the DLL reports where Windows gave none. Bit
 // 29 marks a code as application-defined, so none can be mistaken for a
 // Win32 error code.
@@ -180,7 +172,7 @@ const maxChildChars = 512 * 1024
 
 // NewModel derives the template model from a validated config.
 func NewModel(c config.Config) Model {
-	return Model{
+	m := Model{
 		Config:       c,
 		Command:      command(c),
 		NameGo:       strconv.Quote(c.Name),
@@ -231,6 +223,8 @@ func NewModel(c config.Config) Model {
 		FileVersionRC:     fileVersion(c, ","),
 		FileVersionFull:   fileVersion(c, "."),
 	}
+	m.Header = headerFields(m)
+	return m
 }
 
 // fileVersion writes the file version's four numbers joined by sep.

@@ -4,13 +4,6 @@
 
 package main
 
-// The header's layout is api.h's. This preamble stays out of any header:
-// this file exports nothing.
-
-// #define TELEMETRY_BUILDING_DLL
-// #include "api.h"
-import "C"
-
 import "unsafe"
 
 // The shared section (on Linux, the POSIX shared-memory segment) is a header of headerSize bytes, then the payload of
@@ -51,18 +44,48 @@ const (
 // given, so the token's default DACL.
 const securityDescriptor = ""
 
-// header is the start of the section, api.h's TELEMETRY_HEADER itself,
-// so that Go and C cannot disagree on where a field is. The creator writes
-// it while holding the setup mutex, magic last; openers check it, under
-// the mutex, before any other access. The rest is core.c's: Go only starts
-// generation at 1.
-type header = C.TELEMETRY_HEADER
+// header is the start of the section, api.h's TELEMETRY_HEADER. The
+// creator writes it while holding the setup mutex, magic last; openers
+// check it, under the mutex, before any other access. The rest is
+// core.c's: Go only starts generation at 1.
+type header struct {
+	magic       uint32
+	version     uint32
+	headerSize  uint32
+	flags       uint32
+	payloadSize uint64
+	lock        int64
+	generation  uint64
+	waiting     int32
+	wakeSeq     int32
+	writingFrom uint64
+	writingTo   uint64
+	tornFrom    uint64
+	tornTo      uint64
+	noteSeq     int32
+	_           [44]byte
+}
 
-// The header must be headerSize bytes: each line fails to compile if it
-// is not.
+// The header is laid out as api.h has it, which core.c checks the same
+// way: each line fails to compile when a field is anywhere else, or the
+// size is not headerSize.
 var (
 	_ [headerSize - unsafe.Sizeof(header{})]byte
 	_ [unsafe.Sizeof(header{}) - headerSize]byte
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.magic)-0]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.version)-4]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.headerSize)-8]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.flags)-12]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.payloadSize)-16]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.lock)-24]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.generation)-32]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.waiting)-40]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.wakeSeq)-44]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.writingFrom)-48]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.writingTo)-56]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
 )
 
 // Status codes where the system gives none; bit 29 marks them as

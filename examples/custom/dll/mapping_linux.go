@@ -38,13 +38,13 @@ func init() {
 	case 0:
 		m.publish()
 	case statusLockTimeout:
-		C.shmemgen_fail(C.DWORD(status), 1)
+		C.shmemgen_fail(C.uint32_t(status), 1)
 		go retry(status)
 	case statusSquatted:
-		C.shmemgen_fail(C.DWORD(status), 0)
+		C.shmemgen_fail(C.uint32_t(status), 0)
 		go retry(status)
 	default:
-		C.shmemgen_fail(C.DWORD(status), 0)
+		C.shmemgen_fail(C.uint32_t(status), 0)
 	}
 }
 
@@ -71,9 +71,9 @@ func retry(status uint32) {
 			m.publish()
 			return
 		case statusSquatted:
-			C.shmemgen_fail(C.DWORD(status), 0)
+			C.shmemgen_fail(C.uint32_t(status), 0)
 		default:
-			C.shmemgen_fail(C.DWORD(status), 0)
+			C.shmemgen_fail(C.uint32_t(status), 0)
 			return
 		}
 	}
@@ -229,14 +229,14 @@ func initHeader(addr unsafe.Pointer, created bool) uint32 {
 	h := (*header)(addr)
 	if created {
 		h.version = layoutVersion
-		h.header_size = headerSize
-		h.payload_size = payloadSize
+		h.headerSize = headerSize
+		h.payloadSize = payloadSize
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.header_size != headerSize ||
-		h.flags != 0 || h.payload_size != payloadSize {
+	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
+		h.flags != 0 || h.payloadSize != payloadSize {
 		return statusBadLayout
 	}
 	return 0

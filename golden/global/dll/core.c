@@ -19,8 +19,28 @@
 #include "api.h"
 #include "core.h"
 
+#include <stddef.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+
+#ifndef _WIN32
+/* The Win32 names core.c uses, for Linux: the same widths as api.h's
+ * portable types. */
+#include <uchar.h>
+typedef uint32_t DWORD;
+typedef int32_t LONG;
+typedef int64_t LONGLONG;
+typedef uint64_t ULONGLONG;
+typedef int BOOL;
+typedef uint8_t BYTE;
+typedef size_t SIZE_T;
+typedef uintptr_t ULONG_PTR;
+typedef char16_t WCHAR;
+#define TRUE 1
+#define FALSE 0
+#define INFINITE 0xFFFFFFFFu
+#define ERROR_TIMEOUT 1460u
 #endif
 
 enum {
@@ -51,7 +71,24 @@ enum {
  * a set may write. */
 #define SHMEMGEN_TEXT_BYTES ((ULONGLONG)SHMEM_CAPACITY * 2)
 
+/* The header is laid out as layout.go has it too: each line fails to
+ * compile when a field is anywhere else. */
 _Static_assert(sizeof(SHMEM_HEADER) == 128, "the header is 128 bytes");
+_Static_assert(offsetof(SHMEM_HEADER, magic) == 0, "magic is at 0");
+_Static_assert(offsetof(SHMEM_HEADER, version) == 4, "version is at 4");
+_Static_assert(offsetof(SHMEM_HEADER, header_size) == 8, "header_size is at 8");
+_Static_assert(offsetof(SHMEM_HEADER, flags) == 12, "flags is at 12");
+_Static_assert(offsetof(SHMEM_HEADER, payload_size) == 16, "payload_size is at 16");
+_Static_assert(offsetof(SHMEM_HEADER, lock) == 24, "lock is at 24");
+_Static_assert(offsetof(SHMEM_HEADER, generation) == 32, "generation is at 32");
+_Static_assert(offsetof(SHMEM_HEADER, waiting) == 40, "waiting is at 40");
+_Static_assert(offsetof(SHMEM_HEADER, wake_seq) == 44, "wake_seq is at 44");
+_Static_assert(offsetof(SHMEM_HEADER, writing_from) == 48, "writing_from is at 48");
+_Static_assert(offsetof(SHMEM_HEADER, writing_to) == 56, "writing_to is at 56");
+_Static_assert(offsetof(SHMEM_HEADER, torn_from) == 64, "torn_from is at 64");
+_Static_assert(offsetof(SHMEM_HEADER, torn_to) == 72, "torn_to is at 72");
+_Static_assert(offsetof(SHMEM_HEADER, note_seq) == 80, "note_seq is at 80");
+_Static_assert(offsetof(SHMEM_HEADER, reserved) == 84, "reserved is at 84");
 
 /* shmemgen_core is this process's view of the mapping. Go's setup fills it
  * once, then sets state; a call reads state first, so it sees either
@@ -88,7 +125,7 @@ static BOOL shmemgen_fail_call(DWORD status)
     return FALSE;
 }
 
-void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note)
+void shmemgen_publish(void *view, uintptr_t wake, uintptr_t note)
 {
     LONGLONG owner = shmemgen_self_word();
     shmemgen_setup_enter();
@@ -109,7 +146,7 @@ void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note)
     shmemgen_setup_changed();
 }
 
-void shmemgen_fail(DWORD status, int retrying)
+void shmemgen_fail(uint32_t status, int retrying)
 {
     shmemgen_setup_enter();
     shmemgen_core.status = status;

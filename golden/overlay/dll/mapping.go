@@ -40,13 +40,13 @@ func init() {
 	case status == 0:
 		m.publish()
 	case status == statusLockTimeout:
-		C.shmemgen_fail(C.DWORD(status), 1)
+		C.shmemgen_fail(C.uint32_t(status), 1)
 		go retry(status)
 	case retryable(status):
-		C.shmemgen_fail(C.DWORD(status), 0)
+		C.shmemgen_fail(C.uint32_t(status), 0)
 		go retry(status)
 	default:
-		C.shmemgen_fail(C.DWORD(status), 0)
+		C.shmemgen_fail(C.uint32_t(status), 0)
 	}
 }
 
@@ -96,9 +96,9 @@ func retry(status uint32) {
 			m.publish()
 			return
 		case retryable(status):
-			C.shmemgen_fail(C.DWORD(status), 0)
+			C.shmemgen_fail(C.uint32_t(status), 0)
 		default:
-			C.shmemgen_fail(C.DWORD(status), 0)
+			C.shmemgen_fail(C.uint32_t(status), 0)
 			return
 		}
 	}
@@ -111,7 +111,7 @@ type mapping struct {
 }
 
 func (m mapping) publish() {
-	C.shmemgen_publish(m.view, C.ULONG_PTR(m.wake), C.ULONG_PTR(m.note))
+	C.shmemgen_publish(m.view, C.uintptr_t(m.wake), C.uintptr_t(m.note))
 }
 
 // setup opens or creates the setup mutex, the wake event, the note event
@@ -294,14 +294,14 @@ func initHeader(addr uintptr, created bool) uint32 {
 	h := (*header)(viewPointer(addr))
 	if created {
 		h.version = layoutVersion
-		h.header_size = headerSize
-		h.payload_size = payloadSize
+		h.headerSize = headerSize
+		h.payloadSize = payloadSize
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.header_size != headerSize ||
-		h.flags != 0 || h.payload_size != payloadSize || usable < sectionSize {
+	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
+		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
 		return statusBadLayout
 	}
 	return 0

@@ -9,38 +9,20 @@
 #ifndef SHMEMGEN_CORE_H
 #define SHMEMGEN_CORE_H
 
-#ifdef _WIN32
-#include <windows.h>
-#else
-/* The Win32 names core.c and the setup use, for Linux: the same widths as
- * api.h's portable types. */
+/* Plain C types, not windows.h's: cgo reads this header for every Go
+ * file of the setup, several times over, and windows.h would make each of
+ * those reads parse tens of thousands of lines. */
 #include <stdint.h>
-#include <stddef.h>
-#include <uchar.h>
-typedef uint32_t DWORD;
-typedef int32_t LONG;
-typedef int64_t LONGLONG;
-typedef uint64_t ULONGLONG;
-typedef int BOOL;
-typedef uint8_t BYTE;
-typedef size_t SIZE_T;
-typedef uintptr_t ULONG_PTR;
-typedef char16_t WCHAR;
-#define TRUE 1
-#define FALSE 0
-#define INFINITE 0xFFFFFFFFu
-#define ERROR_TIMEOUT 1460u
-#endif
 
 /* shmemgen_publish makes the mapping whose view starts at view available
  * to the exports. On Windows wake is the handle of the event that wakes the
  * lock's waiters, note that of the event that wakes the wait export's; on
  * Linux both are 0 (the futexes are in the header). */
-void shmemgen_publish(void *view, ULONG_PTR wake, ULONG_PTR note);
+void shmemgen_publish(void *view, uintptr_t wake, uintptr_t note);
 
 /* shmemgen_fail makes every export fail with status. retrying says that Go
  * is still trying (the setup lock timed out): calls then wait for it, up to
  * the lock timeout, before they fail. */
-void shmemgen_fail(DWORD status, int retrying);
+void shmemgen_fail(uint32_t status, int retrying);
 
 #endif
