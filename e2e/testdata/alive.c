@@ -74,16 +74,9 @@ static int hold(const char *mode, const char *gate_name)
  * is inside the lock. */
 static proc start_holder(const char *mode)
 {
-    char gate_name[64], args[128];
-    snprintf(gate_name, sizeof gate_name, "shmemgen-alive-%lu", (unsigned long)my_pid());
-    gate inside = gate_create(gate_name);
-    snprintf(args, sizeof args, "hold %s %s", mode, gate_name);
-    proc holder = spawn(NULL, args);
-    if (!gate_wait(inside, 60000)) {
-        fprintf(stderr, "alive: the holder never got inside the lock\n");
-        exit(1);
-    }
-    gate_remove(gate_name);
+    char args[64];
+    snprintf(args, sizeof args, "hold %s", mode);
+    proc holder = trap_start(args);
     printf("holder inside the lock\n");
     return holder;
 }

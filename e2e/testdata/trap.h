@@ -10,7 +10,7 @@
  * Windows, a SIGSEGV handler on Linux; each posts a gate, when given one,
  * the moment the holder is inside the lock.
  *
- * One trap at a time per process. Include it after port.h.
+ * One trap at a time per process. Include it after port.h and spawn.h.
  */
 #ifndef TRAP_H
 #define TRAP_H
@@ -129,6 +129,24 @@ static inline void *trap_source(size_t n, BYTE fill, enum trap_action action, DW
     BYTE *src = p + lead - n;
     memset(src, fill, n);
     return src;
+}
+
+/* trap_start starts this program again with args and a gate's name after
+ * them, for a holder that hands the gate to trap_source, and returns the
+ * holder once it is inside the lock. */
+static inline proc trap_start(const char *args)
+{
+    char gate_name[64], line[256];
+    snprintf(gate_name, sizeof gate_name, "shmemgen-trap-%lu", (unsigned long)my_pid());
+    gate inside = gate_create(gate_name);
+    snprintf(line, sizeof line, "%s %s", args, gate_name);
+    proc holder = spawn(NULL, line);
+    if (!gate_wait(inside, 60000)) {
+        fprintf(stderr, "trap: the holder never got inside the lock\n");
+        exit(1);
+    }
+    gate_remove(gate_name);
+    return holder;
 }
 
 #endif
