@@ -10,10 +10,12 @@
  * Windows, a SIGSEGV handler on Linux; each posts a gate, when given one,
  * the moment the holder is inside the lock.
  *
- * One trap at a time per process. Include it after port.h and spawn.h.
+ * One trap at a time per process. Include it after port.h.
  */
 #ifndef TRAP_H
 #define TRAP_H
+
+#include "spawn.h"
 
 #ifndef _WIN32
 #include <signal.h>
