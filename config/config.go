@@ -41,7 +41,7 @@ const (
 )
 
 // The --trust modes: what a process checks before it trusts objects it
-// finds under its names. See the README's Security section.
+// finds under its names. See docs/security.md.
 const (
 	// TrustHeader trusts any section with this build's header.
 	TrustHeader = "header"

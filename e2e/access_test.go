@@ -19,7 +19,7 @@ import (
 // MUTEX_MODIFY_STATE, is enough. Wine 8 does not show that it was not
 // before: it let the old setup's MUTEX_ALL_ACCESS through such a DACL
 // (while it does enforce D:P, which grants nothing), where Windows refuses
-// it; README.md's security section gives the manual check.
+// it; docs/security.md gives the manual check.
 func TestLeastPrivilege(t *testing.T) {
 	win.require(t)
 	granted := []string{

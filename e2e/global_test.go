@@ -36,7 +36,7 @@ var _ = func() bool {
 // before its service, as a program without SeCreateGlobalPrivilege: every
 // call fails with ERROR_ACCESS_DENIED (5), the truth, while setup retries
 // in the background, and the DLL works once the service has created the
-// section. (README.md's manual check 5 covers real Windows.)
+// section. (docs/security.md's manual check 5 covers real Windows.)
 func TestGlobalClientFirst(t *testing.T) {
 	win.require(t)
 	dir := filepath.Join(t.TempDir(), "global")

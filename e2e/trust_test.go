@@ -63,7 +63,7 @@ func TestTrust(t *testing.T) {
 		})
 		// Wine enforces no integrity levels, but keeps and reports the
 		// labels; its processes run at high, and the DLL asks no more
-		// than medium of any process. (README.md's manual check 3 runs a
+		// than medium of any process. (docs/security.md's manual check 3 runs a
 		// low-integrity squatter on Windows.)
 		t.Run("same user, low integrity", func(t *testing.T) {
 			wantOutput(t, squat(t, bin, "self", "LW"), refused...)
@@ -118,7 +118,7 @@ func TestTrust(t *testing.T) {
 // squat runs trust.exe as the squatter owned by owner, its objects
 // labelled with label if given, skipping the test where the system
 // refuses that owner: Windows lets a process give an object only itself,
-// or a group it holds with the owner attribute, as the owner (README.md's
+// or a group it holds with the owner attribute, as the owner (docs/security.md's
 // manual check 7 covers another user there).
 func squat(t *testing.T, bin, owner string, label ...string) result {
 	t.Helper()

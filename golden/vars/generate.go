@@ -5,8 +5,9 @@
 //	go generate ./...
 //
 // regenerates this project in place from shmemgen.yaml, with the shmemgen
-// command on PATH (go install github.com/shmemgen/shmemgen@latest). Unlike
-// the DLL and the hosts, it builds on every system, which go generate needs.
+// command on PATH (go install . in a clone of shmemgen puts it in
+// $(go env GOPATH)/bin). Unlike the DLL and the hosts, it builds on every
+// system, which go generate needs.
 // Edit the inputs in shmemgen.yaml, not this file.
 package shmem
 
