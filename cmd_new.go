@@ -120,7 +120,7 @@ func runNew(c *cli.Context) error {
 		return err
 	}
 	if !isProject && !c.Bool("dry-run") && !c.Bool("json") {
-		fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", out)
+		fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", gen.ShellQuote(out))
 	}
 	return nil
 }
@@ -208,12 +208,12 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		Status:      c.String("status"),
 		LockTimeout: timeout,
 		SDDL:        c.String("sddl"),
-		Arch:        c.String("arch"),
+		Arch:        listFlag(c.String("arch")),
 		FileVersion: c.String("file-version"),
 		Trust:       c.String("trust"),
 		Owner:       c.String("owner"),
 		Unlink:      c.String("unlink"),
-		OS:          c.String("os"),
+		OS:          listFlag(c.String("os")),
 		Mode:        c.String("mode"),
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
@@ -245,6 +245,16 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		}
 	}
 	return cfg, out, asTyped(c, cfg.Validate())
+}
+
+// listFlag is a comma-separated list flag (--os, --arch) without the
+// spaces around its commas: --os 'windows, linux' is --os windows,linux.
+func listFlag(s string) string {
+	items := strings.Split(s, ",")
+	for i, item := range items {
+		items[i] = strings.TrimSpace(item)
+	}
+	return strings.Join(items, ",")
 }
 
 // asTyped puts the value of a rejected flag back as the user typed it: the

@@ -105,6 +105,13 @@ Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 	}
 }
 
-func onUsageError(_ *cli.Context, err error, _ bool) error {
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	flags := c.App.Flags
+	if c.Command != nil && c.Command.Name != "" {
+		flags = c.Command.Flags
+	}
+	if e := unknownFlagError(err, flags); e != err {
+		return e
+	}
 	return usageError{err}
 }

@@ -167,6 +167,9 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		l, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
+		if strings.Contains(msg, "found unknown escape character") {
+			msg += escapeHint
+		}
 		return Answers{}, nil, &Error{File: file, Line: l, Err: errors.New(msg)}
 	}
 	if len(root.Content) == 0 {
@@ -219,6 +222,11 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 
 	return a, &root, nil
 }
+
+// escapeHint explains the YAML error a Windows mapping name in double
+// quotes gives: "Local\Telemetry" holds the escape \T, which YAML lacks.
+const escapeHint = `: in YAML's double quotes a backslash starts an escape (\n, \t, \\); ` +
+	`write the value in single quotes ('Local\Telemetry'), unquoted, or with the backslash doubled ("Local\\Telemetry")`
 
 // splitLine splits the yaml decoder's "line N: " off msg.
 func splitLine(msg string) (int, string) {

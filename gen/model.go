@@ -278,6 +278,10 @@ func command(c config.Config) string {
 	return strings.Join(args, " ")
 }
 
+// ShellQuote quotes s for POSIX shells when it needs quoting: what shmemgen
+// prints for the user to paste.
+func ShellQuote(s string) string { return shellQuote(s) }
+
 // shellQuote quotes s for POSIX shells when it needs quoting.
 func shellQuote(s string) string {
 	safe := s != ""
