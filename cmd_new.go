@@ -23,7 +23,7 @@ func newCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "new",
 		Usage:     "scaffold a new project",
-		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR] [--force] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
+		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR | DIR] [--force] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
 		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
 has a default, so "shmemgen new" alone reproduces Microsoft's sample. The project's
 shmemgen.yaml records every input and the files written, for shmemgen generate. An
@@ -62,7 +62,7 @@ Examples:
 			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
 			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (default: ./ and the mapping name without its prefix)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o", "dir"}, Usage: "output `DIR`, also accepted as the argument (default: ./ and the mapping name without its prefix)"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
 		}, append(templateFlags(), planFlags()...)...),
 		Action: runNew,
@@ -70,9 +70,6 @@ Examples:
 }
 
 func runNew(c *cli.Context) error {
-	if c.Args().Present() {
-		return usagef("new takes no arguments, got %s: give the directory with --out", config.Quote(c.Args().First()))
-	}
 	cfg, out, err := configFromFlags(c)
 	if err != nil {
 		return err
@@ -220,7 +217,11 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		return config.Config{}, "", err
 	}
 
-	out := c.String("out")
+	out, err := dirArg(c, "out")
+	if err != nil {
+		return config.Config{}, "", err
+	}
+	outGiven := out != ""
 	if out == "" {
 		if out, err = config.DefaultOut(cfg.Name); err != nil {
 			return config.Config{}, "", err
@@ -236,7 +237,7 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		var ce *config.Error
 		if err := cfg.Validate(); errors.As(err, &ce) && ce.Flag == "module" {
 			rule := strings.TrimPrefix(ce.Rule, "is ")
-			if c.String("out") != "" {
+			if outGiven {
 				return config.Config{}, "", &config.Error{Flag: "out", Value: out,
 					Rule: fmt.Sprintf("gives the default --module %s, which is %s: give --module", config.Quote(cfg.Module), rule)}
 			}

@@ -32,8 +32,8 @@ func verifyCommand() *cli.Command {
 		Usage:     "build a generated project and prove its ABI and its round trip",
 		UsageText: "shmemgen verify [--text TEXT] [--pair c|go|all] [--keep-prefix] [--json] [DIR]",
 		ArgsUsage: "[DIR]",
-		Description: `Verifies the shmemgen project in DIR (default: the current directory), which must
-hold its shmemgen.yaml. verify EXECUTES THE PROJECT'S OWN BUILD SCRIPT (build.sh, or
+		Description: `Verifies the shmemgen project in DIR (the argument or --dir; default: the nearest
+directory upward from the working directory that holds a shmemgen.yaml). verify EXECUTES THE PROJECT'S OWN BUILD SCRIPT (build.sh, or
 build.ps1 on Windows): run it only on a project you trust. Then, step by step:
 
    build    runs the build script, showing its progress
@@ -63,6 +63,7 @@ Examples:
    shmemgen verify --json jobs | jq '.steps[] | select(.ok | not)'`,
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
+			dirFlag(),
 			&cli.StringFlag{Name: "text", Value: verifyText, Usage: "`TEXT` each parent writes and each child must print"},
 			&cli.StringFlag{Name: "pair", Value: "all", Usage: "which parent and child to run: c, go or all"},
 			&cli.BoolFlag{Name: "keep-prefix", Usage: "under Wine, keep the prefix for inspection and print how to use it"},
@@ -162,16 +163,13 @@ func roundDuration(d time.Duration) time.Duration {
 }
 
 func runVerify(c *cli.Context) error {
-	if c.NArg() > 1 {
-		return usagef("verify takes at most one directory, got %d arguments", c.NArg())
-	}
 	pairs, ok := verifyPairs[c.String("pair")]
 	if !ok {
 		return usagef("--pair %s must be c, go or all", config.Quote(c.String("pair")))
 	}
-	dir := c.Args().First()
-	if dir == "" {
-		dir = "."
+	dir, err := findProject(c)
+	if err != nil {
+		return err
 	}
 	// verify runs the project's build script: only in a project shmemgen
 	// made, never in whatever directory has a dll/ folder.

@@ -48,7 +48,7 @@ func usagef(format string, args ...any) error {
 // run is main without the exit, for tests.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
-	err := app.Run(args)
+	err := app.Run(reorderArgs(app, args))
 	if err == nil {
 		return 0
 	}
