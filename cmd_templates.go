@@ -15,7 +15,7 @@ func templatesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "templates",
 		Usage: "list or export the templates, to customise them",
-		Description: `The templates mirror the generated project: dll/exports.go.tmpl becomes dll/exports.go.
+		Description: `The templates mirror the generated project: dll/user.go.tmpl becomes dll/user.go.
 Export them, edit or add some, keep only the ones you changed or added, and give
 the directory to shmemgen new --templates: a file there replaces the embedded one of
 the same path, a new file adds one. Templates are Go text/template with sprig's

@@ -1,6 +1,6 @@
 // Package templates holds the embedded templates shmemgen renders. The tree
-// under project/ mirrors the generated project: project/dll/exports.go.tmpl
-// becomes dll/exports.go. Every file ends in .tmpl so that Go tooling never
+// under project/ mirrors the generated project: project/dll/user.go.tmpl
+// becomes dll/user.go. Every file ends in .tmpl so that Go tooling never
 // mistakes a template for source (a literal go.mod here would even cut the
 // tree out of this module).
 package templates
