@@ -42,7 +42,12 @@ func TestMain(m *testing.M) {
 	if shmemgen, err = testenv.BuildShmemgen(scratch); err != nil {
 		panic(err)
 	}
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+		// The whole package: build its projects ahead of the tests.
+		prebuild(prebuildWorkers)
+	}
 	code := m.Run()
+	prebuilding.Wait()
 	if sharedPrefix != nil {
 		sharedPrefix.Close()
 	}
@@ -75,13 +80,25 @@ func winePrefix(tb testing.TB) *wine.Prefix {
 	return sharedPrefix
 }
 
+// prebuildWorkers is how many projects TestMain builds at once in the
+// background, beside the tests themselves.
+var prebuildWorkers = 1
+
 // newProject runs shmemgen new with args into a fresh directory and builds
 // it with the project's own build.sh, warnings as errors. It returns the
-// project directory.
+// project directory. A project in prebuiltProjects (fresh) is built once
+// and copied.
 func newProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
 	requireAny(tb, args)
 	dir := filepath.Join(tb.TempDir(), name)
+	if src, ok := pristineProject(tb, name, args); ok {
+		// Built once, maybe ahead of time; the test gets its own copy.
+		if err := copyTree(src, dir); err != nil {
+			tb.Fatal(err)
+		}
+		return dir
+	}
 	if err := buildProject(dir, args...); err != nil {
 		tb.Fatal(err)
 	}
