@@ -43,8 +43,16 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
-		// The whole package: build its projects ahead of the tests.
+		// The whole package: build its projects ahead of the tests, and
+		// make the Wine prefix (seconds of waiting on wineboot) meanwhile.
 		prebuild(prebuildWorkers)
+		if win.wine && win.available() {
+			prebuilding.Add(1)
+			go func() {
+				defer prebuilding.Done()
+				makePrefix()
+			}()
+		}
 	}
 	code := m.Run()
 	prebuilding.Wait()
@@ -66,14 +74,19 @@ var (
 	prefixErr    error
 )
 
+// makePrefix makes the package's Wine prefix, once.
+func makePrefix() {
+	prefixOnce.Do(func() {
+		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
+	})
+}
+
 // winePrefix returns the package's one private Wine prefix, made on first use:
 // a fresh prefix costs seconds, and the tests run one at a time.
 func winePrefix(tb testing.TB) *wine.Prefix {
 	tb.Helper()
 	testenv.RequireWine(tb)
-	prefixOnce.Do(func() {
-		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
-	})
+	makePrefix()
 	if prefixErr != nil {
 		tb.Fatalf("making a Wine prefix: %v", prefixErr)
 	}
@@ -103,6 +116,15 @@ func newProject(tb testing.TB, name string, args ...string) string {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// alone marks t as a test whose programs share no named object with any
+// other test's (their mapping has a name of its own, or they run in a Wine
+// prefix of their own): such tests run side by side, after every other
+// test, which keeps the default name to itself. Call it first.
+func alone(t *testing.T) {
+	t.Helper()
+	t.Parallel()
 }
 
 // run runs a Windows program on the Windows host.

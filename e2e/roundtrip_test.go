@@ -215,6 +215,7 @@ var customArgs = []string{"--name", `Local\Telemetry e2e`, "--size", "1MiB",
 	"--module", "github.com/acme/telemetry"}
 
 func TestCustom(t *testing.T) {
+	alone(t) // its own mapping name
 	win.require(t)
 	dir := newProject(t, "telemetry", customArgs...)
 	bin := filepath.Join(dir, "bin")
