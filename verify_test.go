@@ -155,6 +155,9 @@ func TestVerify386(t *testing.T) {
 // the pair, --text the text, and --keep-prefix keeps the Wine prefix and
 // reports it.
 func TestVerifyOptions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs verify to the end under Wine, in a new prefix (~15 s)")
+	}
 	testenv.RequireWine(t)
 	dir := fakeProject(t, defaultExports, "")
 	var stdout, stderr bytes.Buffer

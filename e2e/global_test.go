@@ -38,6 +38,7 @@ var _ = func() bool {
 // in the background, and the DLL works once the service has created the
 // section. (docs/security.md's manual check 5 covers real Windows.)
 func TestGlobalClientFirst(t *testing.T) {
+	alone(t) // its own mapping name
 	win.require(t)
 	dir := filepath.Join(t.TempDir(), "global")
 	edit := func(dir string) error {

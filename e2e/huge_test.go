@@ -11,6 +11,7 @@ import (
 // last byte, past 4 GiB, through the byte exports' 64-bit offsets. Wine backs the section sparsely,
 // so this costs no real memory.
 func TestHugeMapping(t *testing.T) {
+	alone(t) // its own mapping name
 	win.require(t)
 	bin := filepath.Join(newProject(t, "huge", "--name", `Local\shmemgen-e2e-huge`, "--size", "5GiB"), "bin")
 	cProgram(t, bin, "huge", filepath.Join(bin, "shmem.dll"))

@@ -27,6 +27,13 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if testing.Short() {
+		// The inner loop (go test -short ./...): every test here builds a
+		// project and runs it, which takes minutes. A choice, not a
+		// missing tool, so it holds under CI=true too.
+		fmt.Println("e2e: skipped under -short")
+		os.Exit(0)
+	}
 	var err error
 	scratch, err = os.MkdirTemp("", "shmemgen-e2e-")
 	if err != nil {
@@ -35,7 +42,20 @@ func TestMain(m *testing.M) {
 	if shmemgen, err = testenv.BuildShmemgen(scratch); err != nil {
 		panic(err)
 	}
+	if f := flag.Lookup("test.run"); f != nil && f.Value.String() == "" {
+		// The whole package: build its projects ahead of the tests, and
+		// make the Wine prefix (seconds of waiting on wineboot) meanwhile.
+		prebuild(prebuildWorkers)
+		if win.wine && win.available() {
+			prebuilding.Add(1)
+			go func() {
+				defer prebuilding.Done()
+				makePrefix()
+			}()
+		}
+	}
 	code := m.Run()
+	prebuilding.Wait()
 	if sharedPrefix != nil {
 		sharedPrefix.Close()
 	}
@@ -54,31 +74,57 @@ var (
 	prefixErr    error
 )
 
+// makePrefix makes the package's Wine prefix, once.
+func makePrefix() {
+	prefixOnce.Do(func() {
+		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
+	})
+}
+
 // winePrefix returns the package's one private Wine prefix, made on first use:
 // a fresh prefix costs seconds, and the tests run one at a time.
 func winePrefix(tb testing.TB) *wine.Prefix {
 	tb.Helper()
 	testenv.RequireWine(tb)
-	prefixOnce.Do(func() {
-		sharedPrefix, prefixErr = wine.NewPrefix(filepath.Join(scratch, "wineprefix"))
-	})
+	makePrefix()
 	if prefixErr != nil {
 		tb.Fatalf("making a Wine prefix: %v", prefixErr)
 	}
 	return sharedPrefix
 }
 
+// prebuildWorkers is how many projects TestMain builds at once in the
+// background, beside the tests themselves.
+var prebuildWorkers = 1
+
 // newProject runs shmemgen new with args into a fresh directory and builds
 // it with the project's own build.sh, warnings as errors. It returns the
-// project directory.
+// project directory. A project in prebuiltProjects (fresh) is built once
+// and copied.
 func newProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
 	requireAny(tb, args)
 	dir := filepath.Join(tb.TempDir(), name)
+	if src, ok := pristineProject(tb, name, args); ok {
+		// Built once, maybe ahead of time; the test gets its own copy.
+		if err := copyTree(src, dir); err != nil {
+			tb.Fatal(err)
+		}
+		return dir
+	}
 	if err := buildProject(dir, args...); err != nil {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// alone marks t as a test whose programs share no named object with any
+// other test's (their mapping has a name of its own, or they run in a Wine
+// prefix of their own): such tests run side by side, after every other
+// test, which keeps the default name to itself. Call it first.
+func alone(t *testing.T) {
+	t.Helper()
+	t.Parallel()
 }
 
 // run runs a Windows program on the Windows host.

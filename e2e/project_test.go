@@ -2,15 +2,17 @@ package e2e
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// A project costs 10-20 s to generate and build, so the tests that only
+// A project costs 5-20 s to generate and build, so the tests that only
 // drive the DLL share one per set of flags. It lives under scratch, not
 // t.TempDir, which would vanish with the first test that asked for it.
 var (
@@ -20,31 +22,208 @@ var (
 
 type sharedBuild struct {
 	once sync.Once
+	args []string // shmemgen new's, as first asked for
 	dir  string
 	err  error
 }
 
+// sharedBuildFor returns the build named key, recording args the first
+// time it is asked for: a later call with other args is a test's mistake
+// (two projects under one name), reported as an error.
+func sharedBuildFor(key string, args []string) (*sharedBuild, error) {
+	projectsMu.Lock()
+	defer projectsMu.Unlock()
+	p := projects[key]
+	if p == nil {
+		p = &sharedBuild{args: slices.Clone(args)}
+		projects[key] = p
+	} else if !sameArgs(p.args, args) {
+		return nil, fmt.Errorf("project %s asked for with %q, but it is built with %q: give the other flags a name of their own", key, args, p.args)
+	}
+	return p, nil
+}
+
+// build builds p under dir, once; every caller waits for the one build.
+func (p *sharedBuild) build(dir string, edit func(string) error) error {
+	p.once.Do(func() {
+		p.dir = dir
+		p.err = buildEditedProject(p.dir, edit, p.args...)
+	})
+	return p.err
+}
+
 // sharedProject is newProject for a project that several tests and the
 // benchmark reuse: built once per test binary, under name, which must be
-// the same for the same args.
+// the same for the same args. When the whole package runs, TestMain has
+// already started building it (see prebuild).
 func sharedProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
 	requireAny(tb, args)
-	projectsMu.Lock()
-	p := projects[name]
-	if p == nil {
-		p = &sharedBuild{}
-		projects[name] = p
+	p, err := sharedBuildFor(name, args)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	projectsMu.Unlock()
-	p.once.Do(func() {
-		p.dir = filepath.Join(scratch, "projects", name)
-		p.err = buildProject(p.dir, args...)
-	})
-	if p.err != nil {
-		tb.Fatal(p.err)
+	if err := p.build(filepath.Join(scratch, "projects", name), nil); err != nil {
+		tb.Fatal(err)
 	}
 	return p.dir
+}
+
+// pristineProject returns a project that newProject copies rather than
+// builds: one of prebuiltProjects' own (fresh false), built once under
+// scratch, or nil when name with args is not one of them.
+func pristineProject(tb testing.TB, name string, args []string) (string, bool) {
+	tb.Helper()
+	for _, spec := range prebuiltProjects() {
+		if spec.fresh && spec.name == name && sameArgs(spec.args, args) {
+			p, err := sharedBuildFor("new:"+name, args)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if err := p.build(filepath.Join(scratch, "pristine", name), spec.edit); err != nil {
+				tb.Fatal(err)
+			}
+			return p.dir, true
+		}
+	}
+	return "", false
+}
+
+// projectSpec is a project the tests make: name and shmemgen new's args,
+// as the test passes them, and for a project of the test's own (fresh:
+// newProject copies it) the edit that buildEditedProject makes.
+type projectSpec struct {
+	name  string
+	args  []string
+	fresh bool
+	edit  func(dir string) error
+}
+
+// prebuiltProjects lists the projects the tests ask for, in about the
+// order they first do. A run of the whole package builds them in the
+// background from TestMain, while the first tests run (see prebuild); a
+// project left out here is built when a test asks for it, as before, so
+// the list is an optimisation, never a requirement. Keep each entry's
+// args exactly as its test passes them (the order of flag pairs aside):
+// sharedProject fails on a mismatch, and newProject then builds afresh.
+func prebuiltProjects() []projectSpec {
+	def := []string(nil)
+	if hasOS() {
+		def = []string{"--os", "windows,linux"}
+	}
+	return []projectSpec{
+		{name: "default", args: def},
+		{name: "trust-header", args: []string{"--trust", "header"}},
+		{name: "sddl-least", args: []string{"--sddl", "D:P(A;;0x120007;;;WD)"}, fresh: true},
+		{name: "x86", args: []string{"--arch", "amd64,386", "--file-version", "2.5.17"}},
+		{name: "huge", args: []string{"--name", `Local\shmemgen-e2e-huge`, "--size", "5GiB"}, fresh: true},
+		{name: "timeout-0s", args: withOS("--lock-timeout", "0s")},
+		{name: "timeout-200ms", args: withOS("--lock-timeout", "200ms")},
+		{name: "timeout-200ms-header", args: []string{"--lock-timeout", "200ms", "--trust", "header"}},
+		{name: "telemetry", args: customArgs, fresh: true},
+		{name: "nearmiss", args: nearMissArgs(), fresh: true},
+		{name: "sddl-valid", args: []string{"--sddl", "D:P(A;;GA;;;WD)"}, fresh: true},
+		{name: "sddl-bogus", args: []string{"--sddl", "D:(BOGUS)"}, fresh: true},
+		{name: "sddl-deny", args: []string{"--sddl", "D:P"}, fresh: true},
+		{name: "size-8KiB", args: []string{"--size", "8KiB"}},
+		{name: "trust-owner", args: []string{"--trust", "owner"}},
+		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
+		{name: "trust-namespace", args: []string{"--trust", "namespace"}},
+		{name: "verify", fresh: true},
+	}
+}
+
+// prebuilding is the background builds, which TestMain waits for before
+// it removes scratch.
+var prebuilding sync.WaitGroup
+
+// prebuild starts building prebuiltProjects in the background, workers at
+// a time, in their order. TestMain calls it only for a run of the whole
+// package: a -run subset would pay for projects it never uses.
+func prebuild(workers int) {
+	specs := prebuiltProjects()
+	next := make(chan projectSpec)
+	go func() {
+		for _, s := range specs {
+			next <- s
+		}
+		close(next)
+	}()
+	for range workers {
+		prebuilding.Add(1)
+		go func() {
+			defer prebuilding.Done()
+			for s := range next {
+				if !anyAvailable(s.args) {
+					continue
+				}
+				if s.fresh {
+					if p, err := sharedBuildFor("new:"+s.name, s.args); err == nil {
+						p.build(filepath.Join(scratch, "pristine", s.name), s.edit)
+					}
+					continue
+				}
+				if p, err := sharedBuildFor(s.name, s.args); err == nil {
+					p.build(filepath.Join(scratch, "projects", s.name), nil)
+				}
+			}
+		}()
+	}
+}
+
+// sameArgs reports whether a and b are the same shmemgen new arguments:
+// the same --flag value pairs, in any order.
+func sameArgs(a, b []string) bool {
+	return slices.Equal(flagPairs(a), flagPairs(b))
+}
+
+// flagPairs is args as sorted "flag value" pairs, or args itself when they
+// do not pair up.
+func flagPairs(args []string) []string {
+	if len(args)%2 != 0 {
+		return args
+	}
+	var pairs []string
+	for i := 0; i < len(args); i += 2 {
+		pairs = append(pairs, args[i]+"\x00"+args[i+1])
+	}
+	slices.Sort(pairs)
+	return pairs
+}
+
+// copyTree copies the directory src to dst, which must not exist: files
+// with their modes, directories and symbolic links.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, info.Mode().Perm()|0o700)
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, to)
+		default:
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, data, info.Mode().Perm())
+		}
+	})
 }
 
 // buildProject runs shmemgen new with args into dir and builds the project
@@ -97,6 +276,17 @@ func projectHosts(args []string) []*host {
 		}
 	}
 	return hs
+}
+
+// anyAvailable reports whether this machine has a host for one of the
+// systems of a project made with args.
+func anyAvailable(args []string) bool {
+	for _, h := range projectHosts(args) {
+		if h.available() {
+			return true
+		}
+	}
+	return false
 }
 
 // requireAny skips tb unless this machine has a host for one of the

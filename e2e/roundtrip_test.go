@@ -207,13 +207,17 @@ func roundTrips(t *testing.T, h *host, bin string) {
 	})
 }
 
+// customArgs are TestCustom's project's flags: every name its own.
+var customArgs = []string{"--name", `Local\Telemetry e2e`, "--size", "1MiB",
+	"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
+	"--size-export", "PayloadSize", "--length", "TextLength", "--wait", "AwaitText", "--status", "LastStatus",
+	"--dll", "telemetry",
+	"--module", "github.com/acme/telemetry"}
+
 func TestCustom(t *testing.T) {
+	alone(t) // its own mapping name
 	win.require(t)
-	dir := newProject(t, "telemetry", "--name", `Local\Telemetry e2e`, "--size", "1MiB",
-		"--set", "PutText", "--get", "TakeText", "--write-bytes", "PutBytes", "--read-bytes", "TakeBytes",
-		"--size-export", "PayloadSize", "--length", "TextLength", "--wait", "AwaitText", "--status", "LastStatus",
-		"--dll", "telemetry",
-		"--module", "github.com/acme/telemetry")
+	dir := newProject(t, "telemetry", customArgs...)
 	bin := filepath.Join(dir, "bin")
 	wantExports(t, filepath.Join(bin, "telemetry.dll"), "AwaitText", "LastStatus", "PayloadSize", "PutBytes", "PutText",
 		"TakeBytes", "TakeText", "TextLength", "UnlinkSharedMem")
@@ -227,6 +231,22 @@ func TestCustom(t *testing.T) {
 	wantLine(t, run(t, bin, "parent-go.exe", "child-go.exe", long), long)
 }
 
+// nearMissNames are TestNearMissNames's exports, by flag.
+var nearMissNames = map[string]string{
+	"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
+	"size-export": "ShmMAX_PATH", "length": "fopenShm", "wait": "ShmSleepEx", "status": "ShmWAIT_ABANDONED",
+	"unlink": "ShmUnlinkShm",
+}
+
+// nearMissArgs are shmemgen new's flags for nearMissNames.
+func nearMissArgs() []string {
+	args := []string{"--dll", "nearmiss"}
+	for flag, name := range nearMissNames {
+		args = append(args, "--"+flag, name)
+	}
+	return args
+}
+
 // TestNearMissNames builds and runs a project whose exports are names that
 // validation accepts although they lie next to ones windows.h, the C
 // runtime or cgo declare: the list of refused names must not let through a
@@ -234,19 +254,12 @@ func TestCustom(t *testing.T) {
 // larger sample against the headers alone.)
 func TestNearMissNames(t *testing.T) {
 	win.require(t)
-	names := map[string]string{
-		"set": "SleepShm", "get": "ShmCreateFile", "write-bytes": "GoStringShm", "read-bytes": "nearShm",
-		"size-export": "ShmMAX_PATH", "length": "fopenShm", "wait": "ShmSleepEx", "status": "ShmWAIT_ABANDONED",
-		"unlink": "ShmUnlinkShm",
-	}
-	args := []string{"--dll", "nearmiss"}
 	var want []string
-	for flag, name := range names {
-		args = append(args, "--"+flag, name)
+	for _, name := range nearMissNames {
 		want = append(want, name)
 	}
 	slices.Sort(want)
-	bin := filepath.Join(newProject(t, "nearmiss", args...), "bin")
+	bin := filepath.Join(newProject(t, "nearmiss", nearMissArgs()...), "bin")
 	wantExports(t, filepath.Join(bin, "nearmiss.dll"), want...)
 	wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 	wantLine(t, run(t, bin, "parent-go.exe"), "This is a test string")

@@ -9,16 +9,18 @@ import (
 )
 
 // TestVerifyCommand runs "shmemgen verify" as a user would, on a good
-// project and on one whose child has been broken.
+// project and on one whose child has been broken. Under Wine each verify
+// makes a prefix of its own, so the two run side by side, beside the
+// other tests that are alone; natively they would share the names.
 func TestVerifyCommand(t *testing.T) {
+	if win.wine {
+		alone(t) // verify's own prefixes
+	}
 	win.require(t)
 	dir := newProject(t, "verify")
-	out, err := exec.Command(shmemgen, "verify", dir).CombinedOutput()
-	if err != nil || strings.Count(string(out), "ok  ") != 2 {
-		t.Fatalf("shmemgen verify on a good project: %v\n%s", err, out)
-	}
+	brokenDir := newProject(t, "verify")
 
-	child := filepath.Join(dir, "hosts", "c", "child.c")
+	child := filepath.Join(brokenDir, "hosts", "c", "child.c")
 	src, err := os.ReadFile(child)
 	if err != nil {
 		t.Fatal(err)
@@ -27,9 +29,34 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(child, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(shmemgen, "verify", dir)
-	out, err = cmd.CombinedOutput()
-	if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "parent.exe did not round-trip") {
-		t.Errorf("shmemgen verify on a broken child: want exit 1 naming parent.exe, got %v\n%s", err, out)
+
+	type verified struct {
+		out  []byte
+		err  error
+		code int
+	}
+	verify := func(dir string) verified {
+		cmd := exec.Command(shmemgen, "verify", dir)
+		out, err := cmd.CombinedOutput()
+		return verified{out, err, cmd.ProcessState.ExitCode()}
+	}
+	var good, bad verified
+	if win.wine {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			bad = verify(brokenDir)
+		}()
+		good = verify(dir)
+		<-done
+	} else {
+		good, bad = verify(dir), verify(brokenDir)
+	}
+
+	if good.err != nil || strings.Count(string(good.out), "ok  ") != 2 {
+		t.Errorf("shmemgen verify on a good project: %v\n%s", good.err, good.out)
+	}
+	if bad.code != 1 || !strings.Contains(string(bad.out), "parent.exe did not round-trip") {
+		t.Errorf("shmemgen verify on a broken child: want exit 1 naming parent.exe, got %v\n%s", bad.err, bad.out)
 	}
 }

@@ -25,6 +25,9 @@ import (
 // compiles the DLL's C and both hosts, warnings as errors, for Windows with
 // mingw-w64 and for Linux with gcc.
 func TestLocalsMayShareExportNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: compiles the DLL and both hosts a dozen times (~25 s)")
+	}
 	compilers := []compiler{
 		{wine.MinGWCC, []string{"-municode"}},
 		{"gcc", nil},

@@ -184,6 +184,9 @@ func needTools(t *testing.T) {
 
 // TestModel checks lock.pml with spin, one run per property and platform.
 func TestModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: spin checks every property on both platforms (~25 s)")
+	}
 	needTools(t)
 	model, err := os.ReadFile("lock.pml")
 	if err != nil {

@@ -19,6 +19,9 @@ import (
 // prefix from the stub source the project ships, and run the program there
 // with its arguments, its output on run.sh's stdout.
 func TestProjectRunScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: run.sh makes its own Wine prefix (~12 s)")
+	}
 	testenv.RequireWine(t)
 	files, err := gen.Render(config.Default("x"), gen.Options{})
 	if err != nil {

@@ -106,6 +106,9 @@ func TestNewPrefixRefusesNonEmptyDir(t *testing.T) {
 
 // TestWine shares one prefix between subtests: creating one takes ~10 s.
 func TestWine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: makes a Wine prefix and runs programs in it (~12 s)")
+	}
 	p := testenv.NewWinePrefix(t)
 
 	t.Run("GoProgram", func(t *testing.T) {
