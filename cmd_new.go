@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,14 +25,17 @@ func newCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "new",
 		Usage:     "scaffold a new project",
-		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR | DIR] [--force] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
+		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR | DIR] [--force] [--reset] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
 		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
 has a default, so "shmemgen new" alone reproduces Microsoft's sample. The project's
 shmemgen.yaml records every input and the files written, for shmemgen generate. An
 --out that already holds a project is regenerated in place as shmemgen generate does,
 with the flags as the answers: files already right are not touched, edits are kept, and
 a run with nothing to do prints nothing, so the command suits a go:generate directive.
-Any other non-empty --out is refused unless --force. On any error nothing is written.
+A flag changes the input shmemgen.yaml records (new says so on stderr); an input it
+records that no flag gives is not put back to its default: new refuses, naming each
+such input, and writes nothing, unless --reset. Any other non-empty --out is refused
+unless --force. On any error nothing is written.
 
 Examples:
 
@@ -64,6 +69,7 @@ Examples:
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o", "dir"}, Usage: "output `DIR`, also accepted as the argument (default: ./ and the mapping name without its prefix)"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
+			&cli.BoolFlag{Name: "reset", Usage: "over a project, let the inputs its shmemgen.yaml records and these flags do not give go back to their defaults (without it, new refuses, naming them)"},
 		}, append(templateFlags(), planFlags()...)...),
 		Action: runNew,
 	}
@@ -92,9 +98,10 @@ func runNew(c *cli.Context) error {
 		// run after the first: plan exactly as generate does, with the
 		// flags as the answers, so that nothing already right is touched
 		// and no edit is lost.
-		if diff := inputsDiff(prev, cfg, opts, templates); diff != "" {
-			fmt.Fprintf(c.App.ErrWriter, "shmemgen: note: %s holds other inputs than the flags (%s): the flags replace them\n",
-				filepath.Join(out, answers.FileName), diff)
+		// Inputs the flags do not give are refused before anything is
+		// planned or written, unless --reset.
+		if err := checkResets(c, filepath.Join(out, answers.FileName), out, inputChanges(c, prev, cfg, opts, templates, out)); err != nil {
+			return err
 		}
 		plan, err = write.PlanRegenerate(out, files, prev.Manifest(), c.Bool("force"))
 	} else {
@@ -137,40 +144,135 @@ func readProject(dir string) (answers.Answers, bool, error) {
 	return a, true, nil
 }
 
-// inputsDiff lists, as "key: old, not new", the inputs of the answers file
-// prev that the flags (cfg, opts and templates) are about to replace, or ""
-// when there are none.
-func inputsDiff(prev answers.Answers, cfg config.Config, opts gen.Options, templates string) string {
-	var diffs []string
+// inputChange is one input recorded in a project's answers file that new's
+// flags would change.
+type inputChange struct {
+	// flag is the flag that sets the input, as typed: "--size",
+	// "--templates", "--var team".
+	flag string
+	// recorded and next are its values as the answers file writes them.
+	recorded, next string
+	// given is whether flag was on the command line: a change it makes is
+	// asked for; one it does not make is a reset to the default.
+	given bool
+	// keep is the flag, with its recorded value, that keeps the input as
+	// it is, quoted to be pasted into a shell.
+	keep string
+}
+
+// inputChanges lists, in the answers file's order, the inputs of the
+// answers file prev that new's flags (cfg, opts and templates, for a project
+// in out) would change.
+func inputChanges(c *cli.Context, prev answers.Answers, cfg config.Config, opts gen.Options, templates, out string) []inputChange {
+	var changes []inputChange
 	pv, nv := reflect.ValueOf(prev.Inputs), reflect.ValueOf(cfg)
 	for i := range pv.NumField() {
 		key := strings.Split(pv.Type().Field(i).Tag.Get("yaml"), ",")[0]
 		if a, b := answerValue(pv.Field(i)), answerValue(nv.Field(i)); a != b {
-			diffs = append(diffs, fmt.Sprintf("%s: %s, not %s", key, a, b))
+			changes = append(changes, inputChange{flag: "--" + key, recorded: a, next: b, given: c.IsSet(key),
+				keep: "--" + key + " " + gen.ShellQuote(flagText(pv.Field(i)))})
 		}
 	}
 	if prev.Templates != templates {
-		diffs = append(diffs, fmt.Sprintf("templates: %s, not %s", config.Quote(prev.Templates), config.Quote(templates)))
+		// The answers file records the overlay relative to the project;
+		// the flag takes it relative to the working directory.
+		dir := filepath.FromSlash(prev.Templates)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(out, dir)
+		}
+		changes = append(changes, inputChange{flag: "--templates", recorded: answerValue(reflect.ValueOf(prev.Templates)),
+			next: answerValue(reflect.ValueOf(templates)), given: c.IsSet("templates"),
+			keep: "--templates " + gen.ShellQuote(dir)})
 	}
-	if !maps.Equal(prev.Vars, opts.Vars) {
-		diffs = append(diffs, "vars")
+	keys := maps.Clone(prev.Vars)
+	if keys == nil {
+		keys = map[string]string{}
 	}
-	return strings.Join(diffs, "; ")
+	maps.Copy(keys, opts.Vars)
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		was, recorded := prev.Vars[key]
+		now, given := opts.Vars[key]
+		if recorded == given && was == now {
+			continue
+		}
+		changes = append(changes, inputChange{flag: "--var " + key, recorded: varValue(was, recorded), next: varValue(now, given),
+			given: given, keep: "--var " + gen.ShellQuote(key+"="+was)})
+	}
+	return changes
 }
 
-// answerValue is v as the answers file writes it.
-func answerValue(v reflect.Value) string {
+// varValue is a --var value as a change shows it.
+func varValue(value string, set bool) string {
+	if !set {
+		return "unset"
+	}
+	return answerValue(reflect.ValueOf(value))
+}
+
+// checkResets refuses, naming each, the changes to inputs whose flags were
+// not given, unless --reset: new over a project would otherwise put every
+// input left off its command line back to its default. Changes that were
+// asked for, and resets that --reset accepts, are said on stderr.
+func checkResets(c *cli.Context, file, dir string, changes []inputChange) error {
+	var asked, resets []inputChange
+	for _, ch := range changes {
+		if ch.given {
+			asked = append(asked, ch)
+		} else {
+			resets = append(resets, ch)
+		}
+	}
+	if len(resets) > 0 && !c.Bool("reset") {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s records inputs that these flags do not give, and new would reset them to their defaults; nothing was written:\n", file)
+		var keep []string
+		for _, ch := range resets {
+			fmt.Fprintf(&b, "  %s: %s, would become %s\n", ch.flag, ch.recorded, ch.next)
+			keep = append(keep, ch.keep)
+		}
+		fmt.Fprintf(&b, "to keep them, give them too: %s\n", strings.Join(keep, " "))
+		generate := "shmemgen generate"
+		if filepath.Clean(dir) != "." {
+			generate += " --dir " + gen.ShellQuote(dir)
+		}
+		fmt.Fprintf(&b, "to change inputs in place, edit %s and run %s\n", file, generate)
+		fmt.Fprintf(&b, "to reset them to their defaults, add --reset")
+		return usageError{errors.New(b.String())}
+	}
+	say := func(what string, changes []inputChange) {
+		if len(changes) == 0 {
+			return
+		}
+		var parts []string
+		for _, ch := range changes {
+			parts = append(parts, fmt.Sprintf("%s from %s to %s", ch.flag, ch.recorded, ch.next))
+		}
+		fmt.Fprintf(c.App.ErrWriter, "shmemgen: note: %s %s's inputs: %s\n", what, file, strings.Join(parts, ", "))
+	}
+	say("the flags change", asked)
+	say("--reset puts back the defaults of", resets)
+	return nil
+}
+
+// flagText is v as its flag takes it, unquoted.
+func flagText(v reflect.Value) string {
 	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
 		if text, err := m.MarshalText(); err == nil {
 			return string(text)
 		}
 	}
-	if v.Kind() == reflect.String {
-		if s := v.String(); s == "" || strings.ContainsAny(s, " ,;") {
-			return config.Quote(s)
-		}
-	}
 	return fmt.Sprint(v.Interface())
+}
+
+// answerValue is v as the answers file writes it, quoted when it is empty
+// or holds a space or a control character, so that a message shows where
+// it ends.
+func answerValue(v reflect.Value) string {
+	s := flagText(v)
+	if s == "" || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return config.Quote(s)
+	}
+	return s
 }
 
 // configFromFlags turns new's flags into a validated config and the output
