@@ -138,6 +138,7 @@ func report(c *cli.Context, plan write.Plan) error {
 }
 
 func printPlan(c *cli.Context, plan write.Plan) error {
+	defer warnOverwritten(c, plan)
 	if c.Bool("json") {
 		data, err := plan.JSON()
 		if err != nil {
@@ -150,4 +151,28 @@ func printPlan(c *cli.Context, plan write.Plan) error {
 	// changes nothing says nothing, which suits go generate.
 	_, err := fmt.Fprint(c.App.Writer, plan.Format(c.Bool("dry-run")))
 	return err
+}
+
+// warnOverwritten says on stderr, after the plan, which edited generated
+// files the plan overwrites (or, when it is not applied, would), and where
+// such changes belong: the plan's lines say it briefly, and an edit lost
+// deserves more than a word in a list.
+func warnOverwritten(c *cli.Context, plan write.Plan) {
+	paths := plan.Overwritten()
+	if len(paths) == 0 {
+		return
+	}
+	files, was, it, edits, template := paths[0], "was", "it", "the edit", "DIR/"+paths[0]+".tmpl"
+	if len(paths) > 1 {
+		files = strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
+		was, it, edits, template = "were", "them", "the edits", "DIR/FILE.tmpl for each"
+	}
+	fate := was
+	if c.Bool("dry-run") || c.Bool("check") {
+		fate = "would be"
+	}
+	fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s %s edited since shmemgen wrote %s, and %s %s overwritten: generated files (DO NOT EDIT) are shmemgen's, rewritten on every run\n",
+		files, was, it, edits, fate)
+	fmt.Fprintf(c.App.ErrWriter, "shmemgen: to keep such a change, make it in a template overlay (shmemgen templates export DIR, edit %s, keep only what you changed, "+
+		"and set templates: DIR in %s) or, for exports of your own, in dll/user.go, which shmemgen never overwrites\n", template, answers.FileName)
 }

@@ -53,8 +53,12 @@ type Action struct {
 	// New, for a Conflict, is the path the rendered version is written to,
 	// or empty when there is none (a file shmemgen no longer generates).
 	New string
-	// Reason explains a Conflict.
+	// Reason explains a Conflict, or an Update that overwrites an edit.
 	Reason string
+	// Edited, for an Update of a generated file, reports that the file is
+	// not what shmemgen last wrote (per the manifest): someone edited it,
+	// and the update overwrites the edit.
+	Edited bool
 
 	// writeNew is set when New does not already hold File's bytes.
 	writeNew bool
@@ -95,6 +99,23 @@ func (p Plan) Conflicts() int {
 		}
 	}
 	return n
+}
+
+// EditedGeneratedReason is the Reason of an Update that overwrites an
+// edited generated file.
+const EditedGeneratedReason = "edited since shmemgen wrote it: overwritten, as generated files (DO NOT EDIT) are rewritten on every run; " +
+	"change its template in an overlay instead (see shmemgen templates export), or add your own exports to dll/user.go"
+
+// Overwritten lists the paths of the edited generated files the plan
+// overwrites.
+func (p Plan) Overwritten() []string {
+	var paths []string
+	for _, a := range p.Actions {
+		if a.Edited {
+			paths = append(paths, a.Path)
+		}
+	}
+	return paths
 }
 
 // ErrNotEmpty is returned for an existing, non-empty directory without force.
@@ -229,6 +250,11 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		switch {
 		case bytes.Equal(disk, f.Data):
 			p.Actions = append(p.Actions, Action{Kind: Unchanged, Path: f.Path, File: f})
+		case f.Owner == gen.Generated && inManifest && last != answers.Sum(disk):
+			// Generated files are shmemgen's, so it still overwrites
+			// one, but never quietly: the edit is lost.
+			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f, Edited: true,
+				Reason: EditedGeneratedReason, note: "edited since shmemgen wrote it: the edit is overwritten"})
 		case f.Owner == gen.Generated:
 			p.Actions = append(p.Actions, Action{Kind: Update, Path: f.Path, File: f})
 		case inManifest && last == answers.Sum(disk):
@@ -785,6 +811,8 @@ func (p Plan) Format(all bool) string {
 			fmt.Fprintf(&b, " (%s)", a.note)
 		case a.Kind == Conflict:
 			fmt.Fprintf(&b, " (edited and no longer generated: kept)")
+		case a.Edited:
+			fmt.Fprintf(&b, " (%s)", a.note)
 		}
 		b.WriteByte('\n')
 	}
@@ -804,6 +832,7 @@ func (p Plan) JSON() ([]byte, error) {
 		Owner  gen.Owner `json:"owner,omitempty"`
 		New    string    `json:"new,omitempty"`
 		Reason string    `json:"reason,omitempty"`
+		Edited bool      `json:"edited,omitempty"`
 	}
 	out := struct {
 		Dir       string `json:"dir"`
@@ -812,7 +841,7 @@ func (p Plan) JSON() ([]byte, error) {
 		Files     []file `json:"files"`
 	}{Dir: filepath.ToSlash(p.Dir), Changed: p.Changed(), Conflicts: p.Conflicts(), Files: []file{}}
 	for _, a := range p.Actions {
-		out.Files = append(out.Files, file{Path: a.Path, Action: a.Kind, Owner: a.File.Owner, New: a.New, Reason: a.Reason})
+		out.Files = append(out.Files, file{Path: a.Path, Action: a.Kind, Owner: a.File.Owner, New: a.New, Reason: a.Reason, Edited: a.Edited})
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

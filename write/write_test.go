@@ -44,11 +44,16 @@ func file(path, data string, owner gen.Owner) gen.File {
 	return gen.File{Path: path, Data: []byte(data), Mode: 0o644, Owner: owner}
 }
 
-// summary is the plan as "kind path" lines.
+// summary is the plan as "kind path" lines, "(edited)" after an update
+// that overwrites an edit.
 func summary(p Plan) string {
 	var lines []string
 	for _, a := range p.Actions {
-		lines = append(lines, string(a.Kind)+" "+a.Path)
+		line := string(a.Kind) + " " + a.Path
+		if a.Edited {
+			line += " (edited)"
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -89,8 +94,22 @@ func TestPlanRegenerate(t *testing.T) {
 		want:     "update a",
 		after:    map[string]string{"a": next},
 	}, {
-		name:     "edited generated file is overwritten",
+		name:     "edited generated file is overwritten, and said to be",
 		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Generated)},
+		want:     "update a (edited)",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "edited generated file shmemgen has nothing new for is put back, and said to be",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Generated)},
+		want:     "update a (edited)",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "generated file as shmemgen wrote it is updated",
+		disk:     map[string]string{"a": old},
 		manifest: map[string]string{"a": sum([]byte(old))},
 		files:    gen.FileSet{file("a", next, gen.Generated)},
 		want:     "update a",
@@ -342,6 +361,7 @@ func TestApplyLeavesUnchangedFilesAlone(t *testing.T) {
 func TestJSONShape(t *testing.T) {
 	p := Plan{Dir: "proj", Actions: []Action{
 		{Kind: Update, Path: "dll/exports.go", File: file("dll/exports.go", "", gen.Generated)},
+		{Kind: Update, Path: "dll/core.c", File: file("dll/core.c", "", gen.Generated), Edited: true, Reason: "overwritten"},
 		{Kind: Conflict, Path: "hosts/c/parent.c", File: file("hosts/c/parent.c", "", gen.Scaffolded), New: "hosts/c/parent.c" + NewSuffix, Reason: "edited"},
 		{Kind: Delete, Path: "old.txt"},
 	}}
@@ -358,6 +378,13 @@ func TestJSONShape(t *testing.T) {
       "path": "dll/exports.go",
       "action": "update",
       "owner": "generated"
+    },
+    {
+      "path": "dll/core.c",
+      "action": "update",
+      "owner": "generated",
+      "reason": "overwritten",
+      "edited": true
     },
     {
       "path": "hosts/c/parent.c",
