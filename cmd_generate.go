@@ -62,7 +62,7 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	plan, err := write.PlanRegenerate(dir, files, a.Manifest(), c.Bool("force"))
+	plan, err := write.PlanRegenerate(projectFS(), dir, files, a.Manifest(), c.Bool("force"))
 	if err != nil {
 		return err
 	}

@@ -96,9 +96,9 @@ func runNew(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: note: %s holds other inputs than the flags (%s): the flags replace them\n",
 				filepath.Join(out, answers.FileName), diff)
 		}
-		plan, err = write.PlanRegenerate(out, files, prev.Manifest(), c.Bool("force"))
+		plan, err = write.PlanRegenerate(projectFS(), out, files, prev.Manifest(), c.Bool("force"))
 	} else {
-		plan, err = write.PlanNew(out, files, c.Bool("force"))
+		plan, err = write.PlanNew(projectFS(), out, files, c.Bool("force"))
 	}
 	if err != nil {
 		return err

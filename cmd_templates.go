@@ -109,7 +109,7 @@ func runTemplatesExport(c *cli.Context) error {
 	for _, t := range tmpls {
 		files = append(files, gen.File{Path: t.Path, Data: t.Source, Mode: 0o644})
 	}
-	plan, err := write.PlanNew(dir, files, c.Bool("force"))
+	plan, err := write.PlanNew(projectFS(), dir, files, c.Bool("force"))
 	if err != nil {
 		return err
 	}
