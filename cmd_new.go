@@ -16,6 +16,7 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -78,7 +79,7 @@ func runNew(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := renderProject(cfg, opts, templates)
+	files, err := project.Render(cfg, opts, templates)
 	if err != nil {
 		return err
 	}

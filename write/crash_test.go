@@ -11,6 +11,7 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/internal/treetest"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 var errKilledForTest = errors.New("killed")
@@ -33,36 +34,27 @@ func killAt(n int) *Faulty {
 // for the runs it is not about.
 func noSync() FS { return &Faulty{FS: OS{}, NoSync: true} }
 
-// regenerate is what shmemgen generate does: read the answers file on
-// disk, render what it says and plan against its manifest, on fsys; or,
-// when there is none, what shmemgen new does, without --force: what an
-// interrupted new left must not stop the next one.
+// regenerate is what shmemgen generate does: load the project in dir,
+// render what its answers file says and plan against its manifest, on
+// fsys; or, when there is none, what shmemgen new does, without --force:
+// what an interrupted new left must not stop the next one.
 func regenerate(t *testing.T, fsys FS, dir string, inputs config.Config) Plan {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, answers.FileName))
-	if errors.Is(err, os.ErrNotExist) {
-		files, err := render(inputs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := PlanNew(fsys, dir, files, false)
+	if _, err := os.Lstat(filepath.Join(dir, answers.FileName)); errors.Is(err, os.ErrNotExist) {
+		p, err := PlanNew(fsys, dir, render(t, inputs), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
+	a, opts, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := answers.Parse(answers.FileName, data, config.Default("p"))
-	if err != nil {
-		t.Fatal(err)
+	if opts.Overlay != nil || opts.Vars != nil {
+		t.Fatal("the test renders without an overlay or vars")
 	}
-	files, err := render(a.Inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := PlanRegenerate(fsys, dir, files, a.Manifest(), false)
+	p, err := PlanRegenerate(fsys, dir, render(t, a.Inputs), a.Manifest(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,28 +63,19 @@ func regenerate(t *testing.T, fsys FS, dir string, inputs config.Config) Plan {
 
 var rendered = map[config.Config]gen.FileSet{}
 
-// render renders the project for c with its answers file, as shmemgen
-// does, once for each config: the test renders the same two hundreds of
-// times.
-func render(c config.Config) (gen.FileSet, error) {
+// render renders the project for c, as shmemgen does, once for each
+// config: the test renders the same two hundreds of times.
+func render(t *testing.T, c config.Config) gen.FileSet {
+	t.Helper()
 	if files, ok := rendered[c]; ok {
-		return files, nil
+		return files
 	}
-	files, err := gen.Render(c, gen.Options{Reserved: []string{answers.FileName}})
+	files, err := project.Render(c, gen.Options{}, "")
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	a := answers.Answers{Version: "test", Inputs: c, Files: []answers.Entry{}}
-	for _, f := range files {
-		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
-	}
-	data, err := a.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	files = files.Add(gen.File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: gen.Generated})
 	rendered[c] = files
-	return files, nil
+	return files
 }
 
 // snapshot reads dir's files, and its directories as entries with the
@@ -128,11 +111,7 @@ func snapshot(t *testing.T, dir string) map[string]treetest.File {
 // deletion to make.
 func oldProject(t *testing.T, dir string, old, next config.Config, edit bool) {
 	t.Helper()
-	files, err := render(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := PlanNew(noSync(), dir, files, false)
+	p, err := PlanNew(noSync(), dir, render(t, old), false)
 	if err != nil {
 		t.Fatal(err)
 	}
