@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -34,7 +35,7 @@ func TestAnswersManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Version != Version() || a.Templates != "../tpl" || a.Vars["team"] != "ops" || a.Inputs != c {
+	if a.Version != Version() || a.Templates != "../tpl" || a.Vars["team"] != "ops" || !reflect.DeepEqual(a.Inputs, c) {
 		t.Errorf("answers do not record the render's inputs: %+v", a)
 	}
 	if len(a.Files) != len(files)-1 {

@@ -61,20 +61,23 @@ func regenerate(t *testing.T, fsys FS, dir string, inputs config.Config) Plan {
 	return p
 }
 
-var rendered = map[config.Config]gen.FileSet{}
+// rendered is keyed by the config as %#v prints it, which holds for a
+// Config that holds slices too.
+var rendered = map[string]gen.FileSet{}
 
 // render renders the project for c, as shmemgen does, once for each
 // config: the test renders the same two hundreds of times.
 func render(t *testing.T, c config.Config) gen.FileSet {
 	t.Helper()
-	if files, ok := rendered[c]; ok {
+	key := fmt.Sprintf("%#v", c)
+	if files, ok := rendered[key]; ok {
 		return files
 	}
 	files, err := project.Render(c, gen.Options{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rendered[c] = files
+	rendered[key] = files
 	return files
 }
 

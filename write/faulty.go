@@ -58,39 +58,39 @@ func (f *Faulty) before(op Op, path string) error {
 	return err
 }
 
-// alive fails once the filesystem is dead.
-func (f *Faulty) alive() error {
+// crashed returns the crash once the filesystem is dead, nil before.
+func (f *Faulty) crashed() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.dead
 }
 
 // Dead reports whether a crash stopped the filesystem.
-func (f *Faulty) Dead() bool { return f.alive() != nil }
+func (f *Faulty) Dead() bool { return f.crashed() != nil }
 
 func (f *Faulty) Lstat(name string) (fs.FileInfo, error) {
-	if err := f.alive(); err != nil {
+	if err := f.crashed(); err != nil {
 		return nil, err
 	}
 	return f.FS.Lstat(name)
 }
 
 func (f *Faulty) Stat(name string) (fs.FileInfo, error) {
-	if err := f.alive(); err != nil {
+	if err := f.crashed(); err != nil {
 		return nil, err
 	}
 	return f.FS.Stat(name)
 }
 
 func (f *Faulty) ReadFile(name string) ([]byte, error) {
-	if err := f.alive(); err != nil {
+	if err := f.crashed(); err != nil {
 		return nil, err
 	}
 	return f.FS.ReadFile(name)
 }
 
 func (f *Faulty) ReadDir(name string) ([]fs.DirEntry, error) {
-	if err := f.alive(); err != nil {
+	if err := f.crashed(); err != nil {
 		return nil, err
 	}
 	return f.FS.ReadDir(name)
@@ -130,7 +130,7 @@ func (f *Faulty) Remove(name string) error {
 
 func (f *Faulty) SyncDir(name string) error {
 	if f.NoSync {
-		return f.alive()
+		return f.crashed()
 	}
 	if err := f.before(OpSync, name); err != nil {
 		return err
@@ -144,7 +144,7 @@ type faultyFile struct {
 }
 
 func (f *faultyFile) Write(data []byte) (int, error) {
-	if err := f.fs.alive(); err != nil {
+	if err := f.fs.crashed(); err != nil {
 		return 0, err
 	}
 	half := len(data) / 2
@@ -160,7 +160,7 @@ func (f *faultyFile) Write(data []byte) (int, error) {
 }
 
 func (f *faultyFile) Chmod(mode fs.FileMode) error {
-	if err := f.fs.alive(); err != nil {
+	if err := f.fs.crashed(); err != nil {
 		return err
 	}
 	return f.File.Chmod(mode)
@@ -168,7 +168,7 @@ func (f *faultyFile) Chmod(mode fs.FileMode) error {
 
 func (f *faultyFile) Sync() error {
 	if f.fs.NoSync {
-		return f.fs.alive()
+		return f.fs.crashed()
 	}
 	if err := f.fs.before(OpSync, f.Name()); err != nil {
 		return err
