@@ -3,17 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/mod/semver"
 
 	"github.com/shmemgen/shmemgen/answers"
-	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -59,11 +56,11 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := renderProject(a.Inputs, opts, a.Templates)
+	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
 		return err
 	}
-	plan, err := write.PlanRegenerate(dir, files, a.Manifest(), c.Bool("force"))
+	plan, err := write.PlanRegenerate(projectFS(), dir, files, a.Manifest(), c.Bool("force"))
 	if err != nil {
 		return err
 	}
@@ -75,9 +72,9 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
 	}
-	if semver.IsValid(a.Version) && semver.IsValid(generatorVersion()) && semver.Compare(a.Version, generatorVersion()) > 0 {
+	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, generatorVersion())
+			filepath.Join(dir, answers.FileName), a.Version, project.Version())
 	}
 
 	if c.Bool("check") {
@@ -116,42 +113,10 @@ func conflictError(c *cli.Context, plan write.Plan) error {
 // loadAnswers reads dir's answers file and the render options it records.
 // A missing or invalid answers file is a usage error.
 func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
-	file := filepath.Join(dir, answers.FileName)
-	if info, err := os.Lstat(file); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		return answers.Answers{}, gen.Options{}, usagef("%s is a symbolic link, and shmemgen never reads or writes through one: replace it with the file", file)
-	}
-	f, err := os.Open(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return answers.Answers{}, gen.Options{}, usagef("--dir %s has no %s: create a project with shmemgen new", config.Quote(dir), answers.FileName)
-	}
-	if err != nil {
-		return answers.Answers{}, gen.Options{}, err
-	}
-	// One byte past the cap is enough for Parse to refuse it, without
-	// reading a file of any size into memory.
-	data, err := io.ReadAll(io.LimitReader(f, answers.MaxFileSize+1))
-	f.Close()
-	if err != nil {
-		return answers.Answers{}, gen.Options{}, err
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return answers.Answers{}, gen.Options{}, err
-	}
-	a, err := answers.Parse(file, data, config.Default(filepath.Base(abs)))
-	if err != nil {
+	a, opts, err := project.Load(dir)
+	var invalid *project.Error
+	if errors.As(err, &invalid) {
 		return answers.Answers{}, gen.Options{}, usageError{err}
 	}
-	opts := gen.Options{Vars: a.Vars}
-	if a.Templates != "" {
-		tdir := filepath.FromSlash(a.Templates)
-		if !filepath.IsAbs(tdir) {
-			tdir = filepath.Join(dir, tdir)
-		}
-		if err := checkTemplateDir(tdir); err != nil {
-			return answers.Answers{}, gen.Options{}, usagef("%s: templates: %s (%s) %w", file, config.Quote(a.Templates), tdir, err)
-		}
-		opts.Overlay, opts.OverlayName = os.DirFS(tdir), tdir
-	}
-	return a, opts, nil
+	return a, opts, err
 }

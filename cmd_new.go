@@ -18,6 +18,7 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -84,7 +85,7 @@ func runNew(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := renderProject(cfg, opts, templates)
+	files, err := project.Render(cfg, opts, templates)
 	if err != nil {
 		return err
 	}
@@ -103,9 +104,9 @@ func runNew(c *cli.Context) error {
 		if err := checkResets(c, filepath.Join(out, answers.FileName), out, inputChanges(c, prev, cfg, opts, templates, out)); err != nil {
 			return err
 		}
-		plan, err = write.PlanRegenerate(out, files, prev.Manifest(), c.Bool("force"))
+		plan, err = write.PlanRegenerate(projectFS(), out, files, prev.Manifest(), c.Bool("force"))
 	} else {
-		plan, err = write.PlanNew(out, files, c.Bool("force"))
+		plan, err = write.PlanNew(projectFS(), out, files, c.Bool("force"))
 	}
 	if err != nil {
 		return err

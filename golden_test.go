@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/shmemgen/shmemgen/internal/treetest"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 // A golden case is a project directory: its shmemgen.yaml is the input,
@@ -57,7 +58,7 @@ func renderCase(t *testing.T, dir string) (map[string]treetest.File, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := renderProject(a.Inputs, opts, a.Templates)
+	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
 		t.Fatal(err)
 	}

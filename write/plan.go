@@ -1,5 +1,7 @@
-// Package write plans how a rendered file set lands in a directory and then
-// applies that plan so that a failure leaves nothing half-written.
+// Package write plans how a rendered file set lands in a directory
+// (plan.go) and then applies that plan so that a failure leaves nothing
+// half-written (apply.go). Both go through the FS they are given (fs.go):
+// OS, or in tests Faulty, which fails or stops dead at any change.
 package write
 
 import (
@@ -9,12 +11,10 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
@@ -74,6 +74,9 @@ type Plan struct {
 	Dir     string
 	Actions []Action
 
+	// fs is the filesystem the plan was made from, and Apply changes.
+	fs FS
+
 	// gone are the manifest's files that are gone already, whose
 	// directories Apply removes if empty: an interrupted run may have
 	// deleted the file and not yet its directory.
@@ -121,16 +124,16 @@ func (p Plan) Overwritten() []string {
 // ErrNotEmpty is returned for an existing, non-empty directory without force.
 var ErrNotEmpty = errors.New("is not empty")
 
-// PlanNew plans writing files into dir as a new project. dir may be missing
+// PlanNew plans writing files into dir, on fsys, as a new project. dir may be missing
 // or empty; a non-empty dir is refused unless force, which overwrites the
 // files the project has and leaves every other file alone. Leftovers of an
 // interrupted run do not count, and are deleted; nor, when files is a
 // project (it holds the answers file), do files with exactly the bytes
 // files has for them.
-func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
-	p := Plan{Dir: dir}
-	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		if _, err := os.Stat(dir); err != nil {
+func PlanNew(fsys FS, dir string, files gen.FileSet, force bool) (Plan, error) {
+	p := Plan{Dir: dir, fs: fsys}
+	if info, err := fsys.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		if _, err := fsys.Stat(dir); err != nil {
 			return Plan{}, fmt.Errorf("%s is a symbolic link to a directory that does not exist: create it, or give another directory", dir)
 		}
 	}
@@ -145,7 +148,7 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 	if _, ok := files.Lookup(answers.FileName); ok {
 		ours = files
 	}
-	empty, err := onlyOurs(dir, p.Actions, ours)
+	empty, err := onlyOurs(fsys, dir, p.Actions, ours)
 	switch {
 	case err != nil:
 		return Plan{}, err
@@ -156,7 +159,7 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 		if err := p.checkNoSymlink(f.Path); err != nil {
 			return Plan{}, err
 		}
-		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		old, err := fsys.ReadFile(p.abs(f.Path))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
@@ -175,14 +178,14 @@ func PlanNew(dir string, files gen.FileSet, force bool) (Plan, error) {
 // onlyOurs reports whether dir is missing or holds nothing but directories,
 // the strays planned for deletion in actions, and files with exactly the
 // bytes files has for them: nothing of the user's.
-func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
+func onlyOurs(fsys FS, dir string, actions []Action, files gen.FileSet) (bool, error) {
 	stray := map[string]bool{}
 	for _, a := range actions {
 		stray[a.Path] = a.stray
 	}
 	empty := true
 	root := throughLink(dir)
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err := walkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && path == root:
 			return fs.SkipAll
@@ -200,7 +203,7 @@ func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
 			return nil
 		}
 		if f, ok := files.Lookup(rel); ok && d.Type().IsRegular() {
-			if data, err := os.ReadFile(path); err == nil && bytes.Equal(data, f.Data) {
+			if data, err := fsys.ReadFile(path); err == nil && bytes.Equal(data, f.Data) {
 				return nil
 			}
 		}
@@ -210,7 +213,7 @@ func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
 	return empty, err
 }
 
-// PlanRegenerate plans regenerating the project in dir in place. manifest
+// PlanRegenerate plans regenerating the project in dir, on fsys, in place. manifest
 // maps each path shmemgen last wrote to the hash (answers.Sum) of what it
 // wrote. Rendered files are created when missing and left alone when they
 // already hold the rendered bytes. Otherwise a Generated file is updated,
@@ -222,8 +225,8 @@ func onlyOurs(dir string, actions []Action, files gen.FileSet) (bool, error) {
 // force turns every conflict into an update (removing a waiting new
 // version) or a deletion; an edited file shmemgen has nothing new for stays
 // the user's even then.
-func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, force bool) (Plan, error) {
-	p := Plan{Dir: dir}
+func PlanRegenerate(fsys FS, dir string, files gen.FileSet, manifest map[string]string, force bool) (Plan, error) {
+	p := Plan{Dir: dir, fs: fsys}
 	rendered := map[string]bool{}
 	for _, f := range files {
 		rendered[f.Path] = true
@@ -233,7 +236,7 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 				return Plan{}, err
 			}
 		}
-		disk, err := os.ReadFile(p.abs(f.Path))
+		disk, err := fsys.ReadFile(p.abs(f.Path))
 		if errors.Is(err, fs.ErrNotExist) {
 			p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
 			continue
@@ -241,7 +244,7 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 		if err != nil {
 			return Plan{}, err
 		}
-		pending, err := os.ReadFile(p.abs(newPath))
+		pending, err := fsys.ReadFile(p.abs(newPath))
 		pendingExists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Plan{}, err
@@ -288,7 +291,7 @@ func PlanRegenerate(dir string, files gen.FileSet, manifest map[string]string, f
 				note:   fmt.Sprintf("reached through the symbolic link %s: kept", link)})
 			continue
 		}
-		disk, err := os.ReadFile(p.abs(path))
+		disk, err := fsys.ReadFile(p.abs(path))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			// Gone already.
@@ -322,7 +325,7 @@ func (p Plan) symlinkIn(path string) string {
 	parts := strings.Split(path, "/")
 	for i := range parts {
 		rel := strings.Join(parts[:i+1], "/")
-		info, err := os.Lstat(p.abs(rel))
+		info, err := p.fs.Lstat(p.abs(rel))
 		if err != nil {
 			return ""
 		}
@@ -343,348 +346,6 @@ func (p Plan) checkNoSymlink(path string) error {
 	return nil
 }
 
-// These are variables so that tests can make them fail part way, or see
-// in which order they come.
-var (
-	rename = os.Rename
-	remove = os.Remove
-	fsync  = (*os.File).Sync
-)
-
-// beforeStep is called before each filesystem change Apply makes, with what
-// it is about to do and to which path. Tests make it return kill(err) to
-// stop Apply dead there, as a crash would: with no undo.
-var beforeStep = func(op, path string) error {
-	if StepHook != nil {
-		StepHook(op, path)
-	}
-	return nil
-}
-
-// StepHook, when not nil, is called before each filesystem change Apply
-// makes. shmemgen never sets it: it is there so that the command's tests
-// can kill a real shmemgen process at each step in turn.
-var StepHook func(op, path string)
-
-// durable is whether Apply syncs what it writes to disk; tests that run it
-// hundreds of times turn it off.
-var durable = true
-
-// killed is an error that stops Apply as a crash would: nothing runs after
-// it, the undo included.
-type killed struct{ err error }
-
-func kill(err error) error      { return &killed{err} }
-func (k *killed) Error() string { return k.err.Error() }
-func (k *killed) Unwrap() error { return k.err }
-
-// Apply carries out the plan so that, short of a crash, either all of it
-// happens or none of it does. First every new content is written to a
-// temporary file beside its target and every file about to be replaced or
-// deleted is copied aside, and all of them are synced to disk; only then
-// are the targets renamed into place and the deletions made, each a single
-// atomic step that is undone, with the others before it, if a later one
-// fails. Files whose bytes do not change are never touched, so their
-// modification times stay put.
-//
-// A crash is survived by rolling forward rather than back. The answers
-// file, whose manifest says what shmemgen wrote, is renamed into place
-// last, after every other file and the directories holding them are
-// synced to disk: until then it still describes the files as they were, so
-// the next run plans from the truth and finishes the job. Temporary files
-// and backups have names no user file has (.FILE.shmemgen-tmp-N,
-// .FILE.shmemgen-bak-N), so that the next run finds and deletes any that a
-// crash left behind.
-func (p Plan) Apply() (err error) {
-	var (
-		staged  []string // temporary files still to be renamed or removed
-		backups []string // copies of replaced or deleted files
-		madeDir []string // directories created, deepest last
-		undo    []func() // reversals of the steps done, in order
-		synced  syncer   // the temporary files and backups
-	)
-	defer func() {
-		// Every file is closed before any is removed or renamed back,
-		// which Windows requires.
-		synced.wait()
-		var k *killed
-		if err == nil || errors.As(err, &k) {
-			return
-		}
-		for i := len(undo) - 1; i >= 0; i-- {
-			undo[i]()
-		}
-		for _, tmp := range append(staged, backups...) {
-			os.Remove(tmp)
-		}
-		for i := len(madeDir) - 1; i >= 0; i-- {
-			os.Remove(madeDir[i]) // only if empty
-		}
-	}()
-
-	type step struct {
-		target, tmp, backup string
-		del                 bool
-	}
-	var (
-		steps       []step
-		answersStep *step
-		strays      []string
-	)
-	for _, a := range p.Actions {
-		var path string
-		switch {
-		case a.stray:
-			strays = append(strays, p.abs(a.Path))
-			continue
-		case a.Kind == Create || a.Kind == Update:
-			path = a.Path
-		case a.Kind == Conflict && a.writeNew:
-			path = a.New
-		case a.Kind == Delete:
-			// The copy goes to the project's root, not beside the file,
-			// so that the directory the deletion empties can go too
-			// before the answers file is renamed.
-			target := p.abs(a.Path)
-			backup, err := backUp(&synced, target, p.Dir)
-			if err != nil {
-				return err
-			}
-			backups = append(backups, backup)
-			steps = append(steps, step{target: target, backup: backup, del: true})
-			continue
-		default:
-			continue
-		}
-		target := p.abs(path)
-		dirs, err := mkdirAll(filepath.Dir(target))
-		madeDir = append(madeDir, dirs...)
-		if err != nil {
-			return err
-		}
-		s := step{target: target}
-		mode := a.File.Mode
-		if info, err := os.Lstat(target); err == nil {
-			// A replaced file keeps its mode: the user's chmod stands.
-			mode = info.Mode().Perm()
-			if s.backup, err = backUp(&synced, target, filepath.Dir(target)); err != nil {
-				return err
-			}
-			backups = append(backups, s.backup)
-		}
-		if s.tmp, err = writeTemp(&synced, target, "tmp", a.File.Data, mode); err != nil {
-			return err
-		}
-		staged = append(staged, s.tmp)
-		if path == answers.FileName {
-			answersStep = &s
-		} else {
-			steps = append(steps, s)
-		}
-	}
-
-	commit := func(s step) error {
-		if s.del {
-			if err := beforeStep("remove", s.target); err != nil {
-				return err
-			}
-			if err := remove(s.target); err != nil {
-				return err
-			}
-			undo = append(undo, func() { os.Rename(s.backup, s.target) })
-			return nil
-		}
-		if err := beforeStep("rename", s.target); err != nil {
-			return err
-		}
-		if err := rename(s.tmp, s.target); err != nil {
-			return err
-		}
-		staged = slices.DeleteFunc(staged, func(t string) bool { return t == s.tmp })
-		if s.backup != "" {
-			undo = append(undo, func() { os.Rename(s.backup, s.target) })
-		} else {
-			undo = append(undo, func() { os.Remove(s.target) })
-		}
-		return nil
-	}
-	// Nothing is renamed into place before every new content and every
-	// backup is on disk.
-	if err := synced.wait(); err != nil {
-		return err
-	}
-	dirs := map[string]bool{}
-	for _, s := range steps {
-		if err := commit(s); err != nil {
-			return err
-		}
-		dirs[filepath.Dir(s.target)] = true
-	}
-	// The directories that deletions emptied, or that an interrupted run
-	// emptied, go before the manifest forgets their files.
-	emptied := slices.Clone(p.gone)
-	for _, s := range steps {
-		if s.del {
-			rel, err := filepath.Rel(p.Dir, s.target)
-			if err != nil {
-				return err
-			}
-			emptied = append(emptied, filepath.ToSlash(rel))
-		}
-	}
-	for _, path := range emptied {
-		removed, err := removeEmptyDirs(filepath.Dir(p.abs(path)), p.Dir)
-		for _, d := range removed {
-			undo = append(undo, func() { os.Mkdir(d, 0o755) })
-			dirs[filepath.Dir(d)] = true
-		}
-		if err != nil {
-			return err
-		}
-	}
-	// Every file is in place, durably, before the manifest says so.
-	syncDirs(slices.Sorted(maps.Keys(dirs)))
-	if answersStep != nil {
-		if err := commit(*answersStep); err != nil {
-			return err
-		}
-		syncDirs([]string{p.Dir})
-	}
-
-	// Done: the backups are no longer needed, nor are the temporary files
-	// an earlier, interrupted run left, nor the directories that held
-	// nothing else.
-	for _, f := range backups {
-		if err := beforeStep("remove", f); err != nil {
-			return err
-		}
-		os.Remove(f)
-	}
-	for _, f := range strays {
-		if err := beforeStep("remove", f); err != nil {
-			return err
-		}
-		os.Remove(f)
-		if _, err := removeEmptyDirs(filepath.Dir(f), p.Dir); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// syncDirs makes the renames in dirs durable, where the system can (it
-// cannot on Windows, where a rename is durable once made), all at once.
-func syncDirs(dirs []string) {
-	if !durable {
-		return
-	}
-	var wg sync.WaitGroup
-	for _, d := range dirs {
-		wg.Go(func() {
-			if f, err := os.Open(d); err == nil {
-				fsync(f)
-				f.Close()
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// maxSyncs bounds the files a syncer syncs at once, each on a thread of
-// its own while it waits for the disk.
-const maxSyncs = 16
-
-// syncer syncs files to disk in the background, many at once, and closes
-// them. An fsync mostly waits for the disk: one after another, the syncs of
-// a project's thirty files took 9–29 ms on the machine BENCHMARKS.md
-// describes, side by side 3–7 ms. The zero syncer is ready to use.
-type syncer struct {
-	wg   sync.WaitGroup
-	sem  chan struct{}
-	once sync.Once
-	mu   sync.Mutex
-	err  error
-}
-
-// add syncs f, unless Apply is not durable, and closes it.
-func (s *syncer) add(f *os.File) {
-	if !durable {
-		s.fail(f.Close())
-		return
-	}
-	s.once.Do(func() { s.sem = make(chan struct{}, maxSyncs) })
-	s.wg.Go(func() {
-		s.sem <- struct{}{}
-		err := fsync(f)
-		<-s.sem
-		s.fail(errors.Join(err, f.Close()))
-	})
-}
-
-func (s *syncer) fail(err error) {
-	if err != nil {
-		s.mu.Lock()
-		s.err = errors.Join(s.err, err)
-		s.mu.Unlock()
-	}
-}
-
-// wait waits until every file added is synced and closed, and returns
-// what failed.
-func (s *syncer) wait() error {
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-// backUp copies target to a temporary file in dir, keeping its mode, and
-// returns the copy's name; synced syncs it.
-func backUp(synced *syncer, target, dir string) (string, error) {
-	info, err := os.Stat(target)
-	if err != nil {
-		return "", err
-	}
-	data, err := os.ReadFile(target)
-	if err != nil {
-		return "", err
-	}
-	return writeTemp(synced, filepath.Join(dir, filepath.Base(target)), "bak", data, info.Mode().Perm())
-}
-
-// writeTemp writes data to a temporary file beside target named
-// .BASE.shmemgen-KIND-N, where KIND is tmp or bak, and hands it to synced,
-// which syncs it to disk and closes it.
-func writeTemp(synced *syncer, target, kind string, data []byte, mode fs.FileMode) (string, error) {
-	if err := beforeStep("create", target); err != nil {
-		return "", err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".shmemgen-"+kind+"-*")
-	if err != nil {
-		return "", err
-	}
-	// In two halves, so that a test can kill the process halfway through.
-	half := len(data) / 2
-	_, werr := tmp.Write(data[:half])
-	if werr == nil {
-		if err := beforeStep("write", tmp.Name()); err != nil {
-			tmp.Close()
-			return "", err
-		}
-		_, werr = tmp.Write(data[half:])
-	}
-	if werr == nil {
-		werr = tmp.Chmod(mode)
-	}
-	if werr != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", werr
-	}
-	synced.add(tmp)
-	return tmp.Name(), nil
-}
-
 // strayName matches the temporary files and backups of Apply, and those of
 // shmemgen versions that named both .FILE.shmemgen-N; never a conflict's
 // FILE.shmemgen-new.
@@ -693,10 +354,10 @@ var strayName = regexp.MustCompile(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
 // strays lists, as slash-separated paths relative to dir, the temporary
 // files and backups that an interrupted run left below dir. It does not
 // follow links nor look inside .git.
-func strays(dir string) ([]string, error) {
+func strays(fsys FS, dir string) ([]string, error) {
 	var found []string
 	root := throughLink(dir)
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err := walkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && path == root:
 			return fs.SkipAll
@@ -726,7 +387,7 @@ func throughLink(dir string) string {
 // addStrays plans the deletion of the temporary files an interrupted run
 // left behind.
 func (p *Plan) addStrays() error {
-	found, err := strays(p.Dir)
+	found, err := strays(p.fs, p.Dir)
 	if err != nil {
 		return err
 	}
@@ -735,60 +396,6 @@ func (p *Plan) addStrays() error {
 			Reason: "a temporary file left by an interrupted run"})
 	}
 	return nil
-}
-
-// mkdirAll creates dir and its missing parents, and returns those it
-// created, outermost first, even on failure.
-func mkdirAll(dir string) ([]string, error) {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
-			break
-		}
-		missing = append(missing, d)
-	}
-	slices.Reverse(missing)
-	var made []string
-	for _, d := range missing {
-		// Only a directory made here is recorded, so that an undo
-		// removes nothing else (a dangling link, a directory made by
-		// someone else meanwhile).
-		if err := beforeStep("mkdir", d); err != nil {
-			return made, err
-		}
-		if err := os.Mkdir(d, 0o755); err != nil {
-			return made, err
-		}
-		made = append(made, d)
-	}
-	return made, nil
-}
-
-// removeEmptyDirs removes dir and its parents below root while they are
-// empty, and returns those it removed, deepest first. It fails only when
-// beforeStep does.
-func removeEmptyDirs(dir, root string) ([]string, error) {
-	var removed []string
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		rel, err := filepath.Rel(root, d)
-		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return removed, nil
-		}
-		// A link is never removed as if it were a directory.
-		if info, err := os.Lstat(d); err != nil || !info.IsDir() {
-			return removed, nil
-		}
-		if entries, err := os.ReadDir(d); err != nil || len(entries) > 0 {
-			return removed, nil
-		}
-		if err := beforeStep("rmdir", d); err != nil {
-			return removed, err
-		}
-		if os.Remove(d) != nil {
-			return removed, nil
-		}
-		removed = append(removed, d)
-	}
 }
 
 // String lists the plan, one "kind path" line a file, with the reason for
