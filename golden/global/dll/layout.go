@@ -31,13 +31,13 @@ const (
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
 	layoutVersion = 3
 	headerSize    = 128
-	// payloadSize is --size: 64KiB.
-	payloadSize = 65536
+	// payloadSize is --size: 4KiB.
+	payloadSize = 4096
 	sectionSize = headerSize + payloadSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00010080
+	sectionSizeLow  = 0x00001080
 )
 
 // securityDescriptor is the SDDL of the mapping and the lock: none

@@ -31,20 +31,20 @@ const (
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
 	layoutVersion = 3
 	headerSize    = 128
-	// payloadSize is --size: 64KiB.
-	payloadSize = 65536
+	// payloadSize is --size: 4KiB.
+	payloadSize = 4096
 	sectionSize = headerSize + payloadSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00010080
+	sectionSizeLow  = 0x00001080
 )
 
 // securityDescriptor is the SDDL of the mapping and the lock: none
 // given, so the token's default DACL.
 const securityDescriptor = ""
 
-// header is the start of the section, api.h's TELEMETRY_HEADER. The
+// header is the start of the section, api.h's SHMEM_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
 // check it, under the mutex, before any other access. The rest is
 // core.c's: Go only starts generation at 1.

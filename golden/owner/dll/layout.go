@@ -11,19 +11,19 @@ import "unsafe"
 // process opening the section that it is this DLL's: any program that
 // follows the same layout and lock (see README.md) can take part.
 const (
-	mappingName = "Global\\Fleet"
+	mappingName = "dllmemfilemap"
 	// shmName is the segment's POSIX shared-memory name on Linux: the
 	// mapping name without its Local\ or Global\ prefix, after a slash.
-	shmName = "/Fleet"
+	shmName = "/dllmemfilemap"
 	// shmMode is the segment's permission mode on Linux (--mode).
 	shmMode = 0o600
 	// lockName names the mutex held while the section is set up, and
 	// wakeName the event that wakes the lock's waiters; kernel objects
 	// share one namespace, so they must differ from mappingName.
-	lockName = "Global\\Fleet.lock"
-	wakeName = "Global\\Fleet.wake"
+	lockName = "dllmemfilemap.lock"
+	wakeName = "dllmemfilemap.wake"
 	// noteName names the event that wakes the wait export's waiters.
-	noteName = "Global\\Fleet.wait"
+	noteName = "dllmemfilemap.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
 	// (5s).
 	lockTimeout = 5000
