@@ -26,6 +26,7 @@ func newCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "new",
 		Usage:     "scaffold a new project",
+		ArgsUsage: "[DIR]",
 		UsageText: "shmemgen new [--name NAME] [--size SIZE] [--set NAME] [--get NAME] [--dll NAME] [--module PATH] [--out DIR | DIR] [--force] [--reset] [--templates DIR] [--var KEY=VALUE]... [--dry-run] [--json]",
 		Description: `Renders the whole project in memory, checks it, then writes it to --out. Every flag
 has a default, so "shmemgen new" alone reproduces Microsoft's sample. The project's
@@ -46,34 +47,47 @@ Examples:
    shmemgen new --templates my-templates --var team=ops --dry-run --json
    //go:generate shmemgen new -o shm --name Local\Telemetry --size 1MiB`,
 		OnUsageError: onUsageError,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "name", Value: config.DefaultName, Usage: "file-mapping `NAME`; an optional Local\\ or Global\\ prefix, then no backslash, at most 255 characters"},
-			&cli.StringFlag{Name: "size", Value: "4096", Usage: "mapping `SIZE` in bytes or binary units (4096, 64KiB, 1MiB, 1GiB); even, 4 bytes to 1TiB (1GiB with --arch 386)"},
-			&cli.StringFlag{Name: "set", Value: config.DefaultSet, Usage: "`NAME` of the export that writes the shared string (a C identifier)"},
-			&cli.StringFlag{Name: "get", Value: config.DefaultGet, Usage: "`NAME` of the export that reads the shared string (a C identifier)"},
-			&cli.StringFlag{Name: "write-bytes", Value: config.DefaultWriteBytes, Usage: "`NAME` of the export that writes bytes at an offset"},
-			&cli.StringFlag{Name: "read-bytes", Value: config.DefaultReadBytes, Usage: "`NAME` of the export that reads bytes at an offset"},
-			&cli.StringFlag{Name: "size-export", Value: config.DefaultSizeExport, Usage: "`NAME` of the export that returns the payload size"},
-			&cli.StringFlag{Name: "length", Value: config.DefaultLength, Usage: "`NAME` of the export that returns the shared string's length"},
-			&cli.StringFlag{Name: "wait", Value: config.DefaultWait, Usage: "`NAME` of the export that waits until the payload changes"},
-			&cli.StringFlag{Name: "status", Value: config.DefaultStatus, Usage: "`NAME` of the export that returns the calling thread's last status"},
-			&cli.StringFlag{Name: "lock-timeout", Value: "5s", Usage: "longest wait for the cross-process lock (`DURATION`, 0s to 1h); a call that times out fails"},
-			&cli.StringFlag{Name: "sddl", Usage: "security descriptor (`SDDL`) for the mapping and its lock (default: the process's default DACL)"},
-			&cli.StringFlag{Name: "trust", Value: config.DefaultTrust, Usage: "what the DLL checks before it trusts objects it finds under its names (`MODE`): header (a valid header), owner (and an owner it trusts: the user, Administrators, SYSTEM or --owner) or namespace (a private namespace bounded by the user's SID or --owner)"},
-			&cli.StringFlag{Name: "owner", Usage: "a `SID` (S-1-5-18) that --trust owner also accepts as the objects' owner, or that --trust namespace bounds the namespace with: a service's, for its clients"},
-			&cli.StringFlag{Name: "arch", Value: config.DefaultArch, Usage: "comma-separated Windows `ARCHITECTURES` to build for: amd64, 386 or amd64,386 (386 builds go to bin/386/)"},
-			&cli.StringFlag{Name: "unlink", Value: config.DefaultUnlink, Usage: "`NAME` of the export that removes the POSIX segment's name (does nothing on Windows)"},
-			&cli.StringFlag{Name: "os", Value: config.DefaultOS, Usage: "comma-separated `SYSTEMS` to build for: windows, or windows,linux to build bin/libNAME.so natively beside the DLL"},
-			&cli.StringFlag{Name: "mode", Value: config.DefaultMode, Usage: "octal permission `MODE` of the POSIX segment (shm_open's mode), the Linux counterpart of --sddl; must include 0600"},
-			&cli.StringFlag{Name: "file-version", Value: config.DefaultFileVersion, Usage: "`VERSION` in the DLL's and the hosts' version resources: one to four dot-separated numbers from 0 to 65535"},
-			&cli.StringFlag{Name: "dll", Value: config.DefaultDLL, Usage: "DLL base `NAME`: builds bin/NAME.dll and bin/NAME.h"},
-			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o", "dir"}, Usage: "output `DIR`, also accepted as the argument (default: ./ and the mapping name without its prefix)"},
-			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
-			&cli.BoolFlag{Name: "reset", Usage: "over a project, let the inputs its shmemgen.yaml records and these flags do not give go back to their defaults (without it, new refuses, naming them)"},
-		}, append(templateFlags(), planFlags()...)...),
-		Action: runNew,
+		Flags:        append(inputFlags(), newCommandFlags()...),
+		Action:       runNew,
 	}
+}
+
+// inputFlags are new's flags for the project's inputs, one for each row
+// of config.Inputs.
+func inputFlags() []cli.Flag {
+	var flags []cli.Flag
+	for _, in := range config.Inputs {
+		flags = append(flags, &cli.StringFlag{Name: in.Flag, Aliases: in.Aliases, Category: in.Category, Value: in.Default, Usage: in.Usage})
+	}
+	return flags
+}
+
+// categoryOutput groups in new --help the flags that shape what new
+// renders and prints rather than the project.
+const categoryOutput = "Templates and output"
+
+// newCommandFlags are new's flags that are not inputs: they say where and
+// how to write the project, and are not recorded in it.
+func newCommandFlags() []cli.Flag {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "out", Aliases: []string{"o", "dir"}, Usage: "output `DIR`, also accepted as the argument (default: ./ and the mapping name without its prefix)"},
+		&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
+		&cli.BoolFlag{Name: "reset", Usage: "over a project, let the inputs its shmemgen.yaml records and these flags do not give go back to their defaults (without it, new refuses, naming them)"},
+	}
+	output := append(templateFlags(), planFlags()...)
+	for _, f := range output {
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.Category = categoryOutput
+		case *cli.StringSliceFlag:
+			f.Category = categoryOutput
+		case *cli.BoolFlag:
+			f.Category = categoryOutput
+		}
+	}
+	// urfave/cli groups a command's flags before it adds --help to them:
+	// without it here, a command with categories would not list --help.
+	return append(append(flags, output...), cli.HelpFlag)
 }
 
 func runNew(c *cli.Context) error {
@@ -281,41 +295,16 @@ func answerValue(v reflect.Value) string {
 // typed: one in a value shmemgen derived (the default --out from --name,
 // the default --module from --out) is blamed on the flag it came from.
 func configFromFlags(c *cli.Context) (config.Config, string, error) {
-	size, err := config.ParseSize(c.String("size"))
-	if err != nil {
-		return config.Config{}, "", err
+	var cfg config.Config
+	for _, in := range config.Inputs {
+		if err := in.Set(&cfg, c.String(in.Flag)); err != nil {
+			return config.Config{}, "", err
+		}
 	}
-	var timeout config.Duration
-	if err := timeout.UnmarshalText([]byte(c.String("lock-timeout"))); err != nil {
-		return config.Config{}, "", err
-	}
-	cfg := config.Config{
-		Name: c.String("name"),
-		Size: size,
-		Set:  c.String("set"),
-		Get:  c.String("get"),
-		DLL:  c.String("dll"),
-		// A stand-in until the default is known: every other value is
-		// checked first, so that an error in one is not hidden behind a
-		// default derived from another.
-		Module: "example.com/m",
-
-		WriteBytes:  c.String("write-bytes"),
-		ReadBytes:   c.String("read-bytes"),
-		SizeExport:  c.String("size-export"),
-		Length:      c.String("length"),
-		Wait:        c.String("wait"),
-		Status:      c.String("status"),
-		LockTimeout: timeout,
-		SDDL:        c.String("sddl"),
-		Arch:        listFlag(c.String("arch")),
-		FileVersion: c.String("file-version"),
-		Trust:       c.String("trust"),
-		Owner:       c.String("owner"),
-		Unlink:      c.String("unlink"),
-		OS:          listFlag(c.String("os")),
-		Mode:        c.String("mode"),
-	}
+	// A stand-in until the default is known: every other value is checked
+	// first, so that an error in one is not hidden behind a default derived
+	// from another.
+	cfg.Module = "example.com/m"
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err
 	}
@@ -349,16 +338,6 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		}
 	}
 	return cfg, out, asTyped(c, cfg.Validate())
-}
-
-// listFlag is a comma-separated list flag (--os, --arch) without the
-// spaces around its commas: --os 'windows, linux' is --os windows,linux.
-func listFlag(s string) string {
-	items := strings.Split(s, ",")
-	for i, item := range items {
-		items[i] = strings.TrimSpace(item)
-	}
-	return strings.Join(items, ",")
 }
 
 // asTyped puts the value of a rejected flag back as the user typed it: the

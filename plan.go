@@ -41,7 +41,7 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 		if !ok {
 			return gen.Options{}, "", usagef("--var %s must be KEY=VALUE", config.Quote(kv))
 		}
-		if err := answers.CheckVar(key); err != nil {
+		if err := config.CheckVar(key); err != nil {
 			return gen.Options{}, "", usagef("--var %s: %w", config.Quote(kv), err)
 		}
 		if _, dup := opts.Vars[key]; dup {

@@ -137,15 +137,6 @@ func MacroPrefix(dll string) string {
 	return strings.ToUpper(strings.ReplaceAll(dll, "-", "_"))
 }
 
-// Exports lists every export by the flag that names it, in flag order.
-func (c Config) Exports() [][2]string {
-	return [][2]string{
-		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
-		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"length", c.Length},
-		{"wait", c.Wait}, {"status", c.Status}, {"unlink", c.Unlink},
-	}
-}
-
 func (c Config) checkExports() error {
 	seen := map[string]string{}
 	prefix := MacroPrefix(c.DLL) + "_"

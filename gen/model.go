@@ -245,36 +245,15 @@ func rootPackage(dll string) string {
 }
 
 // command spells the shmemgen invocation that reproduces c, naming only
-// the flags that differ from their defaults.
+// the flags that differ from their defaults, and every derived one.
 func command(c config.Config) string {
 	d := config.Default("")
 	args := []string{"shmemgen", "new"}
-	add := func(flag, value, def string) {
-		if value != def {
-			args = append(args, "--"+flag, shellQuote(value))
+	for _, in := range config.Inputs {
+		if v := in.Value(c); in.Derived || v != in.Value(d) {
+			args = append(args, "--"+in.Flag, shellQuote(v))
 		}
 	}
-	add("name", c.Name, d.Name)
-	add("size", config.FormatSize(c.Size), config.FormatSize(d.Size))
-	add("set", c.Set, d.Set)
-	add("get", c.Get, d.Get)
-	add("write-bytes", c.WriteBytes, d.WriteBytes)
-	add("read-bytes", c.ReadBytes, d.ReadBytes)
-	add("size-export", c.SizeExport, d.SizeExport)
-	add("length", c.Length, d.Length)
-	add("wait", c.Wait, d.Wait)
-	add("status", c.Status, d.Status)
-	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
-	add("sddl", c.SDDL, d.SDDL)
-	add("dll", c.DLL, d.DLL)
-	add("arch", c.Arch, d.Arch)
-	add("file-version", c.FileVersion, d.FileVersion)
-	add("trust", c.Trust, d.Trust)
-	add("owner", c.Owner, d.Owner)
-	add("unlink", c.Unlink, d.Unlink)
-	add("os", c.OS, d.OS)
-	add("mode", c.Mode, d.Mode)
-	args = append(args, "--module", shellQuote(c.Module))
 	return strings.Join(args, " ")
 }
 
@@ -338,7 +317,7 @@ func markdownCode(s string) string {
 // goBuild is the build constraint for the files every system of c builds.
 func goBuild(c config.Config) string {
 	var systems []string
-	for _, system := range []string{"windows", "linux"} {
+	for _, system := range config.Systems {
 		if c.HasOS(system) {
 			systems = append(systems, system)
 		}
