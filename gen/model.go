@@ -125,6 +125,12 @@ type Model struct {
 	POSIXNameGo       string
 	POSIXNameC        string
 	POSIXNameMarkdown string
+	// StaleLinuxGo and StaleLinuxC are BAD_LAYOUT's text on Linux, as a Go
+	// and a C string literal: it names the segment's path under /dev/shm
+	// and says how to remove it, since the usual cause is a segment left by
+	// a build with another size or layout.
+	StaleLinuxGo string
+	StaleLinuxC  string
 	// ModeGo and ModeC are --mode as Go and C octal literals.
 	ModeGo string
 	ModeC  string
@@ -218,6 +224,8 @@ func NewModel(c config.Config) Model {
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
 		POSIXNameC:        strconv.Quote(c.POSIXName()),
 		POSIXNameMarkdown: markdownCode(c.POSIXName()),
+		StaleLinuxGo:      strconv.Quote(staleLinux(c)),
+		StaleLinuxC:       strconv.Quote(staleLinux(c)),
 		ModeGo:            fmt.Sprintf("0o%03o", c.ModeBits()),
 		ModeC:             fmt.Sprintf("0%03o", c.ModeBits()),
 		FileVersionRC:     fileVersion(c, ","),
@@ -344,4 +352,13 @@ func goBuild(c config.Config) string {
 		}
 	}
 	return strings.Join(systems, " || ")
+}
+
+// staleLinux is BAD_LAYOUT's text on Linux: what is in the way (the
+// segment's path) and how to clear it.
+func staleLinux(c config.Config) string {
+	path := "/dev/shm" + c.POSIXName()
+	return "the segment " + path + " exists but is not this library's (wrong magic, version or size): " +
+		"most often one left by a build with another size or layout, or made by another program; " +
+		"remove it with bin/parent --unlink (the unlink export) or rm " + path + ", then run again"
 }
