@@ -94,6 +94,11 @@ func TestLinuxStaleSegment(t *testing.T) {
 	}
 	stale(t, "parent-go", lin.run(t, bin, "parent-go"), "(0x20000001)")
 	stale(t, "child", lin.run(t, bin, "child"), "BAD_LAYOUT", "(status 0x20000001)")
+	r = lin.run(t, bin, "child", "--next")
+	stale(t, "child", r, "BAD_LAYOUT", "(status 0x20000001)")
+	if !strings.Contains(r.stderr, "child: WaitSharedMem failed: BAD_LAYOUT: ") {
+		t.Errorf("child --next's message is not `child: WaitSharedMem failed: TEXT (status CODE)`:\n%s", r.stderr)
+	}
 
 	unlink := func(t *testing.T, who string) {
 		t.Helper()
