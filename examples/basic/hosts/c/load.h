@@ -134,9 +134,11 @@ static int shmemgen_load(const char *who)
  * creates it afresh. A segment outlives its processes there, and one left
  * by a build with another size or layout fails every call with BAD_LAYOUT.
  * Processes that have it mapped keep using it. On Windows the export does
- * nothing: a mapping goes away with its last handle.
+ * nothing: a mapping goes away with its last handle. It is inline so
+ * that a host of an older project, which has no --unlink, compiles
+ * without an unused-function warning.
  */
-static int shmemgen_unlink_main(const char *who)
+static inline int shmemgen_unlink_main(const char *who)
 {
     if (!shmemgen_load(who))
         return 1;
