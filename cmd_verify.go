@@ -310,6 +310,14 @@ func verifyLinux(ctx context.Context, v *verifier, bin string, cfg config.Config
 	}); err != nil {
 		return err
 	}
+	// The round trips create the segment, whose name outlives the hosts: a
+	// segment verify made is removed when it ends, so that none is left to
+	// stand in the way of a build with another size or layout. One that was
+	// there before is someone's, and is left alone.
+	segment := "/dev/shm" + cfg.POSIXName()
+	if _, err := os.Lstat(segment); errors.Is(err, fs.ErrNotExist) {
+		defer os.Remove(segment)
+	}
 	want := "Child process read from shared memory: " + text
 	for _, pair := range pairs {
 		parent := strings.TrimSuffix(pair.parent, ".exe")

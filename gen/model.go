@@ -125,6 +125,15 @@ type Model struct {
 	POSIXNameGo       string
 	POSIXNameC        string
 	POSIXNameMarkdown string
+	// StaleLinuxGo and StaleLinuxC are BAD_LAYOUT's text on Linux, as a Go
+	// and a C string literal: it names the segment's path under /dev/shm
+	// and says how to remove it, since the usual cause is a segment left by
+	// a build with another size or layout. The C one starts with the
+	// status's name, as every C status text does (Status.TextC).
+	StaleLinuxGo string
+	StaleLinuxC  string
+	// TimeoutTextC is a timed-out wait's status text, as a C literal.
+	TimeoutTextC string
 	// ModeGo and ModeC are --mode as Go and C octal literals.
 	ModeGo string
 	ModeC  string
@@ -147,8 +156,12 @@ type Status struct {
 	Doc    string
 }
 
+// TextC is the status's text in C's status-to-text function, as a C
+// string literal: its name, then what it means.
+func (s Status) TextC() string { return cLiteral(s.Name + ": " + s.Doc) }
+
 var statuses = []Status{
-	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first)"},
+	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)"},
 	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout"},
 	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)"},
 	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
@@ -218,6 +231,9 @@ func NewModel(c config.Config) Model {
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
 		POSIXNameC:        strconv.Quote(c.POSIXName()),
 		POSIXNameMarkdown: markdownCode(c.POSIXName()),
+		StaleLinuxGo:      strconv.Quote(staleLinux(c)),
+		StaleLinuxC:       cLiteral("BAD_LAYOUT: " + staleLinux(c)),
+		TimeoutTextC:      cLiteral("ERROR_TIMEOUT: the wait timed out"),
 		ModeGo:            fmt.Sprintf("0o%03o", c.ModeBits()),
 		ModeC:             fmt.Sprintf("0%03o", c.ModeBits()),
 		FileVersionRC:     fileVersion(c, ","),
@@ -323,4 +339,30 @@ func goBuild(c config.Config) string {
 		}
 	}
 	return strings.Join(systems, " || ")
+}
+
+// staleLinux is BAD_LAYOUT's text on Linux: what is in the way (the
+// segment's path), why it is likely there, and how to clear it.
+func staleLinux(c config.Config) string {
+	path := "/dev/shm" + c.POSIXName()
+	return "the segment " + path + " is not this build's (wrong magic, version or size): " +
+		"most likely a build with another size or layout left it, as a segment outlives its processes; " +
+		"if no program still uses it, remove it with bin/parent --unlink (or rm " + path + ") and run again"
+}
+
+// cLiteral writes s as a C string literal in plain ASCII: every byte
+// outside printable ASCII, and every character C treats specially, is a
+// three-digit octal escape, which never runs into the digits after it.
+func cLiteral(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

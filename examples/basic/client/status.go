@@ -19,8 +19,9 @@ type Status uint32
 // The library's own status codes; bit 29 marks them as application-defined.
 const (
 	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
@@ -54,7 +55,7 @@ const errTimeout Status = 1460
 func (s Status) Error() string {
 	switch s {
 	case StatusBadLayout:
-		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first) (0x20000001)"
+		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first) (0x20000001)"
 	case StatusLockTimeout:
 		return "the lock was not acquired within the lock timeout (0x20000002)"
 	case StatusAbandoned:

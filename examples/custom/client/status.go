@@ -7,6 +7,7 @@ package client
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"syscall"
 )
 
@@ -19,8 +20,9 @@ type Status uint32
 // The library's own status codes; bit 29 marks them as application-defined.
 const (
 	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
@@ -54,7 +56,10 @@ const errTimeout Status = 1460
 func (s Status) Error() string {
 	switch s {
 	case StatusBadLayout:
-		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first) (0x20000001)"
+		if runtime.GOOS == "linux" {
+			return "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" + " (0x20000001)"
+		}
+		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first) (0x20000001)"
 	case StatusLockTimeout:
 		return "the lock was not acquired within the lock timeout (0x20000002)"
 	case StatusAbandoned:

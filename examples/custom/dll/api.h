@@ -211,8 +211,9 @@ typedef struct {
  * application-defined, so they never collide with Win32's.
  */
 /* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
- * version or size, or smaller than its header says (another program
- * created the name first). */
+ * version or size, or smaller than its header says (another program, or a
+ * build of this library with another size or layout, created the name
+ * first). */
 #define TELEMETRY_STATUS_BAD_LAYOUT 0x20000001UL
 /* LOCK_TIMEOUT: the lock was not acquired within the lock timeout. */
 #define TELEMETRY_STATUS_LOCK_TIMEOUT 0x20000002UL
@@ -237,6 +238,47 @@ typedef struct {
  * owner this process does not trust; setup retries in the background, and
  * calls work once the name is free or usable. */
 #define TELEMETRY_STATUS_SQUATTED 0x20000008UL
+
+/*
+ * TELEMETRY_StatusText is what a status means, as one line of text
+ * for a message, starting with its name: 0, each of the library's own
+ * codes and a wait's timeout (TELEMETRY_ERROR_TIMEOUT). Any other
+ * code is the system's: a Win32 error code on Windows (FormatMessage says
+ * what it means), an errno value on Linux (strerror). Print the code
+ * beside the text: "failed: %s (status 0x%08lx)".
+ */
+static inline const char *TELEMETRY_StatusText(unsigned long status)
+{
+    switch (status) {
+    case 0:
+        return "success";
+    case TELEMETRY_STATUS_BAD_LAYOUT:
+#ifdef __linux__
+        return "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again";
+#else
+        return "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
+#endif
+    case TELEMETRY_STATUS_LOCK_TIMEOUT:
+        return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
+    case TELEMETRY_STATUS_ABANDONED:
+        return "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)";
+    case TELEMETRY_STATUS_SETUP_FAILED:
+        return "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code";
+    case TELEMETRY_STATUS_BAD_ARGUMENT:
+        return "BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload";
+    case TELEMETRY_STATUS_TRUNCATED:
+        return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
+    case TELEMETRY_STATUS_SQUATTED:
+        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+    case TELEMETRY_ERROR_TIMEOUT:
+        return "ERROR_TIMEOUT: the wait timed out";
+    }
+#ifdef _WIN32
+    return "a Win32 error code";
+#else
+    return "an errno value";
+#endif
+}
 
 #ifdef __cplusplus
 extern "C" {

@@ -94,8 +94,9 @@ var (
 // api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
