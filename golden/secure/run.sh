@@ -48,6 +48,9 @@ if [ ! -f "bin/$program" ]; then
 		if [ -f "${built[0]}" ]; then
 			echo "(the programs built: ${built[*]#bin/})" >&2
 		fi
+		if [ -x "bin/${program%.exe}" ]; then
+			echo "bin/${program%.exe} is a Linux program: run it directly, without run.sh" >&2
+		fi
 	else
 		echo "run.sh: nothing is built yet (no bin/): run ./build.sh windows first" >&2
 	fi

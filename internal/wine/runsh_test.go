@@ -175,6 +175,20 @@ func TestRunScriptSaysWhatIsMissing(t *testing.T) {
 			t.Errorf("./run.sh parent without bin/parent.exe: exit %d, stderr:\n%s\nwant exit 1 and:\n%s", code, errOut, want)
 		}
 	})
+	t.Run("Linux build only", func(t *testing.T) {
+		dir := project(t)
+		if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bin", "parent"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := runSh(t, dir, withWine, prefix, "parent")
+		want := "run.sh: bin/parent.exe does not exist: build it with ./build.sh windows\nbin/parent is a Linux program: run it directly, without run.sh\n"
+		if code != 1 || errOut != want {
+			t.Errorf("./run.sh parent with only the Linux build: exit %d, stderr:\n%s\nwant exit 1 and:\n%s", code, errOut, want)
+		}
+	})
 	t.Run("no Wine", func(t *testing.T) {
 		_, errOut, code := runSh(t, project(t, "parent.exe"), tools, t.TempDir())
 		if code != 1 || !strings.HasPrefix(errOut, "run.sh: Wine is not installed") || !strings.Contains(errOut, "apt-get install wine wine64") || strings.Contains(errOut, "making a Wine prefix") {
