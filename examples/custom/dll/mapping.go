@@ -23,9 +23,6 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// main is required by -buildmode=c-shared and never runs.
-func main() {}
-
 // Setup runs in init rather than in a C DllMain: Go must never run under
 // the loader lock, and a DllMain that returns FALSE would crash the host
 // through the Go runtime's init thread. Until it is done, the exports wait

@@ -24,9 +24,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// main is required by -buildmode=c-shared and never runs.
-func main() {}
-
 // Setup runs in init, as on Windows: the Go runtime starts in the
 // library's constructor, and the exports wait for setup to publish the
 // segment. A setup lock held past the lock timeout and a name held by
