@@ -21,15 +21,17 @@ func TestOwnership(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Owner{
-		"dll/core.c":       Generated,
-		"dll/mapping.go":   Generated,
-		"generate.go":      Generated,
-		"dll/user.go":      Scaffolded,
-		"hosts/c/parent.c": Scaffolded,
-		"README.md":        Scaffolded,
-		"build.sh":         Scaffolded,
-		"go.mod":           Scaffolded,
-		".gitignore":       Scaffolded,
+		"dll/core.c":             Generated,
+		"dll/mapping_windows.go": Generated,
+		"dll/setup.go":           Generated,
+		"dll/main.go":            Generated,
+		"generate.go":            Generated,
+		"dll/user.go":            Scaffolded,
+		"hosts/c/parent.c":       Scaffolded,
+		"README.md":              Scaffolded,
+		"build.sh":               Scaffolded,
+		"go.mod":                 Scaffolded,
+		".gitignore":             Scaffolded,
 	}
 	for path, owner := range want {
 		f, ok := files.Lookup(path)

@@ -40,8 +40,8 @@ const (
 	sectionSizeLow  = 0x00001080
 )
 
-// securityDescriptor is the SDDL of the mapping and the lock: none
-// given, so the token's default DACL.
+// securityDescriptor is the SDDL of the Windows objects: none given,
+// so the token's default DACL.
 const securityDescriptor = ""
 
 // header is the start of the section, api.h's SHMEM_HEADER. The

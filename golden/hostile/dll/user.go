@@ -1,5 +1,5 @@
 // This file is yours. shmemgen wrote it once and, when it regenerates the
-// project, never overwrites your edits; core.c, mapping.go and the other
+// project, never overwrites your edits; core.c, setup.go and the other
 // generated files beside it are rewritten every time. It depends on no
 // input, so that changing one in shmemgen.yaml never brings a new version
 // of it; nor has it a build constraint, so it is compiled for every system.

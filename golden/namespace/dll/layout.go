@@ -40,6 +40,10 @@ const (
 	sectionSizeLow  = 0x00001080
 )
 
+// securityDescriptor is the SDDL of the Windows objects: none given,
+// so the token's default DACL.
+const securityDescriptor = ""
+
 // header is the start of the section, api.h's SHMEM_HEADER. The
 // creator writes it while holding the setup mutex, magic last; openers
 // check it, under the mutex, before any other access. The rest is

@@ -40,7 +40,7 @@ const (
 	sectionSizeLow  = 0x00001080
 )
 
-// securityDescriptor is the SDDL of the mapping and the lock.
+// securityDescriptor is the SDDL of the Windows objects.
 const securityDescriptor = "D:P(A;;GA;;;SY)(A;;0x120007;;;IU)S:(ML;;NWNR;;;ME)"
 
 // header is the start of the section, api.h's SHMEM_HEADER. The
