@@ -42,7 +42,7 @@ func retryable(status uint32) bool {
 // shm_open and its flock, and an opener may come first. Under the lock,
 // setup checks the segment's owner (fstat: our effective uid, else
 // SQUATTED: the POSIX squatting defence; never written); one of size 0 it
-// sets to --mode whatever the umask (fchmod) and truncates to its size; a
+// sets to shmMode whatever the umask (fchmod) and truncates to its size; a
 // header whose magic is 0 it writes, magic last; any other header it
 // checks. magic goes last and nothing uses a segment before checking it,
 // so a magic of 0 means that setup never finished: its creator died under

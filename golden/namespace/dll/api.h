@@ -60,14 +60,14 @@ typedef ULONGLONG SHMEM_ULONGLONG;
 #endif
 
 /* SHMEM_MAPPING_NAME names the file mapping. */
-#define SHMEM_MAPPING_NAME L"Local\x005c" L"Private"
+#define SHMEM_MAPPING_NAME L"Local\\Private"
 /* SHMEM_LOCK_NAME names the mutex held while the mapping is set
  * up, SHMEM_WAKE_NAME the auto-reset event that wakes the lock's
  * waiters, SHMEM_NOTE_NAME the manual-reset event that wakes the
  * wait export's. */
-#define SHMEM_LOCK_NAME L"Local\x005c" L"Private.lock"
-#define SHMEM_WAKE_NAME L"Local\x005c" L"Private.wake"
-#define SHMEM_NOTE_NAME L"Local\x005c" L"Private.wait"
+#define SHMEM_LOCK_NAME L"Local\\Private.lock"
+#define SHMEM_WAKE_NAME L"Local\\Private.wake"
+#define SHMEM_NOTE_NAME L"Local\\Private.wait"
 #else
 #include <stdint.h>
 #ifndef __cplusplus
@@ -226,9 +226,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define SHMEM_STATUS_SQUATTED 0x20000008UL
 
 #ifdef __cplusplus

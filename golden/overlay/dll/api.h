@@ -60,14 +60,14 @@ typedef ULONGLONG JOBS_ULONGLONG;
 #endif
 
 /* JOBS_MAPPING_NAME names the file mapping. */
-#define JOBS_MAPPING_NAME L"Local\x005c" L"Jobs"
+#define JOBS_MAPPING_NAME L"Local\\Jobs"
 /* JOBS_LOCK_NAME names the mutex held while the mapping is set
  * up, JOBS_WAKE_NAME the auto-reset event that wakes the lock's
  * waiters, JOBS_NOTE_NAME the manual-reset event that wakes the
  * wait export's. */
-#define JOBS_LOCK_NAME L"Local\x005c" L"Jobs.lock"
-#define JOBS_WAKE_NAME L"Local\x005c" L"Jobs.wake"
-#define JOBS_NOTE_NAME L"Local\x005c" L"Jobs.wait"
+#define JOBS_LOCK_NAME L"Local\\Jobs.lock"
+#define JOBS_WAKE_NAME L"Local\\Jobs.wake"
+#define JOBS_NOTE_NAME L"Local\\Jobs.wait"
 #else
 #include <stdint.h>
 #ifndef __cplusplus
@@ -226,9 +226,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define JOBS_STATUS_SQUATTED 0x20000008UL
 
 #ifdef __cplusplus

@@ -226,9 +226,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define SHMEM_STATUS_SQUATTED 0x20000008UL
 
 #ifdef __cplusplus
