@@ -57,8 +57,10 @@ func TestTrustModes(t *testing.T) {
 				t.Errorf("--trust %s: %s rendered: %v", tc.trust, path, ok)
 			}
 		}
-		if _, ok := files.Lookup("dll/integrity_windows.go"); ok != (tc.trust != config.TrustHeader) {
-			t.Errorf("--trust %s: dll/integrity_windows.go rendered: %v", tc.trust, ok)
+		for _, path := range []string{"dll/integrity_windows.go", "dll/integrity_windows_test.go"} {
+			if _, ok := files.Lookup(path); ok != (tc.trust != config.TrustHeader) {
+				t.Errorf("--trust %s: %s rendered: %v", tc.trust, path, ok)
+			}
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(src, w) {
