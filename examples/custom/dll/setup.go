@@ -4,9 +4,9 @@
 
 package main
 
-// The exports are C, in core.c; Go sets the mapping up (mapping_windows.go,
-// mapping_linux.go) and hands it over through core.h. This preamble
-// stays out of any header: this file exports nothing.
+// The exports are C, in core.c; Go sets the mapping up (each system's
+// mapping_GOOS.go) and hands it over through core.h. This preamble stays
+// out of any header: this file exports nothing.
 
 // #include "core.h"
 import "C"

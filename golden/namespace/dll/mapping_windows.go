@@ -115,7 +115,7 @@ func setup(timeout uint32) (mapping, uint32) {
 	}
 	// Map exactly the section's size: no more of a larger section that
 	// someone else created. A smaller one cannot be mapped at that size:
-	// map what there is, for initHeader to refuse.
+	// map what there is, for checkHeader to refuse.
 	mapSize := uint64(sectionSize)
 	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, uintptr(mapSize))
 	if err != nil && !created {

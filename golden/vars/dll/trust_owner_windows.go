@@ -17,8 +17,8 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// objectDescriptor is securityDescriptor or, without one, with an
-// explicit owner, the token's default owner: what Windows would give the
+// objectDescriptor is securityDescriptor, given an explicit owner when it
+// names none: the token's default owner, what Windows would give the
 // objects anyway, and what Wine, which leaves objects without an owner,
 // then records. (SDDL puts the owner first; a descriptor without a DACL
 // gets the token's default DACL.)
