@@ -6,8 +6,7 @@ package main
 
 // The Linux setup: the POSIX shared-memory segment, opened or created,
 // locked and mapped; setup.go runs it and hands the mapping to core.c.
-// shm_open is called through cgo, as glibc's checks of the name come with
-// it. This preamble stays out of any header: this file exports nothing.
+// This preamble stays out of any header: this file exports nothing.
 
 // #cgo linux LDFLAGS: -lpthread -lrt
 // #include <fcntl.h>
