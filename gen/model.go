@@ -148,12 +148,15 @@ type Model struct {
 // Win32 error code.
 type Status struct {
 	// Name is the C macro's suffix, Go the DLL's Go constant, Client the
-	// client package's exported one.
+	// client package's exported one. Doc says what the status means, in
+	// the doc comments; Short is the client's error string, which a log
+	// line can carry.
 	Name   string
 	Go     string
 	Client string
 	Code   uint32
 	Doc    string
+	Short  string
 }
 
 // TextC is the status's text in C's status-to-text function, as a C
@@ -161,15 +164,15 @@ type Status struct {
 func (s Status) TextC() string { return cLiteral(s.Name + ": " + s.Doc) }
 
 var statuses = []Status{
-	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)"},
-	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout"},
-	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)"},
-	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
-	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload"},
+	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)", "the mapping is not this library's"},
+	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout", "lock timeout"},
+	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)", "the lock's holder died: what was read may be half-written"},
+	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code", "setup failed"},
+	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload", "bad argument"},
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
-	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
-	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable"},
+	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get", "string truncated"},
+	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable", "the name is held by another object"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.
@@ -292,20 +295,28 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// cWideLiteral writes s as a C wide string literal in plain ASCII. Every
-// character outside printable ASCII, and every one C treats specially, is a
-// \x escape of one UTF-16 unit (wchar_t is 16 bits on Windows); because \x
-// consumes every hex digit that follows, each escape ends its literal piece
-// and the next piece starts a new one, which C concatenates.
+// cWideLiteral writes s as a C wide string literal in plain ASCII, as a
+// person would: a backslash and a double quote escaped with a backslash, a
+// question mark that follows another one as \? (so that no trigraph forms),
+// and every character outside printable ASCII a \x escape of one UTF-16
+// unit (wchar_t is 16 bits on Windows); because \x consumes every hex digit
+// that follows, each such escape ends its literal piece and the next piece
+// starts a new one, which C concatenates.
 func cWideLiteral(s string) string {
 	var b strings.Builder
 	b.WriteString(`L"`)
+	prev := uint16(0)
 	for _, u := range utf16.Encode([]rune(s)) {
-		if u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '?' {
+		switch {
+		case u == '"' || u == '\\' || (u == '?' && prev == '?'):
+			b.WriteByte('\\')
 			b.WriteByte(byte(u))
-			continue
+		case u >= 0x20 && u < 0x7f:
+			b.WriteByte(byte(u))
+		default:
+			fmt.Fprintf(&b, `\x%04x" L"`, u)
 		}
-		fmt.Fprintf(&b, `\x%04x" L"`, u)
+		prev = u
 	}
 	b.WriteString(`"`)
 	return strings.ReplaceAll(b.String(), ` L""`, "")

@@ -227,9 +227,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define SHMEM_STATUS_SQUATTED 0x20000008UL
 
 /*
@@ -258,7 +259,7 @@ static inline const char *SHMEM_StatusText(unsigned long status)
     case SHMEM_STATUS_TRUNCATED:
         return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
     case SHMEM_STATUS_SQUATTED:
-        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
     case SHMEM_ERROR_TIMEOUT:
         return "ERROR_TIMEOUT: the wait timed out";
     }

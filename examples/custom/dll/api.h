@@ -60,14 +60,14 @@ typedef ULONGLONG TELEMETRY_ULONGLONG;
 #endif
 
 /* TELEMETRY_MAPPING_NAME names the file mapping. */
-#define TELEMETRY_MAPPING_NAME L"Local\x005c" L"Telemetry"
+#define TELEMETRY_MAPPING_NAME L"Local\\Telemetry"
 /* TELEMETRY_LOCK_NAME names the mutex held while the mapping is set
  * up, TELEMETRY_WAKE_NAME the auto-reset event that wakes the lock's
  * waiters, TELEMETRY_NOTE_NAME the manual-reset event that wakes the
  * wait export's. */
-#define TELEMETRY_LOCK_NAME L"Local\x005c" L"Telemetry.lock"
-#define TELEMETRY_WAKE_NAME L"Local\x005c" L"Telemetry.wake"
-#define TELEMETRY_NOTE_NAME L"Local\x005c" L"Telemetry.wait"
+#define TELEMETRY_LOCK_NAME L"Local\\Telemetry.lock"
+#define TELEMETRY_WAKE_NAME L"Local\\Telemetry.wake"
+#define TELEMETRY_NOTE_NAME L"Local\\Telemetry.wait"
 #else
 #include <stdint.h>
 #ifndef __cplusplus
@@ -93,7 +93,7 @@ typedef uint64_t TELEMETRY_ULONGLONG;
  * Linux, shm_open's name: the mapping name after a slash, without a
  * Local\ or Global\ prefix. It is the file /dev/shm/Telemetry. */
 #define TELEMETRY_SHM_NAME "/Telemetry"
-/* TELEMETRY_SHM_MODE is the segment's permission mode (--mode). */
+/* TELEMETRY_SHM_MODE is the segment's permission mode. */
 #define TELEMETRY_SHM_MODE 0600
 
 /* TELEMETRY_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
@@ -234,9 +234,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define TELEMETRY_STATUS_SQUATTED 0x20000008UL
 
 /*
@@ -269,7 +270,7 @@ static inline const char *TELEMETRY_StatusText(unsigned long status)
     case TELEMETRY_STATUS_TRUNCATED:
         return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
     case TELEMETRY_STATUS_SQUATTED:
-        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
     case TELEMETRY_ERROR_TIMEOUT:
         return "ERROR_TIMEOUT: the wait timed out";
     }

@@ -60,14 +60,14 @@ typedef ULONGLONG HOSTILE_ULONGLONG;
 #endif
 
 /* HOSTILE_MAPPING_NAME names the file mapping. */
-#define HOSTILE_MAPPING_NAME L"Local\x005c" L"q\x0022" L"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" \x003f" L"\x003f" L" x"
+#define HOSTILE_MAPPING_NAME L"Local\\q\"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" ?\? x"
 /* HOSTILE_LOCK_NAME names the mutex held while the mapping is set
  * up, HOSTILE_WAKE_NAME the auto-reset event that wakes the lock's
  * waiters, HOSTILE_NOTE_NAME the manual-reset event that wakes the
  * wait export's. */
-#define HOSTILE_LOCK_NAME L"Local\x005c" L"q\x0022" L"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" \x003f" L"\x003f" L" x.lock"
-#define HOSTILE_WAKE_NAME L"Local\x005c" L"q\x0022" L"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" \x003f" L"\x003f" L" x.wake"
-#define HOSTILE_NOTE_NAME L"Local\x005c" L"q\x0022" L"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" \x003f" L"\x003f" L" x.wait"
+#define HOSTILE_LOCK_NAME L"Local\\q\"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" ?\? x.lock"
+#define HOSTILE_WAKE_NAME L"Local\\q\"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" ?\? x.wake"
+#define HOSTILE_NOTE_NAME L"Local\\q\"uo'te %s */ {{.Name}} \x00fc" L"n\x00ef" L" \xd83d" L"\xde00" L" ?\? x.wait"
 #else
 #include <stdint.h>
 #ifndef __cplusplus
@@ -227,9 +227,10 @@ typedef struct {
 /* SQUATTED: another object holds the name of the section, the setup mutex,
  * the wake event or the note event: one of another type, one whose DACL
  * refuses this process the rights the DLL asks for (a squatter, or a peer
- * whose --sddl leaves this process out), or, with --trust owner, one whose
- * owner this process does not trust; setup retries in the background, and
- * calls work once the name is free or usable. */
+ * whose security descriptor leaves this process out), or, when the owner
+ * trust mode is chosen, one whose owner this process does not trust; setup
+ * retries in the background, and calls work once the name is free or
+ * usable. */
 #define HOSTILE_STATUS_SQUATTED 0x20000008UL
 
 /*
@@ -258,7 +259,7 @@ static inline const char *HOSTILE_StatusText(unsigned long status)
     case HOSTILE_STATUS_TRUNCATED:
         return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
     case HOSTILE_STATUS_SQUATTED:
-        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
     case HOSTILE_ERROR_TIMEOUT:
         return "ERROR_TIMEOUT: the wait timed out";
     }

@@ -4,49 +4,19 @@
 
 package main
 
-// The exports are C, in core.c; Go sets the mapping up and hands it over
-// through core.h. This preamble stays out of any header: this file exports
-// nothing.
-
-// #include "core.h"
-import "C"
+// The Windows setup: the setup mutex, the two events and the section,
+// opened or created, checked and mapped; setup.go runs it and hands the
+// mapping to core.c. What a process checks before it trusts the objects it
+// finds under their names is the trust file's beside it
+// (trust_owner_windows.go).
 
 import (
 	"errors"
 	"runtime"
-	"runtime/debug"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
-
-// main is required by -buildmode=c-shared and never runs.
-func main() {}
-
-// Setup runs in init rather than in a C DllMain: Go must never run under
-// the loader lock, and a DllMain that returns FALSE would crash the host
-// through the Go runtime's init thread. Until it is done, the exports wait
-// for it. A failure that retryable says may pass goes on in the
-// background: calls wait for setup up to the lock timeout, then fail
-// with LOCK_TIMEOUT, while the setup mutex is held; they fail at once
-// with the status of any other such failure until it passes. Any other
-// failure is for good.
-func init() {
-	m, status := setup(lockTimeout)
-	switch {
-	case status == 0:
-		m.publish()
-	case status == statusLockTimeout:
-		C.shmemgen_fail(C.uint32_t(status), 1)
-		go retry(status)
-	case retryable(status):
-		C.shmemgen_fail(C.uint32_t(status), 0)
-		go retry(status)
-	default:
-		C.shmemgen_fail(C.uint32_t(status), 0)
-	}
-}
 
 // retryable says whether a setup that failed with status may succeed
 // later with nothing changed in this process, because what failed it
@@ -64,52 +34,6 @@ func retryable(status uint32) bool {
 		return true
 	}
 	return false
-}
-
-// Between two setups that failed with something other than a held mutex
-// (which setup waits for), retry waits retryMin at first, twice as long
-// each time after, and at most retryMax: a squatter, or a service not yet
-// started, costs one failed setup a second once it has stayed a while,
-// and the DLL works within a second of its leaving, or of its start.
-const (
-	retryMin = 50 * time.Millisecond
-	retryMax = time.Second
-)
-
-// retry sets up again, after a setup that failed with status, until setup
-// succeeds or fails for good. It waits for the setup mutex without a limit:
-// its handle stays open while it waits, so that a holder that dies is seen
-// as one, ABANDONED.
-func retry(status uint32) {
-	delay := retryMin
-	for {
-		if status != statusLockTimeout {
-			time.Sleep(delay)
-			delay = min(2*delay, retryMax)
-		}
-		var m mapping
-		m, status = setup(windows.INFINITE)
-		switch {
-		case status == 0:
-			m.publish()
-			return
-		case retryable(status):
-			C.shmemgen_fail(C.uint32_t(status), 0)
-		default:
-			C.shmemgen_fail(C.uint32_t(status), 0)
-			return
-		}
-	}
-}
-
-// mapping is what setup hands over to core.c.
-type mapping struct {
-	view       unsafe.Pointer
-	wake, note windows.Handle
-}
-
-func (m mapping) publish() {
-	C.shmemgen_publish(m.view, C.uintptr_t(m.wake), C.uintptr_t(m.note))
 }
 
 // setup opens or creates the setup mutex, the wake event, the note event
@@ -191,7 +115,7 @@ func setup(timeout uint32) (mapping, uint32) {
 	}
 	// Map exactly the section's size: no more of a larger section that
 	// someone else created. A smaller one cannot be mapped at that size:
-	// map what there is, for initHeader to refuse.
+	// map what there is, for checkHeader to refuse.
 	mapSize := uint64(sectionSize)
 	addr, err := windows.MapViewOfFile(section, windows.FILE_MAP_WRITE, 0, 0, uintptr(mapSize))
 	if err != nil && !created {
@@ -205,7 +129,7 @@ func setup(timeout uint32) (mapping, uint32) {
 		return fail(status, section, note, wake)
 	}
 	windows.ReleaseMutex(lock)
-	return mapping{view: viewPointer(addr), wake: wake, note: note}, 0
+	return mapping{view: viewPointer(addr), wake: uintptr(wake), note: uintptr(note)}, 0
 }
 
 // openSection opens the section for FILE_MAP_READ and FILE_MAP_WRITE, or
@@ -243,8 +167,12 @@ var createSection = func(sa *windows.SecurityAttributes, name string) (windows.H
 		sectionSizeHigh, sectionSizeLow, utf16Ptr(name))
 }
 
+// kernel32 is loaded once, lazily, for the functions x/sys lacks, as x/sys
+// loads its own.
+var kernel32 = windows.NewLazySystemDLL("kernel32.dll")
+
 // OpenFileMappingW, which x/sys lacks.
-var procOpenFileMappingW = windows.NewLazySystemDLL("kernel32.dll").NewProc("OpenFileMappingW")
+var procOpenFileMappingW = kernel32.NewProc("OpenFileMappingW")
 
 // squatStatus is the status of a failure to open or create one of the
 // DLL's objects by name: SQUATTED when another object holds the name, one
@@ -257,52 +185,34 @@ func squatStatus(err error) uint32 {
 	return win32Status(err)
 }
 
-// checkHeader is initHeader with faults caught: reading a view can fault
-// however carefully it was checked first (a page that becomes a guard page,
-// a section that a driver or debugger changes), and a fault in the Go
-// runtime's init would kill the host. A fault reports BAD_LAYOUT.
-func checkHeader(addr uintptr, created bool) (status uint32) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if recover() != nil {
-			status = statusBadLayout
+// checkHeader writes the header of a section this process created, or
+// checks the header of one it opened; a fault reports BAD_LAYOUT. A
+// section that someone else created first may be any size and may be
+// reserved rather than committed (with SEC_RESERVE): how much of the view
+// is committed and read-write, from VirtualQuery, is checked before the
+// header is read and before the payload is trusted. Reading a reserved
+// page faults on Windows.
+func checkHeader(addr uintptr, created bool) uint32 {
+	return catchFaults(func() uint32 {
+		usable, status := committedSize(addr)
+		if status != 0 {
+			return status
 		}
-	}()
-	return initHeader(addr, created)
-}
-
-// initHeader writes the header of a section this process created, or
-// checks the header of one it opened. A section that someone else created
-// first may be any size and may be reserved rather than committed (with
-// SEC_RESERVE): how much of the view is committed and read-write, from
-// VirtualQuery, is checked before the header is read and before the
-// payload is trusted. Reading a reserved page faults on Windows.
-func initHeader(addr uintptr, created bool) uint32 {
-	usable, status := committedSize(addr)
-	if status != 0 {
-		return status
-	}
-	if usable < headerSize {
-		return statusBadLayout
-	}
-	if created && usable < sectionSize {
-		// The system made a smaller section than asked: never trust it.
-		return statusSetupFailed
-	}
-	h := (*header)(viewPointer(addr))
-	if created {
-		h.version = layoutVersion
-		h.headerSize = headerSize
-		h.payloadSize = payloadSize
-		h.generation = 1
-		h.magic = layoutMagic
+		if usable < headerSize {
+			return statusBadLayout
+		}
+		if created && usable < sectionSize {
+			// The system made a smaller section than asked: never trust it.
+			return statusSetupFailed
+		}
+		if status := writeOrCheckHeader((*header)(viewPointer(addr)), created); status != 0 {
+			return status
+		}
+		if usable < sectionSize {
+			return statusBadLayout
+		}
 		return 0
-	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
-		return statusBadLayout
-	}
-	return 0
+	})
 }
 
 // committedSize is how many bytes of the view at addr, from its start and
@@ -333,27 +243,25 @@ func viewPointer(addr uintptr) unsafe.Pointer {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&addr))
 }
 
-// securityAttributes returns the attributes of the section, the mutex,
-// the two events:
-// nil for the default DACL.
+// securityAttributes returns the attributes of the section, the mutex and
+// the two events, and of the private namespace when there is one: nil, for
+// the token's default DACL, when objectDescriptor gives no SDDL.
 func securityAttributes() (*windows.SecurityAttributes, uint32) {
-	return nil, 0
+	sddl, status := objectDescriptor()
+	if status != 0 || sddl == "" {
+		return nil, status
+	}
+	sd, err := windows.SecurityDescriptorFromString(sddl)
+	if err != nil {
+		return nil, win32Status(err)
+	}
+	sa := &windows.SecurityAttributes{SecurityDescriptor: sd}
+	sa.Length = uint32(unsafe.Sizeof(*sa))
+	return sa, 0
 }
 
 // names are the names the objects are created or opened under.
 type names struct{ section, lock, wake, note string }
-
-// objectNames is the configured names, as they are.
-func objectNames() (names, uint32) {
-	return names{section: mappingName, lock: lockName, wake: wakeName, note: noteName}, 0
-}
-
-// ownerRights is the right the owner check needs on every object, besides
-// those the DLL uses: none, since --trust header reads no owner.
-const ownerRights = 0
-
-// checkOwner checks nothing: with --trust header, a valid header is all that is asked of a peer.
-func checkOwner(windows.Handle) uint32 { return 0 }
 
 // acquire waits for the setup mutex for at most timeout milliseconds. A
 // mutex whose owner exited while holding it is acquired all the same.
