@@ -59,6 +59,10 @@ func main() {
 		if err := dll.Unlink(); err != nil {
 			log.Fatal(err)
 		}
+		if client.SegmentPath != "" {
+			fmt.Printf("parent-go: removed %s; the next process creates it afresh\n", client.SegmentPath)
+			return
+		}
 		fmt.Println("parent-go: nothing to remove on Windows: a mapping goes away with its last handle")
 		return
 	}

@@ -31,7 +31,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/acme/telemetry/client"
 )
@@ -60,8 +59,8 @@ func main() {
 		if err := dll.Unlink(); err != nil {
 			log.Fatal(err)
 		}
-		if runtime.GOOS == "linux" {
-			fmt.Println("parent-go: removed /dev/shm/Telemetry; the next process creates it afresh")
+		if client.SegmentPath != "" {
+			fmt.Printf("parent-go: removed %s; the next process creates it afresh\n", client.SegmentPath)
 			return
 		}
 		fmt.Println("parent-go: nothing to remove on Windows: a mapping goes away with its last handle")
