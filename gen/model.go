@@ -117,8 +117,12 @@ type Model struct {
 	// Linux reports whether --os lists linux (windows it always lists),
 	// and GoBuild is the build constraint of the Go files and core.c that
 	// every listed system builds: "windows" or "windows || linux".
-	Linux   bool
-	GoBuild string
+	// GoBuildOther is its negation, the constraint of the client's stub
+	// for the systems not listed, which lets scaffolded code that uses
+	// the client build everywhere with no constraint of its own.
+	Linux        bool
+	GoBuild      string
+	GoBuildOther string
 	// POSIXNameGo and POSIXNameC are the segment's POSIX shared-memory name
 	// (config.Config.POSIXName) as a Go and a C string literal, and
 	// POSIXNameMarkdown as a Markdown code span.
@@ -229,6 +233,7 @@ func NewModel(c config.Config) Model {
 		RootPackage:      rootPackage(c.DLL),
 		Linux:            c.HasOS("linux"),
 		GoBuild:          goBuild(c),
+		GoBuildOther:     goBuildOther(c),
 		// With --os linux the base name is portable ASCII, which needs no
 		// escaping; without it the literals are documentation only.
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
@@ -350,6 +355,18 @@ func goBuild(c config.Config) string {
 		}
 	}
 	return strings.Join(systems, " || ")
+}
+
+// goBuildOther is the build constraint of every system c does not list:
+// "!windows && !linux", or "!windows" for a project built for Windows alone.
+func goBuildOther(c config.Config) string {
+	var not []string
+	for _, system := range config.Systems {
+		if c.HasOS(system) {
+			not = append(not, "!"+system)
+		}
+	}
+	return strings.Join(not, " && ")
 }
 
 // staleLinux is BAD_LAYOUT's text on Linux: what is in the way (the

@@ -233,13 +233,14 @@ func TestRenderIgnoresTZ(t *testing.T) {
 
 // TestFilesFollowOS: the Linux backend's files exist only in projects built
 // for Linux, and the shared Go files and core.c build for exactly the
-// systems --os lists; user.go, which must depend on no input, and main.go,
-// which keeps the package whole wherever user.go builds, for any.
+// systems --os lists, the client's stub for every other; user.go and the Go
+// hosts, which must depend on no input, and main.go, which keeps the
+// package whole wherever user.go builds, for any.
 func TestFilesFollowOS(t *testing.T) {
-	linuxOnly := []string{"dll/mapping_linux.go", "dll/platform_linux.h", "dll/exports.map", "client/client_linux.go", "hosts/go/parent/child_linux.go"}
-	for _, tc := range []struct{ os, build string }{
-		{"windows", "//go:build windows\n"},
-		{"windows,linux", "//go:build windows || linux\n"},
+	linuxOnly := []string{"dll/mapping_linux.go", "dll/platform_linux.h", "dll/exports.map", "client/client_linux.go"}
+	for _, tc := range []struct{ os, build, other string }{
+		{"windows", "//go:build windows\n", "//go:build !windows\n"},
+		{"windows,linux", "//go:build windows || linux\n", "//go:build !windows && !linux\n"},
 	} {
 		c := config.Default("x")
 		c.OS = tc.os
@@ -256,13 +257,21 @@ func TestFilesFollowOS(t *testing.T) {
 				t.Errorf("--os %s: %s generated: %v", tc.os, p, ok)
 			}
 		}
-		for _, p := range []string{"dll/core.c", "dll/layout.go", "hosts/go/parent/main.go", "hosts/go/child/main.go"} {
+		for _, p := range []string{"dll/core.c", "dll/layout.go"} {
 			if !bytes.Contains(byPath[p], []byte(tc.build)) {
 				t.Errorf("--os %s: %s lacks %q", tc.os, p, tc.build)
 			}
 		}
-		// The user's file builds everywhere, with the package's main.
-		for _, p := range []string{"dll/user.go", "dll/main.go"} {
+		if _, ok := byPath["hosts/go/parent/child_unix.go"]; !ok {
+			t.Errorf("--os %s: hosts/go/parent/child_unix.go missing: parent-go has no runChild outside Windows", tc.os)
+		}
+		if !bytes.Contains(byPath["client/unsupported.go"], []byte(tc.other)) {
+			t.Errorf("--os %s: client/unsupported.go lacks %q", tc.os, tc.other)
+		}
+		// The user's file builds everywhere, with the package's main, and
+		// so do the Go hosts, through the client's stub where the library
+		// is not built.
+		for _, p := range []string{"dll/user.go", "dll/main.go", "hosts/go/parent/main.go", "hosts/go/child/main.go", "client/status.go"} {
 			if data, ok := byPath[p]; !ok || bytes.Contains(data, []byte("//go:build")) {
 				t.Errorf("--os %s: %s missing or has a build constraint", tc.os, p)
 			}

@@ -35,6 +35,10 @@ import (
 // else, the uintptr alone does neither, and the collector may free a
 // buffer while the DLL waits for the lock with it.
 
+// LibraryName is the DLL's file name: the Go hosts load it from beside
+// their executable.
+const LibraryName = "telemetry.dll"
+
 // DLL is the loaded telemetry.dll.
 type DLL struct {
 	set, get, writeBytes, readBytes, size, length, wait, status *windows.Proc

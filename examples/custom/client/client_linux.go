@@ -80,6 +80,10 @@ import (
 // Status, its constants and Error are in status.go, shared with the
 // other system's client.
 
+// LibraryName is the library's file name: the Go hosts load it from
+// beside their executable.
+const LibraryName = "libtelemetry.so"
+
 // DLL is the loaded libtelemetry.so.
 type DLL struct {
 	set, get, writeBytes, readBytes, size, length, wait, status, unlink unsafe.Pointer

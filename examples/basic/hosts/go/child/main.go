@@ -1,7 +1,6 @@
-//go:build windows
-
 // Command child-go reads the string its parent wrote into shared memory
-// through shmem.dll (libshmem.so on Linux) and prints it.
+// through the project's library (client.LibraryName: the DLL on Windows,
+// the .so on Linux) and prints it.
 //
 // Usage: child-go [--next]
 //
@@ -16,7 +15,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"example.com/basic/client"
@@ -36,11 +34,7 @@ func main() {
 	}
 	// An explicit path: the library is found beside this program, never
 	// through the search path.
-	library := "shmem.dll"
-	if runtime.GOOS == "linux" {
-		library = "libshmem.so"
-	}
-	dll, err := client.Load(filepath.Join(filepath.Dir(exe), library))
+	dll, err := client.Load(filepath.Join(filepath.Dir(exe), client.LibraryName))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,9 +10,6 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// libraryName is the DLL's file name, beside this program.
-const libraryName = "shmem.dll"
-
 // runChild starts the command line, or child-go.exe in dir when line is
 // empty, with this process's standard handles, so that its output goes
 // where ours goes, waits for it and returns its exit status. It calls CreateProcess itself, as the C parent does, because the

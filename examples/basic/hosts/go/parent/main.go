@@ -1,8 +1,7 @@
-//go:build windows
-
-// Command parent-go writes a string into shared memory through shmem.dll
-// (libshmem.so on Linux), starts the child and waits for it; it exits
-// with the child's status.
+// Command parent-go writes a string into shared memory through the
+// project's library (client.LibraryName: the DLL on Windows, the .so on
+// Linux), starts the child and waits for it; it exits with the child's
+// status.
 //
 // Usage:
 //
@@ -51,7 +50,7 @@ func main() {
 	dir := filepath.Dir(exe)
 	// An explicit path: the library is found beside this program, never
 	// through the search path.
-	dll, err := client.Load(filepath.Join(dir, libraryName))
+	dll, err := client.Load(filepath.Join(dir, client.LibraryName))
 	if err != nil {
 		log.Fatal(err)
 	}

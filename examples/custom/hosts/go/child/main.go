@@ -1,7 +1,6 @@
-//go:build windows || linux
-
 // Command child-go reads the string its parent wrote into shared memory
-// through telemetry.dll (libtelemetry.so on Linux) and prints it.
+// through the project's library (client.LibraryName: the DLL on Windows,
+// the .so on Linux) and prints it.
 //
 // Usage: child-go [--next]
 //
@@ -16,7 +15,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/acme/telemetry/client"
@@ -36,11 +34,7 @@ func main() {
 	}
 	// An explicit path: the library is found beside this program, never
 	// through the search path.
-	library := "telemetry.dll"
-	if runtime.GOOS == "linux" {
-		library = "libtelemetry.so"
-	}
-	dll, err := client.Load(filepath.Join(filepath.Dir(exe), library))
+	dll, err := client.Load(filepath.Join(filepath.Dir(exe), client.LibraryName))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,4 @@
-{{- /* Linux only: without --os linux this renders nothing, and makes no file. */ -}}
-{{- if .Linux -}}
-//go:build linux
+//go:build unix
 
 package main
 
@@ -12,9 +10,6 @@ import (
 	"path/filepath"
 	"syscall"
 )
-
-// libraryName is the library's file name, beside this program.
-const libraryName = {{ printf "lib%s.so" .DLL | quote }}
 
 // runChild runs line with /bin/sh -c, or child-go in dir when line is
 // empty, with this process's standard streams, so that its output goes
@@ -39,4 +34,3 @@ func runChild(dir, line string) (uint32, error) {
 	}
 	return 0, nil
 }
-{{- end }}

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build unix
 
 package main
 
@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 	"syscall"
 )
-
-// libraryName is the library's file name, beside this program.
-const libraryName = "libtelemetry.so"
 
 // runChild runs line with /bin/sh -c, or child-go in dir when line is
 // empty, with this process's standard streams, so that its output goes
