@@ -315,3 +315,23 @@ func TestBuildScriptSaysWhatToInstall(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildScriptRefusesOtherSystem: build.sh, asked for a system the
+// project is not built for, says which systems it is built for, taken from
+// build.env since build.sh itself names none.
+func TestBuildScriptRefusesOtherSystem(t *testing.T) {
+	files, err := Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeProject(t, files)
+	path := testenv.PathWith(t, "bash", "dirname")
+	cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", "linux")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+path)
+	out, _ := cmd.CombinedOutput()
+	want := "build.sh: this project is not built for linux (os: windows)\n"
+	if code := cmd.ProcessState.ExitCode(); code != 2 || string(out) != want {
+		t.Errorf("build.sh linux in a Windows project: exit %d\n%s\nwant exit 2 and:\n%s", code, out, want)
+	}
+}

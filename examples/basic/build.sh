@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
 # Usage: ./build.sh [windows|linux]
 #
-# Builds for every system in --os (windows), or for the one named.
+# Builds for every system the project is for, or for the one named. What
+# it takes from shmemgen.yaml (the library's name NAME, the systems, the
+# Windows architectures) it reads from build.env, which shmemgen generates.
 #
-# windows: cross-builds shmem.dll, its header, its import library and
-# both pairs of host programs from Linux or macOS, with Go and mingw-w64
-# (Debian: apt-get install mingw-w64), for amd64: amd64 into bin/, 386
-# into bin/386/. Override the C compiler with CC (CC_386 for 386), its flags
-# with CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with WINDRES.
+# windows: cross-builds NAME.dll, its header, its import library and both
+# pairs of host programs from Linux or macOS, with Go and mingw-w64
+# (Debian: apt-get install mingw-w64), for each architecture: amd64 into
+# bin/, 386 into bin/386/. Override the C compiler with CC (CC_386 for 386),
+# its flags with CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with
+# WINDRES.
 #
-# linux: builds libshmem.so, its header and both pairs of host programs
+# linux: builds libNAME.so, its header and both pairs of host programs
 # natively on Linux, with Go and gcc, for the machine's architecture, into
-# bin/: bin/libshmem.so, bin/parent, bin/child, bin/parent-go and
+# bin/: bin/libNAME.so, bin/parent, bin/child, bin/parent-go and
 # bin/child-go. Override the C compiler with CC_LINUX.
 #
 # Each step prints a line as it starts and one with its time when it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-systems="windows"
+# dll, systems and arches, from shmemgen.yaml.
+# shellcheck source=build.env
+. ./build.env
+project_systems=$systems
 case "${1:-}" in
 "") ;;
 windows | linux)
 	if [[ " $systems " != *" $1 "* ]]; then
-		echo "build.sh: this project is not built for $1 (--os windows)" >&2
+		echo "build.sh: this project is not built for $1 (os: ${systems// /,})" >&2
 		exit 2
 	fi
 	systems=$1
@@ -68,8 +74,17 @@ need "install Go 1.26 or later: https://go.dev/dl/" go
 for system in $systems; do
 	case $system in
 	windows)
-		need "install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES" \
-			"$windres" "$cc_amd64" "$dlltool_amd64"
+		tools=("$windres") also=
+		for arch in $arches; do
+			case $arch in
+			amd64) tools+=("$cc_amd64" "$dlltool_amd64") ;;
+			386) tools+=("$cc_386" "$dlltool_386") also=" (CC_386, DLLTOOL_386)" ;;
+			esac
+		done
+		if [[ " $project_systems " == *" linux "* ]]; then
+			also="$also; ./build.sh linux builds the Linux side alone"
+		fi
+		need "install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES$also" "${tools[@]}"
 		;;
 	linux)
 		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
@@ -111,7 +126,7 @@ build_arch() {
 	local goarch=$1 out=$2 cc=$3 dlltool=$4 rctarget=$5
 	mkdir -p "$out/obj"
 
-	# The version resources, from version.rc (file version 1.0.0.0): a
+	# The version resources, from version.rc (file-version in shmemgen.yaml): a
 	# .syso file in each Go package, which go build links in, and an object
 	# file for each C host.
 	build_rc() {
@@ -127,7 +142,7 @@ build_arch() {
 	# The DLL records the name it is built under: build it under its final
 	# name. The generated exports are C, declared in dll/api.h. cgo writes a
 	# header only for Go exports, which dll/user.go may add: it becomes
-	# shmem_go.h. Without a Go export, Go's linker would export a
+	# NAME_go.h. Without a Go export, Go's linker would export a
 	# placeholder, _cgo_stub_export; the extldflags stop it writing its
 	# export list, so that the DLL exports exactly its dllexport functions.
 	# -static-libgcc: on 386, 64-bit division calls libgcc's __udivdi3,
@@ -138,24 +153,24 @@ build_arch() {
 		if ! grep -qs '^//export ' dll/*.go; then
 			extldflags="$extldflags -Wl,--export-all-symbols -Wl,--exclude-all-symbols"
 		fi
-		rm -f "$out/shmem.h" "$out/shmem_go.h"
+		rm -f "$out/$dll.h" "$out/${dll}_go.h"
 		CGO_ENABLED=1 GOOS=windows GOARCH="$goarch" CC="$cc" \
-			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/shmem.dll" ./dll
-		if [ -f "$out/shmem.h" ]; then
-			mv "$out/shmem.h" "$out/shmem_go.h"
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/$dll.dll" ./dll
+		if [ -f "$out/$dll.h" ]; then
+			mv "$out/$dll.h" "$out/${dll}_go.h"
 		fi
-		cp dll/api.h "$out/shmem.h"
+		cp dll/api.h "$out/$dll.h"
 	}
-	step "$out/shmem.dll, $out/shmem.h" build_dll
+	step "$out/$dll.dll, $out/$dll.h" build_dll
 
 	# The import library, for linkers that want one rather than the DLL
-	# itself (-L$out -lshmem), made from the module-definition file
+	# itself (-L$out -lNAME), made from the module-definition file
 	# dll/exports.def. The exports are __cdecl on 386 too: undecorated.
 	build_implib() {
-		cp dll/exports.def "$out/shmem.def"
-		"$dlltool" --input-def "$out/shmem.def" --dllname shmem.dll --output-lib "$out/libshmem.dll.a"
+		cp dll/exports.def "$out/$dll.def"
+		"$dlltool" --input-def "$out/$dll.def" --dllname "$dll.dll" --output-lib "$out/lib$dll.dll.a"
 	}
-	step "$out/shmem.def, $out/libshmem.dll.a" build_implib
+	step "$out/$dll.def, $out/lib$dll.dll.a" build_implib
 
 	# The C hosts include the DLL's header and load the DLL explicitly,
 	# by full path (hosts/c/load.h): they do not link against it.
@@ -167,12 +182,20 @@ build_arch() {
 	step "$out/parent-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/parent-go.exe" ./hosts/go/parent
 	step "$out/child-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/child-go.exe" ./hosts/go/child
 
-	built="$built $out/shmem.dll $out/shmem.h $out/shmem.def $out/libshmem.dll.a $out/parent.exe $out/child.exe $out/parent-go.exe $out/child-go.exe"
+	built="$built $out/$dll.dll $out/$dll.h $out/$dll.def $out/lib$dll.dll.a $out/parent.exe $out/child.exe $out/parent-go.exe $out/child-go.exe"
 }
 
 built=
 build_windows() {
-	build_arch amd64 bin "$cc_amd64" "$dlltool_amd64" pe-x86-64
+	local arch
+	for arch in $arches; do
+		case $arch in
+		amd64) build_arch amd64 bin "$cc_amd64" "$dlltool_amd64" pe-x86-64 ;;
+		# 386: the same, 32-bit, with i686 mingw-w64. The exports are
+		# __cdecl there too, and their names undecorated.
+		386) build_arch 386 bin/386 "$cc_386" "$dlltool_386" pe-i386 ;;
+		esac
+	done
 }
 
 # build_linux builds the Linux library and hosts natively into bin/.
@@ -183,21 +206,21 @@ build_linux() {
 	# The library exports exactly the generated exports (and any Go
 	# exports dll/user.go adds): dll/exports.map is a version script that
 	# makes every other symbol local, Go's runtime ones included. cgo
-	# writes a header only for Go exports: it becomes shmem_go.h.
+	# writes a header only for Go exports: it becomes NAME_go.h.
 	build_so() {
 		local extldflags="-Wl,--version-script=$PWD/dll/exports.map"
 		if grep -qs '^//export ' dll/*.go; then
 			extldflags=
 		fi
-		rm -f "$out/libshmem.h" "$out/shmem_go.h"
+		rm -f "$out/lib$dll.h" "$out/${dll}_go.h"
 		CGO_ENABLED=1 GOOS=linux CC="$cc" \
-			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libshmem.so" ./dll
-		if [ -f "$out/libshmem.h" ]; then
-			mv "$out/libshmem.h" "$out/shmem_go.h"
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/lib$dll.so" ./dll
+		if [ -f "$out/lib$dll.h" ]; then
+			mv "$out/lib$dll.h" "$out/${dll}_go.h"
 		fi
-		cp dll/api.h "$out/shmem.h"
+		cp dll/api.h "$out/$dll.h"
 	}
-	step "$out/libshmem.so, $out/shmem.h" build_so
+	step "$out/lib$dll.so, $out/$dll.h" build_so
 
 	# The C hosts load the library with dlopen, by full path.
 	# shellcheck disable=SC2086 # cflags holds several flags
@@ -208,7 +231,7 @@ build_linux() {
 	step "$out/parent-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/parent-go" ./hosts/go/parent
 	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
 
-	built="$built $out/libshmem.so $out/shmem.h $out/parent $out/child $out/parent-go $out/child-go"
+	built="$built $out/lib$dll.so $out/$dll.h $out/parent $out/child $out/parent-go $out/child-go"
 }
 
 for system in $systems; do

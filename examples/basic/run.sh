@@ -6,7 +6,7 @@
 # PROGRAM is a program in bin/, named as you like: parent, parent.exe and
 # bin/parent.exe are the same one.
 #
-# Go programs, shmem.dll included, need ProcessPrng from
+# Go programs, the DLL included, need ProcessPrng from
 # bcryptprimitives.dll, which Wine 8 lacks, so a plain "wine bin/parent.exe"
 # fails. This runs them in a private Wine prefix, .wine/ here (or
 # $SHMEM_WINEPREFIX), made on first use with a stub built from
