@@ -137,13 +137,18 @@ func TestModuleDefinition(t *testing.T) {
 	if strings.Join(body, "\n") != strings.Join(want, "\n") {
 		t.Errorf("dll/exports.def:\n%s\nwant, besides comments:\n%s", f.Data, strings.Join(want, "\n"))
 	}
-	for _, script := range []string{"build.sh", "build.ps1"} {
+	// build.sh names the library through build.env's dll, build.ps1
+	// itself.
+	for script, implib := range map[string]string{"build.sh": "lib$dll.dll.a", "build.ps1": "libmy-shm.dll.a"} {
 		s, _ := files.Lookup(script)
-		for _, want := range []string{"dll/exports.def", "libmy-shm.dll.a", "DLLTOOL"} {
+		for _, want := range []string{"dll/exports.def", implib, "DLLTOOL"} {
 			if !strings.Contains(string(s.Data), want) {
 				t.Errorf("%s does not mention %s", script, want)
 			}
 		}
+	}
+	if env, _ := files.Lookup("build.env"); !strings.Contains(string(env.Data), "\ndll=my-shm\n") {
+		t.Errorf("build.env does not set dll=my-shm:\n%s", env.Data)
 	}
 	ps1, _ := files.Lookup("build.ps1")
 	for _, want := range []string{"/def:$Out\\my-shm.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'", "/out:$Out\\my-shm.lib", "skipped  $Out\\my-shm.lib"} {
