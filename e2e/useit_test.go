@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// useItSection is the generated README's section that shows how to call
-// the library from a program of one's own.
+// useItSection is the generated REFERENCE.md's section that shows how to
+// call the library from a program of one's own.
 const useItSection = "Use it from your program"
 
 // readmeScripts turns the parts of a generated README's section ## title
@@ -68,7 +68,7 @@ func readmeScripts(tb testing.TB, readme, title string) map[string]string {
 	return out
 }
 
-// TestReadmeUseIt runs the generated README's "Use it from your program"
+// TestReadmeUseIt runs the generated REFERENCE.md's "Use it from your program"
 // commands, as printed, in a copy of a built project: a C program compiled
 // and linked against the library with gcc and run on Linux, the same
 // program with mingw-w64 and run under Wine with the project's run.sh, and
@@ -81,7 +81,7 @@ func TestReadmeUseIt(t *testing.T) {
 	if err := copyTree(defaultProject(t), project); err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(filepath.Join(project, "README.md"))
+	readme, err := os.ReadFile(filepath.Join(project, "REFERENCE.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,14 +155,14 @@ func TestReadmeUseIt(t *testing.T) {
 	})
 }
 
-// TestReadmeGoBuildAlone holds the generated README to what it says of a
+// TestReadmeGoBuildAlone holds the generated REFERENCE.md to what it says of a
 // plain "GOOS=windows go build ./...": that it fails, with cgo off, as
 // quoted, and that its own command, cgo on with mingw-w64, builds.
 func TestReadmeGoBuildAlone(t *testing.T) {
 	win.require(t)
 	lin.require(t) // cross-building from Linux is what the part is about
 	project := defaultProject(t)
-	readme, err := os.ReadFile(filepath.Join(project, "README.md"))
+	readme, err := os.ReadFile(filepath.Join(project, "REFERENCE.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,15 +7,18 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 )
 
-// TestReadmeFirstScreen holds the generated README to what a newcomer
-// needs first: how to build and run, in its first screen (25 lines), for
-// every kind of project; and a Build section in short parts, each under a
-// heading of its own.
+// TestReadmeFirstScreen holds the generated README and REFERENCE.md to
+// what a newcomer needs first: how to build and run, in their first screen
+// (25 lines), for every kind of project (the README, the user's and the
+// same for every project, the commands that hold in any; the reference,
+// this project's own); and the reference's Build section in short parts,
+// each under a heading of its own.
 func TestReadmeFirstScreen(t *testing.T) {
 	const screen, longestPart = 25, 16
+	readmeWant := []string{"    ./build.sh ", "    ./run.sh ", "    bin/parent ", "`.\\build.ps1`, then `bin\\parent.exe`", "`REFERENCE.md` gives this project's own commands"}
 	for _, tc := range []struct {
 		name, os, arch string
-		want           []string // lines the first screen shows
+		want           []string // lines the reference's first screen shows
 	}{
 		{"windows", "windows", "amd64", []string{"    ./build.sh ", "    ./run.sh ", "`.\\build.ps1`, then `bin\\parent.exe`"}},
 		{"windows,linux", "windows,linux", "amd64", []string{"    ./build.sh linux && bin/parent ", "    ./build.sh windows && ./run.sh ", "`.\\build.ps1`, then `bin\\parent.exe`"}},
@@ -28,14 +31,18 @@ func TestReadmeFirstScreen(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, _ := files.Lookup("README.md")
-			lines := strings.Split(string(f.Data), "\n")
-			first := strings.Join(lines[:screen], "\n")
-			for _, want := range tc.want {
-				if !strings.Contains(first, want) {
-					t.Errorf("the README's first %d lines lack %q:\n%s", screen, want, first)
+			for path, wants := range map[string][]string{"README.md": readmeWant, "REFERENCE.md": tc.want} {
+				f, _ := files.Lookup(path)
+				lines := strings.Split(string(f.Data), "\n")
+				first := strings.Join(lines[:min(screen, len(lines))], "\n")
+				for _, want := range wants {
+					if !strings.Contains(first, want) {
+						t.Errorf("%s's first %d lines lack %q:\n%s", path, screen, want, first)
+					}
 				}
 			}
+			f, _ := files.Lookup("REFERENCE.md")
+			lines := strings.Split(string(f.Data), "\n")
 
 			// ## Build: a short introduction, then parts under ### headings.
 			var parts []string
@@ -50,7 +57,7 @@ func TestReadmeFirstScreen(t *testing.T) {
 					length = 0
 				case in:
 					if length++; length > longestPart {
-						t.Errorf("README line %d: a part of ## Build runs past %d lines without a ### heading", i+1, longestPart)
+						t.Errorf("REFERENCE.md line %d: a part of ## Build runs past %d lines without a ### heading", i+1, longestPart)
 						in = false
 					}
 				}

@@ -29,7 +29,9 @@ func TestOwnership(t *testing.T) {
 		"dll/user.go":            Scaffolded,
 		"hosts/c/parent.c":       Scaffolded,
 		"README.md":              Scaffolded,
+		"REFERENCE.md":           Generated,
 		"build.sh":               Scaffolded,
+		"build.env":              Generated,
 		"go.mod":                 Scaffolded,
 		".gitignore":             Scaffolded,
 	}

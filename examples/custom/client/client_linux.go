@@ -8,7 +8,7 @@
 // On Linux it loads the library with dlopen and calls the exports through
 // C trampolines (cgo). The library is a Go c-shared library, so the process
 // runs two Go runtimes, which Go does not support (golang/go#22192): the
-// generated hosts do it, and README.md says what was measured. C, C++ and
+// generated hosts do it, and REFERENCE.md says what was measured. C, C++ and
 // other non-Go programs are the library's intended consumers.
 package client
 

@@ -9,7 +9,7 @@ import "unsafe"
 // The shared section (on Linux, the POSIX shared-memory segment) is a header of headerSize bytes, then the payload of
 // payloadSize bytes that the exports read and write. The header tells a
 // process opening the section that it is this DLL's: any program that
-// follows the same layout and lock (see README.md) can take part.
+// follows the same layout and lock (see REFERENCE.md) can take part.
 const (
 	mappingName = "Local\\Huge"
 	// shmName is the segment's POSIX shared-memory name on Linux: the
