@@ -71,9 +71,9 @@ func (c Config) checkName() error {
 	if c.HasOS("linux") {
 		switch {
 		case !posixName.MatchString(rest):
-			return bad("must be, after any Local\\ or Global\\ prefix, a portable POSIX shared-memory name with --os linux: ASCII letters, digits, '.', '_' or '-', not starting with '.' or '-'")
+			return bad("must be, after any Local\\ or Global\\ prefix, a portable POSIX shared-memory name with linux in --os: ASCII letters, digits, '.', '_' or '-', not starting with '.' or '-'")
 		case len(rest) > MaxPOSIXNameLen:
-			return bad(fmt.Sprintf("must be at most %d characters long after any Local\\ or Global\\ prefix with --os linux: the POSIX name is a file in /dev/shm", MaxPOSIXNameLen))
+			return bad(fmt.Sprintf("must be at most %d characters long after any Local\\ or Global\\ prefix with linux in --os: the POSIX name is a file in /dev/shm", MaxPOSIXNameLen))
 		}
 	}
 	return nil
@@ -149,7 +149,7 @@ func (c Config) checkExports() error {
 			return &Error{Flag: flag, Value: name, Rule: fmt.Sprintf("must not start with %s: the DLL's header defines macros with that prefix (from --dll)", prefix)}
 		}
 		if c.HasOS("linux") && libcNames.has(name) {
-			return &Error{Flag: flag, Value: name, Rule: "must not be a function or variable that glibc exports with --os linux: lib" + c.DLL + ".so would interpose it for the whole host process"}
+			return &Error{Flag: flag, Value: name, Rule: "must not be a function or variable that glibc exports with linux in --os: lib" + c.DLL + ".so would interpose it for the whole host process"}
 		}
 		if other, ok := seen[name]; ok {
 			return &Error{Flag: flag, Value: name, Rule: "must differ from --" + other}
