@@ -123,7 +123,7 @@ func oldProject(t *testing.T, dir string, old, next config.Config, edit bool) {
 	}
 	writeTree(t, dir, map[string]string{"docs/old.md": "old\n", "zz/old.md": "old\n"})
 	if edit {
-		writeTree(t, dir, map[string]string{"hosts/c/parent.c": "edited by the user\n"})
+		writeTree(t, dir, map[string]string{"go.mod": "edited by the user\n"})
 	}
 	a, err := answers.Parse(answers.FileName, must(os.ReadFile(filepath.Join(dir, answers.FileName))), config.Default("p"))
 	if err != nil {
@@ -157,6 +157,8 @@ func TestKillAtEveryStep(t *testing.T) {
 	next := old
 	next.Size = 8192
 	next.Set = "PutText"
+	// go.mod names the module: the scaffolded file an edit conflicts on.
+	next.Module = "example.com/next"
 
 	for _, sc := range []struct {
 		name        string

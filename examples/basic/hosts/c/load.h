@@ -28,18 +28,37 @@
 
 #include "shmem.h"
 
-/* shmemgen_lib holds the exports, each under its own name. */
+/* shmemgen_lib holds the exports, each under what it does, so that the
+ * hosts, which are yours, name no export and stay the same whatever the
+ * exports are called. */
 static struct {
-    PFN_SetSharedMem SetSharedMem;
-    PFN_GetSharedMem GetSharedMem;
-    PFN_WriteSharedBytes WriteSharedBytes;
-    PFN_ReadSharedBytes ReadSharedBytes;
-    PFN_SharedMemSize SharedMemSize;
-    PFN_SharedMemLength SharedMemLength;
-    PFN_WaitSharedMem WaitSharedMem;
-    PFN_SharedMemLastError SharedMemLastError;
-    PFN_UnlinkSharedMem UnlinkSharedMem;
+    PFN_SetSharedMem set;
+    PFN_GetSharedMem get;
+    PFN_WriteSharedBytes write_bytes;
+    PFN_ReadSharedBytes read_bytes;
+    PFN_SharedMemSize size;
+    PFN_SharedMemLength length;
+    PFN_WaitSharedMem wait;
+    PFN_SharedMemLastError status;
+    PFN_UnlinkSharedMem unlink;
 } shmemgen_lib;
+
+/* The exports' names, for the hosts' messages. */
+#define SHMEMGEN_SET_NAME "SetSharedMem"
+#define SHMEMGEN_GET_NAME "GetSharedMem"
+#define SHMEMGEN_WAIT_NAME "WaitSharedMem"
+
+/* What the hosts use of the library's header, under names that do not
+ * change with the library's name. */
+typedef SHMEM_WCHAR shmemgen_wchar;
+typedef SHMEM_ULONGLONG shmemgen_ulonglong;
+#define shmemgen_status_text SHMEM_StatusText
+#define SHMEMGEN_STATUS_TRUNCATED SHMEM_STATUS_TRUNCATED
+#define SHMEMGEN_CAPACITY SHMEM_CAPACITY
+
+/* SHMEMGEN_CHILD_CHARS is the child's read buffer in characters: the whole
+ * mapping, or 1 MiB of it for larger ones. */
+#define SHMEMGEN_CHILD_CHARS 2048
 
 #ifdef _WIN32
 #define SHMEMGEN_LIBRARY L"shmem.dll"
@@ -86,7 +105,7 @@ static int shmemgen_load(const char *who)
         fprintf(stderr, "%s: loading %ls failed (error %lu)\n", who, path, GetLastError());
         return 0;
     }
-#define SHMEMGEN_FIND(name) ((shmemgen_lib.name = (PFN_##name)(void (*)(void))GetProcAddress(lib, #name)) != NULL)
+#define SHMEMGEN_FIND(field, name) ((shmemgen_lib.field = (PFN_##name)(void (*)(void))GetProcAddress(lib, #name)) != NULL)
 #else
     char path[PATH_MAX + 64];
     if (!shmemgen_exe_dir(path, PATH_MAX) || strlen(path) + strlen(SHMEMGEN_LIBRARY) >= sizeof path) {
@@ -99,26 +118,26 @@ static int shmemgen_load(const char *who)
         fprintf(stderr, "%s: loading %s failed: %s\n", who, path, dlerror());
         return 0;
     }
-#define SHMEMGEN_FIND(name) ((*(void **)&shmemgen_lib.name = dlsym(lib, #name)) != NULL)
+#define SHMEMGEN_FIND(field, name) ((*(void **)&shmemgen_lib.field = dlsym(lib, #name)) != NULL)
 #endif
     const char *missing = NULL;
-    if (!SHMEMGEN_FIND(SetSharedMem))
+    if (!SHMEMGEN_FIND(set, SetSharedMem))
         missing = "SetSharedMem";
-    else if (!SHMEMGEN_FIND(GetSharedMem))
+    else if (!SHMEMGEN_FIND(get, GetSharedMem))
         missing = "GetSharedMem";
-    else if (!SHMEMGEN_FIND(WriteSharedBytes))
+    else if (!SHMEMGEN_FIND(write_bytes, WriteSharedBytes))
         missing = "WriteSharedBytes";
-    else if (!SHMEMGEN_FIND(ReadSharedBytes))
+    else if (!SHMEMGEN_FIND(read_bytes, ReadSharedBytes))
         missing = "ReadSharedBytes";
-    else if (!SHMEMGEN_FIND(SharedMemSize))
+    else if (!SHMEMGEN_FIND(size, SharedMemSize))
         missing = "SharedMemSize";
-    else if (!SHMEMGEN_FIND(SharedMemLength))
+    else if (!SHMEMGEN_FIND(length, SharedMemLength))
         missing = "SharedMemLength";
-    else if (!SHMEMGEN_FIND(WaitSharedMem))
+    else if (!SHMEMGEN_FIND(wait, WaitSharedMem))
         missing = "WaitSharedMem";
-    else if (!SHMEMGEN_FIND(SharedMemLastError))
+    else if (!SHMEMGEN_FIND(status, SharedMemLastError))
         missing = "SharedMemLastError";
-    else if (!SHMEMGEN_FIND(UnlinkSharedMem))
+    else if (!SHMEMGEN_FIND(unlink, UnlinkSharedMem))
         missing = "UnlinkSharedMem";
 #undef SHMEMGEN_FIND
     if (missing != NULL) {
@@ -142,8 +161,8 @@ static inline int shmemgen_unlink_main(const char *who)
 {
     if (!shmemgen_load(who))
         return 1;
-    if (!shmemgen_lib.UnlinkSharedMem()) {
-        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
+    if (!shmemgen_lib.unlink()) {
+        unsigned long failed = (unsigned long)shmemgen_lib.status();
         fprintf(stderr, "%s: UnlinkSharedMem failed: %s (status 0x%08lx)\n", who, SHMEM_StatusText(failed), failed);
         return 1;
     }

@@ -1,6 +1,6 @@
 /*
- * parent writes a string into shared memory through shmem, starts the
- * child and waits for it; it exits with the child's status. It loads the
+ * parent writes a string into shared memory through the library, starts
+ * the child and waits for it; it exits with the child's status. It loads the
  * library beside itself by full path (load.h), on Windows and on Linux.
  *
  * Usage: parent [CHILD_COMMAND_LINE [TEXT]]
@@ -82,10 +82,10 @@ static const char shmemgen_default_text[] = "This is a test string";
 
 /* shmemgen_utf16_from_utf8 converts NUL-terminated UTF-8 to UTF-16, in a buffer the
  * caller frees; an invalid sequence becomes U+FFFD. */
-static SHMEM_WCHAR *shmemgen_utf16_from_utf8(const char *s)
+static shmemgen_wchar *shmemgen_utf16_from_utf8(const char *s)
 {
     size_t len = strlen(s);
-    SHMEM_WCHAR *out = malloc((len + 1) * sizeof *out);
+    shmemgen_wchar *out = malloc((len + 1) * sizeof *out);
     if (out == NULL)
         return NULL;
     size_t n = 0;
@@ -115,10 +115,10 @@ static SHMEM_WCHAR *shmemgen_utf16_from_utf8(const char *s)
             c = 0xfffd;
         if (c >= 0x10000) {
             c -= 0x10000;
-            out[n++] = (SHMEM_WCHAR)(0xd800 + (c >> 10));
-            out[n++] = (SHMEM_WCHAR)(0xdc00 + (c & 0x3ff));
+            out[n++] = (shmemgen_wchar)(0xd800 + (c >> 10));
+            out[n++] = (shmemgen_wchar)(0xdc00 + (c & 0x3ff));
         } else {
-            out[n++] = (SHMEM_WCHAR)c;
+            out[n++] = (shmemgen_wchar)c;
         }
     }
     out[n] = 0;
@@ -189,7 +189,7 @@ int main(int argc, char **argv)
         return 1;
     }
 #else
-    SHMEM_WCHAR *text = shmemgen_utf16_from_utf8(argc > 2 ? argv[2] : shmemgen_default_text);
+    shmemgen_wchar *text = shmemgen_utf16_from_utf8(argc > 2 ? argv[2] : shmemgen_default_text);
     const char *line = argc > 1 ? argv[1] : NULL;
     if (text == NULL) {
         fprintf(stderr, "parent: out of memory\n");
@@ -200,14 +200,14 @@ int main(int argc, char **argv)
     printf("Process is writing to shared memory...\n");
     /* The child writes to the same output: ours must be out first. */
     fflush(stdout);
-    if (!shmemgen_lib.SetSharedMem((SHMEM_WCHAR *)text)) {
-        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
-        fprintf(stderr, "parent: SetSharedMem failed: %s (status 0x%08lx)\n", SHMEM_StatusText(failed), failed);
+    if (!shmemgen_lib.set((shmemgen_wchar *)text)) {
+        unsigned long failed = (unsigned long)shmemgen_lib.status();
+        fprintf(stderr, "parent: " SHMEMGEN_SET_NAME " failed: %s (status 0x%08lx)\n", shmemgen_status_text(failed), failed);
         return 1;
     }
-    if (shmemgen_lib.SharedMemLastError() == SHMEM_STATUS_TRUNCATED)
+    if (shmemgen_lib.status() == SHMEMGEN_STATUS_TRUNCATED)
         fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n",
-                SHMEM_CAPACITY - 1);
+                SHMEMGEN_CAPACITY - 1);
 
     int status = shmemgen_run_child(line);
     return status < 0 ? 1 : status;

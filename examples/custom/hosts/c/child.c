@@ -1,6 +1,6 @@
 /*
- * child reads the string its parent wrote into shared memory through
- * telemetry and prints it. It loads the library beside itself by full path
+ * child reads the string its parent wrote into shared memory through the
+ * library and prints it. It loads the library beside itself by full path
  * (load.h), on Windows and on Linux.
  *
  * Usage: child [--next | --unlink]
@@ -9,10 +9,6 @@
  * prints what that wrote. --unlink does what parent --unlink does (load.h).
  */
 #include "load.h"
-
-/* SHMEMGEN_CHILD_CHARS is the read buffer in characters: the whole mapping, or
- * 1 MiB of it for larger ones. */
-#define SHMEMGEN_CHILD_CHARS 524288
 
 #ifdef _WIN32
 /* shmemgen_print_line writes prefix and text and a newline to standard output:
@@ -45,7 +41,7 @@ static int shmemgen_print_line(const WCHAR *prefix, const WCHAR *text)
 #else
 /* shmemgen_print_line writes prefix, then text as UTF-8 (an unpaired surrogate as
  * U+FFFD), then a newline, to standard output. */
-static int shmemgen_print_line(const char *prefix, const TELEMETRY_WCHAR *text)
+static int shmemgen_print_line(const char *prefix, const shmemgen_wchar *text)
 {
     fputs(prefix, stdout);
     for (size_t i = 0; text[i] != 0; i++) {
@@ -96,21 +92,21 @@ int main(int argc, char **argv)
     if (argc == 2) {
         /* 0 returns the current generation at once; the next call waits
          * for it to change. */
-        TELEMETRY_ULONGLONG generation = 0;
-        if (!shmemgen_lib.WaitSharedMem(&generation, 0) || !shmemgen_lib.WaitSharedMem(&generation, 60000)) {
-            unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
-            fprintf(stderr, "child: WaitSharedMem failed: %s (status 0x%08lx)\n", TELEMETRY_StatusText(failed), failed);
+        shmemgen_ulonglong generation = 0;
+        if (!shmemgen_lib.wait(&generation, 0) || !shmemgen_lib.wait(&generation, 60000)) {
+            unsigned long failed = (unsigned long)shmemgen_lib.status();
+            fprintf(stderr, "child: " SHMEMGEN_WAIT_NAME " failed: %s (status 0x%08lx)\n", shmemgen_status_text(failed), failed);
             return 1;
         }
     }
-    TELEMETRY_WCHAR *text = malloc(SHMEMGEN_CHILD_CHARS * sizeof *text);
+    shmemgen_wchar *text = malloc(SHMEMGEN_CHILD_CHARS * sizeof *text);
     if (text == NULL) {
         fprintf(stderr, "child: out of memory\n");
         return 1;
     }
-    if (!shmemgen_lib.TakeText(text, SHMEMGEN_CHILD_CHARS)) {
-        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
-        fprintf(stderr, "child: TakeText failed: %s (status 0x%08lx)\n", TELEMETRY_StatusText(failed), failed);
+    if (!shmemgen_lib.get(text, SHMEMGEN_CHILD_CHARS)) {
+        unsigned long failed = (unsigned long)shmemgen_lib.status();
+        fprintf(stderr, "child: " SHMEMGEN_GET_NAME " failed: %s (status 0x%08lx)\n", shmemgen_status_text(failed), failed);
         free(text);
         return 1;
     }
