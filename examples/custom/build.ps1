@@ -60,7 +60,7 @@ try {
         param([string]$GoArch, [string]$Out, [string]$CC, [string]$DllTool, [string]$RcTarget, [string]$Machine)
         New-Item -ItemType Directory -Force -Path "$Out/obj" | Out-Null
 
-        # The version resources, from version.rc (file version 1.0.0.0): a
+        # The version resources, from version.rc (file-version in shmemgen.yaml): a
         # .syso file in each Go package, which go build links in, and an
         # object file for each C host.
         Write-Output "building version resources ($GoArch)"
