@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"debug/pe"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +53,15 @@ static int hidden(void) { return 0; }
 			if want := []string{"Bar", "Baz", "Foo"}; !slices.Equal(got, want) {
 				t.Errorf("Exports = %q, want %q", got, want)
 			}
+			// Every DLL mingw-w64 builds imports from KERNEL32 and msvcrt.
+			libs, err := verify.ImportedDLLs(filepath.Join(dir, "foo.dll"))
+			if err != nil || !slices.Contains(libs, "KERNEL32.dll") || !slices.IsSorted(libs) || len(slices.Compact(slices.Clone(libs))) != len(libs) {
+				t.Errorf("ImportedDLLs = %q, %v; want each DLL once, sorted, KERNEL32.dll among them", libs, err)
+			}
+			wantMachine := map[string]uint16{wine.MinGWCC: pe.IMAGE_FILE_MACHINE_AMD64, "i686-w64-mingw32-gcc": pe.IMAGE_FILE_MACHINE_I386}[cc]
+			if m, err := verify.Machine(filepath.Join(dir, "foo.dll")); err != nil || m != wantMachine {
+				t.Errorf("Machine = %#x, %v; want %#x", m, err, wantMachine)
+			}
 		})
 	}
 }
@@ -82,5 +92,27 @@ func TestStubExports(t *testing.T) {
 	}
 	if want := []string{"ProcessPrng"}; !slices.Equal(got, want) {
 		t.Errorf("stub exports %q, want %q (Go's runtime imports exactly this name)", got, want)
+	}
+}
+
+// TestELFExports lists what a shared library defines and exports: not its
+// static or hidden functions, nor what it imports (puts).
+func TestELFExports(t *testing.T) {
+	testenv.RequireTool(t, "gcc")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.c"), `int Foo(void) { return 1; }
+int Bar = 2;
+static int hidden(void) { return 0; }
+__attribute__((visibility("hidden"))) int Hid(void) { return hidden(); }
+extern int puts(const char *);
+int Baz(void) { return puts("x") + Hid(); }
+`)
+	build(t, dir, nil, "gcc", "-shared", "-fPIC", "-o", "liba.so", "a.c")
+	got, err := verify.ELFExports(filepath.Join(dir, "liba.so"))
+	if want := []string{"Bar", "Baz", "Foo"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("ELFExports = %q, %v; want %q", got, want, err)
+	}
+	if _, err := verify.ELFExports(filepath.Join(dir, "a.c")); err == nil {
+		t.Error("ELFExports(C source) succeeded, want error")
 	}
 }
