@@ -10,6 +10,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/uptodate"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -52,9 +53,17 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	probe := uptodate.Start(dir)
 	a, opts, err := loadAnswers(dir)
 	if err != nil {
 		return err
+	}
+	// Up to date, as this executable found it last time and the files on
+	// disk still are: nothing to render, plan or print. --dry-run lists
+	// every file and --json describes each: they take the full path.
+	if !c.Bool("dry-run") && !c.Bool("json") && probe.Fresh(projectFS(), opts.OverlayName) {
+		warnNewer(c, dir, a)
+		return nil
 	}
 	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
@@ -64,6 +73,9 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if !plan.Changed() && !c.Bool("dry-run") {
+		probe.Record(opts.OverlayName, files)
+	}
 	// Warnings about the inputs were given when they were chosen; repeat
 	// them only when something changes, so that a run that changes nothing
 	// says nothing.
@@ -72,10 +84,7 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
 	}
-	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, project.Version())
-	}
+	warnNewer(c, dir, a)
 
 	if c.Bool("check") {
 		if err := printPlan(c, plan); err != nil {
@@ -90,6 +99,14 @@ func runGenerate(c *cli.Context) error {
 		return err
 	}
 	return conflictError(c, plan)
+}
+
+// warnNewer warns when a newer shmemgen wrote the answers file.
+func warnNewer(c *cli.Context, dir string, a answers.Answers) {
+	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
+			filepath.Join(dir, answers.FileName), a.Version, project.Version())
+	}
 }
 
 // dirFlag is --dir, as generate and verify take it.
