@@ -36,7 +36,7 @@ type Probe struct {
 	dir     string // the project, absolute
 	answers []byte // its answers file, as read before the project was loaded
 	exe     string // the running executable's identity
-	entry   string // the cache file for dir
+	entry   string // the cache file for dir and exe
 }
 
 // Start reads dir's answers file and identifies the running executable,
@@ -59,7 +59,9 @@ func Start(dir string) *Probe {
 	if err != nil {
 		return &Probe{}
 	}
-	name := sha256.Sum256([]byte(abs))
+	// An entry a project and executable: two builds run on one project,
+	// as a benchmark against an older build does, keep one each.
+	name := sha256.Sum256([]byte(exe + "\x00" + abs))
 	return &Probe{dir: abs, answers: data, exe: exe,
 		entry: filepath.Join(cache, "shmemgen", "uptodate", hex.EncodeToString(name[:16]))}
 }
@@ -165,8 +167,8 @@ func readEntry(name, key string) (map[string]string, bool) {
 	return e.Files, true
 }
 
-// maxEntries bounds the cache: one entry a project, the oldest removed
-// beyond it.
+// maxEntries bounds the cache: one entry a project and executable, the
+// oldest removed beyond it.
 const maxEntries = 256
 
 func writeEntry(name, key string, sums map[string]string) {

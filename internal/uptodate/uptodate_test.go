@@ -165,6 +165,22 @@ func TestInvalidation(t *testing.T) {
 	}
 }
 
+// Two executables run by turns on one project each keep their entry.
+func TestTwoExecutables(t *testing.T) {
+	dir := primed(t)
+	executableID = func() (string, error) { return "exe-2", nil }
+	if fresh(t, dir) {
+		t.Fatal("fresh for another executable")
+	}
+	if fullRun(t, dir) || !fresh(t, dir) {
+		t.Fatal("not fresh after exe-2's full run")
+	}
+	executableID = func() (string, error) { return "exe-1", nil }
+	if !fresh(t, dir) {
+		t.Error("exe-1's entry is gone after exe-2's run")
+	}
+}
+
 // A project moved into a directory of another name renders with that
 // name, when its answers file has none of its own: a project is known by
 // its path.
