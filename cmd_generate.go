@@ -33,6 +33,10 @@ FILE.shmemgen-new (--force overwrites instead). Files shmemgen no longer generat
 deleted if unmodified. The manifest in shmemgen.yaml is then rewritten. The project's
 generate.go runs this for go generate ./...
 
+A run that finds the project up to date notes it in the user's cache directory
+(shmemgen/uptodate); the next run of the same shmemgen on the same answers and
+overlay then only checks each file's hash, and renders when anything differs.
+
 Examples:
 
    shmemgen generate                      # anywhere in the project
