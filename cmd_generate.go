@@ -64,7 +64,8 @@ func runGenerate(c *cli.Context) error {
 	}
 	// Up to date, as this executable found it last time and the files on
 	// disk still are: nothing to render, plan or print. --dry-run lists
-	// every file and --json describes each: they take the full path.
+	// every file and --json describes each: they take the full path, and
+	// record nothing.
 	if !c.Bool("dry-run") && !c.Bool("json") && probe.Fresh(projectFS(), opts.OverlayName) {
 		warnNewer(c, dir, a)
 		return nil
@@ -77,8 +78,8 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if !plan.Changed() && !c.Bool("dry-run") {
-		probe.Record(opts.OverlayName, files)
+	if !plan.Changed() {
+		probe.Record(files)
 	}
 	// Warnings about the inputs were given when they were chosen; repeat
 	// them only when something changes, so that a run that changes nothing

@@ -37,6 +37,7 @@ type Probe struct {
 	answers []byte // its answers file, as read before the project was loaded
 	exe     string // the running executable's identity
 	entry   string // the cache file for dir and exe
+	key     string // the render's key, once Fresh has made it
 }
 
 // Start reads dir's answers file and identifies the running executable,
@@ -70,42 +71,44 @@ func Start(dir string) *Probe {
 // find it: a run of this executable recorded a render from the same answers
 // file and overlay (the directory Load found, or "" for none) in which
 // nothing changed, and every file is still as that render made it.
+//
+// It also makes the key that Record records under, from the overlay as it
+// is now, before the caller renders: an overlay changed during the render
+// then only makes the next run miss.
 func (p *Probe) Fresh(fsys write.FS, overlay string) bool {
 	if p.entry == "" {
 		return false
 	}
-	key, err := p.key(overlay)
+	key, err := renderKey(p, overlay)
 	if err != nil {
 		return false
 	}
+	p.key = key
 	sums, ok := readEntry(p.entry, key)
 	return ok && write.UpToDate(fsys, p.dir, sums)
 }
 
 // Record notes that a full render from this run's inputs, files (the
-// answers file among them), changed nothing. It records nothing when the
-// answers file rendered is not the one Start read: the project changed
-// meanwhile. Failing to record only costs the next run its fast path.
-func (p *Probe) Record(overlay string, files gen.FileSet) {
-	if p.entry == "" {
+// answers file among them), changed nothing. It records nothing unless
+// Fresh made the key before the render, nor when the answers file rendered
+// is not the one Start read: the project changed meanwhile. Failing to
+// record only costs the next run its fast path.
+func (p *Probe) Record(files gen.FileSet) {
+	if p.key == "" {
 		return
 	}
 	if f, ok := files.Lookup(answers.FileName); !ok || !bytes.Equal(f.Data, p.answers) {
-		return
-	}
-	key, err := p.key(overlay)
-	if err != nil {
 		return
 	}
 	sums := map[string]string{}
 	for _, f := range files {
 		sums[f.Path] = answers.Sum(f.Data)
 	}
-	writeEntry(p.entry, key, sums)
+	writeEntry(p.entry, p.key, sums)
 }
 
-// key hashes everything a render of the project depends on.
-func (p *Probe) key(overlay string) (string, error) {
+// renderKey hashes everything a render of the project depends on.
+func renderKey(p *Probe, overlay string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "shmemgen uptodate 1\x00%s\x00%s\x00%d\x00", p.exe, p.dir, len(p.answers))
 	h.Write(p.answers)

@@ -61,6 +61,7 @@ func fullRun(t *testing.T, dir string) (changed bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	probe.Fresh(write.OS{}, opts.OverlayName)
 	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +71,7 @@ func fullRun(t *testing.T, dir string) (changed bool) {
 		t.Fatal(err)
 	}
 	if !plan.Changed() {
-		probe.Record(opts.OverlayName, files)
+		probe.Record(files)
 	}
 	return plan.Changed()
 }
@@ -201,6 +202,48 @@ func TestRecordNeedsTheAnswersStartRead(t *testing.T) {
 	probe := Start(dir)
 	replaceIn(t, filepath.Join(dir, answers.FileName), "size: 4096", "size: 8192")
 	replaceIn(t, filepath.Join(dir, answers.FileName), "size: 8192", "size: 4096")
+	probe.Fresh(write.OS{}, filepath.Join(dir, "overlay"))
+	probe.Record(render(t, dir))
+	// The same bytes again: recorded.
+	if !fresh(t, dir) {
+		t.Fatal("not fresh after recording the answers Start read")
+	}
+	// Other bytes than Start read: not recorded.
+	dir2 := newProject(t)
+	probe = Start(dir2)
+	probe.Fresh(write.OS{}, filepath.Join(dir2, "overlay"))
+	replaceIn(t, filepath.Join(dir2, answers.FileName), "size: 4096", "size: 8192")
+	probe.Record(render(t, dir2))
+	if _, err := os.Stat(probe.entry); err == nil {
+		t.Fatal("recorded a render of other answers than Start read")
+	}
+}
+
+// The key is made before the render: an overlay changed during the render
+// does not make the next run fresh on a render of the one before.
+func TestOverlayChangedDuringRender(t *testing.T) {
+	dir := newProject(t)
+	overlay := filepath.Join(dir, "overlay")
+	probe := Start(dir)
+	probe.Fresh(write.OS{}, overlay)
+	files := render(t, dir)
+	write1(t, filepath.Join(overlay, "extra.txt.tmpl"), "changed meanwhile\n")
+	probe.Record(files)
+	if fresh(t, dir) {
+		t.Fatal("fresh on a render of the overlay before it changed")
+	}
+	// And a run that never made the key records nothing.
+	dir2 := newProject(t)
+	probe = Start(dir2)
+	probe.Record(render(t, dir2))
+	if _, err := os.Stat(probe.entry); err == nil {
+		t.Fatal("recorded without a key made before the render")
+	}
+}
+
+// render loads and renders the project in dir.
+func render(t *testing.T, dir string) gen.FileSet {
+	t.Helper()
 	a, opts, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -209,27 +252,7 @@ func TestRecordNeedsTheAnswersStartRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The same bytes again: recorded.
-	probe.Record(opts.OverlayName, files)
-	if !fresh(t, dir) {
-		t.Fatal("not fresh after recording the answers Start read")
-	}
-	// Other bytes than Start read: not recorded.
-	dir2 := newProject(t)
-	probe = Start(dir2)
-	replaceIn(t, filepath.Join(dir2, answers.FileName), "size: 4096", "size: 8192")
-	a, opts, err = project.Load(dir2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err = project.Render(a.Inputs, opts, a.Templates)
-	if err != nil {
-		t.Fatal(err)
-	}
-	probe.Record(opts.OverlayName, files)
-	if _, err := os.Stat(probe.entry); err == nil {
-		t.Fatal("recorded a render of other answers than Start read")
-	}
+	return files
 }
 
 // No cache, no fast path, and no error.
