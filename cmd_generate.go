@@ -10,6 +10,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/uptodate"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -32,6 +33,10 @@ FILE.shmemgen-new (--force overwrites instead). Files shmemgen no longer generat
 deleted if unmodified. The manifest in shmemgen.yaml is then rewritten. The project's
 generate.go runs this for go generate ./...
 
+A run that finds the project up to date notes it in the user's cache directory
+(shmemgen/uptodate); the next run of the same shmemgen on the same answers and
+overlay then only checks each file's hash, and renders when anything differs.
+
 Examples:
 
    shmemgen generate                      # anywhere in the project
@@ -52,9 +57,18 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	probe := uptodate.Start(dir)
 	a, opts, err := loadAnswers(dir)
 	if err != nil {
 		return err
+	}
+	// Up to date, as this executable found it last time and the files on
+	// disk still are: nothing to render, plan or print. --dry-run lists
+	// every file and --json describes each: they take the full path, and
+	// record nothing.
+	if !c.Bool("dry-run") && !c.Bool("json") && probe.Fresh(projectFS(), opts.OverlayName) {
+		warnNewer(c, dir, a)
+		return nil
 	}
 	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
@@ -64,6 +78,9 @@ func runGenerate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if !plan.Changed() {
+		probe.Record(files)
+	}
 	// Warnings about the inputs were given when they were chosen; repeat
 	// them only when something changes, so that a run that changes nothing
 	// says nothing.
@@ -72,10 +89,7 @@ func runGenerate(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
 	}
-	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, project.Version())
-	}
+	warnNewer(c, dir, a)
 
 	if c.Bool("check") {
 		if err := printPlan(c, plan); err != nil {
@@ -90,6 +104,14 @@ func runGenerate(c *cli.Context) error {
 		return err
 	}
 	return conflictError(c, plan)
+}
+
+// warnNewer warns when a newer shmemgen wrote the answers file.
+func warnNewer(c *cli.Context, dir string, a answers.Answers) {
+	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
+			filepath.Join(dir, answers.FileName), a.Version, project.Version())
+	}
 }
 
 // dirFlag is --dir, as generate and verify take it.

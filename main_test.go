@@ -37,6 +37,12 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		panic(err)
 	}
+	// generate's fast path records in the user's cache: the tests', not
+	// the user's; go keeps its own, which it finds there too.
+	if gocache, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil {
+		os.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -58,6 +64,14 @@ func TestScripts(t *testing.T) {
 			env.Vars = append(env.Vars, goEnv...)
 			// exec shmemgen finds the built command first.
 			env.Setenv("PATH", filepath.Dir(shmemgen)+string(filepath.ListSeparator)+env.Getenv("PATH"))
+			// generate's fast path caches in the user's cache: a script's
+			// own, so that its repeated runs take it (uptodate.txtar).
+			cache, err := os.MkdirTemp("", "shmemgen-cache-")
+			if err != nil {
+				return err
+			}
+			env.Defer(func() { os.RemoveAll(cache) })
+			env.Setenv("XDG_CACHE_HOME", cache)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

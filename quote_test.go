@@ -15,7 +15,7 @@ import (
 // shows a value as it was typed (Local\Telemetry, not Local\\Telemetry):
 // no message format in shmemgen's own code may use %q.
 func TestOneQuoting(t *testing.T) {
-	var dirs = []string{".", "answers", "config", "gen", "write", "templates", "internal/wine"}
+	var dirs = []string{".", "answers", "config", "gen", "write", "templates", "internal/wine", "verify"}
 	// Formats of other packages' messages that shmemgen parses, not its own.
 	theirs := map[string]bool{"malformed module path %q: ": true}
 	fset := token.NewFileSet()

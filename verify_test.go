@@ -14,6 +14,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // fakeProject makes a shmemgen project whose build.sh builds, instead of
@@ -88,7 +89,7 @@ func TestVerifyABI(t *testing.T) {
 			if want := "shmemgen: verify failed at step " + tc.step + ": "; !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), tc.want) {
 				t.Errorf("stderr lacks %q and %q:\n%s", want, tc.want, stderr.String())
 			}
-			var report verifyReport
+			var report verify.Report
 			if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 				t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
 			}
@@ -140,7 +141,7 @@ func TestVerify386(t *testing.T) {
 	if code := run([]string{"shmemgen", "verify", "--json", dir}, &stdout, &stderr); code != exitFailure {
 		t.Errorf("exit status %d, want %d", code, exitFailure)
 	}
-	var report verifyReport
+	var report verify.Report
 	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
 	}
@@ -196,7 +197,7 @@ func TestVerifyOptions(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"shmemgen", "verify", "--json", "--pair", "c", "--text", "hello there", "--keep-prefix", dir}, &stdout, &stderr)
-	var report verifyReport
+	var report verify.Report
 	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout.String())
 	}
@@ -242,7 +243,7 @@ func TestVerifyOptions(t *testing.T) {
 func TestCheckExportsExact(t *testing.T) {
 	dir := fakeProject(t, defaultExports, "")
 	var stdout, stderr bytes.Buffer
-	if err := build(t.Context(), dir, &stdout); err != nil {
+	if err := verify.Build(t.Context(), dir, &stdout); err != nil {
 		t.Fatal(err)
 	}
 	a, _, err := loadAnswers(dir)
@@ -250,15 +251,15 @@ func TestCheckExportsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	dll := filepath.Join(dir, "bin", "shmem.dll")
-	detail, err := checkExports(dll, a.Inputs)
+	detail, err := verify.CheckExports(dll, a.Inputs)
 	if err != nil || !strings.Contains(detail, "exports exactly GetSharedMem, ReadSharedBytes, SetSharedMem") {
 		t.Errorf("checkExports = %q, %v", detail, err)
 	}
-	if detail, err := checkImports(dll); err != nil || !strings.Contains(detail, "KERNEL32.dll") {
+	if detail, err := verify.CheckImports(dll); err != nil || !strings.Contains(detail, "KERNEL32.dll") {
 		t.Errorf("checkImports = %q, %v", detail, err)
 	}
 	a.Inputs.Set = "PutText"
-	if _, err := checkExports(dll, a.Inputs); err == nil || !strings.Contains(err.Error(), "missing PutText; not in shmemgen.yaml: SetSharedMem") {
+	if _, err := verify.CheckExports(dll, a.Inputs); err == nil || !strings.Contains(err.Error(), "missing PutText; not in shmemgen.yaml: SetSharedMem") {
 		t.Errorf("checkExports with --set PutText = %v", err)
 	}
 	_ = stderr

@@ -9,41 +9,32 @@ import (
 	"testing"
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // machine returns the PE machine type of the program or DLL at path.
 func machine(t *testing.T, path string) uint16 {
 	t.Helper()
-	f, err := pe.Open(path)
+	m, err := verify.Machine(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	return f.FileHeader.Machine
+	return m
 }
 
 // importedDLLs returns the DLLs the PE file at path imports, lower-cased and
 // sorted.
 func importedDLLs(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := pe.Open(path)
+	libs, err := verify.ImportedDLLs(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	syms, err := f.ImportedSymbols()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var libs []string
-	for _, sym := range syms {
-		_, lib, _ := strings.Cut(sym, ":")
-		if lib = strings.ToLower(lib); !slices.Contains(libs, lib) {
-			libs = append(libs, lib)
-		}
+	for i, lib := range libs {
+		libs[i] = strings.ToLower(lib)
 	}
 	slices.Sort(libs)
-	return libs
+	return slices.Compact(libs)
 }
 
 // x86Project is the project TestArch386 and TestVersionInfo share:
@@ -148,7 +139,7 @@ func TestArch386(t *testing.T) {
 		return
 	}
 	t.Run("32-bit round trips", func(t *testing.T) {
-		if win.wine {
+		if win.Wine {
 			data, err := os.ReadFile(stub32)
 			if err != nil {
 				t.Fatal(err)

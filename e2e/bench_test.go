@@ -170,7 +170,7 @@ func benchTable(targets []benchTarget, rows []benchRow, cells [][]float64) strin
 	sample := slices.IndexFunc(targets, func(t benchTarget) bool { return t.sample })
 	var table strings.Builder
 	fmt.Fprintf(&table, "\nmedians of %d runs; Windows columns under %s, Linux ones native; (×N) is the ratio to the sample's C DLL\n%-28s",
-		runs, win.name, "")
+		runs, win.Name, "")
 	for _, t := range targets {
 		fmt.Fprintf(&table, " %20s", t.heading)
 	}
@@ -197,7 +197,7 @@ func contended(b *testing.B, t benchTarget) float64 {
 	var values []float64
 	for range runs {
 		t.host.fresh(b)
-		s := parseStress(b, t.host.run(b, t.bin, t.host.prog("stress"), "drive", strconv.Itoa(contendMillis)))
+		s := parseStress(b, t.host.run(b, t.bin, t.host.Prog("stress"), "drive", strconv.Itoa(contendMillis)))
 		values = append(values, float64(sum(s.writes)+sum(s.reads)+sum(s.failed))/contendMillis)
 	}
 	slices.Sort(values)
@@ -213,7 +213,7 @@ func benchMedian(b *testing.B, t benchTarget, key, name string, args ...string) 
 	var values []float64
 	for range runs {
 		t.host.fresh(b)
-		r := t.host.run(b, t.bin, t.host.prog(name), args...)
+		r := t.host.run(b, t.bin, t.host.Prog(name), args...)
 		m := re.FindStringSubmatch(r.stdout)
 		if r.status != 0 || m == nil {
 			b.Fatalf("%s %v in %s: want %s=N, got %s", name, args, t.bin, key, r)

@@ -14,7 +14,7 @@ func TestBoundaries(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "edge", true)
-		boundaries(t, h.run(t, bin, h.prog("edge")))
+		boundaries(t, h.run(t, bin, h.Prog("edge")))
 	})
 }
 

@@ -13,7 +13,7 @@ func TestBytes(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "bytes", true)
-		bytesOutput(t, h.run(t, bin, h.prog("bytes")))
+		bytesOutput(t, h.run(t, bin, h.Prog("bytes")))
 	})
 }
 

@@ -32,7 +32,7 @@ func TestClientKeepsBuffersAlive(t *testing.T) {
 		bin := filepath.Join(dir, "bin")
 		h.cProgram(t, bin, "trapwriter", true)
 		goClientProgram(t, h, dir)
-		r := h.run(t, bin, h.prog("goclient"), "churn", "3000")
+		r := h.run(t, bin, h.Prog("goclient"), "churn", "3000")
 		t.Logf("%s", strings.TrimSpace(r.stdout))
 		m := regexp.MustCompile(`(?m)^rounds=(\d+) slow_sets=(\d+) stack_moves=(\d+) failed=0$`).FindStringSubmatch(r.stdout)
 		if r.status != 0 || m == nil {
@@ -60,7 +60,7 @@ func TestClientGetKeepsAbandoned(t *testing.T) {
 		bin := filepath.Join(dir, "bin")
 		h.cProgram(t, bin, "trapwriter", true)
 		goClientProgram(t, h, dir)
-		r := h.run(t, bin, h.prog("goclient"), "torn")
+		r := h.run(t, bin, h.Prog("goclient"), "torn")
 		for _, want := range []string{
 			"writer: exit=7\n",
 			`get: text="TORNre the writer died" abandoned=true` + "\n",
@@ -96,10 +96,10 @@ func goClientProgram(t *testing.T, h *host, dir string) {
 	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.prog("goclient")), "./e2e-goclient")
+	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.Prog("goclient")), "./e2e-goclient")
 	build.Dir = abs
-	build.Env = append(os.Environ(), "GOOS="+h.system, "GOARCH=amd64", "CGO_ENABLED=0")
-	if h.system == "linux" {
+	build.Env = append(os.Environ(), "GOOS="+h.System, "GOARCH=amd64", "CGO_ENABLED=0")
+	if h.System == "linux" {
 		// The Linux client is cgo: dlopen and the trampolines.
 		build.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=1")
 	}

@@ -19,15 +19,15 @@ func TestHolderAlive(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "alive", true)
-		if h.system == "linux" {
-			wantOutput(t, h.run(t, bin, h.prog("alive"), "thread"),
+		if h.System == "linux" {
+			wantOutput(t, h.run(t, bin, h.Prog("alive"), "thread"),
 				"holder inside the lock",
 				"set: ok=1 status=0 writes=2",
 				"holder exit=0",
 			)
 		}
-		code := map[string]string{"windows": "259", "linux": "3"}[h.system] // 259 & 0xff on Linux
-		wantOutput(t, h.run(t, bin, h.prog("alive"), "exit259"),
+		code := map[string]string{"windows": "259", "linux": "3"}[h.System] // 259 & 0xff on Linux
+		wantOutput(t, h.run(t, bin, h.Prog("alive"), "exit259"),
 			"holder inside the lock",
 			"holder exit="+code,
 			"read its bytes: ok=1 status=ABANDONED",
@@ -44,7 +44,7 @@ func TestLastErrorKept(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "lasterror", true)
-		r := h.run(t, bin, h.prog("lasterror"))
+		r := h.run(t, bin, h.Prog("lasterror"))
 		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 		if r.status != 0 || len(lines) != 17 {
 			t.Fatalf("want 17 lines, one per call: got %s", r)

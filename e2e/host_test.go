@@ -15,20 +15,17 @@ import (
 
 	"github.com/shmemgen/shmemgen/internal/ci"
 	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
-// host is where a test's programs are built and run: a generated
-// project's Windows build under Wine on Linux, or natively on Windows, or
-// its Linux build natively on Linux. Tests say which system they exercise
-// (win or lin); the Windows tests run on whichever Windows host this
-// machine has. The two native hosts are the same code with different
-// names; only Wine runs programs through a launcher and sees paths its own
-// way.
+// host is where a test's programs are built and run: verify's Host (a
+// generated project's Windows build under Wine on Linux, or natively on
+// Windows, or its Linux build natively on Linux), with the compilers for
+// the tests' own programs and what this machine must have to be it. Tests
+// say which system they exercise (win or lin); the Windows tests run on
+// whichever Windows host this machine has.
 type host struct {
-	name    string // the subtest name: "wine", "windows", "linux"
-	system  string // the project's system, as build.sh and --os name it
-	exe     string // the suffix of a program's file name
-	wine    bool   // programs run under Wine, in the package's prefix
+	verify.Host
 	cc, cxx string // C and C++ compilers for this host's programs
 	cflags  []string
 	ldlibs  []string // libraries every test program links with
@@ -40,22 +37,22 @@ type host struct {
 var win = func() *host {
 	if runtime.GOOS == "windows" {
 		return &host{
-			name: "windows", system: "windows", exe: ".exe",
-			cc: envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), cflags: []string{"-municode"},
+			Host: verify.WindowsHost,
+			cc:   envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), cflags: []string{"-municode"},
 			missing: func() error { return tools(envOr("CC", "gcc"), envOr("CXX", "g++"), bash()) },
 		}
 	}
 	return &host{
-		name: "wine", system: "windows", exe: ".exe", wine: true,
-		cc: wine.MinGWCC, cxx: "x86_64-w64-mingw32-g++", cflags: []string{"-municode"},
+		Host: verify.WineHost,
+		cc:   wine.MinGWCC, cxx: "x86_64-w64-mingw32-g++", cflags: []string{"-municode"},
 		missing: wine.Available,
 	}
 }()
 
 // lin is the Linux host: only Linux itself.
 var lin = &host{
-	name: "linux", system: "linux",
-	cc: envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), ldlibs: []string{"-ldl", "-pthread"},
+	Host: verify.LinuxHost,
+	cc:   envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), ldlibs: []string{"-ldl", "-pthread"},
 	missing: func() error {
 		if runtime.GOOS != "linux" {
 			return notHere{fmt.Sprintf("the Linux build runs on Linux only, not %s", runtime.GOOS)}
@@ -109,20 +106,20 @@ const hostsEnv = "SHMEMGEN_E2E_HOSTS"
 // chosen reports whether hostsEnv leaves h in.
 func (h *host) chosen() bool {
 	v := os.Getenv(hostsEnv)
-	return v == "" || slices.Contains(strings.Split(v, ","), h.name)
+	return v == "" || slices.Contains(strings.Split(v, ","), h.Name)
 }
 
 // require skips tb when this machine cannot be h, or fails it under CI.
 func (h *host) require(tb testing.TB) {
 	tb.Helper()
 	if !h.chosen() {
-		tb.Skipf("%s: left out by %s=%s", h.name, hostsEnv, os.Getenv(hostsEnv))
+		tb.Skipf("%s: left out by %s=%s", h.Name, hostsEnv, os.Getenv(hostsEnv))
 	}
 	if err := h.missing(); err != nil {
 		if errors.As(err, new(notHere)) {
-			tb.Skipf("%s: %v", h.name, err)
+			tb.Skipf("%s: %v", h.Name, err)
 		}
-		ci.SkipOrFail(tb, fmt.Errorf("%s: %w", h.name, err))
+		ci.SkipOrFail(tb, fmt.Errorf("%s: %w", h.Name, err))
 	}
 }
 
@@ -137,46 +134,25 @@ func (h *host) unavailable() error {
 	return h.missing()
 }
 
-// lib is the file name of the library a project calls dll.
-func (h *host) lib(dll string) string {
-	if h.system == "linux" {
-		return "lib" + dll + ".so"
-	}
-	return dll + ".dll"
-}
-
 // path is an absolute path as h's programs see it.
 func (h *host) path(p string) string {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		panic(err)
 	}
-	if h.wine {
-		return wine.Path(abs)
-	}
-	return abs
+	return h.Path(abs)
 }
 
 // command makes the command that runs exe with args in dir: a program
-// file in dir, or one found on the host's search path.
+// file in dir, or one found on the host's search path. The Wine host runs
+// it in the package's prefix.
 func (h *host) command(tb testing.TB, ctx context.Context, dir, exe string, args ...string) *exec.Cmd {
 	tb.Helper()
-	var cmd *exec.Cmd
-	if h.wine {
-		cmd = winePrefix(tb).Command(ctx, exe, args...)
-	} else {
-		// Native: a name in dir, never ./name through PATH (exec refuses
-		// that on Windows, ErrDot).
-		if !filepath.IsAbs(exe) {
-			if _, err := os.Stat(filepath.Join(dir, exe)); err == nil {
-				exe = filepath.Join(dir, exe)
-			}
-		}
-		cmd = exec.CommandContext(ctx, exe, args...)
-		cmd.WaitDelay = 10 * time.Second
+	run := h.Host
+	if run.Wine {
+		run = run.InPrefix(winePrefix(tb))
 	}
-	cmd.Dir = dir
-	return cmd
+	return run.Command(ctx, dir, exe, args...)
 }
 
 // result is what a program did.
@@ -197,13 +173,13 @@ func (h *host) run(tb testing.TB, dir, exe string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		tb.Fatalf("%s %s %v: timed out\nstdout:\n%s\nstderr:\n%s", h.name, exe, args, stdout.String(), stderr.String())
+		tb.Fatalf("%s %s %v: timed out\nstdout:\n%s\nstderr:\n%s", h.Name, exe, args, stdout.String(), stderr.String())
 	}
 	status := 0
 	if exit, ok := err.(*exec.ExitError); ok {
 		status = exit.ExitCode()
 	} else if err != nil {
-		tb.Fatalf("%s %s: %v", h.name, exe, err)
+		tb.Fatalf("%s %s: %v", h.Name, exe, err)
 	}
 	fold := func(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 	return result{fold(stdout.String()), fold(stderr.String()), status}
@@ -217,7 +193,7 @@ func (h *host) run(tb testing.TB, dir, exe string, args ...string) result {
 func (h *host) cProgram(tb testing.TB, bin, name string, link bool, extra ...string) string {
 	tb.Helper()
 	h.require(tb)
-	exe := filepath.Join(bin, name+h.exe)
+	exe := filepath.Join(bin, name+h.Exe())
 	args := append([]string{"-O2", "-Wall", "-Wextra", "-Werror"}, h.cflags...)
 	args = append(args, "-I", bin, "-iquote", "testdata", "-o", exe, filepath.Join("testdata", name+".c"))
 	if link {
@@ -232,10 +208,10 @@ func (h *host) cProgram(tb testing.TB, bin, name string, link bool, extra ...str
 // linkArgs links a program in bin against the library dll in bin, found
 // there at run time too.
 func (h *host) linkArgs(bin, dll string) []string {
-	if h.system == "linux" {
-		return []string{filepath.Join(bin, h.lib(dll)), "-Wl,-rpath,$ORIGIN"}
+	if h.System == "linux" {
+		return []string{filepath.Join(bin, h.Lib(dll)), "-Wl,-rpath,$ORIGIN"}
 	}
-	return []string{filepath.Join(bin, h.lib(dll))}
+	return []string{filepath.Join(bin, h.Lib(dll))}
 }
 
 // compile runs a compiler, failing tb with its output.
@@ -280,9 +256,6 @@ func withOS(args ...string) []string {
 	return append([]string{"--os", "windows,linux"}, args...)
 }
 
-// prog is the file name of the program name on h.
-func (h *host) prog(name string) string { return name + h.exe }
-
 // fresh gives a Linux test the POSIX shared memory of the default
 // project's name, which outlives its processes, fresh: removed before the
 // test and after it (shm_unlink is an unlink in /dev/shm). On Windows a
@@ -290,7 +263,7 @@ func (h *host) prog(name string) string { return name + h.exe }
 // do.
 func (h *host) fresh(tb testing.TB) {
 	tb.Helper()
-	if h.system != "linux" {
+	if h.System != "linux" {
 		return
 	}
 	const segment = "/dev/shm/dllmemfilemap"
@@ -309,7 +282,7 @@ func (h *host) fresh(tb testing.TB) {
 func overHosts(t *testing.T, f func(t *testing.T, h *host)) {
 	t.Helper()
 	for _, h := range hosts {
-		t.Run(h.name, func(t *testing.T) {
+		t.Run(h.Name, func(t *testing.T) {
 			h.require(t)
 			h.fresh(t)
 			f(t, h)
@@ -317,20 +290,11 @@ func overHosts(t *testing.T, f func(t *testing.T, h *host)) {
 	}
 }
 
-// quote is a program's path as a parent's child argument: quoted on
-// Windows, where the parent hands it to CreateProcess as a command line.
-func (h *host) quote(path string) string {
-	if h.system == "windows" {
-		return `"` + path + `"`
-	}
-	return path
-}
-
 // exitCommand is a child command for a parent that exits with code and
 // prints nothing: cmd.exe on Windows, a script in dir on Linux.
 func (h *host) exitCommand(tb testing.TB, dir string, code int) string {
 	tb.Helper()
-	if h.system == "windows" {
+	if h.System == "windows" {
 		return fmt.Sprintf("cmd.exe /c exit %d", code)
 	}
 	script := filepath.Join(dir, fmt.Sprintf("exit%d.sh", code))

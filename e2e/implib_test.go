@@ -1,12 +1,13 @@
 package e2e
 
 import (
-	"debug/pe"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // TestImportLibrary links a C++ host through the import library build.sh
@@ -55,12 +56,7 @@ func TestImportLibrary(t *testing.T) {
 // importedSymbols lists what exe imports, as "name:dll".
 func importedSymbols(t *testing.T, exe string) []string {
 	t.Helper()
-	f, err := pe.Open(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	syms, err := f.ImportedSymbols()
+	syms, err := verify.ImportedSymbols(exe)
 	if err != nil {
 		t.Fatal(err)
 	}

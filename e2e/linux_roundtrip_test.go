@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"debug/elf"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // TestLinuxRoundTrip generates a project with --os windows,linux, builds
@@ -85,22 +86,10 @@ func TestLinuxRoundTrip(t *testing.T) {
 	})
 
 	t.Run("exports", func(t *testing.T) {
-		f, err := elf.Open(filepath.Join(bin, "libshmem.so"))
+		got, err := verify.ELFExports(filepath.Join(bin, "libshmem.so"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer f.Close()
-		syms, err := f.DynamicSymbols()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, s := range syms {
-			if s.Section != elf.SHN_UNDEF && elf.ST_BIND(s.Info) != elf.STB_LOCAL {
-				got = append(got, s.Name)
-			}
-		}
-		slices.Sort(got)
 		want := []string{"GetSharedMem", "ReadSharedBytes", "SetSharedMem", "SharedMemLastError",
 			"SharedMemLength", "SharedMemSize", "UnlinkSharedMem", "WaitSharedMem", "WriteSharedBytes"}
 		if !slices.Equal(got, want) {

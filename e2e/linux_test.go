@@ -103,9 +103,9 @@ func TestUnlink(t *testing.T) {
 	}
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
-		if h.system == "windows" {
+		if h.System == "windows" {
 			h.cProgram(t, bin, "unlink", true)
-			wantOutput(t, h.run(t, bin, h.prog("unlink")), "unlink: ok=1 status=0", `get: ok=1 text="kept"`)
+			wantOutput(t, h.run(t, bin, h.Prog("unlink")), "unlink: ok=1 status=0", `get: ok=1 text="kept"`)
 			return
 		}
 		h.cProgram(t, bin, "shm", false)

@@ -19,7 +19,7 @@ func TestAbandonedLock(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		wantAbandoned(t, h, bin)
-		wantOutput(t, h.run(t, bin, h.prog("lock"), "quiet"),
+		wantOutput(t, h.run(t, bin, h.Prog("lock"), "quiet"),
 			"size: 4096",
 			"set: ok=1 status=0",
 			`get: ok=1 status=0 text="before"`,
@@ -36,7 +36,7 @@ func TestAbandonedLock(t *testing.T) {
 func wantAbandoned(t *testing.T, h *host, bin string) {
 	t.Helper()
 	h.cProgram(t, bin, "lock", false)
-	wantOutput(t, h.run(t, bin, h.prog("lock"), "abandon"),
+	wantOutput(t, h.run(t, bin, h.Prog("lock"), "abandon"),
 		"size: 4096",
 		"set: ok=1 status=0",
 		`get: ok=1 status=0 text="before"`,
@@ -74,7 +74,7 @@ func TestLockTimeout(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(sharedProject(t, "timeout-200ms", withOS("--lock-timeout", "200ms")...), "bin")
 		h.cProgram(t, bin, "lock", false)
-		lockTimeout(t, h.run(t, bin, h.prog("lock"), "timeout"))
+		lockTimeout(t, h.run(t, bin, h.Prog("lock"), "timeout"))
 	})
 }
 
@@ -131,7 +131,7 @@ func TestFaultKillsTheCaller(t *testing.T) {
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "fault", true)
-		wantOutput(t, h.run(t, bin, h.prog("fault")),
+		wantOutput(t, h.run(t, bin, h.Prog("fault")),
 			"set: ok=1 status=0",
 			"died in set: exit=3",
 			"get: ok=1 status=ABANDONED length=1000 Bs=1000",
@@ -167,20 +167,20 @@ var timeoutStatus = map[string]string{"windows": "win32:1460", "linux": "status:
 
 func waitExport(t *testing.T, h *host, bin string) {
 	h.cProgram(t, bin, "wait", true)
-	wantOutput(t, h.run(t, bin, h.prog("wait"), "edges"),
+	wantOutput(t, h.run(t, bin, h.Prog("wait"), "edges"),
 		"wait NULL: ok=0 status=BAD_ARGUMENT",
 		"wait from 0: ok=1 status=0 generation=1",
-		"wait 50 ms, no write: ok=0 status="+timeoutStatus[h.system]+" unchanged=1",
+		"wait 50 ms, no write: ok=0 status="+timeoutStatus[h.System]+" unchanged=1",
 		"its text: ERROR_TIMEOUT: the wait timed out",
 		"after a set: ok=1 generation+1",
 		"after a byte write, an empty one and a failed one: ok=1 generation+1",
 	)
-	r := h.run(t, bin, h.prog("wait"), "latency", "50")
+	r := h.run(t, bin, h.Prog("wait"), "latency", "50")
 	if r.status != 0 || !regexp.MustCompile(`(?m)^waiter: wakes=50 seen=50 median_us=\d+ max_us=\d+\nwaiter exit=0$`).MatchString(r.stdout) {
 		t.Errorf("latency: want 50 wakes for 50 writes, got %s", r)
 	}
 	t.Logf("wake-up: %s", strings.TrimSpace(r.stdout))
-	wantOutput(t, h.run(t, bin, h.prog("wait"), "burst", "10000"),
+	wantOutput(t, h.run(t, bin, h.Prog("wait"), "burst", "10000"),
 		"waiter: seen=10000",
 		"waiter exit=0",
 	)
@@ -193,11 +193,11 @@ func waitExport(t *testing.T, h *host, bin string) {
 // rather than drains wakes: it uses a fraction of the CPU it waits.
 func deadWaiter(t *testing.T, h *host, bin string) {
 	t.Helper()
-	r := h.run(t, bin, h.prog("wait"), "dead", "100000")
+	r := h.run(t, bin, h.Prog("wait"), "dead", "100000")
 	idle := regexp.MustCompile(`(?m)^idle 2 s wait: ok=0 status=(\S+) cpu_ms=(\d+)$`).FindStringSubmatch(r.stdout)
 	want := "waiting after the waiter died: 1\nwaiting after a write: 0\nwaiting after 100000 writes: 0\n"
-	if r.status != 0 || !strings.HasPrefix(r.stdout, want) || idle == nil || idle[1] != timeoutStatus[h.system] {
-		t.Fatalf("got %s\nwant stdout to start\n%sidle 2 s wait: ok=0 status=%s cpu_ms=N", r, want, timeoutStatus[h.system])
+	if r.status != 0 || !strings.HasPrefix(r.stdout, want) || idle == nil || idle[1] != timeoutStatus[h.System] {
+		t.Fatalf("got %s\nwant stdout to start\n%sidle 2 s wait: ok=0 status=%s cpu_ms=N", r, want, timeoutStatus[h.System])
 	}
 	t.Logf("after a dead waiter: %s", strings.Join(strings.Fields(r.stderr), " "))
 	if cpu, _ := strconv.Atoi(idle[2]); cpu > 500 {

@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 		// The whole package: build its projects ahead of the tests, and
 		// make the Wine prefix (seconds of waiting on wineboot) meanwhile.
 		prebuild(prebuildWorkers)
-		if win.wine && win.available() {
+		if win.Wine && win.available() {
 			prebuilding.Add(1)
 			go func() {
 				defer prebuilding.Done()

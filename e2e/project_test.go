@@ -250,11 +250,11 @@ func buildEditedProject(dir string, edit func(dir string) error, args ...string)
 		if !h.available() {
 			continue
 		}
-		build := exec.Command(bash(), "build.sh", h.system)
+		build := exec.Command(bash(), "build.sh", h.System)
 		build.Dir = dir
 		build.Env = h.buildEnv()
 		if out, err := build.CombinedOutput(); err != nil {
-			return fmt.Errorf("build.sh %s in %s: %v\n%s", h.system, dir, err, out)
+			return fmt.Errorf("build.sh %s in %s: %v\n%s", h.System, dir, err, out)
 		}
 	}
 	return nil
@@ -271,7 +271,7 @@ func projectHosts(args []string) []*host {
 	}
 	var hs []*host
 	for _, h := range hosts {
-		if strings.Contains(systems, h.system) {
+		if strings.Contains(systems, h.System) {
 			hs = append(hs, h)
 		}
 	}

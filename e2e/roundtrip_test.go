@@ -2,18 +2,16 @@ package e2e
 
 import (
 	"context"
-	"debug/pe"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 const childLine = "Child process read from shared memory: "
@@ -28,7 +26,7 @@ func wantLine(t *testing.T, r result, text string) {
 
 func wantExports(t *testing.T, dll string, want ...string) {
 	t.Helper()
-	got, err := wine.Exports(dll)
+	got, err := verify.Exports(dll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,27 +68,7 @@ func TestDefaults(t *testing.T) {
 	t.Run("imports only system DLLs", func(t *testing.T) {
 		// Anything else, such as libgcc_s_seh-1.dll, would have to ship
 		// beside the DLL.
-		f, err := pe.Open(filepath.Join(bin, "shmem.dll"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		// ImportedLibraries is not implemented for PE; every imported
-		// symbol names its DLL as "symbol:dll".
-		syms, err := f.ImportedSymbols()
-		if err != nil {
-			t.Fatal(err)
-		}
-		seen := map[string]bool{}
-		var libs []string
-		for _, sym := range syms {
-			_, lib, _ := strings.Cut(sym, ":")
-			if lib = strings.ToLower(lib); !seen[lib] {
-				seen[lib] = true
-				libs = append(libs, lib)
-			}
-		}
-		sort.Strings(libs)
+		libs := importedDLLs(t, filepath.Join(bin, "shmem.dll"))
 		if want := []string{"kernel32.dll", "msvcrt.dll"}; !reflect.DeepEqual(libs, want) {
 			t.Errorf("shmem.dll imports %v, want %v", libs, want)
 		}
@@ -124,8 +102,8 @@ func TestDefaults(t *testing.T) {
 // waits for the next write, the child's exit status and a child that
 // cannot start.
 func roundTrips(t *testing.T, h *host, bin string) {
-	child := func(name string) string { return h.quote(h.path(filepath.Join(bin, h.prog(name)))) }
-	parent, parentGo := h.prog("parent"), h.prog("parent-go")
+	child := func(name string) string { return h.ChildArg(h.path(filepath.Join(bin, h.Prog(name)))) }
+	parent, parentGo := h.Prog("parent"), h.Prog("parent-go")
 	t.Run("C hosts", func(t *testing.T) {
 		wantLine(t, h.run(t, bin, parent), "This is a test string")
 	})
@@ -155,7 +133,7 @@ func roundTrips(t *testing.T, h *host, bin string) {
 		}
 	})
 	t.Run("child waits for the next write", func(t *testing.T) {
-		for _, c := range []string{h.prog("child"), h.prog("child-go")} {
+		for _, c := range []string{h.Prog("child"), h.Prog("child-go")} {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			cmd := h.command(t, ctx, bin, c, "--next")
 			var out strings.Builder
@@ -191,11 +169,11 @@ func roundTrips(t *testing.T, h *host, bin string) {
 		}
 	})
 	t.Run("child that cannot start", func(t *testing.T) {
-		missing := h.path(filepath.Join(string(filepath.Separator), "no", "such", h.prog("child")))
+		missing := h.path(filepath.Join(string(filepath.Separator), "no", "such", h.Prog("child")))
 		// On Windows the parent's CreateProcess fails, and the parent
 		// says so; on Linux the parent's /bin/sh -c says it, exiting 127.
 		want := "parent"
-		if h.system == "linux" {
+		if h.System == "linux" {
 			want = missing
 		}
 		for _, p := range []string{parent, parentGo} {

@@ -108,7 +108,7 @@ func TestStress(t *testing.T) {
 func stressGenerated(t *testing.T, h *host) {
 	bin := filepath.Join(defaultProject(t), "bin")
 	h.cProgram(t, bin, "stress", true)
-	r := h.run(t, bin, h.prog("stress"), "drive", fmt.Sprint(stressMillis))
+	r := h.run(t, bin, h.Prog("stress"), "drive", fmt.Sprint(stressMillis))
 	s := parseStress(t, r)
 	t.Logf("reads per reader %v, writes per writer %v, torn %d", s.reads, s.writes, sum(s.torn))
 	for _, code := range s.exits {
@@ -146,7 +146,7 @@ func TestStressKilledHolders(t *testing.T) {
 func stressKilledHolders(t *testing.T, h *host) {
 	bin := filepath.Join(defaultProject(t), "bin")
 	h.cProgram(t, bin, "stress", true)
-	r := h.run(t, bin, h.prog("stress"), "drive-kill", fmt.Sprint(stressMillis))
+	r := h.run(t, bin, h.Prog("stress"), "drive-kill", fmt.Sprint(stressMillis))
 	s := parseStress(t, r)
 	t.Logf("kills %d, died holding the lock %d, slowest takeover %.1f ms, ABANDONED reported %d (by survivors), reads per reader %v",
 		s.kills, s.diedHolding, s.takeoverMaxMs, sum(s.abandoned), s.reads)

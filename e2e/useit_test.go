@@ -110,7 +110,7 @@ func TestReadmeUseIt(t *testing.T) {
 	// run.sh runs in the package's Wine prefix, which has its stub: no
 	// second prefix to make.
 	wineEnv := func(t *testing.T) string {
-		if !win.wine {
+		if !win.Wine {
 			t.Skip("run.sh is for Wine; on Windows the programs run directly")
 		}
 		return "SHMEM_WINEPREFIX=" + winePrefix(t).Dir()

@@ -13,7 +13,7 @@ import (
 // makes a prefix of its own, so the two run side by side, beside the
 // other tests that are alone; natively they would share the names.
 func TestVerifyCommand(t *testing.T) {
-	if win.wine {
+	if win.Wine {
 		alone(t) // verify's own prefixes
 	}
 	win.require(t)
@@ -41,7 +41,7 @@ func TestVerifyCommand(t *testing.T) {
 		return verified{out, err, cmd.ProcessState.ExitCode()}
 	}
 	var good, bad verified
-	if win.wine {
+	if win.Wine {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)

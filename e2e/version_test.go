@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // TestVersionInfo reads the VERSIONINFO resource back from every program
@@ -16,7 +16,7 @@ func TestVersionInfo(t *testing.T) {
 	win.require(t)
 	check := func(t *testing.T, path string, version [4]uint16, full string) {
 		t.Helper()
-		got, err := wine.ReadVersionInfo(path)
+		got, err := verify.ReadVersionInfo(path)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"go/format"
 	"os"
 	"os/exec"
 	"path"
@@ -245,7 +246,8 @@ func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 }
 
 // BenchmarkRender renders the default project as a process does after its
-// first render: the embedded templates are parsed once a process.
+// first render: the embedded templates are parsed once a process, and Go
+// output formatted once is not formatted again (gofmted).
 func BenchmarkRender(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
@@ -256,11 +258,13 @@ func BenchmarkRender(b *testing.B) {
 }
 
 // BenchmarkRenderFirst renders the default project as a process's first
-// render does, parsing every template.
+// render does, parsing every template and formatting every Go file.
 func BenchmarkRenderFirst(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
 		parsed.Clear()
+		gofmted.Clear()
+		gofmtedCount.Store(0)
 		if _, err := Render(c, Options{}); err != nil {
 			b.Fatal(err)
 		}
@@ -307,3 +311,29 @@ var (
 	cAttribute = regexp.MustCompile(`__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\)`)
 	cDefined   = regexp.MustCompile(`\bdefined\s*\(`)
 )
+
+// The memo of go/format gives what go/format gives, every time, and bytes
+// of the caller's own; it never keeps an error.
+func TestFormatMemo(t *testing.T) {
+	for _, src := range []string{"package p\nvar  x=1\n", "package p\n\nvar x = 1\n"} {
+		want, err := format.Source([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			r := result{name: "t", data: []byte(src)}
+			r.format()
+			if r.err != nil || string(r.data) != string(want) {
+				t.Fatalf("run %d of %q: got %q, %v; want %q", i, src, r.data, r.err, want)
+			}
+			r.data[0] = 'X' // the caller's to change
+		}
+	}
+	for range 2 {
+		r := result{name: "bad.go.tmpl", data: []byte("package p\nfunc {\n")}
+		r.format()
+		if r.err == nil || !strings.Contains(r.err.Error(), "template bad.go.tmpl: output is not valid Go") {
+			t.Fatalf("got %v, want the template named", r.err)
+		}
+	}
+}

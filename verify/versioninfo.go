@@ -1,4 +1,4 @@
-package wine
+package verify
 
 import (
 	"debug/pe"

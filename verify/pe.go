@@ -1,11 +1,13 @@
-package wine
+package verify
 
 import (
 	"bytes"
 	"debug/pe"
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // Exports returns the sorted names in the export table of the PE file at
@@ -104,4 +106,49 @@ func dataDirectories(f *pe.File, path string) ([]pe.DataDirectory, error) {
 		return oh.DataDirectory[:min(oh.NumberOfRvaAndSizes, uint32(len(oh.DataDirectory)))], nil
 	}
 	return nil, fmt.Errorf("%s: no optional header, not an image", path)
+}
+
+// ImportedSymbols lists what the PE file at path imports, each as
+// "SYMBOL:DLL", the DLL named as its import table spells it.
+func ImportedSymbols(path string) ([]string, error) {
+	f, err := pe.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	syms, err := f.ImportedSymbols()
+	if err != nil {
+		return nil, fmt.Errorf("%s: import table: %w", filepath.Base(path), err)
+	}
+	return syms, nil
+}
+
+// ImportedDLLs lists the DLLs the PE file at path imports, each once, as
+// its import table spells them (KERNEL32.dll), sorted. debug/pe's
+// ImportedLibraries is unimplemented; every imported symbol names its DLL.
+func ImportedDLLs(path string) ([]string, error) {
+	syms, err := ImportedSymbols(path)
+	if err != nil {
+		return nil, err
+	}
+	var libs []string
+	for _, sym := range syms {
+		if _, lib, ok := strings.Cut(sym, ":"); ok && !slices.Contains(libs, lib) {
+			libs = append(libs, lib)
+		}
+	}
+	slices.Sort(libs)
+	return libs, nil
+}
+
+// Machine is the machine type of the PE file at path:
+// pe.IMAGE_FILE_MACHINE_AMD64 or pe.IMAGE_FILE_MACHINE_I386 for what
+// shmemgen builds.
+func Machine(path string) (uint16, error) {
+	f, err := pe.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return f.FileHeader.Machine, nil
 }
