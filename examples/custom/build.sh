@@ -13,6 +13,11 @@
 # natively on Linux, with Go and gcc, for the machine's architecture, into
 # bin/: bin/libtelemetry.so, bin/parent, bin/child, bin/parent-go and
 # bin/child-go. Override the C compiler with CC_LINUX.
+# It builds the bindings' parent and child too:
+# bin/parent-cs.exe and bin/child-cs.exe with mcs (run them with mono),
+# bin/parent.py and bin/child.py beside bin/sharedmem.py (python3),
+# bin/parent-rs and bin/child-rs with rustc (RUSTC), offline,
+# from bindings/.
 #
 # Each step prints a line as it starts and one with its time when it ends.
 set -euo pipefail
@@ -45,6 +50,7 @@ dlltool_amd64=${DLLTOOL:-x86_64-w64-mingw32-dlltool}
 cc_386=${CC_386:-i686-w64-mingw32-gcc}
 dlltool_386=${DLLTOOL_386:-i686-w64-mingw32-dlltool}
 cc_linux=${CC_LINUX:-gcc}
+rustc=${RUSTC:-rustc}
 
 # Every tool is looked for before anything is built, so that one missing is
 # named with what to install rather than met half-way as "command not found".
@@ -73,6 +79,9 @@ for system in $systems; do
 		;;
 	linux)
 		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
+		need "install Mono for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs mono-runtime)" mcs mono
+		need "install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)" python3
+		need "install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC" "$rustc"
 		;;
 	esac
 done
@@ -189,6 +198,9 @@ build_linux() {
 		if grep -qs '^//export ' dll/*.go; then
 			extldflags=
 		fi
+		# The soname lets the C# binding's DllImport("telemetry") resolve to
+		# the library it loaded by full path, never to one on a search path.
+		extldflags="$extldflags -Wl,-soname,libtelemetry.so"
 		rm -f "$out/libtelemetry.h" "$out/telemetry_go.h"
 		CGO_ENABLED=1 GOOS=linux CC="$cc" \
 			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libtelemetry.so" ./dll
@@ -209,6 +221,35 @@ build_linux() {
 	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
 
 	built="$built $out/libtelemetry.so $out/telemetry.h $out/parent $out/child $out/parent-go $out/child-go"
+
+	# The C# binding: one assembly per program, for .NET Framework 4.x (the
+	# same .exe runs with mono on Linux and natively on Windows).
+	local cs=bindings/csharp
+	step "$out/parent-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/parent-cs.exe" $cs/SharedMem.cs $cs/Hosts.cs $cs/Parent.cs
+	step "$out/child-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/child-cs.exe" $cs/SharedMem.cs $cs/Hosts.cs $cs/Child.cs
+	built="$built $out/parent-cs.exe $out/child-cs.exe"
+
+	# The Python binding: the module and the programs, beside the library
+	# they load, each checked for syntax.
+	build_python() {
+		local f
+		for f in sharedmem.py parent.py child.py; do
+			python3 -c 'import sys; compile(open(sys.argv[1], "rb").read(), sys.argv[1], "exec")' "bindings/python/$f"
+			cp "bindings/python/$f" "$out/$f"
+		done
+		chmod +x "$out/parent.py" "$out/child.py"
+	}
+	step "$out/parent.py, $out/child.py, $out/sharedmem.py" build_python
+	built="$built $out/parent.py $out/child.py $out/sharedmem.py"
+
+	# The Rust binding: the sharedmem crate, then each program against it,
+	# with rustc alone (cargo build in bindings/rust does the same).
+	local rs=bindings/rust
+	mkdir -p "$out/obj"
+	step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" $rs/src/lib.rs
+	step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" $rs/src/bin/parent.rs
+	step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" $rs/src/bin/child.rs
+	built="$built $out/parent-rs $out/child-rs"
 }
 
 for system in $systems; do
