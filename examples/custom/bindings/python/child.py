@@ -8,6 +8,8 @@ Usage: child.py [--next | --unlink]
 With --next it first waits, up to a minute, for the next write, and prints
 what that wrote. --unlink does what parent.py --unlink does.
 """
+from __future__ import annotations
+
 import sys
 
 import sharedmem

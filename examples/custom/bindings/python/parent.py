@@ -10,6 +10,8 @@ CHILD_COMMAND_LINE defaults to child.py beside this program, TEXT to "This
 is a test string". On Linux a CHILD_COMMAND_LINE given is run by /bin/sh -c,
 on Windows as CreateProcess parses it.
 """
+from __future__ import annotations
+
 import os
 import subprocess
 import sys

@@ -137,7 +137,10 @@ impl SharedMem {
 
     /// load_from loads the library in dir, made absolute.
     pub fn load_from(dir: &Path) -> Result<SharedMem, LoadError> {
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let dir = match std::env::current_dir() {
+            Ok(cwd) if dir.is_relative() => cwd.join(dir),
+            _ => dir.to_path_buf(),
+        };
         let path = dir.join(LIBRARY);
         match sys::Library::load(&path) {
             Ok(lib) => Ok(SharedMem { lib }),
@@ -262,7 +265,7 @@ impl SharedMem {
         const INFINITE: u32 = 0xFFFF_FFFF;
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
-            if cancel.is_some_and(|c| c.load(Ordering::Acquire)) {
+            if cancel.map_or(false, |c| c.load(Ordering::Acquire)) {
                 return Err(Error::new("WaitSharedMem", CANCELLED));
             }
             let mut ms = match deadline {
@@ -277,7 +280,7 @@ impl SharedMem {
                 return Ok(g);
             }
             let status = self.status();
-            if status != ERROR_TIMEOUT || deadline.is_some_and(|d| Instant::now() >= d) {
+            if status != ERROR_TIMEOUT || deadline.map_or(false, |d| Instant::now() >= d) {
                 return Err(Error::new("WaitSharedMem", status));
             }
         }

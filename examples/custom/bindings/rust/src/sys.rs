@@ -5,7 +5,8 @@
 //! needed), finds each export, and calls them with pointers that the safe
 //! wrappers below keep valid. The library is never unloaded.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_void, CString};
+use std::os::raw::{c_char, c_int};
 use std::path::Path;
 
 type SetFn = unsafe extern "C" fn(*const u16) -> c_int;
