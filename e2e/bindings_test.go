@@ -13,8 +13,9 @@ import (
 )
 
 // bindingTools are the programs --bindings csharp,python,rust needs on
-// Linux: mcs and mono for C#, python3, rustc.
-var bindingTools = []string{"mcs", "mono", "python3", "rustc"}
+// Linux: mcs and mono for C#, python3, rustc (and cargo, which the README
+// tells users of the Rust binding to use).
+var bindingTools = []string{"mcs", "mono", "python3", "rustc", "cargo"}
 
 // requireBindingTools skips the test (fails it under CI) without them.
 func requireBindingTools(tb testing.TB) {
@@ -26,7 +27,7 @@ func requireBindingTools(tb testing.TB) {
 		}
 	}
 	if len(missing) > 0 {
-		ci.SkipOrFail(tb, fmt.Errorf("the bindings need %s on PATH (Debian: apt-get install mono-mcs mono-runtime python3 rustc)", strings.Join(missing, ", ")))
+		ci.SkipOrFail(tb, fmt.Errorf("the bindings need %s on PATH (Debian: apt-get install mono-mcs mono-runtime python3 rustc cargo)", strings.Join(missing, ", ")))
 	}
 }
 
@@ -48,7 +49,8 @@ type language struct {
 // API from a probe program (the string, the length, the size, the bytes, a
 // BAD_ARGUMENT as the language's error, a wait's timeout, its cancellation,
 // a wake-up by another thread's write, a cut, the empty string), all three
-// printing the same lines.
+// printing the same lines; the README's examples as printed; and the Rust
+// crate built by cargo, offline.
 func TestBindingsLinux(t *testing.T) {
 	lin.require(t)
 	requireBindingTools(t)
@@ -228,6 +230,84 @@ func TestBindingsLinux(t *testing.T) {
 				stale()
 			}
 			os.Remove(segment)
+		}
+	})
+
+	t.Run("readme", func(t *testing.T) {
+		// The README's five-line examples, as printed, in a Main, a main
+		// and a script beside the library. Each waits for the next write,
+		// which the C parent makes until it has exited.
+		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		block := func(lang string) string {
+			_, rest, ok := strings.Cut(string(readme), "\n```"+lang+"\n")
+			if !ok {
+				t.Fatalf("README.md has no %s block", lang)
+			}
+			code, _, _ := strings.Cut(rest, "```")
+			return code
+		}
+		if err := os.WriteFile(p("readme.py"), []byte(block("python")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rs := "fn main() -> Result<(), Box<dyn std::error::Error>> {\n" + block("rust") + "Ok(())\n}\n"
+		cs := "using System;\nstatic class P {\nstatic void Main() {\n" + block("csharp") + "}\n}\n"
+		tmp := t.TempDir()
+		for name, src := range map[string]string{"readme.rs": rs, "Readme.cs": cs} {
+			if err := os.WriteFile(filepath.Join(tmp, name), []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, argv := range [][]string{
+			{"rustc", "--edition", "2021", "--extern", "sharedmem=" + p("obj/libsharedmem.rlib"), "-o", p("readme-rs"), filepath.Join(tmp, "readme.rs")},
+			{"mcs", "-nologo", "-unsafe", "-out:" + p("readme-cs.exe"), filepath.Join(dir, "bindings", "csharp", "SharedMem.cs"), filepath.Join(tmp, "Readme.cs")},
+		} {
+			if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+				t.Fatalf("%q: %v\n%s\n%s", argv, err, out, rs+cs)
+			}
+		}
+		for _, tc := range []struct {
+			argv  []string
+			hello string
+		}{
+			{[]string{"python3", p("readme.py")}, "hello from Python 17 4096\n"},
+			{[]string{p("readme-rs")}, "hello from Rust\n4096 bytes, generation "},
+			{[]string{"mono", p("readme-cs.exe")}, "hello from C#\n4096 bytes, generation "},
+		} {
+			cmd := exec.Command(tc.argv[0], tc.argv[1:]...)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+		writes:
+			for {
+				select {
+				case err = <-done:
+					break writes
+				case <-time.After(200 * time.Millisecond):
+					run(t, c.parent, "true", "a write")
+				}
+			}
+			if err != nil || !strings.HasPrefix(stdout.String(), tc.hello) {
+				t.Errorf("%q, the README's example: %v\nstdout:\n%s\nstderr:\n%s\nwant stdout to start %q", tc.argv, err, stdout.String(), stderr.String(), tc.hello)
+			}
+		}
+	})
+
+	t.Run("cargo", func(t *testing.T) {
+		// The crate's Cargo.toml, which the README tells users to depend
+		// on, builds offline (no dependencies) in a directory of its own.
+		cmd := exec.Command("cargo", "build", "--offline", "--release", "--quiet")
+		cmd.Dir = filepath.Join(dir, "bindings", "rust")
+		cmd.Env = append(os.Environ(), "CARGO_TARGET_DIR="+t.TempDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("cargo build --offline in bindings/rust: %v\n%s", err, out)
 		}
 	})
 
