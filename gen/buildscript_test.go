@@ -315,3 +315,38 @@ func TestBuildScriptSaysWhatToInstall(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildScriptSaysWhatToInstallForBindings: with the bindings chosen,
+// build.sh linux looks for each one's toolchain before it builds anything,
+// and names what to install; without them it asks for none (the test
+// above: its output is exact).
+func TestBuildScriptSaysWhatToInstallForBindings(t *testing.T) {
+	c := config.Default("x")
+	c.OS = "windows,linux"
+	c.Bindings = "csharp,python,rust"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := testenv.PathWith(t, "bash", "dirname", "go", "gcc")
+	want := strings.Join([]string{
+		"build.sh: not found: mcs mono",
+		"  install Mono for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs mono-runtime)",
+		"build.sh: not found: python3",
+		"  install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)",
+		"build.sh: not found: rustc",
+		"  install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC",
+		"build.sh: nothing built",
+	}, "\n")
+	dir := writeProject(t, files)
+	cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", "linux")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+path, "CC_LINUX=", "RUSTC=")
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 1 || strings.TrimSuffix(string(out), "\n") != want {
+		t.Errorf("build.sh linux without the bindings' tools: exit %d (%v)\n%s\nwant exit 1 and:\n%s", code, err, out, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bin")); err == nil {
+		t.Error("build.sh made bin/ although a tool was missing")
+	}
+}

@@ -225,8 +225,8 @@ build_linux() {
 	# The C# binding: one assembly per program, for .NET Framework 4.x (the
 	# same .exe runs with mono on Linux and natively on Windows).
 	local cs=bindings/csharp
-	step "$out/parent-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/parent-cs.exe" $cs/SharedMem.cs $cs/Hosts.cs $cs/Parent.cs
-	step "$out/child-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/child-cs.exe" $cs/SharedMem.cs $cs/Hosts.cs $cs/Child.cs
+	step "$out/parent-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/parent-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Parent.cs"
+	step "$out/child-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/child-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Child.cs"
 	built="$built $out/parent-cs.exe $out/child-cs.exe"
 
 	# The Python binding: the module and the programs, beside the library
@@ -246,9 +246,9 @@ build_linux() {
 	# with rustc alone (cargo build in bindings/rust does the same).
 	local rs=bindings/rust
 	mkdir -p "$out/obj"
-	step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" $rs/src/lib.rs
-	step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" $rs/src/bin/parent.rs
-	step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" $rs/src/bin/child.rs
+	step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" "$rs/src/lib.rs"
+	step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" "$rs/src/bin/parent.rs"
+	step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" "$rs/src/bin/child.rs"
 	built="$built $out/parent-rs $out/child-rs"
 }
 
