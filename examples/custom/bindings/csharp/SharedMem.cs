@@ -173,10 +173,7 @@ namespace SharedMem
                 int cch = (int)n + 2;
                 string text;
                 if (cch <= 1024)
-                {
-                    char* p = stackalloc char[cch];
-                    text = GetInto(p, cch, ref status);
-                }
+                    text = GetOnStack(cch, ref status);
                 else
                 {
                     char[] buf = new char[cch];
@@ -189,6 +186,14 @@ namespace SharedMem
                     throw new AbandonedException("TakeText", text);
                 return text;
             }
+        }
+
+        // GetOnStack reads into a buffer on the stack, which is freed when
+        // it returns (a stackalloc in Get's loop would grow at every turn).
+        unsafe string GetOnStack(int cch, ref uint status)
+        {
+            char* p = stackalloc char[cch];
+            return GetInto(p, cch, ref status);
         }
 
         // GetInto reads into p, cch units, and returns the string, or null
