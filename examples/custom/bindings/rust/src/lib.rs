@@ -48,6 +48,9 @@ pub const STATUS_TRUNCATED: u32 = 0x20000007;
 pub const STATUS_SQUATTED: u32 = 0x20000008;
 /// ERROR_TIMEOUT is a wait's timeout: Win32's ERROR_TIMEOUT, on both systems.
 pub const ERROR_TIMEOUT: u32 = 1460;
+/// SMALL is the most UTF-16 units, terminator included, that set and get
+/// keep on the stack rather than allocate.
+const SMALL: usize = 256;
 /// CANCELLED is the status of a wait ended by its cancel flag: Win32's
 /// ERROR_CANCELLED; the library itself never reports it.
 pub const CANCELLED: u32 = 1223;
@@ -157,6 +160,17 @@ impl SharedMem {
     /// was stored whole, Ok(false) when it was cut to CAPACITY - 1 units
     /// (TRUNCATED). A NUL in text ends it.
     pub fn set(&self, text: &str) -> Result<bool, Error> {
+        // A short text is encoded on the stack (its UTF-8 length bounds its
+        // UTF-16 one): a call allocates nothing.
+        let mut small = [0u16; SMALL];
+        if text.len() < SMALL {
+            let mut n = 0;
+            for u in text.encode_utf16() {
+                small[n] = u;
+                n += 1;
+            }
+            return self.set_terminated(&small[..=n]);
+        }
         let units: Vec<u16> = text.encode_utf16().chain(Some(0)).collect();
         self.set_terminated(&units)
     }
@@ -177,15 +191,24 @@ impl SharedMem {
     }
 
     /// get reads the whole shared string, an unpaired surrogate as U+FFFD.
+    /// Told ABANDONED, it fails with the text read.
     pub fn get(&self) -> Result<String, Error> {
-        self.get_utf16().map(|units| String::from_utf16_lossy(&units))
+        self.read_string(String::from_utf16_lossy)
     }
 
-    /// get_utf16 reads the whole shared string as UTF-16 units (SharedMemLength,
-    /// then TakeText into a buffer with a unit to spare, again while a
-    /// writer made it longer). Told ABANDONED, it fails with the text read.
+    /// get_utf16 reads the whole shared string as UTF-16 units.
     pub fn get_utf16(&self) -> Result<Vec<u16>, Error> {
+        self.read_string(<[u16]>::to_vec)
+    }
+
+    /// read_string reads the whole string (SharedMemLength, then TakeText
+    /// into a buffer with a unit to spare, again while a writer made it
+    /// longer) and makes the result of its units with make. A short string
+    /// is read into a buffer on the stack: only the result is allocated.
+    fn read_string<R>(&self, make: impl Fn(&[u16]) -> R) -> Result<R, Error> {
         let mut abandoned = false;
+        let mut small = [0u16; SMALL];
+        let mut large = Vec::new();
         loop {
             let n = self.lib.length();
             match self.status() {
@@ -193,8 +216,14 @@ impl SharedMem {
                 STATUS_ABANDONED => abandoned = true,
                 s => return Err(Error::new("SharedMemLength", s)),
             }
-            let mut buf = vec![0u16; (n + 2) as usize];
-            if !self.lib.get(&mut buf) {
+            let cch = n.saturating_add(2);
+            let buf: &mut [u16] = if cch <= SMALL as u64 {
+                &mut small[..cch as usize]
+            } else {
+                large.resize(usize::try_from(cch).map_err(|_| Error::new("TakeText", STATUS_BAD_ARGUMENT))?, 0);
+                &mut large[..]
+            };
+            if !self.lib.get(buf) {
                 return Err(Error::new("TakeText", self.status()));
             }
             let status = self.status();
@@ -202,11 +231,11 @@ impl SharedMem {
             if status == STATUS_TRUNCATED || end + 1 >= buf.len() {
                 continue;
             }
-            buf.truncate(end);
+            let units = &buf[..end];
             if abandoned || status == STATUS_ABANDONED {
-                return Err(Error { op: "TakeText", status: STATUS_ABANDONED, text: Some(String::from_utf16_lossy(&buf)) });
+                return Err(Error { op: "TakeText", status: STATUS_ABANDONED, text: Some(String::from_utf16_lossy(units)) });
             }
-            return Ok(buf);
+            return Ok(make(units));
         }
     }
 
