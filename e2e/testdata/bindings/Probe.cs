@@ -53,6 +53,8 @@ static class Probe
         Console.WriteLine("woken " + (lib.Wait(g, 5000) - g));
         Console.WriteLine("set " + (lib.Set(new string('a', (int)SharedMemory.Capacity + 5)) ? "true" : "false"));
         Console.WriteLine("length " + lib.Length());
+        lib.Set("a\uD83D"); // an unpaired surrogate goes through as it is
+        Console.WriteLine("lone " + (lib.Get() == "a\uD83D" && lib.Length() == 2 ? "ok" : "wrong"));
         Console.WriteLine("set " + (lib.Set("") ? "true" : "false"));
         Console.WriteLine("empty " + (lib.Get() == "" && lib.Length() == 0 ? "ok" : "not empty"));
     }

@@ -36,5 +36,7 @@ threading.Timer(0.1, lambda: lib.write_bytes(0, b"x")).start()
 print("woken", lib.wait(g, timeout=5) - g)
 print("set", str(lib.set("a" * (sharedmem.CAPACITY + 5))).lower())
 print("length", lib.length())
+lib.set("a\ud83d")  # an unpaired surrogate goes through as it is
+print("lone", "ok" if lib.get() == "a\ud83d" and lib.length() == 2 else repr(lib.get()))
 print("set", str(lib.set("")).lower())
 print("empty", "ok" if lib.get() == "" and lib.length() == 0 else "not empty")

@@ -43,6 +43,8 @@ fn main() {
     println!("woken {}", lib.wait(g, Some(Duration::from_secs(5))).unwrap() - g);
     println!("set {}", lib.set(&"a".repeat(sharedmem::CAPACITY as usize + 5)).unwrap());
     println!("length {}", lib.length().unwrap());
+    lib.set_utf16(&[0x61, 0xD83D]).unwrap(); // an unpaired surrogate goes through as it is
+    println!("lone {}", if lib.get_utf16().unwrap() == [0x61, 0xD83D] && lib.get().unwrap() == "a\u{FFFD}" { "ok" } else { "wrong" });
     println!("set {}", lib.set("").unwrap());
     println!("empty {}", if lib.get().unwrap().is_empty() && lib.length().unwrap() == 0 { "ok" } else { "not empty" });
 }
