@@ -44,10 +44,11 @@ fn main() -> ExitCode {
             // The program is the first word, quoted or not, and the rest
             // goes as it is, as CreateProcess would take the line.
             use std::os::windows::process::CommandExt;
-            let line = line.to_string_lossy();
+            let lossy = line.to_string_lossy();
+            let line: &str = &lossy;
             let (program, rest) = match line.strip_prefix('"') {
                 Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
-                None => line.split_once(' ').unwrap_or((&line, "")),
+                None => line.split_once(' ').unwrap_or((line, "")),
             };
             let mut c = Command::new(program);
             c.raw_arg(rest.trim_start());
