@@ -317,8 +317,9 @@ func TestBuildScriptSaysWhatToInstall(t *testing.T) {
 }
 
 // TestBuildScriptSaysWhatToInstallForBindings: with the bindings chosen,
-// build.sh linux looks for each one's toolchain before it builds anything,
-// and names what to install; without them it asks for none (the test
+// build.sh looks for each one's toolchain before it builds anything, and
+// names what to install: mcs and python3 for either system, mono to run the
+// C# programs and rustc with linux; without them it asks for none (the test
 // above: its output is exact).
 func TestBuildScriptSaysWhatToInstallForBindings(t *testing.T) {
 	c := config.Default("x")
@@ -329,24 +330,41 @@ func TestBuildScriptSaysWhatToInstallForBindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := testenv.PathWith(t, "bash", "dirname", "go", "gcc")
-	want := strings.Join([]string{
-		"build.sh: not found: mcs mono",
-		"  install Mono for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs mono-runtime)",
+	mcs := []string{
+		"build.sh: not found: mcs",
+		"  install Mono's C# compiler for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs; macOS: brew install mono)",
 		"build.sh: not found: python3",
 		"  install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)",
-		"build.sh: not found: rustc",
-		"  install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC",
 		"build.sh: nothing built",
-	}, "\n")
-	dir := writeProject(t, files)
-	cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", "linux")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+path, "CC_LINUX=", "RUSTC=")
-	out, err := cmd.CombinedOutput()
-	if code := cmd.ProcessState.ExitCode(); code != 1 || strings.TrimSuffix(string(out), "\n") != want {
-		t.Errorf("build.sh linux without the bindings' tools: exit %d (%v)\n%s\nwant exit 1 and:\n%s", code, err, out, want)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "bin")); err == nil {
-		t.Error("build.sh made bin/ although a tool was missing")
+	for _, tc := range []struct {
+		system string
+		want   []string
+	}{
+		{"linux", append([]string{
+			"build.sh: not found: mono",
+			"  install Mono to run the C# binding's programs (Debian, Ubuntu: sudo apt-get install mono-runtime)",
+			"build.sh: not found: rustc",
+			"  install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC",
+		}, mcs...)},
+		{"windows", append([]string{
+			"build.sh: not found: x86_64-w64-mingw32-windres x86_64-w64-mingw32-gcc x86_64-w64-mingw32-dlltool",
+			"  install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES; ./build.sh linux builds the Linux side alone",
+		}, mcs...)},
+	} {
+		t.Run(tc.system, func(t *testing.T) {
+			dir := writeProject(t, files)
+			cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", tc.system)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+path, "CC=", "DLLTOOL=", "WINDRES=", "CC_LINUX=", "RUSTC=")
+			out, err := cmd.CombinedOutput()
+			want := strings.Join(tc.want, "\n")
+			if code := cmd.ProcessState.ExitCode(); code != 1 || strings.TrimSuffix(string(out), "\n") != want {
+				t.Errorf("build.sh %s without the bindings' tools: exit %d (%v)\n%s\nwant exit 1 and:\n%s", tc.system, code, err, out, want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "bin")); err == nil {
+				t.Error("build.sh made bin/ although a tool was missing")
+			}
+		})
 	}
 }

@@ -13,11 +13,15 @@
 # natively on Linux, with Go and gcc, for the machine's architecture, into
 # bin/: bin/libtelemetry.so, bin/parent, bin/child, bin/parent-go and
 # bin/child-go. Override the C compiler with CC_LINUX.
-# It builds the bindings' parent and child too:
-# bin/parent-cs.exe and bin/child-cs.exe with mcs (run them with mono),
-# bin/parent.py and bin/child.py beside bin/sharedmem.py (python3),
-# bin/parent-rs and bin/child-rs with rustc (RUSTC), offline,
-# from bindings/.
+#
+# The bindings' programs, from bindings/, into bin/:
+# bin/parent-cs.exe and bin/child-cs.exe with mcs, whichever the system (the
+# same .exe runs natively on Windows and with mono on Linux);
+# bin/parent.py and bin/child.py beside bin/sharedmem.py (python3 checks
+# them), whichever the system;
+# bin/parent-rs and bin/child-rs with linux, with rustc (RUSTC), offline (on
+# Windows, cargo build in bindings/rust builds them);
+# Windows runs them beside bin/telemetry.dll, Linux beside bin/libtelemetry.so.
 #
 # Each step prints a line as it starts and one with its time when it ends.
 set -euo pipefail
@@ -79,12 +83,13 @@ for system in $systems; do
 		;;
 	linux)
 		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
-		need "install Mono for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs mono-runtime)" mcs mono
-		need "install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)" python3
+		need "install Mono to run the C# binding's programs (Debian, Ubuntu: sudo apt-get install mono-runtime)" mono
 		need "install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC" "$rustc"
 		;;
 	esac
 done
+need "install Mono's C# compiler for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs; macOS: brew install mono)" mcs
+need "install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)" python3
 if [ "$missing" = 1 ]; then
 	echo "build.sh: nothing built" >&2
 	exit 1
@@ -222,8 +227,27 @@ build_linux() {
 
 	built="$built $out/libtelemetry.so $out/telemetry.h $out/parent $out/child $out/parent-go $out/child-go"
 
-	# The C# binding: one assembly per program, for .NET Framework 4.x (the
-	# same .exe runs with mono on Linux and natively on Windows).
+	# The Rust binding: the sharedmem crate, then each program against it,
+	# with rustc alone (cargo build in bindings/rust does the same).
+	local rs=bindings/rust
+	mkdir -p "$out/obj"
+	step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" "$rs/src/lib.rs"
+	step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" "$rs/src/bin/parent.rs"
+	step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" "$rs/src/bin/child.rs"
+	built="$built $out/parent-rs $out/child-rs"
+}
+
+for system in $systems; do
+	"build_$system"
+done
+
+# build_bindings builds what of the bindings is the same for every system
+# into bin/, once.
+build_bindings() {
+	local out=bin
+	mkdir -p "$out"
+	# The C# binding: one assembly per program, for .NET Framework 4.x: the
+	# same .exe runs with mono on Linux and natively on Windows.
 	local cs=bindings/csharp
 	step "$out/parent-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/parent-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Parent.cs"
 	step "$out/child-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/child-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Child.cs"
@@ -241,20 +265,8 @@ build_linux() {
 	}
 	step "$out/parent.py, $out/child.py, $out/sharedmem.py" build_python
 	built="$built $out/parent.py $out/child.py $out/sharedmem.py"
-
-	# The Rust binding: the sharedmem crate, then each program against it,
-	# with rustc alone (cargo build in bindings/rust does the same).
-	local rs=bindings/rust
-	mkdir -p "$out/obj"
-	step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" "$rs/src/lib.rs"
-	step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" "$rs/src/bin/parent.rs"
-	step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" "$rs/src/bin/child.rs"
-	built="$built $out/parent-rs $out/child-rs"
 }
-
-for system in $systems; do
-	"build_$system"
-done
+build_bindings
 
 ms=$(($(now) - all))
 printf 'built%s in %d.%ds\n' "$built" $((ms / 1000)) $((ms % 1000 / 100))
