@@ -93,8 +93,12 @@ class WaitCancelled(Exception):
 
 
 def program_dir() -> str:
-    """The directory of the running program, where the library is looked for."""
-    return os.path.dirname(os.path.realpath(sys.argv[0] or __file__))
+    """The directory of the running program (sys.argv[0]), where the library
+    is looked for; without a program file (python -c, an interactive or
+    embedded interpreter), this module's own directory, never the current one."""
+    argv = getattr(sys, "argv", None) or [""]
+    program = argv[0] if argv[0] and os.path.isfile(argv[0]) else __file__
+    return os.path.dirname(os.path.realpath(program))
 
 
 _u16p = ctypes.c_char_p  # UTF-16 text travels as bytes, never c_wchar
