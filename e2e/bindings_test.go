@@ -312,6 +312,18 @@ func TestBindingsLinux(t *testing.T) {
 		}
 	})
 
+	t.Run("python-c", func(t *testing.T) {
+		// Without a program file the Python binding loads the library
+		// beside its module, never from the current directory.
+		cmd := exec.Command("python3", "-c", "import sharedmem; print(sharedmem.SharedMem().path)")
+		cmd.Dir = t.TempDir()
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+bin)
+		out, err := cmd.CombinedOutput()
+		if want := p("libshmem.so") + "\n"; err != nil || string(out) != want {
+			t.Errorf("python3 -c in another directory: %v\n%s\nwant %q", err, out, want)
+		}
+	})
+
 	t.Run("api", func(t *testing.T) {
 		src := filepath.Join("testdata", "bindings")
 		abs, err := filepath.Abs(src)
