@@ -20,7 +20,8 @@
 # bin/parent.py and bin/child.py beside bin/sharedmem.py (python3 checks
 # them), whichever the system;
 # bin/parent-rs and bin/child-rs with linux, with rustc (RUSTC), offline (on
-# Windows, cargo build in bindings/rust builds them);
+# Windows, cargo build in bindings/rust builds them: copy them beside the
+# DLL);
 # Windows runs them beside bin/telemetry.dll, Linux beside bin/libtelemetry.so.
 #
 # Each step prints a line as it starts and one with its time when it ends.
