@@ -358,3 +358,29 @@ func TestBindingsLinux(t *testing.T) {
 		}
 	})
 }
+
+// TestBindingsHostileName generates the bindings of a Windows-only project
+// whose mapping name holds a double quote, a no-break space and an emoji,
+// all of which --os windows accepts, and compiles each binding's library:
+// the name reaches their sources in the segment's path and BAD_LAYOUT's
+// text, and must not break them.
+func TestBindingsHostileName(t *testing.T) {
+	requireBindingTools(t)
+	alone(t) // nothing runs
+	dir := filepath.Join(t.TempDir(), "proj")
+	gen := exec.Command(shmemgen, "new", "--name", "Local\\a\"b\u00a0c😀", "--bindings", "csharp,python,rust", "--out", dir)
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("shmemgen new: %v\n%s", err, out)
+	}
+	b := filepath.Join(dir, "bindings")
+	out := t.TempDir()
+	for _, argv := range [][]string{
+		{"python3", "-c", "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')", filepath.Join(b, "python", "sharedmem.py")},
+		{"rustc", "--edition", "2021", "-D", "warnings", "--crate-type", "rlib", "--crate-name", "sharedmem", "-o", filepath.Join(out, "libsharedmem.rlib"), filepath.Join(b, "rust", "src", "lib.rs")},
+		{"mcs", "-nologo", "-unsafe", "-warnaserror+", "-target:library", "-out:" + filepath.Join(out, "SharedMem.dll"), filepath.Join(b, "csharp", "SharedMem.cs")},
+	} {
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			t.Errorf("%q: %v\n%s", argv, err, out)
+		}
+	}
+}

@@ -50,7 +50,7 @@ namespace SharedMem
                 case 0: return "success";
                 case BadLayout:
                     return Environment.OSVersion.Platform == PlatformID.Unix
-                        ? "BAD_LAYOUT: " + "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"
+                        ? "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"
                         : "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
                 case LockTimeout: return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
                 case Abandoned: return "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)";

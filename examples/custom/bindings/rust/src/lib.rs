@@ -62,7 +62,7 @@ pub fn status_text(status: u32) -> &'static str {
     match status {
         0 => "success",
         #[cfg(target_os = "linux")]
-        STATUS_BAD_LAYOUT => concat!("BAD_LAYOUT: ", "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"),
+        STATUS_BAD_LAYOUT => "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again",
         #[cfg(not(target_os = "linux"))]
         STATUS_BAD_LAYOUT => "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)",
         STATUS_LOCK_TIMEOUT => "LOCK_TIMEOUT: the lock was not acquired within the lock timeout",
