@@ -49,7 +49,8 @@ type language struct {
 // API from a probe program (the string, the length, the size, the bytes, a
 // BAD_ARGUMENT as the language's error, a wait's timeout, its cancellation,
 // a wake-up by another thread's write, a cut, an unpaired surrogate kept as
-// it is, the empty string), all three
+// it is, strings around the first read's 256 units, the empty string), all
+// three
 // printing the same lines; the README's examples as printed; and the Rust
 // crate built by cargo, offline.
 func TestBindingsLinux(t *testing.T) {
@@ -348,7 +349,7 @@ func TestBindingsLinux(t *testing.T) {
 		want := strings.Join([]string{
 			"set true", "length 4", "get ok", "size 4096", "bytes 010203",
 			"read past end 0x20000005", "timeout 1460 True", "cancelled", "woken 1",
-			"set false", "length 2047", "lone ok", "set true", "empty ok", "",
+			"set false", "length 2047", "lone ok", "boundary ok", "set true", "empty ok", "",
 		}, "\n")
 		for _, argv := range [][]string{{"python3", p("probe.py")}, {"mono", p("probe-cs.exe")}, {p("probe-rs")}} {
 			out, errOut, code := run(t, argv)

@@ -55,6 +55,12 @@ static class Probe
         Console.WriteLine("length " + lib.Length());
         lib.Set("a\uD83D"); // an unpaired surrogate goes through as it is
         Console.WriteLine("lone " + (lib.Get() == "a\uD83D" && lib.Length() == 2 ? "ok" : "wrong"));
+        // around the first read's buffer of 256 units, and a pair across its end
+        bool ok = true;
+        for (int n = 250; n < 260; n++)
+            foreach (string t in new[] { new string('b', n), new string('b', n) + "\U0001F600" })
+                ok &= lib.Set(t) && lib.Get() == t;
+        Console.WriteLine("boundary " + (ok ? "ok" : "wrong"));
         Console.WriteLine("set " + (lib.Set("") ? "true" : "false"));
         Console.WriteLine("empty " + (lib.Get() == "" && lib.Length() == 0 ? "ok" : "not empty"));
     }

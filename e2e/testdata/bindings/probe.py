@@ -38,5 +38,8 @@ print("set", str(lib.set("a" * (sharedmem.CAPACITY + 5))).lower())
 print("length", lib.length())
 lib.set("a\ud83d")  # an unpaired surrogate goes through as it is
 print("lone", "ok" if lib.get() == "a\ud83d" and lib.length() == 2 else repr(lib.get()))
+# around the first read's buffer of 256 units, and a pair across its end
+ok = all(lib.set(t) and lib.get() == t for n in range(250, 260) for t in ("b" * n, "b" * n + "\U0001F600"))
+print("boundary", "ok" if ok else "wrong")
 print("set", str(lib.set("")).lower())
 print("empty", "ok" if lib.get() == "" and lib.length() == 0 else "not empty")

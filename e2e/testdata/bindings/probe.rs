@@ -45,6 +45,9 @@ fn main() {
     println!("length {}", lib.length().unwrap());
     lib.set_utf16(&[0x61, 0xD83D]).unwrap(); // an unpaired surrogate goes through as it is
     println!("lone {}", if lib.get_utf16().unwrap() == [0x61, 0xD83D] && lib.get().unwrap() == "a\u{FFFD}" { "ok" } else { "wrong" });
+    // around the first read's buffer of 256 units, and a pair across its end
+    let ok = (250..260).all(|n| [("b".repeat(n)), "b".repeat(n) + "\u{1F600}"].iter().all(|t| lib.set(t).unwrap() && lib.get().unwrap() == *t));
+    println!("boundary {}", if ok { "ok" } else { "wrong" });
     println!("set {}", lib.set("").unwrap());
     println!("empty {}", if lib.get().unwrap().is_empty() && lib.length().unwrap() == 0 { "ok" } else { "not empty" });
 }

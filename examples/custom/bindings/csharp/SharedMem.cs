@@ -154,25 +154,20 @@ namespace SharedMem
             return Native.Status() != Status.Truncated;
         }
 
-        // Get reads the whole shared string (SharedMemLength, then TakeText
-        // into a buffer with a unit to spare, again while a writer made it
-        // longer). Told ABANDONED, it throws AbandonedException with the text.
+        // Get reads the whole shared string (TakeText): first into a buffer
+        // on the stack, which holds most strings, so that only the result is
+        // allocated; one that fills it is measured (SharedMemLength) and read
+        // again with a unit to spare, again while a writer made it longer.
+        // Told ABANDONED, it throws AbandonedException with the text.
         public unsafe string Get()
         {
             bool abandoned = false;
+            int cch = FirstRead;
             for (;;)
             {
-                ulong n = Native.Length();
-                uint status = Native.Status();
-                if (status == Status.Abandoned)
-                    abandoned = true;
-                else if (status != 0)
-                    throw new SharedMemException("SharedMemLength", status);
-                if (n + 2 > int.MaxValue)
-                    throw new SharedMemException("TakeText", Status.BadArgument);
-                int cch = (int)n + 2;
+                uint status = 0;
                 string text;
-                if (cch <= 1024)
+                if (cch <= FirstRead)
                     text = GetOnStack(cch, ref status);
                 else
                 {
@@ -181,12 +176,26 @@ namespace SharedMem
                         text = GetInto(p, cch, ref status);
                 }
                 if (text == null)
+                {
+                    ulong n = Native.Length();
+                    status = Native.Status();
+                    if (status == Status.Abandoned)
+                        abandoned = true;
+                    else if (status != 0)
+                        throw new SharedMemException("SharedMemLength", status);
+                    if (n + 2 > int.MaxValue)
+                        throw new SharedMemException("TakeText", Status.BadArgument);
+                    cch = (int)n + 2;
                     continue;
+                }
                 if (abandoned || status == Status.Abandoned)
                     throw new AbandonedException("TakeText", text);
                 return text;
             }
         }
+
+        // FirstRead is the buffer, in UTF-16 units, that Get reads into first.
+        const int FirstRead = 256;
 
         // GetOnStack reads into a buffer on the stack, which is freed when
         // it returns (a stackalloc in Get's loop would grow at every turn).

@@ -101,6 +101,8 @@ def program_dir() -> str:
     return os.path.dirname(os.path.realpath(program))
 
 
+# _FIRST_READ is the buffer, in UTF-16 units, that get reads into first.
+_FIRST_READ = 256
 _u16p = ctypes.c_char_p  # UTF-16 text travels as bytes, never c_wchar
 _u64 = ctypes.c_uint64
 
@@ -146,13 +148,12 @@ class SharedMem:
         return self._status() != STATUS_TRUNCATED
 
     def get(self) -> str:
-        """Reads the whole shared string (SharedMemLength, then TakeText into a
-        buffer with a unit to spare, again while a writer made it longer)."""
+        """Reads the whole shared string (TakeText): into a buffer for most
+        strings first; one that fills it is measured (SharedMemLength) and read
+        again with a unit to spare, again while a writer made it longer."""
         abandoned = False
+        cch = _FIRST_READ
         while True:
-            n = self.length_status()
-            abandoned |= n[1]
-            cch = n[0] + 2
             buf = ctypes.create_string_buffer(2 * cch)
             if not self._get(buf, cch):
                 raise SharedMemError("TakeText", self._status())
@@ -162,6 +163,9 @@ class SharedMem:
             while end % 2:
                 end = raw.find(b"\0\0", end + 1)
             if status == STATUS_TRUNCATED or end // 2 >= cch - 1:
+                n, told = self.length_status()
+                abandoned |= told
+                cch = n + 2
                 continue
             text = raw[:end].decode("utf-16-le", "surrogatepass")
             if abandoned or status == STATUS_ABANDONED:

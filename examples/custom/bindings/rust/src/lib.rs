@@ -201,22 +201,17 @@ impl SharedMem {
         self.read_string(<[u16]>::to_vec)
     }
 
-    /// read_string reads the whole string (SharedMemLength, then TakeText
-    /// into a buffer with a unit to spare, again while a writer made it
-    /// longer) and makes the result of its units with make. A short string
-    /// is read into a buffer on the stack: only the result is allocated.
+    /// read_string reads the whole string and makes the result of its
+    /// units with make. The first TakeText is into a buffer on the stack,
+    /// which holds most strings: only the result is allocated. One that
+    /// fills it is measured (SharedMemLength) and read again into a buffer of
+    /// its length with a unit to spare, again while a writer made it longer.
     fn read_string<R>(&self, make: impl Fn(&[u16]) -> R) -> Result<R, Error> {
         let mut abandoned = false;
         let mut small = [0u16; SMALL];
         let mut large = Vec::new();
+        let mut cch = SMALL as u64;
         loop {
-            let n = self.lib.length();
-            match self.status() {
-                0 => {}
-                STATUS_ABANDONED => abandoned = true,
-                s => return Err(Error::new("SharedMemLength", s)),
-            }
-            let cch = n.saturating_add(2);
             let buf: &mut [u16] = if cch <= SMALL as u64 {
                 &mut small[..cch as usize]
             } else {
@@ -229,6 +224,13 @@ impl SharedMem {
             let status = self.status();
             let end = buf.iter().position(|&u| u == 0).unwrap_or(buf.len());
             if status == STATUS_TRUNCATED || end + 1 >= buf.len() {
+                let n = self.lib.length();
+                match self.status() {
+                    0 => {}
+                    STATUS_ABANDONED => abandoned = true,
+                    s => return Err(Error::new("SharedMemLength", s)),
+                }
+                cch = n.saturating_add(2);
                 continue;
             }
             let units = &buf[..end];
