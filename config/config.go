@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,10 @@ var TrustModes = []string{TrustHeader, TrustOwner, TrustNamespace}
 // Architectures are the Windows architectures a project can be built for,
 // as GOARCH names them.
 var Architectures = []string{"amd64", "386"}
+
+// BindingLanguages are the languages --bindings takes, besides C and Go,
+// which every project has: each gets bindings/LANGUAGE/.
+var BindingLanguages = []string{"csharp", "python", "rust"}
 
 // Systems are the operating systems a project can be built for, as GOOS
 // names them.
@@ -132,6 +137,10 @@ type Config struct {
 	// accepts as the objects' owner, and that --trust namespace bounds the
 	// private namespace with instead of the user's SID.
 	Owner string `yaml:"owner,omitempty"`
+	// Bindings lists the languages, besides C and Go, whose bindings the
+	// project carries under bindings/: comma-separated names from
+	// Bindings, as --bindings takes them; empty for none.
+	Bindings string `yaml:"bindings,omitempty"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.
@@ -192,6 +201,11 @@ func (c Config) FileVersionParts() [4]uint16 {
 // Arches lists the architectures in Arch, in the order given.
 func (c Config) Arches() []string {
 	return strings.Split(c.Arch, ",")
+}
+
+// HasBinding reports whether Bindings lists language.
+func (c Config) HasBinding(language string) bool {
+	return c.Bindings != "" && slices.Contains(strings.Split(c.Bindings, ","), language)
 }
 
 // HasArch reports whether Arch lists arch.

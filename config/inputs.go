@@ -174,6 +174,12 @@ var Inputs = []Input{
 		value: text(func(c *Config) *string { return &c.Mode }),
 	},
 	{
+		Flag: "bindings", Category: CategoryBuild, DefaultDoc: "none",
+		Usage: "comma-separated `LANGUAGES` to generate bindings for, besides C and Go: csharp, python, rust",
+		Doc:   "the languages, besides C and Go, that get a binding under `bindings/LANGUAGE/`: `csharp`, `python`, `rust`, comma-separated, each once. Each is a small library with the whole API (the string, the bytes, the size, the length, the wait and the status as the language's error), loading the library beside its program by full path, and a `parent` and a `child` with the C hosts' command line; `build.sh` builds them into `bin/`: `parent-cs.exe` with `mcs` and `parent.py` (checked by `python3`) whichever the system, `parent-rs` with `rustc` with `linux` (and each's `child`); on Linux the C# ones run with `mono`. See the generated README.",
+		value: list(func(c *Config) *string { return &c.Bindings }),
+	},
+	{
 		Flag: "module", Derived: true, DefaultDoc: "`example.com/` + base of `--out`",
 		Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)",
 		Doc:   "the generated `go.mod`'s module path, checked like the go command does; not `golang.org/x/sys`, the module the project requires, nor a path that contains it or lies within it.",

@@ -33,6 +33,7 @@ func (c Config) Validate() error {
 		c.checkFileVersion,
 		c.checkTrust,
 		c.checkModule,
+		c.checkBindings,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -298,6 +299,26 @@ func (c Config) checkOS() error {
 	// are Windows', and Linux is built beside it, never instead.
 	if !seen["windows"] {
 		return bad("must include windows: a project builds the Windows DLL, and linux adds the Linux library beside it (windows,linux)")
+	}
+	return nil
+}
+
+func (c Config) checkBindings() error {
+	if c.Bindings == "" {
+		return nil
+	}
+	bad := func(rule string) error { return &Error{Flag: "bindings", Value: c.Bindings, Rule: rule} }
+	seen := map[string]bool{}
+	for _, b := range strings.Split(c.Bindings, ",") {
+		switch {
+		case b == "":
+			return bad("must be comma-separated languages without empty entries or spaces (csharp, python, rust, csharp,python,rust)")
+		case !slices.Contains(BindingLanguages, b):
+			return bad(fmt.Sprintf("must be comma-separated languages from csharp, python and rust: %s is not one", Quote(b)))
+		case seen[b]:
+			return bad(fmt.Sprintf("must name each language once: %s is there twice", Quote(b)))
+		}
+		seen[b] = true
 	}
 	return nil
 }

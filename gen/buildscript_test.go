@@ -340,3 +340,56 @@ func TestBuildScriptRefusesOtherSystem(t *testing.T) {
 		t.Errorf("build.sh linux in a Windows project: exit %d\n%s\nwant exit 2 and:\n%s", code, out, want)
 	}
 }
+
+// TestBuildScriptSaysWhatToInstallForBindings: with the bindings chosen,
+// build.sh looks for each one's toolchain before it builds anything, and
+// names what to install: mcs and python3 for either system, mono to run the
+// C# programs and rustc with linux; without them it asks for none (the test
+// above: its output is exact).
+func TestBuildScriptSaysWhatToInstallForBindings(t *testing.T) {
+	c := config.Default("x")
+	c.OS = "windows,linux"
+	c.Bindings = "csharp,python,rust"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := testenv.PathWith(t, "bash", "dirname", "go", "gcc")
+	mcs := []string{
+		"build.sh: not found: mcs",
+		"  install Mono's C# compiler for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs; macOS: brew install mono)",
+		"build.sh: not found: python3",
+		"  install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)",
+		"build.sh: nothing built",
+	}
+	for _, tc := range []struct {
+		system string
+		want   []string
+	}{
+		{"linux", append([]string{
+			"build.sh: not found: mono",
+			"  install Mono to run the C# binding's programs (Debian, Ubuntu: sudo apt-get install mono-runtime)",
+			"build.sh: not found: rustc",
+			"  install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC",
+		}, mcs...)},
+		{"windows", append([]string{
+			"build.sh: not found: x86_64-w64-mingw32-windres x86_64-w64-mingw32-gcc x86_64-w64-mingw32-dlltool",
+			"  install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES; ./build.sh linux builds the Linux side alone",
+		}, mcs...)},
+	} {
+		t.Run(tc.system, func(t *testing.T) {
+			dir := writeProject(t, files)
+			cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", tc.system)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+path, "CC=", "DLLTOOL=", "WINDRES=", "CC_LINUX=", "RUSTC=")
+			out, err := cmd.CombinedOutput()
+			want := strings.Join(tc.want, "\n")
+			if code := cmd.ProcessState.ExitCode(); code != 1 || strings.TrimSuffix(string(out), "\n") != want {
+				t.Errorf("build.sh %s without the bindings' tools: exit %d (%v)\n%s\nwant exit 1 and:\n%s", tc.system, code, err, out, want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "bin")); err == nil {
+				t.Error("build.sh made bin/ although a tool was missing")
+			}
+		})
+	}
+}

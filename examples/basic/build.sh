@@ -17,11 +17,20 @@
 # bin/: bin/libNAME.so, bin/parent, bin/child, bin/parent-go and
 # bin/child-go. Override the C compiler with CC_LINUX.
 #
+# The bindings chosen in shmemgen.yaml (bindings), from bindings/ into bin/:
+# csharp: bin/parent-cs.exe and bin/child-cs.exe with mcs, whichever the
+# system (the same .exe runs natively on Windows and with mono on Linux);
+# python: bin/parent.py and bin/child.py beside bin/sharedmem.py (python3
+# checks them), whichever the system; rust: bin/parent-rs and bin/child-rs
+# with linux, with rustc (RUSTC), offline (on Windows, cargo build in
+# bindings/rust builds them: copy them beside the DLL). Windows runs them
+# beside bin/NAME.dll, Linux beside bin/libNAME.so.
+#
 # Each step prints a line as it starts and one with its time when it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# dll, systems and arches, from shmemgen.yaml.
+# dll, systems, arches and bindings, from shmemgen.yaml.
 # shellcheck source=build.env
 . ./build.env
 project_systems=$systems
@@ -51,6 +60,10 @@ dlltool_amd64=${DLLTOOL:-x86_64-w64-mingw32-dlltool}
 cc_386=${CC_386:-i686-w64-mingw32-gcc}
 dlltool_386=${DLLTOOL_386:-i686-w64-mingw32-dlltool}
 cc_linux=${CC_LINUX:-gcc}
+rustc=${RUSTC:-rustc}
+
+# binding NAME: whether the project has the binding NAME.
+binding() { [[ " $bindings " == *" $1 "* ]]; }
 
 # Every tool is looked for before anything is built, so that one missing is
 # named with what to install rather than met half-way as "command not found".
@@ -88,9 +101,21 @@ for system in $systems; do
 		;;
 	linux)
 		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
+		if binding csharp; then
+			need "install Mono to run the C# binding's programs (Debian, Ubuntu: sudo apt-get install mono-runtime)" mono
+		fi
+		if binding rust; then
+			need "install Rust for the Rust binding (https://rustup.rs, or Debian, Ubuntu: sudo apt-get install rustc), or name the compiler with RUSTC" "$rustc"
+		fi
 		;;
 	esac
 done
+if binding csharp; then
+	need "install Mono's C# compiler for the C# binding (Debian, Ubuntu: sudo apt-get install mono-mcs; macOS: brew install mono)" mcs
+fi
+if binding python; then
+	need "install Python 3.8 or later for the Python binding (Debian, Ubuntu: sudo apt-get install python3)" python3
+fi
 if [ "$missing" = 1 ]; then
 	echo "build.sh: nothing built" >&2
 	exit 1
@@ -212,6 +237,12 @@ build_linux() {
 		if grep -qs '^//export ' dll/*.go; then
 			extldflags=
 		fi
+		if binding csharp; then
+			# The soname lets the C# binding's DllImport of the library's name
+			# resolve to the library it loaded by full path, never to one on a
+			# search path.
+			extldflags="$extldflags -Wl,-soname,lib$dll.so"
+		fi
 		rm -f "$out/lib$dll.h" "$out/${dll}_go.h"
 		CGO_ENABLED=1 GOOS=linux CC="$cc" \
 			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/lib$dll.so" ./dll
@@ -232,11 +263,58 @@ build_linux() {
 	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
 
 	built="$built $out/lib$dll.so $out/$dll.h $out/parent $out/child $out/parent-go $out/child-go"
+
+	if binding rust; then
+		# The Rust binding: the sharedmem crate, then each program against it,
+		# with rustc alone (cargo build in bindings/rust does the same).
+		local rs=bindings/rust
+		mkdir -p "$out/obj"
+		step "$out/obj/libsharedmem.rlib" "$rustc" --edition 2021 -O -D warnings --crate-type rlib --crate-name sharedmem -o "$out/obj/libsharedmem.rlib" "$rs/src/lib.rs"
+		step "$out/parent-rs" "$rustc" --edition 2021 -O -D warnings --crate-name parent --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/parent-rs" "$rs/src/bin/parent.rs"
+		step "$out/child-rs" "$rustc" --edition 2021 -O -D warnings --crate-name child --extern sharedmem="$out/obj/libsharedmem.rlib" -o "$out/child-rs" "$rs/src/bin/child.rs"
+		built="$built $out/parent-rs $out/child-rs"
+	fi
 }
 
 for system in $systems; do
 	"build_$system"
 done
+
+# build_bindings builds what of the bindings is the same for every system
+# into bin/, once.
+build_bindings() {
+	local out=bin
+	mkdir -p "$out"
+	if binding csharp; then
+		# The C# binding: one assembly per program, for .NET Framework 4.x: the
+		# same .exe runs with mono on Linux and natively on Windows.
+		local cs=bindings/csharp
+		step "$out/parent-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/parent-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Parent.cs"
+		step "$out/child-cs.exe" mcs -nologo -unsafe -optimize+ -warnaserror+ -out:"$out/child-cs.exe" "$cs/SharedMem.cs" "$cs/Hosts.cs" "$cs/Child.cs"
+		built="$built $out/parent-cs.exe $out/child-cs.exe"
+	fi
+	if binding python; then
+		# The Python binding: the module and the programs, beside the library
+		# they load, each checked for syntax.
+		step "$out/parent.py, $out/child.py, $out/sharedmem.py" build_python "$out"
+		built="$built $out/parent.py $out/child.py $out/sharedmem.py"
+	fi
+}
+
+# build_python OUT: copies the Python binding into OUT, each file compiled
+# first so that a syntax error stops the build.
+build_python() {
+	local f
+	for f in sharedmem.py parent.py child.py; do
+		python3 -c 'import sys; compile(open(sys.argv[1], "rb").read(), sys.argv[1], "exec")' "bindings/python/$f"
+		cp "bindings/python/$f" "$1/$f"
+	done
+	chmod +x "$1/parent.py" "$1/child.py"
+}
+
+if [ -n "$bindings" ]; then
+	build_bindings
+fi
 
 ms=$(($(now) - all))
 printf 'built%s in %d.%ds\n' "$built" $((ms / 1000)) $((ms % 1000 / 100))

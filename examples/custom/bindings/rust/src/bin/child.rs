@@ -1,0 +1,65 @@
+//! child reads the string its parent wrote into shared memory through
+//! the library, with the Rust binding (the sharedmem crate), and prints it,
+//! as hosts/c/child.c does.
+//!
+//! Usage: child-rs [--next | --unlink]
+//!
+//! With --next it first waits, up to a minute, for the next write, and
+//! prints what that wrote. --unlink does what parent-rs --unlink does.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() == 2 && args[1] == "--unlink" {
+        return unlink("child");
+    }
+    if args.len() > 2 || (args.len() == 2 && args[1] != "--next") {
+        eprintln!("usage: child [--next | --unlink]");
+        return ExitCode::from(2);
+    }
+    let lib = match sharedmem::SharedMem::load() {
+        Ok(lib) => lib,
+        Err(e) => {
+            eprintln!("child: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.len() == 2 {
+        // 0 returns the current generation at once; the next call waits for it to change.
+        if let Err(e) = lib.wait(0, None).and_then(|g| lib.wait(g, Some(Duration::from_secs(60)))) {
+            eprintln!("child: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let text = match lib.get() {
+        Ok(text) => text,
+        // Printed all the same, as the C child does.
+        Err(sharedmem::Error { status: sharedmem::STATUS_ABANDONED, text: Some(text), .. }) => text,
+        Err(e) => {
+            eprintln!("child: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "Child process read from shared memory: {text}").and_then(|_| out.flush()).is_err() {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn unlink(who: &str) -> ExitCode {
+    let result = sharedmem::SharedMem::load().map_err(|e| e.to_string()).and_then(|lib| lib.unlink().map_err(|e| e.to_string()));
+    if let Err(e) = result {
+        eprintln!("{who}: {e}");
+        return ExitCode::from(1);
+    }
+    if cfg!(windows) {
+        println!("{who}: nothing to remove on Windows: a mapping goes away with its last handle");
+    } else {
+        println!("{who}: removed {}; the next process creates it afresh", sharedmem::SEGMENT);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,106 @@
+//! parent writes a string into shared memory through the library, with the
+//! Rust binding (the sharedmem crate), starts the child and waits for it; it
+//! exits with the child's status, as hosts/c/parent.c does.
+//!
+//! Usage: parent-rs [CHILD_COMMAND_LINE [TEXT]]
+//!        parent-rs --unlink
+//!
+//! CHILD_COMMAND_LINE defaults to child-rs beside this program, TEXT to
+//! "This is a test string". On Linux a CHILD_COMMAND_LINE given is run by
+//! /bin/sh -c, on Windows as CreateProcess parses it.
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() == 2 && args[1] == "--unlink" {
+        return unlink_main("parent");
+    }
+    if args.len() > 3 {
+        eprintln!("usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --unlink");
+        return ExitCode::from(2);
+    }
+    let lib = match sharedmem::SharedMem::load() {
+        Ok(lib) => lib,
+        Err(e) => {
+            eprintln!("parent: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // An argument that is not valid Unicode reads with U+FFFD, as in the C parent.
+    let text = args.get(2).map_or("This is a test string".to_string(), |a| a.to_string_lossy().into_owned());
+    println!("Process is writing to shared memory...");
+    match lib.set(&text) {
+        Ok(true) => {}
+        Ok(false) => eprintln!("parent: the text was cut to fit the mapping's {} characters", sharedmem::CAPACITY - 1),
+        Err(e) => {
+            eprintln!("parent: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let mut command = match args.get(1) {
+        #[cfg(windows)]
+        Some(line) => {
+            // The program is the first word, quoted or not, and the rest
+            // goes as it is, as CreateProcess would take the line.
+            use std::os::windows::process::CommandExt;
+            let lossy = line.to_string_lossy();
+            let line: &str = &lossy;
+            let (program, rest) = match line.strip_prefix('"') {
+                Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+                None => line.split_once(' ').unwrap_or((line, "")),
+            };
+            let mut c = Command::new(program);
+            c.raw_arg(rest.trim_start());
+            c
+        }
+        #[cfg(not(windows))]
+        Some(line) => {
+            let mut c = Command::new("/bin/sh");
+            c.arg("-c").arg(line);
+            c
+        }
+        None => match sharedmem::program_dir() {
+            Ok(dir) => Command::new(dir.join(if cfg!(windows) { "child-rs.exe" } else { "child-rs" })),
+            Err(e) => {
+                eprintln!("parent: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match command.status() {
+        Ok(status) => ExitCode::from(exit_code(status) as u8),
+        Err(e) => {
+            eprintln!("parent: starting the child failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// exit_code is the child's exit status, or 128 and its signal.
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return 128 + sig;
+        }
+    }
+    status.code().unwrap_or(1)
+}
+
+/// unlink_main is --unlink: it removes the segment's name on Linux, so that
+/// the next process creates it afresh.
+pub fn unlink_main(who: &str) -> ExitCode {
+    let result = sharedmem::SharedMem::load().map_err(|e| e.to_string()).and_then(|lib| lib.unlink().map_err(|e| e.to_string()));
+    if let Err(e) = result {
+        eprintln!("{who}: {e}");
+        return ExitCode::from(1);
+    }
+    if cfg!(windows) {
+        println!("{who}: nothing to remove on Windows: a mapping goes away with its last handle");
+    } else {
+        println!("{who}: removed {}; the next process creates it afresh", sharedmem::SEGMENT);
+    }
+    ExitCode::SUCCESS
+}
