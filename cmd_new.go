@@ -64,7 +64,7 @@ Examples:
 			&cli.StringFlag{Name: "module", Usage: "go.mod module `PATH` (default: example.com/ and the base name of --out)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o", "dir"}, Usage: "output `DIR`, also accepted as the argument (default: ./ and the mapping name without its prefix)"},
 			&cli.BoolFlag{Name: "force", Usage: "write into a non-empty --out that is not a project, overwriting the files shmemgen generates; over a project, as for generate: overwrite edited files shmemgen has a new version for"},
-		}, append(templateFlags(), planFlags()...)...),
+		}, append(append(recordFlags(), templateFlags()...), planFlags()...)...),
 		Action: runNew,
 	}
 }
@@ -160,6 +160,18 @@ func inputsDiff(prev answers.Answers, cfg config.Config, opts gen.Options, templ
 
 // answerValue is v as the answers file writes it.
 func answerValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return "none"
+		}
+		return fmt.Sprintf("%+v", v.Elem().Interface())
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return "none"
+		}
+		return fmt.Sprintf("%+v", v.Interface())
+	}
 	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
 		if text, err := m.MarshalText(); err == nil {
 			return string(text)
@@ -184,6 +196,10 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 	}
 	var timeout config.Duration
 	if err := timeout.UnmarshalText([]byte(c.String("lock-timeout"))); err != nil {
+		return config.Config{}, "", err
+	}
+	record, err := recordFromFlags(c)
+	if err != nil {
 		return config.Config{}, "", err
 	}
 	cfg := config.Config{
@@ -212,6 +228,7 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		Unlink:      c.String("unlink"),
 		OS:          listFlag(c.String("os")),
 		Mode:        c.String("mode"),
+		Record:      record,
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err

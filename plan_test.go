@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -31,7 +32,7 @@ func TestAnswersManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Version != generatorVersion() || a.Templates != "../tpl" || a.Vars["team"] != "ops" || a.Inputs != c {
+	if a.Version != generatorVersion() || a.Templates != "../tpl" || a.Vars["team"] != "ops" || !reflect.DeepEqual(a.Inputs, c) {
 		t.Errorf("answers do not record the render's inputs: %+v", a)
 	}
 	if len(a.Files) != len(files)-1 {

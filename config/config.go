@@ -149,6 +149,11 @@ type Config struct {
 	// accepts as the objects' owner, and that --trust namespace bounds the
 	// private namespace with instead of the user's SID.
 	Owner string `yaml:"owner,omitempty"`
+
+	// Record, when set, is the typed record shared in the mapping, and
+	// Types the other records its fields may use (record.go).
+	Record *Record  `yaml:"record,omitempty"`
+	Types  []Record `yaml:"types,omitempty"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.

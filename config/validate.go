@@ -33,6 +33,7 @@ func (c Config) Validate() error {
 		c.checkFileVersion,
 		c.checkTrust,
 		c.checkModule,
+		c.checkRecord,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -275,6 +275,7 @@ func command(c config.Config) string {
 	add("os", c.OS, d.OS)
 	add("mode", c.Mode, d.Mode)
 	args = append(args, "--module", shellQuote(c.Module))
+	args = append(args, recordArgs(c)...)
 	return strings.Join(args, " ")
 }
 

@@ -68,13 +68,16 @@ func regenerate(t *testing.T, dir string, inputs config.Config) Plan {
 	return p
 }
 
-var rendered = map[config.Config]gen.FileSet{}
+// rendered is keyed by the config as %#v prints it: a Config holds slices,
+// so it cannot be a key itself.
+var rendered = map[string]gen.FileSet{}
 
 // render renders the project for c with its answers file, as shmemgen
 // does, once for each config: the test renders the same two hundreds of
 // times.
 func render(c config.Config) (gen.FileSet, error) {
-	if files, ok := rendered[c]; ok {
+	key := fmt.Sprintf("%#v", c)
+	if files, ok := rendered[key]; ok {
 		return files, nil
 	}
 	files, err := gen.Render(c, gen.Options{Reserved: []string{answers.FileName}})
@@ -90,7 +93,7 @@ func render(c config.Config) (gen.FileSet, error) {
 		return nil, err
 	}
 	files = files.Add(gen.File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: gen.Generated})
-	rendered[c] = files
+	rendered[key] = files
 	return files, nil
 }
 
