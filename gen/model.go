@@ -132,6 +132,9 @@ type Model struct {
 	// RootPackage names the package at the project's root, which holds the
 	// go:generate directive: the DLL name as a Go package name.
 	RootPackage string
+
+	// Record is the typed record (record.go), nil when there is none.
+	Record *RecordModel
 }
 
 // Status is one of the codes the DLL reports where Windows gave none. Bit
@@ -224,6 +227,7 @@ func NewModel(c config.Config) Model {
 		FileVersionFull:   fileVersion(c, "."),
 	}
 	m.Header = headerFields(m)
+	m.Record = newRecordModel(c, m.MacroPrefix)
 	return m
 }
 
