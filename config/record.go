@@ -312,7 +312,12 @@ func keywordOf(name string) string {
 // ClientNames are the exported names of the generated Go client package,
 // which a record's Go type would clash with. gen's tests check the list
 // against the package itself.
-var ClientNames = []string{"DLL", "Error", "Load", "Status"}
+var ClientNames = []string{
+	"DLL", "Error", "Load", "Status",
+	"StatusAbandoned", "StatusBadArgument", "StatusBadLayout", "StatusLockTimeout",
+	"StatusSetupFailed", "StatusSquatted", "StatusTruncated",
+	"RecordLayoutHash",
+}
 
 // GoName is a record's or a field's name in Go: its first letter upper
 // case, so that the client package exports it.
