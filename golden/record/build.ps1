@@ -1,0 +1,134 @@
+# Builds shmem.dll, its header, its import library and both pairs of host
+# programs on Windows, with Go and a MinGW-w64 gcc on PATH, for amd64:
+# amd64 into bin\, 386 into bin\386\ (with a 32-bit MinGW-w64 gcc). Override
+# the C compiler with $env:CC ($env:CC_386 for 386), its flags with
+# $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
+# windres with $env:WINDRES. Each step prints a line as it starts and one with its time
+# when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
+# also makes the MSVC import library bin\shmem.lib.
+#
+# Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
+# it puts back the working location and the environment variables it sets
+# (GOOS, GOARCH, CGO_ENABLED, CC) as they were when it ends, even when a
+# step fails or you press Ctrl+C; a variable that was unset is unset again.
+#
+# Windows' default execution policy (Restricted on clients) refuses to run
+# scripts, and RemoteSigned refuses a downloaded one. To run it once without
+# changing the policy:
+#
+#   powershell -ExecutionPolicy Bypass -File build.ps1
+#
+# or mark a downloaded copy as local with Unblock-File build.ps1, or allow
+# local scripts for yourself with
+# Set-ExecutionPolicy -Scope CurrentUser RemoteSigned.
+$ErrorActionPreference = 'Stop'
+
+# Run a native command and stop at its first failure, which
+# $ErrorActionPreference alone does not do for native commands.
+function Invoke-Native {
+    param([string]$Command, [string[]]$Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) {
+        throw "$Command exited with status $LASTEXITCODE"
+    }
+}
+
+# Run a native command as a step: say what it builds and how long it took.
+function Invoke-Step {
+    param([string]$What, [string]$Command, [string[]]$Arguments)
+    Write-Output "building $What"
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    Invoke-Native $Command $Arguments
+    Write-Output ('built    {0} in {1:0.0}s' -f $What, $watch.Elapsed.TotalSeconds)
+}
+
+$windres = if ($env:WINDRES) { $env:WINDRES } else { 'windres' }
+$cflags = if ($env:CFLAGS) { -split $env:CFLAGS } else { @('-O2', '-Wall', '-Wextra') }
+# Saved before anything can fail, and put back in the finally below.
+$saved = @{}
+foreach ($name in 'GOOS', 'GOARCH', 'CGO_ENABLED', 'CC') {
+    $saved[$name] = [Environment]::GetEnvironmentVariable($name, 'Process')
+}
+$all = [Diagnostics.Stopwatch]::StartNew()
+$built = @()
+Push-Location -Path $PSScriptRoot
+try {
+    # Build everything for one GOARCH into $Out with the C compiler $CC,
+    # dlltool $DllTool, windres's target $RcTarget and, for MSVC's import
+    # library, lib.exe's $Machine.
+    function Build-Arch {
+        param([string]$GoArch, [string]$Out, [string]$CC, [string]$DllTool, [string]$RcTarget, [string]$Machine)
+        New-Item -ItemType Directory -Force -Path "$Out/obj" | Out-Null
+
+        # The version resources, from version.rc (file version 1.0.0.0): a
+        # .syso file in each Go package, which go build links in, and an
+        # object file for each C host.
+        Write-Output "building version resources ($GoArch)"
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        foreach ($pkg in @(@('VI_DLL', 'dll'), @('VI_PARENT_GO', 'hosts/go/parent'), @('VI_CHILD_GO', 'hosts/go/child'))) {
+            Invoke-Native $windres @("--target=$RcTarget", "-D$($pkg[0])", '-O', 'coff', '-i', 'version.rc', '-o', "$($pkg[1])/version_windows_$GoArch.syso")
+        }
+        Invoke-Native $windres @("--target=$RcTarget", '-DVI_PARENT', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/parent-version.o")
+        Invoke-Native $windres @("--target=$RcTarget", '-DVI_CHILD', '-O', 'coff', '-i', 'version.rc', '-o', "$Out/obj/child-version.o")
+        Write-Output ('built    version resources ({0}) in {1:0.0}s' -f $GoArch, $watch.Elapsed.TotalSeconds)
+
+        $env:GOOS = 'windows'
+        $env:GOARCH = $GoArch
+
+        # The DLL records the name it is built under: build it under its final name.
+        $env:CGO_ENABLED = '1'
+        $env:CC = $CC
+        # The generated exports are C, declared in dll/api.h. cgo writes a header
+        # only for Go exports, which dll/user.go may add: it becomes shmem_go.h.
+        # Without a Go export, Go's linker would export a placeholder,
+        # _cgo_stub_export; the extldflags stop it writing its export list, so
+        # that the DLL exports exactly its dllexport functions. -static-libgcc:
+        # on 386, 64-bit division calls libgcc's __udivdi3, which gcc would
+        # otherwise import from libgcc_s_dw2-1.dll, a DLL Windows does not have.
+        $extldflags = '-static-libgcc'
+        if (-not (Select-String -Quiet -Pattern '^//export ' -Path 'dll/*.go')) {
+            $extldflags += ' -Wl,--export-all-symbols -Wl,--exclude-all-symbols'
+        }
+        Remove-Item -Force -ErrorAction SilentlyContinue -Path "$Out/shmem.h", "$Out/shmem_go.h"
+        Invoke-Step "$Out\shmem.dll" go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', "$Out/shmem.dll", './dll')
+        if (Test-Path "$Out/shmem.h") {
+            Move-Item -Path "$Out/shmem.h" -Destination "$Out/shmem_go.h"
+        }
+        Copy-Item -Force -Path 'dll/api.h' -Destination "$Out/shmem.h"
+
+        # The import libraries, for linkers that want one rather than the DLL
+        # itself, made from the module-definition file dll/exports.def: MinGW's
+        # (-L$Out -lshmem) and, where lib.exe is on PATH, MSVC's. The
+        # exports are __cdecl on 386 too: undecorated.
+        Copy-Item -Force -Path 'dll/exports.def' -Destination "$Out/shmem.def"
+        Invoke-Step "$Out\libshmem.dll.a" $DllTool @('--input-def', "$Out/shmem.def", '--dllname', 'shmem.dll', '--output-lib', "$Out/libshmem.dll.a")
+        if (Get-Command 'lib.exe' -ErrorAction SilentlyContinue) {
+            Invoke-Step "$Out\shmem.lib" 'lib.exe' @('/nologo', "/def:$Out\shmem.def", "/machine:$Machine", "/out:$Out\shmem.lib")
+        } else {
+            Write-Output "skipped  $Out\shmem.lib: lib.exe, MSVC's librarian, is not on PATH (run from a Developer PowerShell to make it)"
+        }
+
+        # The C hosts link against the DLL itself and include its header.
+        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/shmem.dll"))
+        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/shmem.dll"))
+
+        $env:CGO_ENABLED = '0'
+        Invoke-Step "$Out\parent-go.exe" go @('build', '-trimpath', '-o', "$Out/parent-go.exe", './hosts/go/parent')
+        Invoke-Step "$Out\child-go.exe" go @('build', '-trimpath', '-o', "$Out/child-go.exe", './hosts/go/child')
+        foreach ($f in 'shmem.dll', 'shmem.h', 'shmem.def', 'libshmem.dll.a', 'parent.exe', 'child.exe', 'parent-go.exe', 'child-go.exe') {
+            $script:built += "$Out\$f"
+        }
+    }
+
+    $cc = if ($env:CC) { $env:CC } else { 'gcc' }
+    $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
+    Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
+} finally {
+    # A $null value removes the variable: one that was unset is unset again.
+    foreach ($name in $saved.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $saved[$name], 'Process')
+    }
+    Pop-Location
+}
+
+Write-Output ('built {0} in {1:0.0}s' -f ($built -join ' '), $all.Elapsed.TotalSeconds)

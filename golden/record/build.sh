@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Usage: ./build.sh [windows|linux]
+#
+# Builds for every system in --os (windows), or for the one named.
+#
+# windows: cross-builds shmem.dll, its header, its import library and
+# both pairs of host programs from Linux or macOS, with Go and mingw-w64
+# (Debian: apt-get install mingw-w64), for amd64: amd64 into bin/, 386
+# into bin/386/. Override the C compiler with CC (CC_386 for 386), its flags
+# with CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with WINDRES.
+#
+# linux: builds libshmem.so, its header and both pairs of host programs
+# natively on Linux, with Go and gcc, for the machine's architecture, into
+# bin/: bin/libshmem.so, bin/parent, bin/child, bin/parent-go and
+# bin/child-go. Override the C compiler with CC_LINUX.
+#
+# Each step prints a line as it starts and one with its time when it ends.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+systems="windows"
+case "${1:-}" in
+"") ;;
+windows | linux)
+	if [[ " $systems " != *" $1 "* ]]; then
+		echo "build.sh: this project is not built for $1 (--os windows)" >&2
+		exit 2
+	fi
+	systems=$1
+	;;
+*)
+	echo "usage: ./build.sh [windows|linux]" >&2
+	exit 2
+	;;
+esac
+if [ $# -gt 1 ]; then
+	echo "usage: ./build.sh [windows|linux]" >&2
+	exit 2
+fi
+
+cflags=${CFLAGS:--O2 -Wall -Wextra}
+windres=${WINDRES:-x86_64-w64-mingw32-windres}
+
+# now prints the time in milliseconds: EPOCHREALTIME where bash has it (5.0
+# and later), whole seconds elsewhere (macOS's bash 3.2).
+now() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME/[.,]/}
+		echo $((10#$t / 1000))
+	else
+		echo $((SECONDS * 1000))
+	fi
+}
+
+# step WHAT COMMAND...: runs COMMAND, saying what it makes and how long it took.
+step() {
+	local what=$1 start
+	shift
+	echo "building $what"
+	start=$(now)
+	"$@"
+	local ms=$(($(now) - start))
+	printf 'built    %s in %d.%ds\n' "$what" $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+all=$(now)
+
+# build_arch GOARCH DIR CC DLLTOOL RCTARGET builds everything for GOARCH
+# into DIR; RCTARGET is windres's name for the architecture.
+build_arch() {
+	local goarch=$1 out=$2 cc=$3 dlltool=$4 rctarget=$5
+	mkdir -p "$out/obj"
+
+	# The version resources, from version.rc (file version 1.0.0.0): a
+	# .syso file in each Go package, which go build links in, and an object
+	# file for each C host.
+	build_rc() {
+		local pkg
+		for pkg in VI_DLL:dll VI_PARENT_GO:hosts/go/parent VI_CHILD_GO:hosts/go/child; do
+			"$windres" --target="$rctarget" -D"${pkg%%:*}" -O coff -i version.rc -o "${pkg#*:}/version_windows_$goarch.syso"
+		done
+		"$windres" --target="$rctarget" -DVI_PARENT -O coff -i version.rc -o "$out/obj/parent-version.o"
+		"$windres" --target="$rctarget" -DVI_CHILD -O coff -i version.rc -o "$out/obj/child-version.o"
+	}
+	step "version resources ($goarch)" build_rc
+
+	# The DLL records the name it is built under: build it under its final
+	# name. The generated exports are C, declared in dll/api.h. cgo writes a
+	# header only for Go exports, which dll/user.go may add: it becomes
+	# shmem_go.h. Without a Go export, Go's linker would export a
+	# placeholder, _cgo_stub_export; the extldflags stop it writing its
+	# export list, so that the DLL exports exactly its dllexport functions.
+	# -static-libgcc: on 386, 64-bit division calls libgcc's __udivdi3,
+	# which gcc would otherwise import from libgcc_s_dw2-1.dll, a DLL that
+	# Windows does not have.
+	build_dll() {
+		local extldflags=-static-libgcc
+		if ! grep -qs '^//export ' dll/*.go; then
+			extldflags="$extldflags -Wl,--export-all-symbols -Wl,--exclude-all-symbols"
+		fi
+		rm -f "$out/shmem.h" "$out/shmem_go.h"
+		CGO_ENABLED=1 GOOS=windows GOARCH="$goarch" CC="$cc" \
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/shmem.dll" ./dll
+		if [ -f "$out/shmem.h" ]; then
+			mv "$out/shmem.h" "$out/shmem_go.h"
+		fi
+		cp dll/api.h "$out/shmem.h"
+	}
+	step "$out/shmem.dll, $out/shmem.h" build_dll
+
+	# The import library, for linkers that want one rather than the DLL
+	# itself (-L$out -lshmem), made from the module-definition file
+	# dll/exports.def. The exports are __cdecl on 386 too: undecorated.
+	build_implib() {
+		cp dll/exports.def "$out/shmem.def"
+		"$dlltool" --input-def "$out/shmem.def" --dllname shmem.dll --output-lib "$out/libshmem.dll.a"
+	}
+	step "$out/shmem.def, $out/libshmem.dll.a" build_implib
+
+	# The C hosts include the DLL's header and load the DLL explicitly,
+	# by full path (hosts/c/load.h): they do not link against it.
+	# shellcheck disable=SC2086 # cflags holds several flags
+	step "$out/parent.exe" "$cc" $cflags -municode -I"$out" -o "$out/parent.exe" hosts/c/parent.c "$out/obj/parent-version.o"
+	# shellcheck disable=SC2086
+	step "$out/child.exe" "$cc" $cflags -municode -I"$out" -o "$out/child.exe" hosts/c/child.c "$out/obj/child-version.o"
+
+	step "$out/parent-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/parent-go.exe" ./hosts/go/parent
+	step "$out/child-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/child-go.exe" ./hosts/go/child
+
+	built="$built $out/shmem.dll $out/shmem.h $out/shmem.def $out/libshmem.dll.a $out/parent.exe $out/child.exe $out/parent-go.exe $out/child-go.exe"
+}
+
+built=
+build_windows() {
+	build_arch amd64 bin "${CC:-x86_64-w64-mingw32-gcc}" "${DLLTOOL:-x86_64-w64-mingw32-dlltool}" pe-x86-64
+}
+
+# build_linux builds the Linux library and hosts natively into bin/.
+build_linux() {
+	local out=bin cc=${CC_LINUX:-gcc}
+	mkdir -p "$out"
+
+	# The library exports exactly the generated exports (and any Go
+	# exports dll/user.go adds): dll/exports.map is a version script that
+	# makes every other symbol local, Go's runtime ones included. cgo
+	# writes a header only for Go exports: it becomes shmem_go.h.
+	build_so() {
+		local extldflags="-Wl,--version-script=$PWD/dll/exports.map"
+		if grep -qs '^//export ' dll/*.go; then
+			extldflags=
+		fi
+		rm -f "$out/libshmem.h" "$out/shmem_go.h"
+		CGO_ENABLED=1 GOOS=linux CC="$cc" \
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libshmem.so" ./dll
+		if [ -f "$out/libshmem.h" ]; then
+			mv "$out/libshmem.h" "$out/shmem_go.h"
+		fi
+		cp dll/api.h "$out/shmem.h"
+	}
+	step "$out/libshmem.so, $out/shmem.h" build_so
+
+	# The C hosts load the library with dlopen, by full path.
+	# shellcheck disable=SC2086 # cflags holds several flags
+	step "$out/parent" "$cc" $cflags -I"$out" -o "$out/parent" hosts/c/parent.c -ldl
+	# shellcheck disable=SC2086
+	step "$out/child" "$cc" $cflags -I"$out" -o "$out/child" hosts/c/child.c -ldl
+
+	step "$out/parent-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/parent-go" ./hosts/go/parent
+	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
+
+	built="$built $out/libshmem.so $out/shmem.h $out/parent $out/child $out/parent-go $out/child-go"
+}
+
+for system in $systems; do
+	"build_$system"
+done
+
+ms=$(($(now) - all))
+printf 'built%s in %d.%ds\n' "$built" $((ms / 1000)) $((ms % 1000 / 100))

@@ -1,0 +1,116 @@
+/*
+ * child reads the string its parent wrote into shared memory through
+ * shmem and prints it. It loads the library beside itself by full path
+ * (load.h), on Windows and on Linux.
+ *
+ * Usage: child [--next]
+ *
+ * With --next it first waits, up to a minute, for the next write, and
+ * prints what that wrote.
+ */
+#include "load.h"
+
+/* SHMEMGEN_CHILD_CHARS is the read buffer in characters: the whole mapping, or
+ * 1 MiB of it for larger ones. */
+#define SHMEMGEN_CHILD_CHARS 2048
+
+#ifdef _WIN32
+/* shmemgen_print_line writes prefix and text and a newline to standard output:
+ * through WriteConsoleW on a console, so that every character shows, and
+ * as UTF-8 otherwise (pipes and files). */
+static int shmemgen_print_line(const WCHAR *prefix, const WCHAR *text)
+{
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    DWORD mode;
+    if (GetConsoleMode(out, &mode)) {
+        DWORD written;
+        return WriteConsoleW(out, prefix, (DWORD)wcslen(prefix), &written, NULL) &&
+               WriteConsoleW(out, text, (DWORD)wcslen(text), &written, NULL) &&
+               WriteConsoleW(out, L"\n", 1, &written, NULL);
+    }
+    const WCHAR *parts[] = {prefix, text};
+    for (int i = 0; i < 2; i++) {
+        int n = WideCharToMultiByte(CP_UTF8, 0, parts[i], -1, NULL, 0, NULL, NULL);
+        char *utf8 = malloc(n > 0 ? (size_t)n : 1);
+        if (n <= 0 || utf8 == NULL || !WideCharToMultiByte(CP_UTF8, 0, parts[i], -1, utf8, n, NULL, NULL)) {
+            free(utf8);
+            return 0;
+        }
+        fputs(utf8, stdout);
+        free(utf8);
+    }
+    fputs("\n", stdout);
+    return fflush(stdout) == 0;
+}
+#else
+/* shmemgen_print_line writes prefix, then text as UTF-8 (an unpaired surrogate as
+ * U+FFFD), then a newline, to standard output. */
+static int shmemgen_print_line(const char *prefix, const SHMEM_WCHAR *text)
+{
+    fputs(prefix, stdout);
+    for (size_t i = 0; text[i] != 0; i++) {
+        unsigned long c = text[i];
+        if (c >= 0xd800 && c < 0xdc00 && text[i + 1] >= 0xdc00 && text[i + 1] < 0xe000)
+            c = 0x10000 + ((c - 0xd800) << 10) + (text[++i] - 0xdc00);
+        else if (c >= 0xd800 && c < 0xe000)
+            c = 0xfffd;
+        if (c < 0x80) {
+            putchar((int)c);
+        } else if (c < 0x800) {
+            putchar((int)(0xc0 | c >> 6));
+            putchar((int)(0x80 | (c & 0x3f)));
+        } else if (c < 0x10000) {
+            putchar((int)(0xe0 | c >> 12));
+            putchar((int)(0x80 | (c >> 6 & 0x3f)));
+            putchar((int)(0x80 | (c & 0x3f)));
+        } else {
+            putchar((int)(0xf0 | c >> 18));
+            putchar((int)(0x80 | (c >> 12 & 0x3f)));
+            putchar((int)(0x80 | (c >> 6 & 0x3f)));
+            putchar((int)(0x80 | (c & 0x3f)));
+        }
+    }
+    putchar('\n');
+    return fflush(stdout) == 0 && !ferror(stdout);
+}
+#endif
+
+#ifdef _WIN32
+int wmain(int argc, wchar_t **argv)
+#define SHMEMGEN_TEXT(s) L##s
+#define SHMEMGEN_ARG_IS(arg, s) (wcscmp(arg, L##s) == 0)
+#else
+int main(int argc, char **argv)
+#define SHMEMGEN_TEXT(s) s
+#define SHMEMGEN_ARG_IS(arg, s) (strcmp(arg, s) == 0)
+#endif
+{
+    if (argc > 2 || (argc == 2 && !SHMEMGEN_ARG_IS(argv[1], "--next"))) {
+        fprintf(stderr, "usage: child [--next]\n");
+        return 2;
+    }
+    if (!shmemgen_load("child"))
+        return 1;
+    if (argc == 2) {
+        /* 0 returns the current generation at once; the next call waits
+         * for it to change. */
+        SHMEM_ULONGLONG generation = 0;
+        if (!shmemgen_lib.WaitSharedMem(&generation, 0) || !shmemgen_lib.WaitSharedMem(&generation, 60000)) {
+            fprintf(stderr, "child: WaitSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+            return 1;
+        }
+    }
+    SHMEM_WCHAR *text = malloc(SHMEMGEN_CHILD_CHARS * sizeof *text);
+    if (text == NULL) {
+        fprintf(stderr, "child: out of memory\n");
+        return 1;
+    }
+    if (!shmemgen_lib.GetSharedMem(text, SHMEMGEN_CHILD_CHARS)) {
+        fprintf(stderr, "child: GetSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+        free(text);
+        return 1;
+    }
+    int ok = shmemgen_print_line(SHMEMGEN_TEXT("Child process read from shared memory: "), text);
+    free(text);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,202 @@
+/*
+ * parent writes a string into shared memory through shmem, starts the
+ * child and waits for it; it exits with the child's status. It loads the
+ * library beside itself by full path (load.h), on Windows and on Linux.
+ *
+ * Usage: parent [CHILD_COMMAND_LINE [TEXT]]
+ *
+ * CHILD_COMMAND_LINE defaults to the child beside this program (child.exe
+ * on Windows, child on Linux), TEXT to "This is a test string". On Linux a
+ * CHILD_COMMAND_LINE given is run by /bin/sh -c, as Windows would parse it
+ * into a program and its arguments.
+ */
+#include "load.h"
+
+#ifdef _WIN32
+static const WCHAR shmemgen_default_text[] = L"This is a test string";
+
+/* shmemgen_child_command_line returns a writable copy of the command line to start,
+ * as CreateProcessW requires one: the argument given, or the quoted path of
+ * child.exe beside this program. */
+static WCHAR *shmemgen_child_command_line(int argc, wchar_t **argv)
+{
+    static WCHAR line[32768];
+    if (argc > 1) {
+        if (wcslen(argv[1]) >= ARRAYSIZE(line))
+            return NULL;
+        wcscpy(line, argv[1]);
+        return line;
+    }
+    WCHAR path[32768];
+    if (!shmemgen_exe_dir(path, ARRAYSIZE(path)))
+        return NULL;
+    if (_snwprintf(line, ARRAYSIZE(line), L"\"%lschild.exe\"", path) < 0)
+        return NULL;
+    line[ARRAYSIZE(line) - 1] = L'\0';
+    return line;
+}
+
+/* shmemgen_run_child starts line with this process's standard handles, so that its
+ * output goes where ours goes, waits for it and returns its exit status,
+ * or -1. */
+static int shmemgen_run_child(WCHAR *line)
+{
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    ZeroMemory(&si, sizeof si);
+    ZeroMemory(&pi, sizeof pi);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    SetHandleInformation(si.hStdInput, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    SetHandleInformation(si.hStdOutput, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    SetHandleInformation(si.hStdError, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    if (!CreateProcessW(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+        fprintf(stderr, "parent: CreateProcess failed (error %lu)\n", GetLastError());
+        return -1;
+    }
+    CloseHandle(pi.hThread);
+    DWORD status = 1;
+    if (WaitForSingleObject(pi.hProcess, INFINITE) != WAIT_OBJECT_0 || !GetExitCodeProcess(pi.hProcess, &status)) {
+        fprintf(stderr, "parent: waiting for the child failed (error %lu)\n", GetLastError());
+        status = 1;
+    }
+    CloseHandle(pi.hProcess);
+    return (int)status;
+}
+#else
+#include <errno.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+static const char shmemgen_default_text[] = "This is a test string";
+
+/* shmemgen_utf16_from_utf8 converts NUL-terminated UTF-8 to UTF-16, in a buffer the
+ * caller frees; an invalid sequence becomes U+FFFD. */
+static SHMEM_WCHAR *shmemgen_utf16_from_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    SHMEM_WCHAR *out = malloc((len + 1) * sizeof *out);
+    if (out == NULL)
+        return NULL;
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned long c = 0xfffd;
+        int more = 0;
+        if (*p < 0x80)
+            c = *p, more = 0;
+        else if ((*p & 0xe0) == 0xc0)
+            c = *p & 0x1f, more = 1;
+        else if ((*p & 0xf0) == 0xe0)
+            c = *p & 0x0f, more = 2;
+        else if ((*p & 0xf8) == 0xf0)
+            c = *p & 0x07, more = 3;
+        else
+            more = -1;
+        p++;
+        for (int k = 0; k < more; k++, p++) {
+            if ((*p & 0xc0) != 0x80) {
+                more = -1;
+                break;
+            }
+            c = c << 6 | (*p & 0x3f);
+        }
+        if (more < 0 || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+            c = 0xfffd;
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            out[n++] = (SHMEM_WCHAR)(0xd800 + (c >> 10));
+            out[n++] = (SHMEM_WCHAR)(0xdc00 + (c & 0x3ff));
+        } else {
+            out[n++] = (SHMEM_WCHAR)c;
+        }
+    }
+    out[n] = 0;
+    return out;
+}
+
+/* shmemgen_run_child runs line with /bin/sh -c, or the child beside this program
+ * when line is NULL, with this process's standard streams, waits for it and
+ * returns its exit status, or -1. */
+static int shmemgen_run_child(const char *line)
+{
+    char path[PATH_MAX + 8];
+    char *sh_argv[] = {"sh", "-c", (char *)line, NULL};
+    char *child_argv[] = {path, NULL};
+    char **argv = sh_argv;
+    const char *program = "/bin/sh";
+    if (line == NULL) {
+        if (!shmemgen_exe_dir(path, PATH_MAX)) {
+            fprintf(stderr, "parent: cannot find this program's directory\n");
+            return -1;
+        }
+        strcat(path, "child");
+        program = path;
+        argv = child_argv;
+    }
+    pid_t pid;
+    int err = posix_spawn(&pid, program, NULL, NULL, argv, environ);
+    if (err != 0) {
+        fprintf(stderr, "parent: starting %s failed: %s\n", program, strerror(err));
+        return -1;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            fprintf(stderr, "parent: waiting for the child failed: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+#endif
+
+#ifdef _WIN32
+int wmain(int argc, wchar_t **argv)
+#else
+int main(int argc, char **argv)
+#endif
+{
+    if (argc > 3) {
+        fprintf(stderr, "usage: parent [CHILD_COMMAND_LINE [TEXT]]\n");
+        return 2;
+    }
+    if (!shmemgen_load("parent"))
+        return 1;
+#ifdef _WIN32
+    const WCHAR *text = argc > 2 ? argv[2] : shmemgen_default_text;
+    WCHAR *line = shmemgen_child_command_line(argc, argv);
+    if (line == NULL) {
+        fprintf(stderr, "parent: child command line too long\n");
+        return 1;
+    }
+#else
+    SHMEM_WCHAR *text = shmemgen_utf16_from_utf8(argc > 2 ? argv[2] : shmemgen_default_text);
+    const char *line = argc > 1 ? argv[1] : NULL;
+    if (text == NULL) {
+        fprintf(stderr, "parent: out of memory\n");
+        return 1;
+    }
+#endif
+
+    printf("Process is writing to shared memory...\n");
+    /* The child writes to the same output: ours must be out first. */
+    fflush(stdout);
+    if (!shmemgen_lib.SetSharedMem((SHMEM_WCHAR *)text)) {
+        fprintf(stderr, "parent: SetSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+        return 1;
+    }
+    if (shmemgen_lib.SharedMemLastError() == SHMEM_STATUS_TRUNCATED)
+        fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n",
+                SHMEM_CAPACITY - 1);
+
+    int status = shmemgen_run_child(line);
+    return status < 0 ? 1 : status;
+}
