@@ -229,6 +229,8 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 		OS:          listFlag(c.String("os")),
 		Mode:        c.String("mode"),
 		Record:      record,
+		ReadRecord:  c.String("read-record"),
+		WriteRecord: c.String("write-record"),
 	}
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err

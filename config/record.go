@@ -25,6 +25,25 @@ type Field struct {
 	Type string `yaml:"type"`
 }
 
+// The default names of the record's exports.
+const (
+	DefaultReadRecord  = "ReadSharedRecord"
+	DefaultWriteRecord = "WriteSharedRecord"
+)
+
+// RecordExports are the names of the record's reader and writer: the ones
+// given, or the defaults.
+func (c Config) RecordExports() (read, write string) {
+	read, write = c.ReadRecord, c.WriteRecord
+	if read == "" {
+		read = DefaultReadRecord
+	}
+	if write == "" {
+		write = DefaultWriteRecord
+	}
+	return read, write
+}
+
 // MaxRecordSize bounds a record, padding included: a record is copied
 // whole on every read, and more than this is a buffer, which the bytes
 // exports already share.
@@ -343,8 +362,13 @@ func checkRecordName(name string) string {
 // checkRecord checks the record and its types: names, then layout.
 func (c Config) checkRecord() error {
 	if c.Record == nil {
-		if len(c.Types) > 0 {
+		switch {
+		case len(c.Types) > 0:
 			return &Error{Flag: "types", Rule: "are the types of a record's fields: declare inputs.record too, or remove them"}
+		case c.ReadRecord != "":
+			return &Error{Flag: "read-record", Value: c.ReadRecord, Rule: "names an export of the record: give --record too"}
+		case c.WriteRecord != "":
+			return &Error{Flag: "write-record", Value: c.WriteRecord, Rule: "names an export of the record: give --record too"}
 		}
 		return nil
 	}

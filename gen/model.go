@@ -226,8 +226,13 @@ func NewModel(c config.Config) Model {
 		FileVersionRC:     fileVersion(c, ","),
 		FileVersionFull:   fileVersion(c, "."),
 	}
-	m.Header = headerFields(m)
 	m.Record = newRecordModel(c, m.MacroPrefix)
+	if m.Record != nil {
+		// The record's area follows the payload: the section grows by it.
+		m.SectionSize = headerSize + m.Record.TrackedSize
+		m.SectionSizeHigh, m.SectionSizeLow = uint32(m.SectionSize>>32), uint32(m.SectionSize)
+	}
+	m.Header = headerFields(m)
 	return m
 }
 

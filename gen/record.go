@@ -24,7 +24,20 @@ type RecordModel struct {
 	// size, alignment) and one per field (name, type, offset, size), the
 	// types first, in order.
 	LayoutText string
+	// Offset is where the record lives, from the payload's start: its own
+	// area after the payload, at the next multiple of recordAreaAlign.
+	// TrackedSize is Offset plus the record's size: the extent of the
+	// writing and torn ranges, which cover the payload and the record.
+	Offset      uint64
+	TrackedSize uint64
+	// Read and Write name the whole-record reader and writer exports.
+	Read  string
+	Write string
 }
+
+// recordAreaAlign places the record on a cache line of its own, apart from
+// the payload's end, which string and byte writers change.
+const recordAreaAlign = 64
 
 // All is Types then Record: every record to declare, in order.
 func (r RecordModel) All() []RecordType { return append(append([]RecordType{}, r.Types...), r.Record) }
@@ -107,6 +120,7 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 		panic(fmt.Sprintf("gen: the record of a validated config does not lay out: %v", err))
 	}
 	m := &RecordModel{}
+	m.Read, m.Write = c.RecordExports()
 	var text strings.Builder
 	spell := func(r config.LaidRecord) RecordType {
 		t := RecordType{Name: r.Name, Go: config.GoName(r.Name), Size: r.Size, Align: r.Align}
@@ -144,6 +158,8 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	}
 	m.Record = spell(layout.Record)
 	m.LayoutText = text.String()
+	m.Offset = (c.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
+	m.TrackedSize = m.Offset + m.Record.Size
 	h := fnv.New64a()
 	h.Write([]byte(m.LayoutText))
 	m.LayoutHash = h.Sum64()
@@ -164,6 +180,12 @@ func recordArgs(c config.Config) []string {
 	args := []string{"--record", shellQuote(c.Record.Name)}
 	for _, f := range c.Record.Fields {
 		args = append(args, "--field", shellQuote(f.Name+":"+f.Type))
+	}
+	if c.ReadRecord != "" {
+		args = append(args, "--read-record", shellQuote(c.ReadRecord))
+	}
+	if c.WriteRecord != "" {
+		args = append(args, "--write-record", shellQuote(c.WriteRecord))
 	}
 	return args
 }

@@ -25,7 +25,7 @@ import (
 // linux/amd64.
 func TestRecordCompiles(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: compiles the header six ways and vets the client three (~15 s)")
+		t.Skip("-short: compiles the header six ways and vets the client and the DLL three ways (~40 s)")
 	}
 	dir := t.TempDir()
 	files, err := Render(recordConfig(), Options{})
@@ -71,15 +71,24 @@ func TestRecordCompiles(t *testing.T) {
 			t.Errorf("%s %s: %v\n%s", cc.name, strings.Join(cc.args, " "), err, out)
 		}
 	}
-	for _, target := range [][2]string{{"windows", "amd64"}, {"windows", "386"}, {"linux", "amd64"}} {
-		cmd := exec.Command("go", "vet", "./client")
+	// The DLL's C, the record's exports included, and the C hosts.
+	compileWith(t, recordConfig(), []compiler{
+		{wine.MinGWCC, []string{"-municode"}},
+		{"i686-w64-mingw32-gcc", []string{"-municode"}},
+		{"gcc", nil},
+	})
+	// The DLL is cgo: each target with its C compiler, as build.sh has it.
+	for _, target := range []struct{ goos, goarch, cc, cxx string }{
+		{"windows", "amd64", wine.MinGWCC, "x86_64-w64-mingw32-g++"},
+		{"windows", "386", "i686-w64-mingw32-gcc", "i686-w64-mingw32-g++"},
+		{"linux", "amd64", "gcc", "g++"},
+	} {
+		cmd := exec.Command("go", "vet", "./client", "./dll")
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOOS="+target[0], "GOARCH="+target[1], "GOFLAGS=-mod=mod", "GOPROXY=off")
-		if target[0] == "linux" {
-			cmd.Env = append(cmd.Env, "CGO_ENABLED=1")
-		}
+		cmd.Env = append(os.Environ(), "GOOS="+target.goos, "GOARCH="+target.goarch, "CGO_ENABLED=1", "CC="+target.cc, "CXX="+target.cxx,
+			"GOFLAGS=-mod=mod", "GOPROXY=off")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("GOOS=%s GOARCH=%s go vet ./client: %v\n%s", target[0], target[1], err, out)
+			t.Errorf("GOOS=%s GOARCH=%s go vet ./client ./dll: %v\n%s", target.goos, target.goarch, err, out)
 		}
 	}
 }

@@ -91,7 +91,7 @@ typedef uint64_t SHMEM_ULONGLONG;
 
 /* SHMEM_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHMEM_LOCK_TIMEOUT_MS 5000
-#define SHMEM_MAPPING_SIZE 4224ULL
+#define SHMEM_MAPPING_SIZE 4280ULL
 #define SHMEM_PAYLOAD_SIZE 4096ULL
 /* SHMEM_CAPACITY is how many UTF-16 units the string holds,
  * its terminator included. */
@@ -186,7 +186,9 @@ typedef struct {
     volatile SHMEM_ULONGLONG torn_from;
     volatile SHMEM_ULONGLONG torn_to;
     volatile SHMEM_LONG note_seq;
-    SHMEM_BYTE reserved[44];
+    SHMEM_DWORD record_pad;
+    SHMEM_ULONGLONG record_hash;
+    SHMEM_BYTE reserved[32];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((SHMEM_LONGLONG)0x8000000000000000ULL)
@@ -385,6 +387,34 @@ SHMEM_STATIC_ASSERT(offsetof(Sample, shmemgen_pad0) == 25, "Sample.shmemgen_pad0
 SHMEM_STATIC_ASSERT(offsetof(Sample, pos) == 28, "Sample.pos is at 28");
 SHMEM_STATIC_ASSERT(offsetof(Sample, path) == 36, "Sample.path is at 36");
 SHMEM_STATIC_ASSERT(offsetof(Sample, shmemgen_pad1) == 52, "Sample.shmemgen_pad1 is at 52");
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * ReadSharedRecord copies the whole record into *out, under the lock. It
+ * succeeds with SHMEM_STATUS_ABANDONED when a writer died half-way
+ * through writing the record and no write has covered it since. FALSE:
+ * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT), or the
+ * mapping could not be set up, or is another layout's (BAD_LAYOUT).
+ */
+SHMEM_API SHMEM_BOOL SHMEM_CDECL ReadSharedRecord(Sample *out);
+typedef SHMEM_BOOL(SHMEM_CDECL *PFN_ReadSharedRecord)(Sample *out);
+
+/*
+ * WriteSharedRecord copies *in over the whole record, under the lock, and
+ * counts a write: WaitSharedMem's waiters wake. A writer that dies half-way
+ * leaves the record torn, which reads report, until a write covers it.
+ * FALSE: in is NULL (BAD_ARGUMENT), the lock timed out, or the mapping could
+ * not be set up.
+ */
+SHMEM_API SHMEM_BOOL SHMEM_CDECL WriteSharedRecord(const Sample *in);
+typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecord)(const Sample *in);
+
+#ifdef __cplusplus
+}
+#endif
 
 /* ---- End of the typed record ---- */
 

@@ -66,7 +66,12 @@ enum {
  * the generation again, should a writer have died before waking it. */
 #define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHMEM_CAPACITY)
-#define SHMEMGEN_PAYLOAD_SIZE SHMEM_PAYLOAD_SIZE
+/* SHMEMGEN_PAYLOAD_SIZE bounds the writing and torn ranges: the payload and
+ * the typed record's area after it, so that a record write cut short by a
+ * death is recorded as any other. SHMEMGEN_BYTES_SIZE is the payload alone,
+ * what the bytes exports reach. */
+#define SHMEMGEN_PAYLOAD_SIZE ((ULONGLONG)4152)
+#define SHMEMGEN_BYTES_SIZE SHMEM_PAYLOAD_SIZE
 /* SHMEMGEN_TEXT_BYTES is the string's room in the payload, in bytes: what
  * a set may write. */
 #define SHMEMGEN_TEXT_BYTES ((ULONGLONG)SHMEM_CAPACITY * 2)
@@ -88,7 +93,9 @@ _Static_assert(offsetof(SHMEM_HEADER, writing_to) == 56, "writing_to is at 56");
 _Static_assert(offsetof(SHMEM_HEADER, torn_from) == 64, "torn_from is at 64");
 _Static_assert(offsetof(SHMEM_HEADER, torn_to) == 72, "torn_to is at 72");
 _Static_assert(offsetof(SHMEM_HEADER, note_seq) == 80, "note_seq is at 80");
-_Static_assert(offsetof(SHMEM_HEADER, reserved) == 84, "reserved is at 84");
+_Static_assert(offsetof(SHMEM_HEADER, record_pad) == 84, "record_pad is at 84");
+_Static_assert(offsetof(SHMEM_HEADER, record_hash) == 88, "record_hash is at 88");
+_Static_assert(offsetof(SHMEM_HEADER, reserved) == 96, "reserved is at 96");
 
 /* shmemgen_core is this process's view of the mapping. Go's setup fills it
  * once, then sets state; a call reads state first, so it sees either
@@ -571,7 +578,7 @@ SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
  * payload, without overflowing. */
 static inline BOOL shmemgen_in_payload(ULONGLONG offset, ULONGLONG n)
 {
-    return offset <= SHMEMGEN_PAYLOAD_SIZE && n <= SHMEMGEN_PAYLOAD_SIZE - offset;
+    return offset <= SHMEMGEN_BYTES_SIZE && n <= SHMEMGEN_BYTES_SIZE - offset;
 }
 
 SHMEM_API BOOL SHMEM_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, ULONGLONG n)
@@ -617,7 +624,7 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemSize(void)
     if (!shmemgen_ready())
         return 0;
     shmemgen_set_status(0);
-    return SHMEMGEN_PAYLOAD_SIZE;
+    return SHMEMGEN_BYTES_SIZE;
 }
 
 SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
@@ -695,4 +702,46 @@ SHMEM_API DWORD SHMEM_CDECL SharedMemLastError(void)
 SHMEM_API BOOL SHMEM_CDECL UnlinkSharedMem(void)
 {
     return shmemgen_unlink();
+}
+
+/* ---- The typed record's exports ---- */
+
+/* The record lives at SHMEMGEN_RECORD_FROM of the payload's coordinates,
+ * after the payload, and is written and read under the lock like the
+ * payload: a writer marks it, so that one that dies half-way leaves it
+ * torn, and a read of a torn record reports ABANDONED. */
+#define SHMEMGEN_RECORD_FROM ((ULONGLONG)4096)
+#define SHMEMGEN_RECORD_TO (SHMEMGEN_RECORD_FROM + sizeof(Sample))
+_Static_assert(SHMEMGEN_RECORD_TO == SHMEMGEN_PAYLOAD_SIZE, "the record ends the tracked range");
+
+SHMEM_API BOOL SHMEM_CDECL ReadSharedRecord(Sample *out)
+{
+    if (out == NULL)
+        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    DWORD status = shmemgen_acquire();
+    if (status != 0)
+        return shmemgen_fail_call(status);
+    memcpy(out, shmemgen_core.payload + SHMEMGEN_RECORD_FROM, sizeof *out);
+    BOOL torn = shmemgen_torn(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    BOOL held = shmemgen_release();
+    return shmemgen_done(held, torn, FALSE);
+}
+
+SHMEM_API BOOL SHMEM_CDECL WriteSharedRecord(const Sample *in)
+{
+    if (in == NULL)
+        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    DWORD status = shmemgen_acquire();
+    if (status != 0)
+        return shmemgen_fail_call(status);
+    shmemgen_writing(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    memcpy(shmemgen_core.payload + SHMEMGEN_RECORD_FROM, in, sizeof *in);
+    shmemgen_written(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    BOOL held = shmemgen_release();
+    shmemgen_announce();
+    return shmemgen_done(held, FALSE, FALSE);
 }

@@ -33,11 +33,20 @@ const (
 	headerSize    = 128
 	// payloadSize is --size: 4KiB.
 	payloadSize = 4096
-	sectionSize = headerSize + payloadSize
+	sectionSize = headerSize + payloadSize + recordAreaSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00001080
+	sectionSizeLow  = 0x000010b8
+)
+
+// The typed record's area follows the payload: padding up to a cache line,
+// then the record, 56 bytes. recordLayoutHash identifies its layout
+// (api.h's SHMEM_RECORD_LAYOUT_HASH): the creator stores it in the header,
+// and an opener built for another layout finds statusBadLayout.
+const (
+	recordAreaSize   = 56
+	recordLayoutHash = 0x31aa8d320236f396
 )
 
 // securityDescriptor is the SDDL of the mapping and the lock: none
@@ -63,7 +72,9 @@ type header struct {
 	tornFrom    uint64
 	tornTo      uint64
 	noteSeq     int32
-	_           [44]byte
+	_           uint32
+	recordHash  uint64
+	_           [32]byte
 }
 
 // The header is laid out as api.h has it, which core.c checks the same
@@ -86,6 +97,7 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.recordHash)-88]
 )
 
 // Status codes where the system gives none; bit 29 marks them as

@@ -296,12 +296,13 @@ func initHeader(addr uintptr, created bool) uint32 {
 		h.version = layoutVersion
 		h.headerSize = headerSize
 		h.payloadSize = payloadSize
+		h.recordHash = recordLayoutHash
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
 	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize || usable < sectionSize {
+		h.flags != 0 || h.payloadSize != payloadSize || h.recordHash != recordLayoutHash || usable < sectionSize {
 		return statusBadLayout
 	}
 	return 0

@@ -1,0 +1,138 @@
+/*
+ * record drives the typed record's exports of the project recordArgs make
+ * (record_test.go): a record Sample of every scalar kind, text, bytes and
+ * an array. It loads the library at run time (load.h), so that it can act
+ * before the library sets up.
+ *
+ *   record roundtrip   write a record whose every field is at a boundary,
+ *                      read it back and compare; NULL arguments; the
+ *                      bytes exports do not reach the record; a write
+ *                      counts as one for the wait export
+ *   record forge       (Linux) create the segment with a header that is
+ *                      valid but for its record layout hash, and exit
+ *   record read        read the record, printing ok and the status
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shmem.h"
+#include "port.h"
+#include "status.h"
+#include "load.h"
+
+static struct shmem dll;
+static PFN_ReadSharedRecord read_record;
+static PFN_WriteSharedRecord write_record;
+
+static void load(void)
+{
+    load_shmem(&dll);
+    library lib = load_library(SHMEM_LIBRARY);
+    read_record = (PFN_ReadSharedRecord)find(lib, "ReadSharedRecord");
+    write_record = (PFN_WriteSharedRecord)find(lib, "WriteSharedRecord");
+}
+
+static int roundtrip(void)
+{
+    load();
+    Sample in, out;
+    memset(&in, 0, sizeof in);
+    memset(&out, 0x5a, sizeof out);
+    in.count = UINT64_MAX;
+    in.temp = -1.7976931348623157e308;
+    memcpy(in.label, u"hello world", sizeof(u"hello world")); /* 11 units and the NUL: full */
+    in.samples[0] = INT32_MIN;
+    in.samples[1] = -1;
+    in.samples[2] = 0;
+    in.samples[3] = 1;
+    in.samples[4] = INT32_MAX;
+    in.ok = 1;
+    in.small = INT8_MIN;
+    in.big = INT64_MIN;
+    in.half = UINT16_MAX;
+    in.ratio = 3.5f;
+    in.blob[0] = 0x00;
+    in.blob[1] = 0x80;
+    in.blob[2] = 0xff;
+
+    ULONGLONG before = 0;
+    dll.wait(&before, 0);
+    BOOL ok = write_record(&in);
+    printf("write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    ULONGLONG after = before;
+    BOOL woke = dll.wait(&after, 0);
+    printf("one write counted: %d\n", woke && after == before + 1);
+    ok = read_record(&out);
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("same bytes: %d\n", memcmp(&in, &out, sizeof in) == 0);
+    printf("count=%llu big=%lld small=%d half=%u ok=%u\n", (unsigned long long)out.count, (long long)out.big,
+           out.small, out.half, out.ok);
+    printf("samples=%ld,%ld,%ld,%ld,%ld\n", (long)out.samples[0], (long)out.samples[1], (long)out.samples[2],
+           (long)out.samples[3], (long)out.samples[4]);
+    printf("temp=%.17g ratio=%g label=\"%s\" blob=%02x%02x%02x\n", out.temp, (double)out.ratio, ascii(out.label),
+           out.blob[0], out.blob[1], out.blob[2]);
+
+    ok = read_record(NULL);
+    printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    ok = write_record(NULL);
+    printf("write NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    /* The record lives after the payload, where the bytes exports do not
+     * reach, and the size export is the payload's alone. */
+    BYTE b = 0;
+    ok = dll.write_bytes(&b, SHMEM_PAYLOAD_SIZE, 1);
+    printf("bytes past the payload: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("size: %llu\n", (unsigned long long)dll.size());
+    memset(&out, 0, sizeof out);
+    ok = dll.write_bytes(u"x", 0, 4) && read_record(&out);
+    printf("record after a payload write: ok=%d same=%d\n", ok ? 1 : 0, memcmp(&in, &out, sizeof in) == 0);
+    return 0;
+}
+
+#ifndef _WIN32
+static int forge(void)
+{
+    int fd = shm_open(SHM_NAME, O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0 || ftruncate(fd, (off_t)SHMEM_MAPPING_SIZE) != 0) {
+        fprintf(stderr, "record forge: %s: %s\n", SHM_NAME, strerror(errno));
+        return 1;
+    }
+    SHMEM_HEADER *h = mmap(NULL, sizeof *h, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (h == MAP_FAILED) {
+        perror("record forge: mmap");
+        return 1;
+    }
+    h->version = SHMEM_LAYOUT_VERSION;
+    h->header_size = sizeof *h;
+    h->payload_size = SHMEM_PAYLOAD_SIZE;
+    h->record_hash = SHMEM_RECORD_LAYOUT_HASH ^ 1;
+    h->generation = 1;
+    h->magic = SHMEM_LAYOUT_MAGIC;
+    printf("forged\n");
+    return 0;
+}
+#endif
+
+static int read_only(void)
+{
+    load();
+    Sample out;
+    BOOL ok = read_record(&out);
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    return 0;
+}
+
+static int program(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (strcmp(mode, "roundtrip") == 0)
+        return roundtrip();
+#ifndef _WIN32
+    if (strcmp(mode, "forge") == 0)
+        return forge();
+#endif
+    if (strcmp(mode, "read") == 0)
+        return read_only();
+    fprintf(stderr, "usage: record roundtrip | forge | read\n");
+    return 2;
+}
