@@ -44,6 +44,24 @@ func TestRecord(t *testing.T) {
 	})
 }
 
+// TestRecordWriterDies: a writer that dies half-way through a record
+// write, holding the lock, leaves the record torn: the next read takes the
+// lock over and reports ABANDONED, until a whole write covers the record.
+func TestRecordWriterDies(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
+		h.cProgram(t, bin, "record", false)
+		wantOutput(t, h.run(t, bin, h.prog("record"), "torn"),
+			"first write: ok=1 status=0",
+			"writer: exit=7",
+			"read after the death: ok=1 status=ABANDONED",
+			"whole write: ok=1 status=0",
+			"read: ok=1 status=0 count=43",
+		)
+	})
+}
+
 // TestRecordBadLayout: a segment whose header is valid but for the record
 // layout hash, as a library built for another record leaves it, is
 // refused with BAD_LAYOUT. On Linux, where a segment outlives its

@@ -11,6 +11,13 @@
  *   record forge       (Linux) create the segment with a header that is
  *                      valid but for its record layout hash, and exit
  *   record read        read the record, printing ok and the status
+ *   record torn        write a record, start "record die" and wait for it
+ *                      to die half-way through its record write, holding
+ *                      the lock; then read (the record is torn: ABANDONED),
+ *                      write a whole record and read again (whole)
+ *   record die GATE    write a record from a source whose first 48 bytes
+ *                      are readable and the rest a trap: die (exit 7)
+ *                      inside the write, once the copy faults
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +27,8 @@
 #include "port.h"
 #include "status.h"
 #include "load.h"
+#include "spawn.h"
+#include "trap.h"
 
 static struct shmem dll;
 static PFN_ReadSharedRecord read_record;
@@ -122,6 +131,40 @@ static int read_only(void)
     return 0;
 }
 
+static int die(const char *gate_name)
+{
+    load();
+    dll.size(); /* set up before the trap is armed */
+    gate inside = gate_open(gate_name);
+    const Sample *src = trap_source(48, 0x11, TRAP_DIE, 7, inside);
+    write_record(src);
+    fprintf(stderr, "die: the write returned\n");
+    return 1;
+}
+
+static int torn(void)
+{
+    load();
+    Sample in, out;
+    memset(&in, 0, sizeof in);
+    in.count = 42;
+    BOOL ok = write_record(&in);
+    printf("first write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    proc writer = trap_start("die");
+    unsigned long code = 0;
+    proc_wait(writer, 60000, &code);
+    printf("writer: exit=%lu\n", code);
+    ok = read_record(&out);
+    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    in.count = 43;
+    ok = write_record(&in);
+    printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    memset(&out, 0, sizeof out);
+    ok = read_record(&out);
+    printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    return 0;
+}
+
 static int program(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -133,6 +176,10 @@ static int program(int argc, char **argv)
 #endif
     if (strcmp(mode, "read") == 0)
         return read_only();
-    fprintf(stderr, "usage: record roundtrip | forge | read\n");
+    if (strcmp(mode, "torn") == 0)
+        return torn();
+    if (strcmp(mode, "die") == 0 && argc == 3)
+        return die(argv[2]);
+    fprintf(stderr, "usage: record roundtrip | forge | read | torn | die GATE\n");
     return 2;
 }
