@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -42,6 +44,64 @@ func TestRecord(t *testing.T) {
 			"record after a payload write: ok=1 same=1",
 		)
 	})
+}
+
+// TestRecordAcrossLanguages: a record C writes, Go reads through the
+// client package, field for field, and the other way round, on each
+// system.
+func TestRecordAcrossLanguages(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		dir := sharedProject(t, "record", recordArgs...)
+		bin := filepath.Join(dir, "bin")
+		h.cProgram(t, bin, "record", false)
+		recordClientProgram(t, h, dir)
+		wantOutput(t, h.run(t, bin, h.prog("recordclient")),
+			"c written: ok=1 status=0",
+			"go read:",
+			"count=18446744073709551615 big=-9223372036854775808 small=-128 half=65535 ok=1",
+			"samples=-2147483648,-1,0,1,2147483647",
+			`temp=-1.7976931348623157e+308 ratio=3.5 label="hello world" blob=0080ff`,
+			"c read: ok=1 status=0",
+			"count=1 big=9223372036854775807 small=127 half=0 ok=1",
+			"samples=5,4,3,2,1",
+			`temp=0.10000000000000001 ratio=-2.25 label="Go wrote" blob=010203`,
+		)
+	})
+}
+
+// recordClientProgram builds testdata/recordclient into the record
+// project's bin for h, as goClientProgram builds goclient: a package of
+// the project through an overlay.
+func recordClientProgram(t *testing.T, h *host, dir string) {
+	t.Helper()
+	src, err := filepath.Abs(filepath.Join("testdata", "recordclient", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay, err := json.Marshal(map[string]any{
+		"Replace": map[string]string{filepath.Join(abs, "e2e-recordclient", "main.go"): src},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlayFile := filepath.Join(t.TempDir(), "overlay.json")
+	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.prog("recordclient")), "./e2e-recordclient")
+	build.Dir = abs
+	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if h.system == "linux" {
+		build.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=1")
+	}
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build testdata/recordclient in %s: %v\n%s", dir, err, out)
+	}
 }
 
 // TestRecordWriterDies: a writer that dies half-way through a record

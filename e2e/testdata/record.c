@@ -15,6 +15,8 @@
  *                      to die half-way through its record write, holding
  *                      the lock; then read (the record is torn: ABANDONED),
  *                      write a whole record and read again (whole)
+ *   record cwrite      write the record roundtrip writes, and exit
+ *   record print       read the record and print its fields
  *   record die GATE    write a record from a source whose first 48 bytes
  *                      are readable and the rest a trap: die (exit 7)
  *                      inside the write, once the copy faults
@@ -42,28 +44,45 @@ static void load(void)
     write_record = (PFN_WriteSharedRecord)find(lib, "WriteSharedRecord");
 }
 
+/* fill_boundary fills r with every field at a boundary. */
+static void fill_boundary(Sample *r)
+{
+    memset(r, 0, sizeof *r);
+    r->count = UINT64_MAX;
+    r->temp = -1.7976931348623157e308;
+    memcpy(r->label, u"hello world", sizeof(u"hello world")); /* 11 units and the NUL: full */
+    r->samples[0] = INT32_MIN;
+    r->samples[1] = -1;
+    r->samples[2] = 0;
+    r->samples[3] = 1;
+    r->samples[4] = INT32_MAX;
+    r->ok = 1;
+    r->small = INT8_MIN;
+    r->big = INT64_MIN;
+    r->half = UINT16_MAX;
+    r->ratio = 3.5f;
+    r->blob[0] = 0x00;
+    r->blob[1] = 0x80;
+    r->blob[2] = 0xff;
+}
+
+/* print_record prints r's fields, as recordclient prints them too. */
+static void print_record(const Sample *r)
+{
+    printf("count=%llu big=%lld small=%d half=%u ok=%u\n", (unsigned long long)r->count, (long long)r->big,
+           r->small, r->half, r->ok);
+    printf("samples=%ld,%ld,%ld,%ld,%ld\n", (long)r->samples[0], (long)r->samples[1], (long)r->samples[2],
+           (long)r->samples[3], (long)r->samples[4]);
+    printf("temp=%.17g ratio=%g label=\"%s\" blob=%02x%02x%02x\n", r->temp, (double)r->ratio, ascii(r->label),
+           r->blob[0], r->blob[1], r->blob[2]);
+}
+
 static int roundtrip(void)
 {
     load();
     Sample in, out;
-    memset(&in, 0, sizeof in);
+    fill_boundary(&in);
     memset(&out, 0x5a, sizeof out);
-    in.count = UINT64_MAX;
-    in.temp = -1.7976931348623157e308;
-    memcpy(in.label, u"hello world", sizeof(u"hello world")); /* 11 units and the NUL: full */
-    in.samples[0] = INT32_MIN;
-    in.samples[1] = -1;
-    in.samples[2] = 0;
-    in.samples[3] = 1;
-    in.samples[4] = INT32_MAX;
-    in.ok = 1;
-    in.small = INT8_MIN;
-    in.big = INT64_MIN;
-    in.half = UINT16_MAX;
-    in.ratio = 3.5f;
-    in.blob[0] = 0x00;
-    in.blob[1] = 0x80;
-    in.blob[2] = 0xff;
 
     ULONGLONG before = 0;
     dll.wait(&before, 0);
@@ -75,12 +94,7 @@ static int roundtrip(void)
     ok = read_record(&out);
     printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
     printf("same bytes: %d\n", memcmp(&in, &out, sizeof in) == 0);
-    printf("count=%llu big=%lld small=%d half=%u ok=%u\n", (unsigned long long)out.count, (long long)out.big,
-           out.small, out.half, out.ok);
-    printf("samples=%ld,%ld,%ld,%ld,%ld\n", (long)out.samples[0], (long)out.samples[1], (long)out.samples[2],
-           (long)out.samples[3], (long)out.samples[4]);
-    printf("temp=%.17g ratio=%g label=\"%s\" blob=%02x%02x%02x\n", out.temp, (double)out.ratio, ascii(out.label),
-           out.blob[0], out.blob[1], out.blob[2]);
+    print_record(&out);
 
     ok = read_record(NULL);
     printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
@@ -121,6 +135,28 @@ static int forge(void)
     return 0;
 }
 #endif
+
+/* cwrite writes the boundary record, for recordclient to read. */
+static int cwrite(void)
+{
+    load();
+    Sample in;
+    fill_boundary(&in);
+    BOOL ok = write_record(&in);
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    return 0;
+}
+
+/* print reads the record and prints it, for recordclient. */
+static int print(void)
+{
+    load();
+    Sample out;
+    BOOL ok = read_record(&out);
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    print_record(&out);
+    return 0;
+}
 
 static int read_only(void)
 {
@@ -178,8 +214,12 @@ static int program(int argc, char **argv)
         return read_only();
     if (strcmp(mode, "torn") == 0)
         return torn();
+    if (strcmp(mode, "cwrite") == 0)
+        return cwrite();
+    if (strcmp(mode, "print") == 0)
+        return print();
     if (strcmp(mode, "die") == 0 && argc == 3)
         return die(argv[2]);
-    fprintf(stderr, "usage: record roundtrip | forge | read | torn | die GATE\n");
+    fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | die GATE\n");
     return 2;
 }
