@@ -73,6 +73,7 @@ func runGenerate(c *cli.Context) error {
 		for _, w := range a.Inputs.Warnings() {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
+		fmt.Fprint(c.App.ErrWriter, recordLayoutNote(dir, files))
 	}
 	if semver.IsValid(a.Version) && semver.IsValid(generatorVersion()) && semver.Compare(a.Version, generatorVersion()) > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
