@@ -82,15 +82,44 @@ const header = `# shmemgen answers: the inputs this project is generated from an
 func (a Answers) Marshal() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(header)
+	var doc yaml.Node
+	if err := doc.Encode(a); err != nil {
+		return nil, err
+	}
+	flowFields(&doc)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(a); err != nil {
+	if err := enc.Encode(&doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// flowFields writes each field of inputs.record and inputs.types on one
+// line, {name: count, type: u64}, as a person would: a record reads as a
+// list of its fields.
+func flowFields(doc *yaml.Node) {
+	inputs := valueNode(doc, "inputs")
+	if inputs == nil {
+		return
+	}
+	var records []*yaml.Node
+	if r := valueNode(inputs, "record"); r != nil {
+		records = append(records, r)
+	}
+	if t := valueNode(inputs, "types"); t != nil && t.Kind == yaml.SequenceNode {
+		records = append(records, t.Content...)
+	}
+	for _, r := range records {
+		if fields := valueNode(r, "fields"); fields != nil && fields.Kind == yaml.SequenceNode {
+			for _, f := range fields.Content {
+				f.Style = yaml.FlowStyle
+			}
+		}
+	}
 }
 
 // Error is a problem with an answers file: the file, the line when known,
