@@ -379,6 +379,10 @@ func (c Config) checkRecord() error {
 	prefix := MacroPrefix(c.DLL) + "_"
 	seenGo := map[string]string{}
 	records := append([]Record{*c.Record}, c.Types...)
+	recordNames := map[string]bool{}
+	for _, r := range records {
+		recordNames[r.Name] = true
+	}
 	for i, r := range records {
 		inTypes := i > 0
 		bad := func(rule string) error { return recordError(inTypes, r.Name, rule) }
@@ -402,6 +406,9 @@ func (c Config) checkRecord() error {
 		for _, f := range r.Fields {
 			if rule := checkRecordName(f.Name); rule != "" {
 				return bad(fmt.Sprintf("has a field %s: the name %s", Quote(f.Name), rule))
+			}
+			if recordNames[f.Name] {
+				return bad(fmt.Sprintf("has a field %s: the name must differ from every record's: C# forbids a member named like its record, and C++ one named like a record its record uses (it changes that name's meaning)", Quote(f.Name)))
 			}
 			if other := fieldsGo[GoName(f.Name)]; other == f.Name {
 				return bad(fmt.Sprintf("has two fields named %s", Quote(f.Name)))

@@ -121,6 +121,8 @@ func TestRecordRejects(t *testing.T) {
 		{"client name", &Record{Name: "status", Fields: []Field{{"a", "u8"}}}, nil, `--record "status" must not be Status in Go`},
 		{"macro prefix", &Record{Name: "SHMEM_X", Fields: []Field{{"a", "u8"}}}, nil, `must not start with SHMEM_`},
 		{"types without a record", nil, point, `--types are the types of a record's fields`},
+		{"field named like its record", rec("R:u8"), nil, `--record "R" has a field "R": the name must differ from every record's: C# forbids a member named like its record`},
+		{"field named like a type", rec("Point:Point"), point, `--record "R" has a field "Point": the name must differ from every record's`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
