@@ -407,6 +407,9 @@ func (c Config) checkRecord() error {
 			if rule := checkRecordName(f.Name); rule != "" {
 				return bad(fmt.Sprintf("has a field %s: the name %s", Quote(f.Name), rule))
 			}
+			if strings.HasPrefix(f.Name, prefix) {
+				return bad(fmt.Sprintf("has a field %s: the name must not start with %s: the header defines macros with that prefix (from --dll)", Quote(f.Name), prefix))
+			}
 			if recordNames[f.Name] {
 				return bad(fmt.Sprintf("has a field %s: the name must differ from every record's: C# forbids a member named like its record, and C++ one named like a record its record uses (it changes that name's meaning)", Quote(f.Name)))
 			}

@@ -121,6 +121,7 @@ func TestRecordRejects(t *testing.T) {
 		{"client name", &Record{Name: "status", Fields: []Field{{"a", "u8"}}}, nil, `--record "status" must not be Status in Go`},
 		{"macro prefix", &Record{Name: "SHMEM_X", Fields: []Field{{"a", "u8"}}}, nil, `must not start with SHMEM_`},
 		{"types without a record", nil, point, `--types are the types of a record's fields`},
+		{"field with the macro prefix", rec("SHMEM_WCHAR:u8"), nil, `--record "R" has a field "SHMEM_WCHAR": the name must not start with SHMEM_`},
 		{"field named like its record", rec("R:u8"), nil, `--record "R" has a field "R": the name must differ from every record's: C# forbids a member named like its record`},
 		{"field named like a type", rec("Point:Point"), point, `--record "R" has a field "Point": the name must differ from every record's`},
 	}
