@@ -19,10 +19,13 @@ func recordConfig() config.Config {
 		{Name: "path", Type: "Point[3]"}, {Name: "tiny", Type: "i8"}, {Name: "late", Type: "f64"},
 		{Name: "texts", Type: "utf16[4][3]"}, {Name: "blob", Type: "bytes[3]"}, {Name: "wide", Type: "Wide[2]"},
 		{Name: "small", Type: "u16"}, {Name: "grid", Type: "u8[2][3]"}, {Name: "last", Type: "u8"},
+		// Names the generated C code uses for its locals, a type's too.
+		{Name: "status", Type: "u32"}, {Name: "held", Type: "torn"}, {Name: "view", Type: "u8"},
 	}}
 	c.Types = []config.Record{
 		{Name: "Point", Fields: []config.Field{{Name: "x", Type: "f32"}, {Name: "y", Type: "f32"}}},
 		{Name: "Wide", Fields: []config.Field{{Name: "flag", Type: "bool"}, {Name: "big", Type: "i64"}, {Name: "at", Type: "Point"}}},
+		{Name: "torn", Fields: []config.Field{{Name: "start", Type: "u64"}, {Name: "end", Type: "u64"}}},
 	}
 	return c
 }
@@ -57,7 +60,7 @@ func TestRecordModel(t *testing.T) {
 	if f := byName["shmemgen_pad0"]; !f.Pad || f.Go != "_" || f.Offset != 61 || f.Size != 3 {
 		t.Errorf("the first padding is %+v, want 3 bytes at 61", f)
 	}
-	if len(m.Record.Types) != 2 || m.Record.All()[2].Name != "Sample" {
+	if len(m.Record.Types) != 3 || m.Record.All()[3].Name != "Sample" {
 		t.Errorf("records in the order %+v", m.Record.All())
 	}
 }
