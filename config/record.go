@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -209,7 +210,7 @@ func (c Config) LayOutRecord() (RecordLayout, error) {
 			case ft.Sized():
 				size, align = sizedSizes[ft.Base], sizedSizes[ft.Base]
 			default:
-				if i := indexOf(visiting, ft.Base); i >= 0 {
+				if i := slices.Index(visiting, ft.Base); i >= 0 {
 					return bad(fmt.Sprintf("has a field %s of type %s, which contains itself: %s", Quote(f.Name), Quote(f.Type), strings.Join(append(visiting[i:], ft.Base), " → ")))
 				}
 				sub, ok := laid[ft.Base]
@@ -278,15 +279,6 @@ func padding(offset, size uint64) LaidField {
 	return LaidField{Written: fmt.Sprintf("bytes[%d]", size), Type: FieldType{Base: "bytes", Dims: []uint64{size}}, Offset: offset, Size: size, Align: 1}
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
-}
-
 // Keyword lists, one per language a binding is generated for: a record's
 // or a field's name is refused when any of them has it, never renamed.
 var (
@@ -304,9 +296,9 @@ var (
 	keywordsRust string
 )
 
-// LanguageKeywords are the keyword lists by language, in the order
+// languageKeywords are the keyword lists by language, in the order
 // messages name them.
-var LanguageKeywords = []struct {
+var languageKeywords = []struct {
 	Language string
 	list     nameList
 }{
@@ -320,7 +312,7 @@ var LanguageKeywords = []struct {
 
 // keywordOf returns the first language that has name as a keyword, or "".
 func keywordOf(name string) string {
-	for _, l := range LanguageKeywords {
+	for _, l := range languageKeywords {
 		if l.list.has(name) {
 			return l.Language
 		}
@@ -398,7 +390,7 @@ func (c Config) checkRecord() error {
 			return bad("is declared twice: record names must differ")
 		case seenGo[g] != "":
 			return bad(fmt.Sprintf("must differ from the record %s in more than the case of its first letter: Go names both %s", Quote(seenGo[g]), g))
-		case indexOf(ClientNames, g) >= 0:
+		case slices.Contains(ClientNames, g):
 			return bad(fmt.Sprintf("must not be %s in Go, %s: the client package already exports that name", g, Quote(g)))
 		}
 		seenGo[GoName(r.Name)] = r.Name

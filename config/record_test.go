@@ -168,7 +168,7 @@ func TestArrayDims(t *testing.T) {
 
 // TestKeywordListsSorted: the keyword lists are searched as nameLists.
 func TestKeywordListsSorted(t *testing.T) {
-	for _, l := range LanguageKeywords {
+	for _, l := range languageKeywords {
 		prev, n := "", 0
 		for name := range l.list.all() {
 			if name <= prev || strings.TrimSpace(name) != name || name == "" {
