@@ -8,16 +8,19 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 )
 
-// recordFlags are new's flags for the typed record, inputs.record: a flat
-// record only, as records used as field types (inputs.types) are declared
-// in shmemgen.yaml.
+// recordFlags are new's flags for the typed record (config.RecordFlags):
+// a flat record only, as records used as field types (inputs.types) are
+// declared in shmemgen.yaml.
 func recordFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "record", Usage: "`NAME` of a typed record shared in the mapping, in its own area after the payload; give its fields with --field"},
-		&cli.StringFlag{Name: "read-record", Usage: "`NAME` of the export that reads the whole --record (default " + config.DefaultReadRecord + ")"},
-		&cli.StringFlag{Name: "write-record", Usage: "`NAME` of the export that writes the whole --record (default " + config.DefaultWriteRecord + ")"},
-		&cli.StringSliceFlag{Name: "field", Usage: "a field of --record, `NAME:TYPE`, repeated in order: TYPE is bool, i8…i64, u8…u64, f32, f64, utf16[N], bytes[N] or an array T[N] of these (records as types only in shmemgen.yaml)"},
+	var flags []cli.Flag
+	for _, f := range config.RecordFlags {
+		if f.Repeated {
+			flags = append(flags, &cli.StringSliceFlag{Name: f.Flag, Category: config.CategoryRecord, Usage: f.Usage})
+		} else {
+			flags = append(flags, &cli.StringFlag{Name: f.Flag, Category: config.CategoryRecord, Usage: f.Usage})
+		}
 	}
+	return flags
 }
 
 // recordFromFlags reads --record and --field, or nil when neither is

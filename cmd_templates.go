@@ -8,6 +8,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -73,7 +74,7 @@ func runTemplatesList(c *cli.Context) error {
 	var tmpls []gen.Template
 	var err error
 	if dir := c.String("templates"); dir != "" {
-		if err := checkTemplateDir(dir); err != nil {
+		if err := project.CheckTemplateDir(dir); err != nil {
 			return usagef("--templates %s %w", config.Quote(dir), err)
 		}
 		tmpls, err = gen.Templates(os.DirFS(dir), dir)
@@ -109,7 +110,7 @@ func runTemplatesExport(c *cli.Context) error {
 	for _, t := range tmpls {
 		files = append(files, gen.File{Path: t.Path, Data: t.Source, Mode: 0o644})
 	}
-	plan, err := write.PlanNew(dir, files, c.Bool("force"))
+	plan, err := write.PlanNew(projectFS(), dir, files, c.Bool("force"))
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,9 @@ build.ps1 on Windows): run it only on a project you trust. Then, step by step:
             run natively
 
 Each step prints a line as it starts, if it takes a while, and one with its
-duration when it ends. A failing step ends the run: verify exits 1 naming it.
+duration when it ends; a round trip that passes prints "ok". A failing step
+ends the run: verify exits 1 naming it. The last line sums the run up:
+"verify: ok, N steps, TIME" or "verify: FAILED at STEP, N steps, TIME".
 With --json, the report is printed as one JSON document on stdout, and the
 progress goes to stderr. Under Wine, mingw-w64 and Wine must be installed
 (apt-get install mingw-w64 wine wine64); the prefix is removed afterwards
@@ -153,7 +155,27 @@ func (v *verifier) step(name, what string, long bool, f func() (string, error)) 
 	return nil
 }
 
-var roundTrip = map[string]bool{"c": true, "go": true}
+// roundTrip names the steps that run a pair, on either system.
+var roundTrip = map[string]bool{"c": true, "go": true, "c-linux": true, "go-linux": true}
+
+// summary prints the line that ends the run, after its steps: ok, or the
+// step it failed at, with how many steps ran and how long it all took.
+func (v *verifier) summary(err error, took time.Duration) {
+	n := len(v.report.Steps)
+	steps := fmt.Sprintf("%d steps, %s", n, roundDuration(took))
+	if n == 1 {
+		steps = "1 step, " + roundDuration(took).String()
+	}
+	var failed *stepError
+	switch {
+	case err == nil:
+		fmt.Fprintf(v.w, "verify: ok, %s\n", steps)
+	case errors.As(err, &failed):
+		fmt.Fprintf(v.w, "verify: FAILED at %s, %s\n", failed.step, steps)
+	default:
+		fmt.Fprintf(v.w, "verify: FAILED, %s\n", steps)
+	}
+}
 
 func roundDuration(d time.Duration) time.Duration {
 	if d < time.Second {
@@ -187,8 +209,10 @@ func runVerify(c *cli.Context) error {
 	if c.Bool("json") {
 		v.w = c.App.ErrWriter
 	}
+	start := time.Now()
 	err = verify(c.Context, v, dir, a.Inputs, pairs, c.String("text"), c.Bool("keep-prefix"))
 	v.report.OK = err == nil
+	v.summary(err, time.Since(start))
 	if c.Bool("json") {
 		data, jerr := json.MarshalIndent(v.report, "", "  ")
 		if jerr != nil {
@@ -309,6 +333,14 @@ func verifyLinux(ctx context.Context, v *verifier, bin string, cfg config.Config
 		return compareExports(so, got, cfg)
 	}); err != nil {
 		return err
+	}
+	// The round trips create the segment, whose name outlives the hosts: a
+	// segment verify made is removed when it ends, so that none is left to
+	// stand in the way of a build with another size or layout. One that was
+	// there before is someone's, and is left alone.
+	segment := "/dev/shm" + cfg.POSIXName()
+	if _, err := os.Lstat(segment); errors.Is(err, fs.ErrNotExist) {
+		defer os.Remove(segment)
 	}
 	want := "Child process read from shared memory: " + text
 	for _, pair := range pairs {

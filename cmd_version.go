@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 func versionCommand() *cli.Command {
@@ -26,7 +27,7 @@ Examples:
 			if c.Args().Present() {
 				return usagef("version takes no arguments, got %s", config.Quote(c.Args().First()))
 			}
-			_, err := fmt.Fprintf(c.App.Writer, "shmemgen %s\n", generatorVersion())
+			_, err := fmt.Fprintf(c.App.Writer, "shmemgen %s\n", project.Version())
 			return err
 		},
 	}

@@ -3,8 +3,10 @@
 // that prove the round trip.
 //
 // The flow is visible in the layout: main wires flags into a config.Config,
-// which validates itself; gen renders it into an in-memory file set; write
-// plans how that set lands on disk and applies the plan atomically.
+// which validates itself; gen renders it into an in-memory file set, to
+// which project adds the answers file (and from which it loads a project
+// back); write plans how that set lands on disk and applies the plan
+// atomically.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 func main() {
@@ -81,7 +84,7 @@ Start with:
 Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 
    shmemgen generate --dir jobs`,
-		Version:         generatorVersion(),
+		Version:         project.Version(),
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -12,20 +11,9 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
-
-// generatorVersion is shmemgen's version as the build info has it: the
-// module version for "go install …@version", and "(devel)" for a build from
-// a checkout without VCS stamping, as the golden tests and go:generate use,
-// so that the answers files they write never depend on how shmemgen was
-// built.
-func generatorVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
-}
 
 // planFlags are the flags of every command that writes a project.
 func planFlags() []cli.Flag {
@@ -44,30 +32,6 @@ func templateFlags() []cli.Flag {
 	}
 }
 
-// renderProject renders the project for cfg and adds its answers file: the
-// version of shmemgen, the inputs, the overlay as recorded (templates,
-// relative to the project), the vars and a manifest of every other file.
-// Rendering knows nothing of the answers file; this is where it is made.
-func renderProject(cfg config.Config, opts gen.Options, templates string) (gen.FileSet, error) {
-	opts.Reserved = append(opts.Reserved, answers.FileName)
-	files, err := gen.Render(cfg, opts)
-	if err != nil {
-		return nil, err
-	}
-	a := answers.Answers{Version: generatorVersion(), Inputs: cfg, Templates: templates, Files: []answers.Entry{}}
-	if len(opts.Vars) > 0 {
-		a.Vars = opts.Vars
-	}
-	for _, f := range files {
-		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
-	}
-	data, err := a.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	return files.Add(gen.File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: gen.Generated}), nil
-}
-
 // optionsFromFlags turns --templates and --var into render options for a
 // project written to out, and the overlay as the answers file records it.
 func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
@@ -77,7 +41,7 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 		if !ok {
 			return gen.Options{}, "", usagef("--var %s must be KEY=VALUE", config.Quote(kv))
 		}
-		if err := answers.CheckVar(key); err != nil {
+		if err := config.CheckVar(key); err != nil {
 			return gen.Options{}, "", usagef("--var %s: %w", config.Quote(kv), err)
 		}
 		if _, dup := opts.Vars[key]; dup {
@@ -89,7 +53,7 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 		opts.Vars[key] = value
 	}
 	if dir := c.String("templates"); dir != "" {
-		if err := checkTemplateDir(dir); err != nil {
+		if err := project.CheckTemplateDir(dir); err != nil {
 			return gen.Options{}, "", usagef("--templates %s %w", config.Quote(dir), err)
 		}
 		opts.Overlay, opts.OverlayName = os.DirFS(dir), dir
@@ -112,20 +76,6 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 	return opts, "", nil
 }
 
-// checkTemplateDir checks an overlay directory.
-func checkTemplateDir(dir string) error {
-	info, err := os.Stat(dir)
-	switch {
-	case os.IsNotExist(err):
-		return fmt.Errorf("does not exist")
-	case err != nil:
-		return err
-	case !info.IsDir():
-		return fmt.Errorf("is not a directory")
-	}
-	return nil
-}
-
 // report applies the plan, unless --dry-run, and prints it: as text, the
 // files that change (all of them with --dry-run), or as JSON with --json.
 func report(c *cli.Context, plan write.Plan) error {
@@ -138,6 +88,7 @@ func report(c *cli.Context, plan write.Plan) error {
 }
 
 func printPlan(c *cli.Context, plan write.Plan) error {
+	defer warnOverwritten(c, plan)
 	if c.Bool("json") {
 		data, err := plan.JSON()
 		if err != nil {
@@ -150,4 +101,28 @@ func printPlan(c *cli.Context, plan write.Plan) error {
 	// changes nothing says nothing, which suits go generate.
 	_, err := fmt.Fprint(c.App.Writer, plan.Format(c.Bool("dry-run")))
 	return err
+}
+
+// warnOverwritten says on stderr, after the plan, which edited generated
+// files the plan overwrites (or, when it is not applied, would), and where
+// such changes belong: the plan's lines say it briefly, and an edit lost
+// deserves more than a word in a list.
+func warnOverwritten(c *cli.Context, plan write.Plan) {
+	paths := plan.Overwritten()
+	if len(paths) == 0 {
+		return
+	}
+	files, was, it, edits, template := paths[0], "was", "it", "the edit", "DIR/"+paths[0]+".tmpl"
+	if len(paths) > 1 {
+		files = strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
+		was, it, edits, template = "were", "them", "the edits", "DIR/FILE.tmpl for each"
+	}
+	fate := was
+	if c.Bool("dry-run") || c.Bool("check") {
+		fate = "would be"
+	}
+	fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s %s edited since shmemgen wrote %s, and %s %s overwritten: generated files (DO NOT EDIT) are shmemgen's, rewritten on every run\n",
+		files, was, it, edits, fate)
+	fmt.Fprintf(c.App.ErrWriter, "shmemgen: to keep such a change, make it in a template overlay (shmemgen templates export DIR, edit %s, keep only what you changed, "+
+		"and set templates: DIR in %s) or, for exports of your own, in dll/user.go, which shmemgen never overwrites\n", template, answers.FileName)
 }

@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -102,6 +106,11 @@ func TestVerifyABI(t *testing.T) {
 					t.Errorf("progress lacks %q:\n%s", want, stderr.String())
 				}
 			}
+			// Its last line sums the run up.
+			summary := regexp.MustCompile(`\nverify: FAILED at ` + regexp.QuoteMeta(tc.step) + `, ` + strconv.Itoa(len(report.Steps)) + ` steps, [0-9.]+m?s\nshmemgen: verify failed at step `)
+			if !summary.MatchString(stderr.String()) {
+				t.Errorf("progress does not end with %s:\n%s", summary, stderr.String())
+			}
 		})
 	}
 }
@@ -159,7 +168,32 @@ func TestVerifyOptions(t *testing.T) {
 		t.Skip("-short: runs verify to the end under Wine, in a new prefix (~15 s)")
 	}
 	testenv.RequireWine(t)
-	dir := fakeProject(t, defaultExports, "")
+	// On Linux the project is for Linux too: a fake library and parent
+	// built with gcc, for the Linux steps.
+	linux := runtime.GOOS == "linux"
+	var newArgs []string
+	if linux {
+		testenv.RequireTool(t, "gcc")
+		newArgs = []string{"--os", "windows,linux"}
+	}
+	dir := fakeProject(t, defaultExports, "", newArgs...)
+	if linux {
+		var so strings.Builder
+		for _, name := range defaultExports {
+			so.WriteString("int " + name + "(void) { return 0; }\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "fakeso.c"), []byte(so.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "build.sh"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprint(f, "gcc -shared -fPIC -o bin/libshmem.so fakeso.c\ngcc -o bin/parent fakeparent.c\n")
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"shmemgen", "verify", "--json", "--pair", "c", "--text", "hello there", "--keep-prefix", dir}, &stdout, &stderr)
 	var report verifyReport
@@ -176,11 +210,24 @@ func TestVerifyOptions(t *testing.T) {
 	for _, s := range report.Steps {
 		names = append(names, s.Name)
 	}
-	if got := strings.Join(names, " "); got != "build exports imports wine c" {
-		t.Errorf("steps %q, want build exports imports wine c (--pair c)", got)
+	wantSteps := "build exports imports wine c"
+	wantOK := []string{`ok  parent.exe -> child.exe: the child read back "hello there"`}
+	if linux {
+		wantSteps += " exports-linux c-linux"
+		wantOK = append(wantOK, `ok  parent -> child: the child read back "hello there"`)
 	}
-	if want := `ok  parent.exe -> child.exe: the child read back "hello there"`; !strings.Contains(stderr.String(), want) {
-		t.Errorf("progress lacks %q:\n%s", want, stderr.String())
+	if got := strings.Join(names, " "); got != wantSteps {
+		t.Errorf("steps %q, want %s (--pair c)", got, wantSteps)
+	}
+	// Each round trip, the Linux one too, says ok; the last line sums up.
+	for _, want := range wantOK {
+		if !strings.Contains(stderr.String(), "\n"+want+" (") {
+			t.Errorf("progress lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	summary := regexp.MustCompile(`\nverify: ok, ` + strconv.Itoa(len(names)) + ` steps, [0-9.]+m?s\n$`)
+	if !summary.MatchString(stderr.String()) {
+		t.Errorf("progress does not end with %s:\n%s", summary, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(report.Prefix, "drive_c", "windows", "system32", "bcryptprimitives.dll")); err != nil {
 		t.Errorf("--keep-prefix: the prefix with its stub is gone: %v", err)

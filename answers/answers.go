@@ -12,9 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,7 +166,7 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 		return Answers{}, &Error{File: file, Err: err}
 	}
 	for _, key := range slices.Sorted(maps.Keys(a.Vars)) {
-		if err := CheckVar(key); err != nil {
+		if err := config.CheckVar(key); err != nil {
 			return Answers{}, &Error{File: file, Line: line(root, "vars", key), Err: fmt.Errorf("vars: %w", err)}
 		}
 	}
@@ -453,25 +451,11 @@ func (e *inputError) Error() string {
 
 func (e *inputError) Unwrap() error { return e.err }
 
-// ValidPath reports whether p is a path shmemgen may write or delete: clean,
-// relative, slash-separated, inside the project and not the answers file.
-// A manifest is user-editable, so its paths are checked before anything is
-// deleted on their word.
-func ValidPath(p string) bool {
-	return p != "" && p != "." && p != FileName && path.Clean(p) == p && !path.IsAbs(p) &&
-		p != ".." && !strings.HasPrefix(p, "../") && !strings.Contains(p, `\`) && !strings.Contains(p, ":")
-}
-
-var varKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// CheckVar checks a --var key: templates read it as .Vars.key, so it must
-// be an identifier.
-func CheckVar(key string) error {
-	if !varKey.MatchString(key) {
-		return fmt.Errorf("key %s must be an identifier (a letter or underscore, then letters, digits or underscores) so that templates can read it as .Vars.%s", config.Quote(key), key)
-	}
-	return nil
-}
+// ValidPath reports whether p is a path shmemgen may write or delete: one
+// config.ValidPath accepts, and not the answers file. A manifest is
+// user-editable, so its paths are checked before anything is deleted on
+// their word.
+func ValidPath(p string) bool { return p != FileName && config.ValidPath(p) }
 
 // keyError is an unknown key.
 type keyError struct {

@@ -16,28 +16,12 @@ import (
 	"github.com/dustin/go-humanize"
 )
 
-// Defaults reproduce Microsoft's "Using Shared Memory in a Dynamic-Link
-// Library" sample.
+// DefaultName is the sample's mapping name, and DefaultTrust the trust
+// mode that shields a default project from squatters (docs/security.md).
+// Every other default is only in its row of Inputs.
 const (
-	DefaultName = "dllmemfilemap"
-	DefaultSize = 4096
-	DefaultSet  = "SetSharedMem"
-	DefaultGet  = "GetSharedMem"
-	DefaultDLL  = "shmem"
-
-	DefaultWriteBytes  = "WriteSharedBytes"
-	DefaultReadBytes   = "ReadSharedBytes"
-	DefaultSizeExport  = "SharedMemSize"
-	DefaultLength      = "SharedMemLength"
-	DefaultWait        = "WaitSharedMem"
-	DefaultStatus      = "SharedMemLastError"
-	DefaultUnlink      = "UnlinkSharedMem"
-	DefaultOS          = "windows"
-	DefaultMode        = "0600"
-	DefaultLockTimeout = Duration(5 * time.Second)
-	DefaultArch        = "amd64"
-	DefaultFileVersion = "1.0.0.0"
-	DefaultTrust       = TrustOwner
+	DefaultName  = "dllmemfilemap"
+	DefaultTrust = TrustOwner
 )
 
 // The --trust modes: what a process checks before it trusts objects it
@@ -95,9 +79,8 @@ const (
 // Config is the complete, flag-independent description of a project.
 //
 // It is also the inputs section of the answers file, shmemgen.yaml, as is:
-// each field's yaml key is the name of the flag that sets it, so a new field
-// needs only its tag to be recorded and read back (answers' tests check
-// that every field has one and round-trips).
+// each field's yaml key is the name of the flag that sets it, and each field
+// is declared, with its flag, default and help, by its row in Inputs.
 type Config struct {
 	// Name is the file-mapping object's name, optionally prefixed with
 	// Local\ or Global\.
@@ -175,33 +158,6 @@ func (d *Duration) UnmarshalText(text []byte) error {
 	}
 	*d = Duration(v)
 	return nil
-}
-
-// Default returns the configuration that reproduces the sample, for an
-// output directory whose base name is outBase.
-func Default(outBase string) Config {
-	return Config{
-		Name:   DefaultName,
-		Size:   DefaultSize,
-		Set:    DefaultSet,
-		Get:    DefaultGet,
-		DLL:    DefaultDLL,
-		Module: DefaultModule(outBase),
-
-		WriteBytes:  DefaultWriteBytes,
-		ReadBytes:   DefaultReadBytes,
-		SizeExport:  DefaultSizeExport,
-		Length:      DefaultLength,
-		Wait:        DefaultWait,
-		Status:      DefaultStatus,
-		LockTimeout: DefaultLockTimeout,
-		Arch:        DefaultArch,
-		FileVersion: DefaultFileVersion,
-		Trust:       DefaultTrust,
-		Unlink:      DefaultUnlink,
-		OS:          DefaultOS,
-		Mode:        DefaultMode,
-	}
 }
 
 // Systems lists the operating systems in OS, in the order given.

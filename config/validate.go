@@ -138,21 +138,6 @@ func MacroPrefix(dll string) string {
 	return strings.ToUpper(strings.ReplaceAll(dll, "-", "_"))
 }
 
-// Exports lists every export by the flag that names it, in flag order.
-func (c Config) Exports() [][2]string {
-	exports := [][2]string{
-		{"set", c.Set}, {"get", c.Get}, {"write-bytes", c.WriteBytes},
-		{"read-bytes", c.ReadBytes}, {"size-export", c.SizeExport}, {"length", c.Length},
-		{"wait", c.Wait}, {"status", c.Status}, {"unlink", c.Unlink},
-	}
-	// The record's, only with a record.
-	if c.Record != nil {
-		read, write := c.RecordExports()
-		exports = append(exports, [2]string{"read-record", read}, [2]string{"write-record", write})
-	}
-	return exports
-}
-
 func (c Config) checkExports() error {
 	seen := map[string]string{}
 	prefix := MacroPrefix(c.DLL) + "_"

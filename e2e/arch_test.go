@@ -46,11 +46,16 @@ func importedDLLs(t *testing.T, path string) []string {
 	return libs
 }
 
-// x86Project is the project TestArch386 and TestVersionInfo share: built
-// for both architectures, with a file version of its own.
+// x86Project is the project TestArch386 and TestVersionInfo share:
+// golden/x86's, built for both architectures, with a file version of its
+// own.
 func x86Project(tb testing.TB) string {
 	tb.Helper()
-	return sharedProject(tb, "x86", "--arch", "amd64,386", "--file-version", "2.5.17")
+	return sharedProject(tb, "x86", x86Args()...)
+}
+
+func x86Args() []string {
+	return append(goldenArgs("x86"), "--file-version", "2.5.17")
 }
 
 // TestArch386 builds a project for amd64 and 386 and checks the 32-bit

@@ -9,11 +9,11 @@ import (
 // CreateFileMapping split into its high and low DWORDs (the DLL refuses a
 // section smaller than it asked for), and the payload must work at the
 // last byte, past 4 GiB, through the byte exports' 64-bit offsets. Wine backs the section sparsely,
-// so this costs no real memory.
+// so this costs no real memory. The project is golden/huge's.
 func TestHugeMapping(t *testing.T) {
 	alone(t) // its own mapping name
 	win.require(t)
-	bin := filepath.Join(newProject(t, "huge", "--name", `Local\shmemgen-e2e-huge`, "--size", "5GiB"), "bin")
+	bin := filepath.Join(newProject(t, "huge", goldenArgs("huge")...), "bin")
 	cProgram(t, bin, "huge", filepath.Join(bin, "shmem.dll"))
 	wantOutput(t, run(t, bin, "huge.exe"),
 		"size: 5368709120 status=0",

@@ -171,6 +171,7 @@ func waitExport(t *testing.T, h *host, bin string) {
 		"wait NULL: ok=0 status=BAD_ARGUMENT",
 		"wait from 0: ok=1 status=0 generation=1",
 		"wait 50 ms, no write: ok=0 status="+timeoutStatus[h.system]+" unchanged=1",
+		"its text: ERROR_TIMEOUT: the wait timed out",
 		"after a set: ok=1 generation+1",
 		"after a byte write, an empty one and a failed one: ok=1 generation+1",
 	)

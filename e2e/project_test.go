@@ -115,8 +115,8 @@ func prebuiltProjects() []projectSpec {
 		{name: "default", args: def},
 		{name: "trust-header", args: []string{"--trust", "header"}},
 		{name: "sddl-least", args: []string{"--sddl", "D:P(A;;0x120007;;;WD)"}, fresh: true},
-		{name: "x86", args: []string{"--arch", "amd64,386", "--file-version", "2.5.17"}},
-		{name: "huge", args: []string{"--name", `Local\shmemgen-e2e-huge`, "--size", "5GiB"}, fresh: true},
+		{name: "x86", args: x86Args()},
+		{name: "huge", args: goldenArgs("huge"), fresh: true},
 		{name: "timeout-0s", args: withOS("--lock-timeout", "0s")},
 		{name: "timeout-200ms", args: withOS("--lock-timeout", "200ms")},
 		{name: "timeout-200ms-header", args: []string{"--lock-timeout", "200ms", "--trust", "header"}},
@@ -128,7 +128,7 @@ func prebuiltProjects() []projectSpec {
 		{name: "size-8KiB", args: []string{"--size", "8KiB"}},
 		{name: "trust-owner", args: []string{"--trust", "owner"}},
 		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
-		{name: "trust-namespace", args: []string{"--trust", "namespace"}},
+		{name: "trust-namespace", args: goldenArgs("namespace")},
 		{name: "verify", fresh: true},
 	}
 }

@@ -97,7 +97,7 @@ func TestTrust(t *testing.T) {
 		wantOutput(t, squat(t, bin, otherUser), trusted()...)
 	})
 	t.Run("namespace", func(t *testing.T) {
-		bin := filepath.Join(sharedProject(t, "trust-namespace", "--trust", "namespace"), "bin")
+		bin := filepath.Join(sharedProject(t, "trust-namespace", goldenArgs("namespace")...), "bin")
 		cProgram(t, bin, "trust")
 		if runtime.GOOS == "windows" {
 			// Natively, private namespaces work: the DLL round-trips in

@@ -53,10 +53,10 @@ func TestVerifyCommand(t *testing.T) {
 		good, bad = verify(dir), verify(brokenDir)
 	}
 
-	if good.err != nil || strings.Count(string(good.out), "ok  ") != 2 {
-		t.Errorf("shmemgen verify on a good project: %v\n%s", good.err, good.out)
+	if good.err != nil || strings.Count(string(good.out), "ok  ") != 2 || !strings.Contains(string(good.out), "\nverify: ok, 6 steps, ") {
+		t.Errorf("shmemgen verify on a good project: %v\n%s\nwant two ok lines and the summary verify: ok, 6 steps", good.err, good.out)
 	}
-	if bad.code != 1 || !strings.Contains(string(bad.out), "parent.exe did not round-trip") {
-		t.Errorf("shmemgen verify on a broken child: want exit 1 naming parent.exe, got %v\n%s", bad.err, bad.out)
+	if bad.code != 1 || !strings.Contains(string(bad.out), "parent.exe did not round-trip") || !strings.Contains(string(bad.out), "\nverify: FAILED at c, 5 steps, ") {
+		t.Errorf("shmemgen verify on a broken child: want exit 1 naming parent.exe, and the summary verify: FAILED at c, 5 steps; got %v\n%s", bad.err, bad.out)
 	}
 }

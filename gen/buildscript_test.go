@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/internal/testenv"
 )
 
 // TestBuildScriptReportsSteps runs the generated build.sh, in a rendered
@@ -269,4 +270,48 @@ func writeProject(t *testing.T, files FileSet) string {
 		}
 	}
 	return dir
+}
+
+// TestBuildScriptSaysWhatToInstall runs the generated build.sh on a PATH
+// that has Go but neither mingw-w64 nor gcc: before it builds anything it
+// must name every missing tool and what to install, not stop half-way at
+// "x86_64-w64-mingw32-windres: command not found".
+func TestBuildScriptSaysWhatToInstall(t *testing.T) {
+	c := config.Default("x")
+	c.OS = "windows,linux"
+	c.Arch = "amd64,386"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := testenv.PathWith(t, "bash", "dirname", "go")
+	for _, tc := range []struct {
+		system string
+		want   []string
+	}{
+		{"windows", []string{
+			"build.sh: not found: x86_64-w64-mingw32-windres x86_64-w64-mingw32-gcc x86_64-w64-mingw32-dlltool i686-w64-mingw32-gcc i686-w64-mingw32-dlltool",
+			"  install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES (CC_386, DLLTOOL_386); ./build.sh linux builds the Linux side alone",
+			"build.sh: nothing built",
+		}},
+		{"linux", []string{
+			"build.sh: not found: gcc",
+			"  install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX",
+			"build.sh: nothing built",
+		}},
+	} {
+		t.Run(tc.system, func(t *testing.T) {
+			dir := writeProject(t, files)
+			cmd := exec.Command(filepath.Join(path, "bash"), "build.sh", tc.system)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+path, "CC=", "CC_386=", "DLLTOOL=", "DLLTOOL_386=", "WINDRES=", "CC_LINUX=")
+			out, err := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); code != 1 || strings.TrimSuffix(string(out), "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("build.sh %s without its C tools: exit %d (%v)\n%s\nwant exit 1 and:\n%s", tc.system, code, err, out, strings.Join(tc.want, "\n"))
+			}
+			if _, err := os.Stat(filepath.Join(dir, "bin")); err == nil {
+				t.Error("build.sh made bin/ although a tool was missing")
+			}
+		})
+	}
 }

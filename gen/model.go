@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -125,6 +126,15 @@ type Model struct {
 	POSIXNameGo       string
 	POSIXNameC        string
 	POSIXNameMarkdown string
+	// StaleLinuxGo and StaleLinuxC are BAD_LAYOUT's text on Linux, as a Go
+	// and a C string literal: it names the segment's path under /dev/shm
+	// and says how to remove it, since the usual cause is a segment left by
+	// a build with another size or layout. The C one starts with the
+	// status's name, as every C status text does (Status.TextC).
+	StaleLinuxGo string
+	StaleLinuxC  string
+	// TimeoutTextC is a timed-out wait's status text, as a C literal.
+	TimeoutTextC string
 	// ModeGo and ModeC are --mode as Go and C octal literals.
 	ModeGo string
 	ModeC  string
@@ -142,24 +152,54 @@ type Model struct {
 // Win32 error code.
 type Status struct {
 	// Name is the C macro's suffix, Go the DLL's Go constant, Client the
-	// client package's exported one.
+	// client package's exported one. Doc says what the status means, in
+	// the doc comments; Short is the client's error string, which a log
+	// line can carry.
 	Name   string
 	Go     string
 	Client string
 	Code   uint32
 	Doc    string
+	Short  string
+}
+
+// TextC is the status's text in C's status-to-text function, as a C
+// string literal: its name, then what it means.
+func (s Status) TextC() string { return cLiteral(s.Name + ": " + s.Doc) }
+
+// badLayoutWrong is what BAD_LAYOUT's texts say a header got wrong; with a
+// record, recordStatuses adds its layout hash.
+const badLayoutWrong = "wrong magic, version or size"
+
+// recordStatuses are the statuses of a project with a typed record:
+// BAD_LAYOUT's texts also name a record layout other than this build's,
+// as a library built for another record leaves it, and this build's hash.
+func recordStatuses(hash uint64) []Status {
+	out := slices.Clone(statuses)
+	for i, s := range out {
+		if s.Name == "BAD_LAYOUT" {
+			out[i].Doc = strings.Replace(s.Doc, badLayoutWrong, recordLayoutWrong(hash), 1)
+			out[i].Short = s.Short + ", or has another record layout"
+		}
+	}
+	return out
+}
+
+// recordLayoutWrong is badLayoutWrong with a record of layout hash.
+func recordLayoutWrong(hash uint64) string {
+	return fmt.Sprintf("wrong magic, version or size, or a record layout hash other than this build's 0x%016x", hash)
 }
 
 var statuses = []Status{
-	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first)"},
-	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout"},
-	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)"},
-	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code"},
-	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload"},
+	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: " + badLayoutWrong + ", or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)", "the mapping is not this library's"},
+	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout", "lock timeout"},
+	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)", "the lock's holder died: what was read may be half-written"},
+	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code", "setup failed"},
+	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload", "bad argument"},
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
-	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get"},
-	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable"},
+	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get", "string truncated"},
+	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable", "the name is held by another object"},
 }
 
 // sddlLiteral quotes a non-empty SDDL string for Go.
@@ -221,6 +261,9 @@ func NewModel(c config.Config) Model {
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
 		POSIXNameC:        strconv.Quote(c.POSIXName()),
 		POSIXNameMarkdown: markdownCode(c.POSIXName()),
+		StaleLinuxGo:      strconv.Quote(staleLinux(c)),
+		StaleLinuxC:       cLiteral("BAD_LAYOUT: " + staleLinux(c)),
+		TimeoutTextC:      cLiteral("ERROR_TIMEOUT: the wait timed out"),
 		ModeGo:            fmt.Sprintf("0o%03o", c.ModeBits()),
 		ModeC:             fmt.Sprintf("0%03o", c.ModeBits()),
 		FileVersionRC:     fileVersion(c, ","),
@@ -228,6 +271,9 @@ func NewModel(c config.Config) Model {
 	}
 	m.Record = newRecordModel(c, m.MacroPrefix)
 	if m.Record != nil {
+		m.Statuses = recordStatuses(m.Record.LayoutHash)
+		stale := strings.Replace(staleLinux(c), badLayoutWrong, recordLayoutWrong(m.Record.LayoutHash), 1)
+		m.StaleLinuxGo, m.StaleLinuxC = strconv.Quote(stale), cLiteral("BAD_LAYOUT: "+stale)
 		// The record's area follows the payload: the section grows by it.
 		m.SectionSize = headerSize + m.Record.TrackedSize
 		m.SectionSizeHigh, m.SectionSizeLow = uint32(m.SectionSize>>32), uint32(m.SectionSize)
@@ -254,37 +300,20 @@ func rootPackage(dll string) string {
 }
 
 // command spells the shmemgen invocation that reproduces c, naming only
-// the flags that differ from their defaults.
+// the flags that differ from their defaults, and every derived one; the
+// record's flags come last (RecordArgs).
 func command(c config.Config) string {
 	d := config.Default("")
 	args := []string{"shmemgen", "new"}
-	add := func(flag, value, def string) {
-		if value != def {
-			args = append(args, "--"+flag, shellQuote(value))
+	for _, in := range config.Inputs {
+		if in.RecordExport {
+			continue
+		}
+		if v := in.Value(c); in.Derived || v != in.Value(d) {
+			args = append(args, "--"+in.Flag, shellQuote(v))
 		}
 	}
-	add("name", c.Name, d.Name)
-	add("size", config.FormatSize(c.Size), config.FormatSize(d.Size))
-	add("set", c.Set, d.Set)
-	add("get", c.Get, d.Get)
-	add("write-bytes", c.WriteBytes, d.WriteBytes)
-	add("read-bytes", c.ReadBytes, d.ReadBytes)
-	add("size-export", c.SizeExport, d.SizeExport)
-	add("length", c.Length, d.Length)
-	add("wait", c.Wait, d.Wait)
-	add("status", c.Status, d.Status)
-	add("lock-timeout", time.Duration(c.LockTimeout).String(), time.Duration(d.LockTimeout).String())
-	add("sddl", c.SDDL, d.SDDL)
-	add("dll", c.DLL, d.DLL)
-	add("arch", c.Arch, d.Arch)
-	add("file-version", c.FileVersion, d.FileVersion)
-	add("trust", c.Trust, d.Trust)
-	add("owner", c.Owner, d.Owner)
-	add("unlink", c.Unlink, d.Unlink)
-	add("os", c.OS, d.OS)
-	add("mode", c.Mode, d.Mode)
-	args = append(args, "--module", shellQuote(c.Module))
-	args = append(args, recordArgs(c)...)
+	args = append(args, RecordArgs(c)...)
 	return strings.Join(args, " ")
 }
 
@@ -307,20 +336,28 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// cWideLiteral writes s as a C wide string literal in plain ASCII. Every
-// character outside printable ASCII, and every one C treats specially, is a
-// \x escape of one UTF-16 unit (wchar_t is 16 bits on Windows); because \x
-// consumes every hex digit that follows, each escape ends its literal piece
-// and the next piece starts a new one, which C concatenates.
+// cWideLiteral writes s as a C wide string literal in plain ASCII, as a
+// person would: a backslash and a double quote escaped with a backslash, a
+// question mark that follows another one as \? (so that no trigraph forms),
+// and every character outside printable ASCII a \x escape of one UTF-16
+// unit (wchar_t is 16 bits on Windows); because \x consumes every hex digit
+// that follows, each such escape ends its literal piece and the next piece
+// starts a new one, which C concatenates.
 func cWideLiteral(s string) string {
 	var b strings.Builder
 	b.WriteString(`L"`)
+	prev := uint16(0)
 	for _, u := range utf16.Encode([]rune(s)) {
-		if u >= 0x20 && u < 0x7f && u != '"' && u != '\\' && u != '?' {
+		switch {
+		case u == '"' || u == '\\' || (u == '?' && prev == '?'):
+			b.WriteByte('\\')
 			b.WriteByte(byte(u))
-			continue
+		case u >= 0x20 && u < 0x7f:
+			b.WriteByte(byte(u))
+		default:
+			fmt.Fprintf(&b, `\x%04x" L"`, u)
 		}
-		fmt.Fprintf(&b, `\x%04x" L"`, u)
+		prev = u
 	}
 	b.WriteString(`"`)
 	return strings.ReplaceAll(b.String(), ` L""`, "")
@@ -348,10 +385,36 @@ func markdownCode(s string) string {
 // goBuild is the build constraint for the files every system of c builds.
 func goBuild(c config.Config) string {
 	var systems []string
-	for _, system := range []string{"windows", "linux"} {
+	for _, system := range config.Systems {
 		if c.HasOS(system) {
 			systems = append(systems, system)
 		}
 	}
 	return strings.Join(systems, " || ")
+}
+
+// staleLinux is BAD_LAYOUT's text on Linux: what is in the way (the
+// segment's path), why it is likely there, and how to clear it.
+func staleLinux(c config.Config) string {
+	path := "/dev/shm" + c.POSIXName()
+	return "the segment " + path + " is not this build's (" + badLayoutWrong + "): " +
+		"most likely a build with another size or layout left it, as a segment outlives its processes; " +
+		"if no program still uses it, remove it with bin/parent --unlink (or rm " + path + ") and run again"
+}
+
+// cLiteral writes s as a C string literal in plain ASCII: every byte
+// outside printable ASCII, and every character C treats specially, is a
+// three-digit octal escape, which never runs into the digits after it.
+func cLiteral(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

@@ -75,6 +75,20 @@ func TestNameLiteralsC(t *testing.T) {
 	}
 }
 
+// TestNameLiteralsReadable: the C literals escape as a person would.
+func TestNameLiteralsReadable(t *testing.T) {
+	for name, want := range map[string]string{
+		`Global\Fleet`: `L"Global\\Fleet"`,
+		`Local\a"b`:    `L"Local\\a\"b"`,
+		"what??=":      `L"what?\?="`,
+		"é1":           `L"\x00e9" L"1"`,
+	} {
+		if got := NewModel(withName(t, name)).NameC; got != want {
+			t.Errorf("%q: C literal %s, want %s", name, got, want)
+		}
+	}
+}
+
 func withName(t *testing.T, name string) config.Config {
 	c := config.Default("x")
 	c.Name = name

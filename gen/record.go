@@ -166,11 +166,12 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	return m
 }
 
-// recordArgs are the --record and --field flags that reproduce c's record,
-// or none. Records used as types exist only in shmemgen.yaml: a command
-// line for a record that uses them says so, in a comment, rather than
-// spelling flags that new would refuse.
-func recordArgs(c config.Config) []string {
+// RecordArgs are the flags that reproduce c's record (config.RecordFlags
+// and the rows of its exports that differ from their defaults), or none.
+// Records used as types exist only in shmemgen.yaml: a command line for a
+// record that uses them says so, in a comment, rather than spelling flags
+// that new would refuse.
+func RecordArgs(c config.Config) []string {
 	if c.Record == nil {
 		return nil
 	}
@@ -181,11 +182,10 @@ func recordArgs(c config.Config) []string {
 	for _, f := range c.Record.Fields {
 		args = append(args, "--field", shellQuote(f.Name+":"+f.Type))
 	}
-	if c.ReadRecord != "" {
-		args = append(args, "--read-record", shellQuote(c.ReadRecord))
-	}
-	if c.WriteRecord != "" {
-		args = append(args, "--write-record", shellQuote(c.WriteRecord))
+	for _, in := range config.Inputs {
+		if v := in.Value(c); in.RecordExport && v != "" {
+			args = append(args, "--"+in.Flag, shellQuote(v))
+		}
 	}
 	return args
 }

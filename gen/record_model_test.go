@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,4 +114,40 @@ func ptrs(rs []config.Record) []*config.Record {
 		out = append(out, &rs[i])
 	}
 	return out
+}
+
+// TestRecordBadLayoutText: with a record, BAD_LAYOUT's texts (the header's
+// comment and status-to-text, Linux's stale-segment text, the Go client's
+// error) say that a record layout other than this build's is refused, and
+// name this build's layout hash, which the README's troubleshooting also
+// gives; without a record they say nothing of records.
+var commentBreak = regexp.MustCompile(`\s*\n\s*(//|\*)? *`)
+
+func TestRecordBadLayoutText(t *testing.T) {
+	c := recordConfig()
+	c.OS = "windows,linux"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := fmt.Sprintf("0x%016x", NewModel(c).Record.LayoutHash)
+	want := "record layout hash other than this build's " + hash
+	for path, n := range map[string]int{"dll/api.h": 3, "client/status.go": 2} {
+		f, _ := files.Lookup(path)
+		// Comments wrapped, read as one line.
+		text := commentBreak.ReplaceAllString(string(f.Data), " ")
+		if got := strings.Count(text, want); got < n {
+			t.Errorf("%s says %q %d times, want at least %d (BAD_LAYOUT's texts)", path, want, got, n)
+		}
+	}
+	c.Record, c.Types = nil, nil
+	files, err = Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"dll/api.h", "client/status.go"} {
+		if f, _ := files.Lookup(path); strings.Contains(string(f.Data), "record layout") {
+			t.Errorf("%s names a record layout, without a record", path)
+		}
+	}
 }

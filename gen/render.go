@@ -21,7 +21,6 @@ import (
 
 	"github.com/Masterminds/sprig/v3"
 
-	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/templates"
 )
@@ -48,7 +47,7 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		return nil, err
 	}
 	for _, key := range sortedKeys(opts.Vars) {
-		if err := answers.CheckVar(key); err != nil {
+		if err := config.CheckVar(key); err != nil {
 			return nil, fmt.Errorf("--var: %w", err)
 		}
 	}
@@ -88,7 +87,7 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		}
 		// The path goes into the manifest, which refuses anything else,
 		// and must mean the same file on Windows.
-		if !answers.ValidPath(out) {
+		if !config.ValidPath(out) {
 			return fail(i, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out)))
 		}
 		data, err := execute(t, model)

@@ -21,15 +21,17 @@ func TestOwnership(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Owner{
-		"dll/core.c":       Generated,
-		"dll/mapping.go":   Generated,
-		"generate.go":      Generated,
-		"dll/user.go":      Scaffolded,
-		"hosts/c/parent.c": Scaffolded,
-		"README.md":        Scaffolded,
-		"build.sh":         Scaffolded,
-		"go.mod":           Scaffolded,
-		".gitignore":       Scaffolded,
+		"dll/core.c":             Generated,
+		"dll/mapping_windows.go": Generated,
+		"dll/setup.go":           Generated,
+		"dll/main.go":            Generated,
+		"generate.go":            Generated,
+		"dll/user.go":            Scaffolded,
+		"hosts/c/parent.c":       Scaffolded,
+		"README.md":              Scaffolded,
+		"build.sh":               Scaffolded,
+		"go.mod":                 Scaffolded,
+		".gitignore":             Scaffolded,
 	}
 	for path, owner := range want {
 		f, ok := files.Lookup(path)
@@ -231,7 +233,8 @@ func TestRenderIgnoresTZ(t *testing.T) {
 
 // TestFilesFollowOS: the Linux backend's files exist only in projects built
 // for Linux, and the shared Go files and core.c build for exactly the
-// systems --os lists.
+// systems --os lists; user.go, which must depend on no input, and main.go,
+// which keeps the package whole wherever user.go builds, for any.
 func TestFilesFollowOS(t *testing.T) {
 	linuxOnly := []string{"dll/mapping_linux.go", "dll/platform_linux.h", "dll/exports.map", "client/client_linux.go", "hosts/go/parent/child_linux.go"}
 	for _, tc := range []struct{ os, build string }{
@@ -253,9 +256,15 @@ func TestFilesFollowOS(t *testing.T) {
 				t.Errorf("--os %s: %s generated: %v", tc.os, p, ok)
 			}
 		}
-		for _, p := range []string{"dll/core.c", "dll/layout.go", "dll/user.go", "hosts/go/parent/main.go", "hosts/go/child/main.go"} {
+		for _, p := range []string{"dll/core.c", "dll/layout.go", "hosts/go/parent/main.go", "hosts/go/child/main.go"} {
 			if !bytes.Contains(byPath[p], []byte(tc.build)) {
 				t.Errorf("--os %s: %s lacks %q", tc.os, p, tc.build)
+			}
+		}
+		// The user's file builds everywhere, with the package's main.
+		for _, p := range []string{"dll/user.go", "dll/main.go"} {
+			if data, ok := byPath[p]; !ok || bytes.Contains(data, []byte("//go:build")) {
+				t.Errorf("--os %s: %s missing or has a build constraint", tc.os, p)
 			}
 		}
 	}

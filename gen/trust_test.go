@@ -12,7 +12,8 @@ import (
 // object's owner and mandatory label, with READ_CONTROL, and names its own
 // objects' owner; namespace creates the names in a private namespace,
 // bounded by an integrity label too, and never falls back to the plain
-// ones; header does neither, and reads no integrity level. --owner reaches the code only
+// ones; header does neither, and reads no integrity level. Each mode's code
+// is a file of its own, rendered only when the mode is chosen. --owner reaches the code only
 // where a mode uses it, and the reproducing command names both flags.
 func TestTrustModes(t *testing.T) {
 	owner := "S-1-5-21-1-2-3-1001"
@@ -42,13 +43,24 @@ func TestTrustModes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The setup is the DLL's Go files, one of them the chosen mode's
+		// own, and no other mode's.
 		var src string
-		for _, path := range []string{"dll/mapping.go", "dll/layout.go"} {
-			f, ok := files.Lookup(path)
-			if !ok {
-				t.Fatalf("no %s", path)
+		for _, f := range files {
+			if strings.HasPrefix(f.Path, "dll/") && strings.HasSuffix(f.Path, ".go") && !strings.HasSuffix(f.Path, "_test.go") {
+				src += string(f.Data)
 			}
-			src += string(f.Data)
+		}
+		for _, mode := range config.TrustModes {
+			path := "dll/trust_" + mode + "_windows.go"
+			if _, ok := files.Lookup(path); ok != (mode == tc.trust) {
+				t.Errorf("--trust %s: %s rendered: %v", tc.trust, path, ok)
+			}
+		}
+		for _, path := range []string{"dll/integrity_windows.go", "dll/integrity_windows_test.go"} {
+			if _, ok := files.Lookup(path); ok != (tc.trust != config.TrustHeader) {
+				t.Errorf("--trust %s: %s rendered: %v", tc.trust, path, ok)
+			}
 		}
 		for _, w := range tc.want {
 			if !strings.Contains(src, w) {

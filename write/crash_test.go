@@ -11,90 +11,74 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/internal/treetest"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 var errKilledForTest = errors.New("killed")
 
-// killAt makes Apply stop dead before its n-th filesystem step, as a kill
-// would: nothing after it runs, no undo either. It reports how many steps
-// ran.
-func killAt(t *testing.T, n int) *int {
-	t.Helper()
+// killAt returns a filesystem that stops dead before its n-th change, as a
+// kill would: nothing after it happens, the undo included. It syncs
+// nothing: the test is about order, not durability, and syncing each step
+// of hundreds of runs would only make it slow.
+func killAt(n int) *Faulty {
 	calls := 0
-	saved := beforeStep
-	beforeStep = func(string, string) error {
+	return &Faulty{FS: OS{}, Crash: true, NoSync: true, Before: func(Op, string) error {
 		if calls++; calls == n {
-			return kill(errKilledForTest)
+			return errKilledForTest
 		}
 		return nil
-	}
-	t.Cleanup(func() { beforeStep = saved })
-	return &calls
+	}}
 }
 
-// regenerate is what shmemgen generate does: read the answers file on
-// disk, render what it says and plan against its manifest; or, when there
-// is none, what shmemgen new does, without --force: what an interrupted new
-// left must not stop the next one.
-func regenerate(t *testing.T, dir string, inputs config.Config) Plan {
+// noSync is the real filesystem, without the syncs, for a test's setup and
+// for the runs it is not about.
+func noSync() FS { return &Faulty{FS: OS{}, NoSync: true} }
+
+// regenerate is what shmemgen generate does: load the project in dir,
+// render what its answers file says and plan against its manifest, on
+// fsys; or, when there is none, what shmemgen new does, without --force:
+// what an interrupted new left must not stop the next one.
+func regenerate(t *testing.T, fsys FS, dir string, inputs config.Config) Plan {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, answers.FileName))
-	if errors.Is(err, os.ErrNotExist) {
-		files, err := render(inputs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := PlanNew(dir, files, false)
+	if _, err := os.Lstat(filepath.Join(dir, answers.FileName)); errors.Is(err, os.ErrNotExist) {
+		p, err := PlanNew(fsys, dir, render(t, inputs), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
+	a, opts, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := answers.Parse(answers.FileName, data, config.Default("p"))
-	if err != nil {
-		t.Fatal(err)
+	if opts.Overlay != nil || opts.Vars != nil {
+		t.Fatal("the test renders without an overlay or vars")
 	}
-	files, err := render(a.Inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := PlanRegenerate(dir, files, a.Manifest(), false)
+	p, err := PlanRegenerate(fsys, dir, render(t, a.Inputs), a.Manifest(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-// rendered is keyed by the config as %#v prints it: a Config holds slices,
-// so it cannot be a key itself.
+// rendered is keyed by the config as %#v prints it, which holds for a
+// Config that holds slices too.
 var rendered = map[string]gen.FileSet{}
 
-// render renders the project for c with its answers file, as shmemgen
-// does, once for each config: the test renders the same two hundreds of
-// times.
-func render(c config.Config) (gen.FileSet, error) {
+// render renders the project for c, as shmemgen does, once for each
+// config: the test renders the same two hundreds of times.
+func render(t *testing.T, c config.Config) gen.FileSet {
+	t.Helper()
 	key := fmt.Sprintf("%#v", c)
 	if files, ok := rendered[key]; ok {
-		return files, nil
+		return files
 	}
-	files, err := gen.Render(c, gen.Options{Reserved: []string{answers.FileName}})
+	files, err := project.Render(c, gen.Options{}, "")
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	a := answers.Answers{Version: "test", Inputs: c, Files: []answers.Entry{}}
-	for _, f := range files {
-		a.Files = append(a.Files, answers.Entry{Path: f.Path, SHA256: answers.Sum(f.Data)})
-	}
-	data, err := a.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	files = files.Add(gen.File{Path: answers.FileName, Data: data, Mode: 0o644, Owner: gen.Generated})
 	rendered[key] = files
-	return files, nil
+	return files
 }
 
 // snapshot reads dir's files, and its directories as entries with the
@@ -130,11 +114,7 @@ func snapshot(t *testing.T, dir string) map[string]treetest.File {
 // deletion to make.
 func oldProject(t *testing.T, dir string, old, next config.Config, edit bool) {
 	t.Helper()
-	files, err := render(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := PlanNew(dir, files, false)
+	p, err := PlanNew(noSync(), dir, render(t, old), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,17 +147,12 @@ func must(data []byte, err error) []byte {
 	return data
 }
 
-// TestKillAtEveryStep kills Apply before each of its filesystem steps in
+// TestKillAtEveryStep kills Apply before each of its filesystem changes in
 // turn, for a regeneration and for a new project, and checks that the next
 // run converges to exactly the tree a clean run leaves, with no temporary
 // file or backup left over, and that in between a check never calls the
 // project current when it is not.
 func TestKillAtEveryStep(t *testing.T) {
-	// The test is about order, not durability: syncing each step of
-	// hundreds of runs would only make it slow.
-	durable = false
-	t.Cleanup(func() { durable = true })
-
 	old := config.Default("p")
 	next := old
 	next.Size = 8192
@@ -195,41 +170,40 @@ func TestKillAtEveryStep(t *testing.T) {
 		// The clean run.
 		cleanDir := filepath.Join(t.TempDir(), "p")
 		setup(cleanDir)
-		p := regenerate(t, cleanDir, next)
+		p := regenerate(t, noSync(), cleanDir, next)
 		if err := p.Apply(); err != nil {
 			t.Fatal(err)
 		}
 		want := snapshot(t, cleanDir)
 		// A conflict stands until the user resolves it: a project with one
 		// is never current.
-		if p := regenerate(t, cleanDir, next); p.Changed() != sc.edit {
+		if p := regenerate(t, noSync(), cleanDir, next); p.Changed() != sc.edit {
 			t.Fatalf("%s: after a clean run, changed=%v:\n%s", sc.name, p.Changed(), p.Format(false))
 		}
 
 		for n := 1; ; n++ {
 			dir := filepath.Join(t.TempDir(), "p")
 			setup(dir)
-			p := regenerate(t, dir, next)
-			saved := beforeStep
-			calls := killAt(t, n)
-			err := p.Apply()
-			beforeStep = saved
-			if err == nil {
-				if *calls < n {
-					if n == 1 {
-						t.Fatal("Apply has no step to kill")
-					}
-					break // every step has been killed
+			fsys := killAt(n)
+			err := regenerate(t, fsys, dir, next).Apply()
+			if !fsys.Dead() {
+				if err != nil {
+					t.Fatalf("%s, step %d: not killed, and failed: %v", sc.name, n, err)
 				}
-				t.Fatalf("%s, step %d: Apply went on after the kill", sc.name, n)
+				if n == 1 {
+					t.Fatal("Apply has no step to kill")
+				}
+				break // every step has been killed
 			}
-			if !errors.Is(err, errKilledForTest) {
+			// Whatever Apply went on to do, the dead filesystem did none
+			// of it; an error it returned is the kill's.
+			if err != nil && !errors.Is(err, errKilledForTest) {
 				t.Fatalf("%s, step %d: %v", sc.name, n, err)
 			}
 			name := fmt.Sprintf("%s, killed before step %d", sc.name, n)
 
 			// --check: current only if it really is.
-			check := regenerate(t, dir, next)
+			check := regenerate(t, noSync(), dir, next)
 			if diff := treetest.Diff(snapshot(t, dir), want); diff != "" && !check.Changed() {
 				t.Errorf("%s: the plan says current, but the tree differs:\n%s", name, diff)
 			}
@@ -240,7 +214,7 @@ func TestKillAtEveryStep(t *testing.T) {
 			if diff := treetest.Diff(snapshot(t, dir), want); diff != "" {
 				t.Errorf("%s: the next run left:\n%s", name, diff)
 			}
-			if p := regenerate(t, dir, next); p.Changed() != sc.edit {
+			if p := regenerate(t, noSync(), dir, next); p.Changed() != sc.edit {
 				t.Errorf("%s: not current after the next run:\n%s", name, p.Format(false))
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/shmemgen/shmemgen/answers"
@@ -32,29 +31,15 @@ func TestSyncOrder(t *testing.T) {
 			if !sc.fresh {
 				oldProject(t, dir, old, next, sc.edit)
 			}
-			p := regenerate(t, dir, next)
-
-			var (
-				mu     sync.Mutex
-				events []string // "sync PATH", "rename PATH", "remove PATH"
-			)
-			record := func(e string) {
-				mu.Lock()
-				events = append(events, e)
-				mu.Unlock()
-			}
-			savedSync, savedStep := fsync, beforeStep
-			fsync = func(f *os.File) error {
-				record("sync " + f.Name())
-				return savedSync(f)
-			}
-			beforeStep = func(op, path string) error {
-				if op == "rename" || op == "remove" {
-					record(op + " " + path)
+			// Faulty calls Before one call at a time.
+			var events []string // "sync PATH", "rename PATH", "remove PATH"
+			fsys := &Faulty{FS: OS{}, Before: func(op Op, path string) error {
+				if op == OpSync || op == OpRename || op == OpRemove {
+					events = append(events, string(op)+" "+path)
 				}
 				return nil
-			}
-			t.Cleanup(func() { fsync, beforeStep = savedSync, savedStep })
+			}}
+			p := regenerate(t, fsys, dir, next)
 			if err := p.Apply(); err != nil {
 				t.Fatal(err)
 			}

@@ -48,7 +48,7 @@ func TestRegenerateNeverDeletesThroughSymlink(t *testing.T) {
 		victimDir := outside(t, dir, "evil")
 		files := gen.FileSet{file("a", "a\n", gen.Scaffolded)}
 		manifest := map[string]string{"a": answers.Sum([]byte("a\n")), "evil/victim.txt": answers.Sum([]byte("precious\n"))}
-		p, err := PlanRegenerate(dir, files, manifest, force)
+		p, err := PlanRegenerate(OS{}, dir, files, manifest, force)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,11 +77,11 @@ func TestNeverWritesThroughSymlink(t *testing.T) {
 			var err error
 			switch mode {
 			case "regenerate":
-				_, err = PlanRegenerate(dir, files, nil, false)
+				_, err = PlanRegenerate(OS{}, dir, files, nil, false)
 			case "regenerate --force":
-				_, err = PlanRegenerate(dir, files, nil, true)
+				_, err = PlanRegenerate(OS{}, dir, files, nil, true)
 			default:
-				_, err = PlanNew(dir, files, true)
+				_, err = PlanNew(OS{}, dir, files, true)
 			}
 			if err == nil || !strings.Contains(err.Error(), "symbolic link") {
 				t.Errorf("%s, %s through %s: got %v, want an error about the symbolic link", mode, tc.path, tc.link, err)
@@ -101,7 +101,7 @@ func TestNeverReplacesSymlinkedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := gen.FileSet{file("a", "overwritten\n", gen.Generated)}
-	if _, err := PlanRegenerate(dir, files, nil, true); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := PlanRegenerate(OS{}, dir, files, nil, true); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("got %v, want an error about the symbolic link", err)
 	}
 	checkUntouched(t, dir, "a", victimDir)
@@ -118,7 +118,7 @@ func TestUpdateKeepsMode(t *testing.T) {
 		}
 	}
 	files := gen.FileSet{file("build.sh", "new\n", gen.Generated), file("secret.txt", "new\n", gen.Generated)}
-	p, err := PlanRegenerate(dir, files, nil, false)
+	p, err := PlanRegenerate(OS{}, dir, files, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,14 +145,14 @@ func TestFailedNewKeepsDanglingOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := gen.FileSet{file("a", "a\n", gen.Scaffolded), file("d/b", "b\n", gen.Scaffolded)}
-	if _, err := PlanNew(out, files, false); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := PlanNew(OS{}, out, files, false); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("PlanNew: got %v, want an error about the dangling link", err)
 	}
 	// The link appears between plan and apply.
 	if err := os.Remove(out); err != nil {
 		t.Fatal(err)
 	}
-	p, err := PlanNew(out, files, false)
+	p, err := PlanNew(OS{}, out, files, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestOutMayBeALink(t *testing.T) {
 	if err := os.Symlink(real, out); err != nil {
 		t.Fatal(err)
 	}
-	p, err := PlanNew(out, gen.FileSet{file("a", "a\n", gen.Scaffolded)}, false)
+	p, err := PlanNew(OS{}, out, gen.FileSet{file("a", "a\n", gen.Scaffolded)}, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,11 +44,16 @@ func file(path, data string, owner gen.Owner) gen.File {
 	return gen.File{Path: path, Data: []byte(data), Mode: 0o644, Owner: owner}
 }
 
-// summary is the plan as "kind path" lines.
+// summary is the plan as "kind path" lines, "(edited)" after an update
+// that overwrites an edit.
 func summary(p Plan) string {
 	var lines []string
 	for _, a := range p.Actions {
-		lines = append(lines, string(a.Kind)+" "+a.Path)
+		line := string(a.Kind) + " " + a.Path
+		if a.Edited {
+			line += " (edited)"
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -89,8 +94,22 @@ func TestPlanRegenerate(t *testing.T) {
 		want:     "update a",
 		after:    map[string]string{"a": next},
 	}, {
-		name:     "edited generated file is overwritten",
+		name:     "edited generated file is overwritten, and said to be",
 		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(old))},
+		files:    gen.FileSet{file("a", next, gen.Generated)},
+		want:     "update a (edited)",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "edited generated file shmemgen has nothing new for is put back, and said to be",
+		disk:     map[string]string{"a": edit},
+		manifest: map[string]string{"a": sum([]byte(next))},
+		files:    gen.FileSet{file("a", next, gen.Generated)},
+		want:     "update a (edited)",
+		after:    map[string]string{"a": next},
+	}, {
+		name:     "generated file as shmemgen wrote it is updated",
+		disk:     map[string]string{"a": old},
 		manifest: map[string]string{"a": sum([]byte(old))},
 		files:    gen.FileSet{file("a", next, gen.Generated)},
 		want:     "update a",
@@ -174,7 +193,7 @@ func TestPlanRegenerate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeTree(t, dir, tc.disk)
-			p, err := PlanRegenerate(dir, tc.files, tc.manifest, tc.force)
+			p, err := PlanRegenerate(OS{}, dir, tc.files, tc.manifest, tc.force)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +222,7 @@ func TestPlanNew(t *testing.T) {
 	files := gen.FileSet{file("a", "a\n", gen.Scaffolded), file("d/b", "b\n", gen.Generated)}
 
 	dir := filepath.Join(t.TempDir(), "p")
-	p, err := PlanNew(dir, files, false)
+	p, err := PlanNew(OS{}, dir, files, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +231,10 @@ func TestPlanNew(t *testing.T) {
 	}
 
 	writeTree(t, dir, map[string]string{"a": "a\n", "other": "x"})
-	if _, err := PlanNew(dir, files, false); !errors.Is(err, ErrNotEmpty) {
+	if _, err := PlanNew(OS{}, dir, files, false); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("non-empty dir without force: got %v, want ErrNotEmpty", err)
 	}
-	p, err = PlanNew(dir, files, true)
+	p, err = PlanNew(OS{}, dir, files, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,9 +243,11 @@ func TestPlanNew(t *testing.T) {
 	}
 }
 
-// TestApplyAtomic makes every step of Apply fail in turn and checks that
-// the directory is then exactly as it was: no file half-written, none
-// missing, no temporary file or new directory left behind.
+// TestApplyAtomic makes every change Apply makes before the answers file
+// is in place fail in turn (creating, writing, making a directory,
+// renaming, removing) and checks that the directory is then exactly as it
+// was: no file half-written, none missing, no temporary file or new
+// directory left behind.
 func TestApplyAtomic(t *testing.T) {
 	before := map[string]string{"update": "old\n", "gone": "old\n", "kept": "edited\n", "sub/deep/gone": "old\n"}
 	files := gen.FileSet{
@@ -239,41 +260,47 @@ func TestApplyAtomic(t *testing.T) {
 		file(answers.FileName, "answers\n", gen.Generated),
 	}
 	manifest := map[string]string{"gone": answers.Sum([]byte("old\n")), "kept": answers.Sum([]byte("old\n")), "sub/deep/gone": answers.Sum([]byte("old\n"))}
+	after := map[string]string{"create": "new\n", "deep/er/create": "new\n", "kept": "edited\n", "kept" + NewSuffix: "new\n", "update": "new\n", answers.FileName: "answers\n"}
 
 	for failAt := 1; ; failAt++ {
 		dir := t.TempDir()
 		writeTree(t, dir, before)
-		p, err := PlanRegenerate(dir, files, manifest, false)
+		calls, committed := 0, false
+		fail := errors.New("injected failure")
+		fsys := &Faulty{FS: OS{}, Before: func(op Op, path string) error {
+			// Syncs run side by side, in no set order: TestApplySyncFailure
+			// fails them. Once the answers file is in place, Apply is done
+			// and only tidies up.
+			if op == OpSync || committed {
+				return nil
+			}
+			if calls++; calls == failAt {
+				return fail
+			}
+			committed = op == OpRename && path == filepath.Join(dir, answers.FileName)
+			return nil
+		}}
+		p, err := PlanRegenerate(fsys, dir, files, manifest, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		calls := 0
-		fail := errors.New("injected failure")
-		rename = func(from, to string) error {
-			if calls++; calls == failAt {
-				return fail
-			}
-			return os.Rename(from, to)
-		}
-		remove = func(name string) error {
-			if calls++; calls == failAt {
-				return fail
-			}
-			return os.Remove(name)
-		}
 		err = p.Apply()
-		rename, remove = os.Rename, os.Remove
-		if err == nil {
-			if failAt == 1 {
-				t.Fatal("Apply made no step that could fail")
+		switch {
+		case calls < failAt && err != nil:
+			t.Fatalf("Apply failed with no failure injected: %v", err)
+		case calls < failAt && failAt == 1:
+			t.Fatal("Apply made no change that could fail")
+		case calls < failAt || err == nil:
+			// Every change has failed in turn; or this one may: a
+			// directory left empty that could not be removed stays.
+			if diff := treetest.Diff(tree(readTree(t, dir)), tree(after)); diff != "" {
+				t.Errorf("step %d: after a successful Apply:\n%s", failAt, diff)
 			}
-			want := map[string]string{"create": "new\n", "deep/er/create": "new\n", "kept": "edited\n", "kept" + NewSuffix: "new\n", "update": "new\n", answers.FileName: "answers\n"}
-			if diff := treetest.Diff(tree(readTree(t, dir)), tree(want)); diff != "" {
-				t.Errorf("after a successful Apply:\n%s", diff)
+			if calls < failAt {
+				return
 			}
-			return
-		}
-		if !errors.Is(err, fail) {
+			continue
+		case !errors.Is(err, fail):
 			t.Fatalf("step %d: got %v, want the injected failure", failAt, err)
 		}
 		if diff := treetest.Diff(tree(readTree(t, dir)), tree(before)); diff != "" {
@@ -288,13 +315,47 @@ func TestApplyAtomic(t *testing.T) {
 	}
 }
 
+// TestApplySyncFailure fails syncing a new content or a backup to disk:
+// nothing may change, as nothing is renamed into place before all of them
+// are synced.
+func TestApplySyncFailure(t *testing.T) {
+	before := map[string]string{"update": "old\n", "gone": "old\n"}
+	files := gen.FileSet{file("create", "new\n", gen.Scaffolded), file("deep/create", "new\n", gen.Scaffolded), file("update", "new\n", gen.Generated)}
+	manifest := map[string]string{"gone": answers.Sum([]byte("old\n"))}
+	for _, failing := range []string{"create", "update", "gone"} {
+		dir := t.TempDir()
+		writeTree(t, dir, before)
+		fail := errors.New("injected failure")
+		fsys := &Faulty{FS: OS{}, Before: func(op Op, path string) error {
+			// The new content of create or update, or the backup of gone.
+			if op == OpSync && strings.HasPrefix(filepath.Base(path), "."+failing+".shmemgen-") {
+				return fail
+			}
+			return nil
+		}}
+		p, err := PlanRegenerate(fsys, dir, files, manifest, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Apply(); !errors.Is(err, fail) {
+			t.Fatalf("%s: got %v, want the injected failure", failing, err)
+		}
+		if diff := treetest.Diff(tree(readTree(t, dir)), tree(before)); diff != "" {
+			t.Errorf("syncing %s failed and left the directory changed:\n%s", failing, diff)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "deep")); !os.IsNotExist(err) {
+			t.Errorf("syncing %s failed and left a directory it created", failing)
+		}
+	}
+}
+
 // TestApplyStageFailure fails while writing the new contents, before
 // anything is renamed: nothing may change.
 func TestApplyStageFailure(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"a": "old\n"})
 	files := gen.FileSet{file("a", "new\n", gen.Generated), file("blocker/b", "new\n", gen.Scaffolded), file("c", "new\n", gen.Scaffolded)}
-	p, err := PlanRegenerate(dir, files, nil, false)
+	p, err := PlanRegenerate(OS{}, dir, files, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +379,7 @@ func TestApplyLeavesUnchangedFilesAlone(t *testing.T) {
 	}
 	files := gen.FileSet{file("same", "same\n", gen.Generated), file("edited", "theirs\n", gen.Scaffolded)}
 	manifest := map[string]string{"edited": answers.Sum([]byte("theirs\n"))}
-	p, err := PlanRegenerate(dir, files, manifest, false)
+	p, err := PlanRegenerate(OS{}, dir, files, manifest, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,6 +403,7 @@ func TestApplyLeavesUnchangedFilesAlone(t *testing.T) {
 func TestJSONShape(t *testing.T) {
 	p := Plan{Dir: "proj", Actions: []Action{
 		{Kind: Update, Path: "dll/exports.go", File: file("dll/exports.go", "", gen.Generated)},
+		{Kind: Update, Path: "dll/core.c", File: file("dll/core.c", "", gen.Generated), Edited: true, Reason: "overwritten"},
 		{Kind: Conflict, Path: "hosts/c/parent.c", File: file("hosts/c/parent.c", "", gen.Scaffolded), New: "hosts/c/parent.c" + NewSuffix, Reason: "edited"},
 		{Kind: Delete, Path: "old.txt"},
 	}}
@@ -358,6 +420,13 @@ func TestJSONShape(t *testing.T) {
       "path": "dll/exports.go",
       "action": "update",
       "owner": "generated"
+    },
+    {
+      "path": "dll/core.c",
+      "action": "update",
+      "owner": "generated",
+      "reason": "overwritten",
+      "edited": true
     },
     {
       "path": "hosts/c/parent.c",
@@ -383,5 +452,46 @@ func setOld(t *testing.T, name string, unix int64) {
 	old := time.Unix(unix, 0)
 	if err := os.Chtimes(name, old, old); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFaultyCrash checks what the kill tests rest on: after a crash, the
+// filesystem makes no change, not even the undo's.
+func TestFaultyCrash(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a": "a\n"})
+	crash := errors.New("crash")
+	fsys := &Faulty{FS: OS{}, Crash: true, Before: func(op Op, path string) error {
+		if op == OpWrite {
+			return crash
+		}
+		return nil
+	}}
+	tmp, err := fsys.CreateTemp(dir, ".b-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tmp.Write([]byte("bbbb")); n != 2 || !errors.Is(err, crash) {
+		t.Errorf("a write at the crash: %d bytes, %v; want a torn write of 2 and the crash", n, err)
+	}
+	tmp.Close()
+	if !fsys.Dead() {
+		t.Fatal("not dead after the crash")
+	}
+	for name, err := range map[string]error{
+		"remove": fsys.Remove(tmp.Name()),
+		"rename": fsys.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "c")),
+		"mkdir":  fsys.Mkdir(filepath.Join(dir, "d"), 0o755),
+	} {
+		if !errors.Is(err, crash) {
+			t.Errorf("%s after the crash: %v, want the crash", name, err)
+		}
+	}
+	if _, err := fsys.CreateTemp(dir, ".e-*"); !errors.Is(err, crash) {
+		t.Errorf("create after the crash: %v, want the crash", err)
+	}
+	want := map[string]string{"a": "a\n", filepath.Base(tmp.Name()): "bb"}
+	if diff := treetest.Diff(tree(readTree(t, dir)), tree(want)); diff != "" {
+		t.Errorf("after the crash:\n%s", diff)
 	}
 }

@@ -43,7 +43,10 @@ static int edges(void)
     printf("wait from 0: ok=%d status=%s generation=%llu\n", ok, status_name(SharedMemLastError()), (ull)g);
     ULONGLONG before = g;
     ok = WaitSharedMem(&g, 50);
-    printf("wait 50 ms, no write: ok=%d status=%s unchanged=%d\n", ok, status_name(SharedMemLastError()), g == before);
+    DWORD timed_out = SharedMemLastError();
+    printf("wait 50 ms, no write: ok=%d status=%s unchanged=%d\n", ok, status_name(timed_out), g == before);
+    /* What a host prints for it: the header's text, not bare hex. */
+    printf("its text: %s\n", SHMEM_StatusText(timed_out));
     SetSharedMem((LPWSTR)u"x");
     ok = WaitSharedMem(&g, 0);
     printf("after a set: ok=%d generation+%llu\n", ok, (ull)(g - before));

@@ -40,6 +40,46 @@ fi
 
 cflags=${CFLAGS:--O2 -Wall -Wextra}
 windres=${WINDRES:-x86_64-w64-mingw32-windres}
+cc_amd64=${CC:-x86_64-w64-mingw32-gcc}
+dlltool_amd64=${DLLTOOL:-x86_64-w64-mingw32-dlltool}
+cc_386=${CC_386:-i686-w64-mingw32-gcc}
+dlltool_386=${DLLTOOL_386:-i686-w64-mingw32-dlltool}
+cc_linux=${CC_LINUX:-gcc}
+
+# Every tool is looked for before anything is built, so that one missing is
+# named with what to install rather than met half-way as "command not found".
+missing=0
+# need WHAT TOOL...: says which of the TOOLs are not on PATH and what to do.
+need() {
+	local what=$1 tool absent=
+	shift
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			absent="$absent $tool"
+		fi
+	done
+	if [ -n "$absent" ]; then
+		echo "build.sh: not found:$absent" >&2
+		echo "  $what" >&2
+		missing=1
+	fi
+}
+need "install Go 1.26 or later: https://go.dev/dl/" go
+for system in $systems; do
+	case $system in
+	windows)
+		need "install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES" \
+			"$windres" "$cc_amd64" "$dlltool_amd64"
+		;;
+	linux)
+		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
+		;;
+	esac
+done
+if [ "$missing" = 1 ]; then
+	echo "build.sh: nothing built" >&2
+	exit 1
+fi
 
 # now prints the time in milliseconds: EPOCHREALTIME where bash has it (5.0
 # and later), whole seconds elsewhere (macOS's bash 3.2).
@@ -132,12 +172,12 @@ build_arch() {
 
 built=
 build_windows() {
-	build_arch amd64 bin "${CC:-x86_64-w64-mingw32-gcc}" "${DLLTOOL:-x86_64-w64-mingw32-dlltool}" pe-x86-64
+	build_arch amd64 bin "$cc_amd64" "$dlltool_amd64" pe-x86-64
 }
 
 # build_linux builds the Linux library and hosts natively into bin/.
 build_linux() {
-	local out=bin cc=${CC_LINUX:-gcc}
+	local out=bin cc=$cc_linux
 	mkdir -p "$out"
 
 	# The library exports exactly the generated exports (and any Go

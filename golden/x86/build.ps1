@@ -1,11 +1,11 @@
-# Builds shm32.dll, its header, its import library and both pairs of host
+# Builds shmem.dll, its header, its import library and both pairs of host
 # programs on Windows, with Go and a MinGW-w64 gcc on PATH, for amd64,386:
 # amd64 into bin\, 386 into bin\386\ (with a 32-bit MinGW-w64 gcc). Override
 # the C compiler with $env:CC ($env:CC_386 for 386), its flags with
 # $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
 # windres with $env:WINDRES. Each step prints a line as it starts and one with its time
 # when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
-# also makes the MSVC import library bin\shm32.lib.
+# also makes the MSVC import library bin\shmem.lib.
 #
 # Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
 # it puts back the working location and the environment variables it sets
@@ -79,7 +79,7 @@ try {
         $env:CGO_ENABLED = '1'
         $env:CC = $CC
         # The generated exports are C, declared in dll/api.h. cgo writes a header
-        # only for Go exports, which dll/user.go may add: it becomes shm32_go.h.
+        # only for Go exports, which dll/user.go may add: it becomes shmem_go.h.
         # Without a Go export, Go's linker would export a placeholder,
         # _cgo_stub_export; the extldflags stop it writing its export list, so
         # that the DLL exports exactly its dllexport functions. -static-libgcc:
@@ -89,33 +89,33 @@ try {
         if (-not (Select-String -Quiet -Pattern '^//export ' -Path 'dll/*.go')) {
             $extldflags += ' -Wl,--export-all-symbols -Wl,--exclude-all-symbols'
         }
-        Remove-Item -Force -ErrorAction SilentlyContinue -Path "$Out/shm32.h", "$Out/shm32_go.h"
-        Invoke-Step "$Out\shm32.dll" go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', "$Out/shm32.dll", './dll')
-        if (Test-Path "$Out/shm32.h") {
-            Move-Item -Path "$Out/shm32.h" -Destination "$Out/shm32_go.h"
+        Remove-Item -Force -ErrorAction SilentlyContinue -Path "$Out/shmem.h", "$Out/shmem_go.h"
+        Invoke-Step "$Out\shmem.dll" go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', "$Out/shmem.dll", './dll')
+        if (Test-Path "$Out/shmem.h") {
+            Move-Item -Path "$Out/shmem.h" -Destination "$Out/shmem_go.h"
         }
-        Copy-Item -Force -Path 'dll/api.h' -Destination "$Out/shm32.h"
+        Copy-Item -Force -Path 'dll/api.h' -Destination "$Out/shmem.h"
 
         # The import libraries, for linkers that want one rather than the DLL
         # itself, made from the module-definition file dll/exports.def: MinGW's
-        # (-L$Out -lshm32) and, where lib.exe is on PATH, MSVC's. The
+        # (-L$Out -lshmem) and, where lib.exe is on PATH, MSVC's. The
         # exports are __cdecl on 386 too: undecorated.
-        Copy-Item -Force -Path 'dll/exports.def' -Destination "$Out/shm32.def"
-        Invoke-Step "$Out\libshm32.dll.a" $DllTool @('--input-def', "$Out/shm32.def", '--dllname', 'shm32.dll', '--output-lib', "$Out/libshm32.dll.a")
+        Copy-Item -Force -Path 'dll/exports.def' -Destination "$Out/shmem.def"
+        Invoke-Step "$Out\libshmem.dll.a" $DllTool @('--input-def', "$Out/shmem.def", '--dllname', 'shmem.dll', '--output-lib', "$Out/libshmem.dll.a")
         if (Get-Command 'lib.exe' -ErrorAction SilentlyContinue) {
-            Invoke-Step "$Out\shm32.lib" 'lib.exe' @('/nologo', "/def:$Out\shm32.def", "/machine:$Machine", "/out:$Out\shm32.lib")
+            Invoke-Step "$Out\shmem.lib" 'lib.exe' @('/nologo', "/def:$Out\shmem.def", "/machine:$Machine", "/out:$Out\shmem.lib")
         } else {
-            Write-Output "skipped  $Out\shm32.lib: lib.exe, MSVC's librarian, is not on PATH (run from a Developer PowerShell to make it)"
+            Write-Output "skipped  $Out\shmem.lib: lib.exe, MSVC's librarian, is not on PATH (run from a Developer PowerShell to make it)"
         }
 
         # The C hosts link against the DLL itself and include its header.
-        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/shm32.dll"))
-        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/shm32.dll"))
+        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/shmem.dll"))
+        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/shmem.dll"))
 
         $env:CGO_ENABLED = '0'
         Invoke-Step "$Out\parent-go.exe" go @('build', '-trimpath', '-o', "$Out/parent-go.exe", './hosts/go/parent')
         Invoke-Step "$Out\child-go.exe" go @('build', '-trimpath', '-o', "$Out/child-go.exe", './hosts/go/child')
-        foreach ($f in 'shm32.dll', 'shm32.h', 'shm32.def', 'libshm32.dll.a', 'parent.exe', 'child.exe', 'parent-go.exe', 'child-go.exe') {
+        foreach ($f in 'shmem.dll', 'shmem.h', 'shmem.def', 'libshmem.dll.a', 'parent.exe', 'child.exe', 'parent-go.exe', 'child-go.exe') {
             $script:built += "$Out\$f"
         }
     }

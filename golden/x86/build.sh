@@ -3,15 +3,15 @@
 #
 # Builds for every system in --os (windows), or for the one named.
 #
-# windows: cross-builds shm32.dll, its header, its import library and
+# windows: cross-builds shmem.dll, its header, its import library and
 # both pairs of host programs from Linux or macOS, with Go and mingw-w64
 # (Debian: apt-get install mingw-w64), for amd64,386: amd64 into bin/, 386
 # into bin/386/. Override the C compiler with CC (CC_386 for 386), its flags
 # with CFLAGS, dlltool with DLLTOOL (DLLTOOL_386) and windres with WINDRES.
 #
-# linux: builds libshm32.so, its header and both pairs of host programs
+# linux: builds libshmem.so, its header and both pairs of host programs
 # natively on Linux, with Go and gcc, for the machine's architecture, into
-# bin/: bin/libshm32.so, bin/parent, bin/child, bin/parent-go and
+# bin/: bin/libshmem.so, bin/parent, bin/child, bin/parent-go and
 # bin/child-go. Override the C compiler with CC_LINUX.
 #
 # Each step prints a line as it starts and one with its time when it ends.
@@ -40,6 +40,46 @@ fi
 
 cflags=${CFLAGS:--O2 -Wall -Wextra}
 windres=${WINDRES:-x86_64-w64-mingw32-windres}
+cc_amd64=${CC:-x86_64-w64-mingw32-gcc}
+dlltool_amd64=${DLLTOOL:-x86_64-w64-mingw32-dlltool}
+cc_386=${CC_386:-i686-w64-mingw32-gcc}
+dlltool_386=${DLLTOOL_386:-i686-w64-mingw32-dlltool}
+cc_linux=${CC_LINUX:-gcc}
+
+# Every tool is looked for before anything is built, so that one missing is
+# named with what to install rather than met half-way as "command not found".
+missing=0
+# need WHAT TOOL...: says which of the TOOLs are not on PATH and what to do.
+need() {
+	local what=$1 tool absent=
+	shift
+	for tool in "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			absent="$absent $tool"
+		fi
+	done
+	if [ -n "$absent" ]; then
+		echo "build.sh: not found:$absent" >&2
+		echo "  $what" >&2
+		missing=1
+	fi
+}
+need "install Go 1.26 or later: https://go.dev/dl/" go
+for system in $systems; do
+	case $system in
+	windows)
+		need "install mingw-w64 (Debian, Ubuntu: sudo apt-get install mingw-w64; macOS: brew install mingw-w64), or name the tools with CC, DLLTOOL and WINDRES (CC_386, DLLTOOL_386)" \
+			"$windres" "$cc_amd64" "$dlltool_amd64" "$cc_386" "$dlltool_386"
+		;;
+	linux)
+		need "install gcc (Debian, Ubuntu: sudo apt-get install gcc), or name a C compiler with CC_LINUX" "$cc_linux"
+		;;
+	esac
+done
+if [ "$missing" = 1 ]; then
+	echo "build.sh: nothing built" >&2
+	exit 1
+fi
 
 # now prints the time in milliseconds: EPOCHREALTIME where bash has it (5.0
 # and later), whole seconds elsewhere (macOS's bash 3.2).
@@ -87,7 +127,7 @@ build_arch() {
 	# The DLL records the name it is built under: build it under its final
 	# name. The generated exports are C, declared in dll/api.h. cgo writes a
 	# header only for Go exports, which dll/user.go may add: it becomes
-	# shm32_go.h. Without a Go export, Go's linker would export a
+	# shmem_go.h. Without a Go export, Go's linker would export a
 	# placeholder, _cgo_stub_export; the extldflags stop it writing its
 	# export list, so that the DLL exports exactly its dllexport functions.
 	# -static-libgcc: on 386, 64-bit division calls libgcc's __udivdi3,
@@ -98,24 +138,24 @@ build_arch() {
 		if ! grep -qs '^//export ' dll/*.go; then
 			extldflags="$extldflags -Wl,--export-all-symbols -Wl,--exclude-all-symbols"
 		fi
-		rm -f "$out/shm32.h" "$out/shm32_go.h"
+		rm -f "$out/shmem.h" "$out/shmem_go.h"
 		CGO_ENABLED=1 GOOS=windows GOARCH="$goarch" CC="$cc" \
-			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/shm32.dll" ./dll
-		if [ -f "$out/shm32.h" ]; then
-			mv "$out/shm32.h" "$out/shm32_go.h"
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/shmem.dll" ./dll
+		if [ -f "$out/shmem.h" ]; then
+			mv "$out/shmem.h" "$out/shmem_go.h"
 		fi
-		cp dll/api.h "$out/shm32.h"
+		cp dll/api.h "$out/shmem.h"
 	}
-	step "$out/shm32.dll, $out/shm32.h" build_dll
+	step "$out/shmem.dll, $out/shmem.h" build_dll
 
 	# The import library, for linkers that want one rather than the DLL
-	# itself (-L$out -lshm32), made from the module-definition file
+	# itself (-L$out -lshmem), made from the module-definition file
 	# dll/exports.def. The exports are __cdecl on 386 too: undecorated.
 	build_implib() {
-		cp dll/exports.def "$out/shm32.def"
-		"$dlltool" --input-def "$out/shm32.def" --dllname shm32.dll --output-lib "$out/libshm32.dll.a"
+		cp dll/exports.def "$out/shmem.def"
+		"$dlltool" --input-def "$out/shmem.def" --dllname shmem.dll --output-lib "$out/libshmem.dll.a"
 	}
-	step "$out/shm32.def, $out/libshm32.dll.a" build_implib
+	step "$out/shmem.def, $out/libshmem.dll.a" build_implib
 
 	# The C hosts include the DLL's header and load the DLL explicitly,
 	# by full path (hosts/c/load.h): they do not link against it.
@@ -127,40 +167,40 @@ build_arch() {
 	step "$out/parent-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/parent-go.exe" ./hosts/go/parent
 	step "$out/child-go.exe" env CGO_ENABLED=0 GOOS=windows GOARCH="$goarch" go build -trimpath -o "$out/child-go.exe" ./hosts/go/child
 
-	built="$built $out/shm32.dll $out/shm32.h $out/shm32.def $out/libshm32.dll.a $out/parent.exe $out/child.exe $out/parent-go.exe $out/child-go.exe"
+	built="$built $out/shmem.dll $out/shmem.h $out/shmem.def $out/libshmem.dll.a $out/parent.exe $out/child.exe $out/parent-go.exe $out/child-go.exe"
 }
 
 built=
 build_windows() {
-	build_arch amd64 bin "${CC:-x86_64-w64-mingw32-gcc}" "${DLLTOOL:-x86_64-w64-mingw32-dlltool}" pe-x86-64
+	build_arch amd64 bin "$cc_amd64" "$dlltool_amd64" pe-x86-64
 	# 386: the same, 32-bit, with i686 mingw-w64. The exports are __cdecl
 	# there too, and their names undecorated.
-	build_arch 386 bin/386 "${CC_386:-i686-w64-mingw32-gcc}" "${DLLTOOL_386:-i686-w64-mingw32-dlltool}" pe-i386
+	build_arch 386 bin/386 "$cc_386" "$dlltool_386" pe-i386
 }
 
 # build_linux builds the Linux library and hosts natively into bin/.
 build_linux() {
-	local out=bin cc=${CC_LINUX:-gcc}
+	local out=bin cc=$cc_linux
 	mkdir -p "$out"
 
 	# The library exports exactly the generated exports (and any Go
 	# exports dll/user.go adds): dll/exports.map is a version script that
 	# makes every other symbol local, Go's runtime ones included. cgo
-	# writes a header only for Go exports: it becomes shm32_go.h.
+	# writes a header only for Go exports: it becomes shmem_go.h.
 	build_so() {
 		local extldflags="-Wl,--version-script=$PWD/dll/exports.map"
 		if grep -qs '^//export ' dll/*.go; then
 			extldflags=
 		fi
-		rm -f "$out/libshm32.h" "$out/shm32_go.h"
+		rm -f "$out/libshmem.h" "$out/shmem_go.h"
 		CGO_ENABLED=1 GOOS=linux CC="$cc" \
-			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libshm32.so" ./dll
-		if [ -f "$out/libshm32.h" ]; then
-			mv "$out/libshm32.h" "$out/shm32_go.h"
+			go build -buildmode=c-shared -trimpath -ldflags "-extldflags '$extldflags'" -o "$out/libshmem.so" ./dll
+		if [ -f "$out/libshmem.h" ]; then
+			mv "$out/libshmem.h" "$out/shmem_go.h"
 		fi
-		cp dll/api.h "$out/shm32.h"
+		cp dll/api.h "$out/shmem.h"
 	}
-	step "$out/libshm32.so, $out/shm32.h" build_so
+	step "$out/libshmem.so, $out/shmem.h" build_so
 
 	# The C hosts load the library with dlopen, by full path.
 	# shellcheck disable=SC2086 # cflags holds several flags
@@ -171,7 +211,7 @@ build_linux() {
 	step "$out/parent-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/parent-go" ./hosts/go/parent
 	step "$out/child-go" env CGO_ENABLED=1 GOOS=linux CC="$cc" go build -trimpath -o "$out/child-go" ./hosts/go/child
 
-	built="$built $out/libshm32.so $out/shm32.h $out/parent $out/child $out/parent-go $out/child-go"
+	built="$built $out/libshmem.so $out/shmem.h $out/parent $out/child $out/parent-go $out/child-go"
 }
 
 for system in $systems; do

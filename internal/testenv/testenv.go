@@ -73,3 +73,25 @@ func BuildShmemgen(dir string) (string, error) {
 	}
 	return exe, nil
 }
+
+// PathWith returns a PATH of one directory holding links to the named
+// programs, found on this PATH, and to nothing else: a script run with it
+// sees a machine without every other program (mingw-w64, Wine). A program
+// not found skips t.
+func PathWith(t testing.TB, names ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "path")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		p, err := exec.LookPath(name)
+		if err != nil {
+			t.Skipf("%s is not on PATH: %v", name, err)
+		}
+		if err := os.Symlink(p, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}

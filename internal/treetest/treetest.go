@@ -120,6 +120,12 @@ func Replace(dir string, tree map[string]File, keep ...string) error {
 			}
 		}
 	}
+	return Write(dir, tree)
+}
+
+// Write writes every file of tree below dir, with its execute bit,
+// leaving the other files in dir alone.
+func Write(dir string, tree map[string]File) error {
 	for _, p := range slices.Sorted(maps.Keys(tree)) {
 		target := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {

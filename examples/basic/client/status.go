@@ -19,8 +19,9 @@ type Status uint32
 // The library's own status codes; bit 29 marks them as application-defined.
 const (
 	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
 	StatusLockTimeout Status = 0x20000002
@@ -41,9 +42,10 @@ const (
 	// StatusSquatted: another object holds the name of the section, the setup
 	// mutex, the wake event or the note event: one of another type, one whose
 	// DACL refuses this process the rights the DLL asks for (a squatter, or a
-	// peer whose --sddl leaves this process out), or, with --trust owner, one
-	// whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
+	// peer whose security descriptor leaves this process out), or, when the
+	// owner trust mode is chosen, one whose owner this process does not trust;
+	// setup retries in the background, and calls work once the name is free or
+	// usable.
 	StatusSquatted Status = 0x20000008
 )
 
@@ -51,22 +53,24 @@ const (
 // the same code on both systems.
 const errTimeout Status = 1460
 
+// Error is a short description and the code; the constants' doc comments
+// say what each means.
 func (s Status) Error() string {
 	switch s {
 	case StatusBadLayout:
-		return "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program created the name first) (0x20000001)"
+		return "the mapping is not this library's (0x20000001)"
 	case StatusLockTimeout:
-		return "the lock was not acquired within the lock timeout (0x20000002)"
+		return "lock timeout (0x20000002)"
 	case StatusAbandoned:
-		return "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead) (0x20000003)"
+		return "the lock's holder died: what was read may be half-written (0x20000003)"
 	case StatusSetupFailed:
-		return "setting up the shared memory failed where Windows gave no error code (0x20000004)"
+		return "setup failed (0x20000004)"
 	case StatusBadArgument:
-		return "a NULL pointer, a zero-length buffer, or an offset and length outside the payload (0x20000005)"
+		return "bad argument (0x20000005)"
 	case StatusTruncated:
-		return "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get (0x20000007)"
+		return "string truncated (0x20000007)"
 	case StatusSquatted:
-		return "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose --sddl leaves this process out), or, with --trust owner, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable (0x20000008)"
+		return "the name is held by another object (0x20000008)"
 	case errTimeout:
 		return "the wait timed out (1460)"
 	}

@@ -8,3 +8,7 @@ package client
 // does: a named object goes away with its last handle. It is here so that
 // code calling it builds for both systems.
 func (d *DLL) Unlink() error { return nil }
+
+// SegmentPath is empty on Windows: the mapping is no file that outlives its
+// processes.
+const SegmentPath = ""

@@ -240,6 +240,10 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 	}
 }
 
+// SegmentPath is the segment's file: it outlives the processes that use it,
+// until Unlink removes it.
+const SegmentPath = "/dev/shm" + "/Telemetry"
+
 // Unlink removes the segment's name (shm_unlink): processes that have it
 // mapped keep using it, and the next process to load the library creates a
 // fresh one.

@@ -15,7 +15,7 @@ const (
 	// shmName is the segment's POSIX shared-memory name on Linux: the
 	// mapping name without its Local\ or Global\ prefix, after a slash.
 	shmName = "/Telemetry"
-	// shmMode is the segment's permission mode on Linux (--mode).
+	// shmMode is the segment's permission mode on Linux.
 	shmMode = 0o600
 	// lockName names the mutex held while the section is set up, and
 	// wakeName the event that wakes the lock's waiters; kernel objects
@@ -31,17 +31,26 @@ const (
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
 	layoutVersion = 3
 	headerSize    = 128
-	// payloadSize is --size: 1MiB.
+	// payloadSize is the payload's size: 1MiB.
 	payloadSize = 1048576
-	sectionSize = headerSize + payloadSize
+	sectionSize = headerSize + payloadSize + recordAreaSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00100080
+	sectionSizeLow  = 0x001000b8
 )
 
-// securityDescriptor is the SDDL of the mapping and the lock: none
-// given, so the token's default DACL.
+// The typed record's area follows the payload: padding up to a cache line,
+// then the record, 56 bytes. recordLayoutHash identifies its layout
+// (api.h's TELEMETRY_RECORD_LAYOUT_HASH): the creator stores it in the header,
+// and an opener built for another layout finds statusBadLayout.
+const (
+	recordAreaSize   = 56
+	recordLayoutHash = 0xfe5df31634e63bd7
+)
+
+// securityDescriptor is the SDDL of the Windows objects: none given,
+// so the token's default DACL.
 const securityDescriptor = ""
 
 // header is the start of the section, api.h's TELEMETRY_HEADER. The
@@ -63,7 +72,9 @@ type header struct {
 	tornFrom    uint64
 	tornTo      uint64
 	noteSeq     int32
-	_           [44]byte
+	_           uint32
+	recordHash  uint64
+	_           [32]byte
 }
 
 // The header is laid out as api.h has it, which core.c checks the same
@@ -86,6 +97,7 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.recordHash)-88]
 )
 
 // Status codes where the system gives none; bit 29 marks them as
@@ -94,8 +106,10 @@ var (
 // api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or a record layout hash other than this build's
+	// 0xfe5df31634e63bd7, or smaller than its header says (another program, or
+	// a build of this library with another size or layout, created the name
+	// first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
@@ -116,8 +130,9 @@ const (
 	// statusSquatted: another object holds the name of the section, the setup
 	// mutex, the wake event or the note event: one of another type, one whose
 	// DACL refuses this process the rights the DLL asks for (a squatter, or a
-	// peer whose --sddl leaves this process out), or, with --trust owner, one
-	// whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
+	// peer whose security descriptor leaves this process out), or, when the
+	// owner trust mode is chosen, one whose owner this process does not trust;
+	// setup retries in the background, and calls work once the name is free or
+	// usable.
 	statusSquatted = 0x20000008
 )

@@ -4,91 +4,29 @@
 
 package main
 
-// The exports are C, in core.c; Go sets the segment up and hands it over
-// through core.h, as mapping.go does on Windows. This preamble stays out of
-// any header: this file exports nothing.
+// The Linux setup: the POSIX shared-memory segment, opened or created,
+// locked and mapped; setup.go runs it and hands the mapping to core.c.
+// This preamble stays out of any header: this file exports nothing.
 
 // #cgo linux LDFLAGS: -lpthread -lrt
 // #include <fcntl.h>
 // #include <stdlib.h>
 // #include <sys/mman.h>
-// #include "core.h"
 import "C"
 
 import (
 	"errors"
-	"runtime/debug"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// main is required by -buildmode=c-shared and never runs.
-func main() {}
-
-// Setup runs in init, as on Windows: the Go runtime starts in the
-// library's constructor, and the exports wait for setup to publish the
-// segment. A setup lock held past the lock timeout and a name held by
-// another user (SQUATTED) do not last, so setup goes on in the background;
-// any other failure is for good.
-func init() {
-	m, status := setup(lockTimeout)
-	switch status {
-	case 0:
-		m.publish()
-	case statusLockTimeout:
-		C.shmemgen_fail(C.uint32_t(status), 1)
-		go retry(status)
-	case statusSquatted:
-		C.shmemgen_fail(C.uint32_t(status), 0)
-		go retry(status)
-	default:
-		C.shmemgen_fail(C.uint32_t(status), 0)
-	}
-}
-
-// Between two setups that met a squatter, retry waits retryMin at first,
-// twice as long each time after, and at most retryMax.
-const (
-	retryMin = 50 * time.Millisecond
-	retryMax = time.Second
-)
-
-// retry sets up again, after a setup that failed with status, until setup
-// succeeds or fails for good; it waits for the setup lock without a limit.
-func retry(status uint32) {
-	delay := retryMin
-	for {
-		if status == statusSquatted {
-			time.Sleep(delay)
-			delay = min(2*delay, retryMax)
-		}
-		var m mapping
-		m, status = setup(infinite)
-		switch status {
-		case 0:
-			m.publish()
-			return
-		case statusSquatted:
-			C.shmemgen_fail(C.uint32_t(status), 0)
-		default:
-			C.shmemgen_fail(C.uint32_t(status), 0)
-			return
-		}
-	}
-}
-
-// infinite is a timeout without limit, as Windows spells it.
-const infinite = 0xFFFFFFFF
-
-// mapping is what setup hands over to core.c.
-type mapping struct {
-	view unsafe.Pointer
-}
-
-func (m mapping) publish() {
-	C.shmemgen_publish(m.view, 0, 0)
+// retryable says whether a setup that failed with status may succeed
+// later with nothing changed in this process: a setup lock held past the
+// lock timeout, or a name held by another user (SQUATTED).
+func retryable(status uint32) bool {
+	return status == statusLockTimeout || status == statusSquatted
 }
 
 // setup opens the segment, or creates it, and maps it.
@@ -103,7 +41,7 @@ func (m mapping) publish() {
 // shm_open and its flock, and an opener may come first. Under the lock,
 // setup checks the segment's owner (fstat: our effective uid, else
 // SQUATTED: the POSIX squatting defence; never written); one of size 0 it
-// sets to --mode whatever the umask (fchmod) and truncates to its size; a
+// sets to shmMode whatever the umask (fchmod) and truncates to its size; a
 // header whose magic is 0 it writes, magic last; any other header it
 // checks. magic goes last and nothing uses a segment before checking it,
 // so a magic of 0 means that setup never finished: its creator died under
@@ -206,40 +144,15 @@ func lockSegment(fd int, start time.Time, timeout uint32) uint32 {
 	}
 }
 
-// checkHeader is initHeader with faults caught: a segment that another
-// process truncates after it was mapped raises SIGBUS on access, which
-// would kill the host in the Go runtime's init. A fault reports BAD_LAYOUT.
-// A header whose magic is 0 was never finished (see setup): it writes it,
-// as its creator would have.
-func checkHeader(addr unsafe.Pointer) (status uint32) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if recover() != nil {
-			status = statusBadLayout
-		}
-	}()
-	return initHeader(addr, (*header)(addr).magic == 0)
-}
-
-// initHeader writes the header of a segment whose setup never finished
-// (created), magic last, or checks the header of one set up. It never
-// touches the payload: a new segment's pages are zero, and touching them
-// would commit every one.
-func initHeader(addr unsafe.Pointer, created bool) uint32 {
-	h := (*header)(addr)
-	if created {
-		h.version = layoutVersion
-		h.headerSize = headerSize
-		h.payloadSize = payloadSize
-		h.generation = 1
-		h.magic = layoutMagic
-		return 0
-	}
-	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize {
-		return statusBadLayout
-	}
-	return 0
+// checkHeader writes the header of a segment whose setup never finished,
+// one whose magic is 0 (see setup), as its creator would have, or checks
+// the header of one set up; a fault, such as the SIGBUS of a segment that
+// another process truncated, reports BAD_LAYOUT.
+func checkHeader(addr unsafe.Pointer) uint32 {
+	return catchFaults(func() uint32 {
+		h := (*header)(addr)
+		return writeOrCheckHeader(h, h.magic == 0)
+	})
 }
 
 // squatStatus is the status of a failure to create the segment: SQUATTED

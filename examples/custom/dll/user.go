@@ -1,10 +1,10 @@
-//go:build windows || linux
-
 // This file is yours. shmemgen wrote it once and, when it regenerates the
-// project, never overwrites your edits; core.c, mapping.go and the other
+// project, never overwrites your edits; core.c, setup.go and the other
 // generated files beside it are rewritten every time. It depends on no
 // input, so that changing one in shmemgen.yaml never brings a new version
-// of it.
+// of it; nor has it a build constraint, so it is compiled for every system.
+// Code that calls one system's API goes in a file of your own beside it
+// that is built only there, such as user_windows.go.
 //
 // Add your own exports here, beside the generated ones: a Go function with
 // an export directive becomes a C function of the DLL, and cgo declares it

@@ -15,7 +15,7 @@ const (
 	// shmName is the segment's POSIX shared-memory name on Linux: the
 	// mapping name without its Local\ or Global\ prefix, after a slash.
 	shmName = "/Huge"
-	// shmMode is the segment's permission mode on Linux (--mode).
+	// shmMode is the segment's permission mode on Linux.
 	shmMode = 0o600
 	// lockName names the mutex held while the section is set up, and
 	// wakeName the event that wakes the lock's waiters; kernel objects
@@ -31,7 +31,7 @@ const (
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
 	layoutVersion = 3
 	headerSize    = 128
-	// payloadSize is --size: 5GiB.
+	// payloadSize is the payload's size: 5GiB.
 	payloadSize = 5368709120
 	sectionSize = headerSize + payloadSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
@@ -40,8 +40,8 @@ const (
 	sectionSizeLow  = 0x40000080
 )
 
-// securityDescriptor is the SDDL of the mapping and the lock: none
-// given, so the token's default DACL.
+// securityDescriptor is the SDDL of the Windows objects: none given,
+// so the token's default DACL.
 const securityDescriptor = ""
 
 // header is the start of the section, api.h's SHMEM_HEADER. The
@@ -94,8 +94,9 @@ var (
 // api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
@@ -116,8 +117,9 @@ const (
 	// statusSquatted: another object holds the name of the section, the setup
 	// mutex, the wake event or the note event: one of another type, one whose
 	// DACL refuses this process the rights the DLL asks for (a squatter, or a
-	// peer whose --sddl leaves this process out), or, with --trust owner, one
-	// whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
+	// peer whose security descriptor leaves this process out), or, when the
+	// owner trust mode is chosen, one whose owner this process does not trust;
+	// setup retries in the background, and calls work once the name is free or
+	// usable.
 	statusSquatted = 0x20000008
 )

@@ -11,27 +11,27 @@ import "unsafe"
 // process opening the section that it is this DLL's: any program that
 // follows the same layout and lock (see README.md) can take part.
 const (
-	mappingName = "Local\\Secure"
+	mappingName = "dllmemfilemap"
 	// shmName is the segment's POSIX shared-memory name on Linux: the
 	// mapping name without its Local\ or Global\ prefix, after a slash.
-	shmName = "/Secure"
-	// shmMode is the segment's permission mode on Linux (--mode).
+	shmName = "/dllmemfilemap"
+	// shmMode is the segment's permission mode on Linux.
 	shmMode = 0o600
 	// lockName names the mutex held while the section is set up, and
 	// wakeName the event that wakes the lock's waiters; kernel objects
 	// share one namespace, so they must differ from mappingName.
-	lockName = "Local\\Secure.lock"
-	wakeName = "Local\\Secure.wake"
+	lockName = "dllmemfilemap.lock"
+	wakeName = "dllmemfilemap.wake"
 	// noteName names the event that wakes the wait export's waiters.
-	noteName = "Local\\Secure.wait"
+	noteName = "dllmemfilemap.wait"
 	// lockTimeout bounds the wait for the setup mutex, in milliseconds
-	// (250ms).
-	lockTimeout = 250
+	// (5s).
+	lockTimeout = 5000
 
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
 	layoutVersion = 3
 	headerSize    = 128
-	// payloadSize is --size: 4KiB.
+	// payloadSize is the payload's size: 4KiB.
 	payloadSize = 4096
 	sectionSize = headerSize + payloadSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
@@ -40,7 +40,7 @@ const (
 	sectionSizeLow  = 0x00001080
 )
 
-// securityDescriptor is the SDDL of the mapping and the lock.
+// securityDescriptor is the SDDL of the Windows objects.
 const securityDescriptor = "D:P(A;;GA;;;SY)(A;;0x120007;;;IU)S:(ML;;NWNR;;;ME)"
 
 // header is the start of the section, api.h's SHMEM_HEADER. The
@@ -93,8 +93,9 @@ var (
 // api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program
-	// created the name first).
+	// version or size, or smaller than its header says (another program, or a
+	// build of this library with another size or layout, created the name
+	// first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.
 	statusLockTimeout = 0x20000002
@@ -115,8 +116,9 @@ const (
 	// statusSquatted: another object holds the name of the section, the setup
 	// mutex, the wake event or the note event: one of another type, one whose
 	// DACL refuses this process the rights the DLL asks for (a squatter, or a
-	// peer whose --sddl leaves this process out), or, with --trust owner, one
-	// whose owner this process does not trust; setup retries in the
-	// background, and calls work once the name is free or usable.
+	// peer whose security descriptor leaves this process out), or, when the
+	// owner trust mode is chosen, one whose owner this process does not trust;
+	// setup retries in the background, and calls work once the name is free or
+	// usable.
 	statusSquatted = 0x20000008
 )

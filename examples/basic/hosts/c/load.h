@@ -128,4 +128,27 @@ static int shmemgen_load(const char *who)
     return 1;
 }
 
+/*
+ * shmemgen_unlink_main is a host's --unlink: it calls the unlink export,
+ * which on Linux removes the segment's name, so that the next process
+ * creates it afresh. A segment outlives its processes there, and one left
+ * by a build with another size or layout fails every call with BAD_LAYOUT.
+ * Processes that have it mapped keep using it. On Windows the export does
+ * nothing: a mapping goes away with its last handle. It is inline so
+ * that a host of an older project, which has no --unlink, compiles
+ * without an unused-function warning.
+ */
+static inline int shmemgen_unlink_main(const char *who)
+{
+    if (!shmemgen_load(who))
+        return 1;
+    if (!shmemgen_lib.UnlinkSharedMem()) {
+        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
+        fprintf(stderr, "%s: UnlinkSharedMem failed: %s (status 0x%08lx)\n", who, SHMEM_StatusText(failed), failed);
+        return 1;
+    }
+    printf("%s: nothing to remove on Windows: a mapping goes away with its last handle\n", who);
+    return 0;
+}
+
 #endif

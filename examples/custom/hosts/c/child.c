@@ -3,10 +3,10 @@
  * telemetry and prints it. It loads the library beside itself by full path
  * (load.h), on Windows and on Linux.
  *
- * Usage: child [--next]
+ * Usage: child [--next | --unlink]
  *
  * With --next it first waits, up to a minute, for the next write, and
- * prints what that wrote.
+ * prints what that wrote. --unlink does what parent --unlink does (load.h).
  */
 #include "load.h"
 
@@ -85,8 +85,10 @@ int main(int argc, char **argv)
 #define SHMEMGEN_ARG_IS(arg, s) (strcmp(arg, s) == 0)
 #endif
 {
+    if (argc == 2 && SHMEMGEN_ARG_IS(argv[1], "--unlink"))
+        return shmemgen_unlink_main("child");
     if (argc > 2 || (argc == 2 && !SHMEMGEN_ARG_IS(argv[1], "--next"))) {
-        fprintf(stderr, "usage: child [--next]\n");
+        fprintf(stderr, "usage: child [--next | --unlink]\n");
         return 2;
     }
     if (!shmemgen_load("child"))
@@ -96,7 +98,8 @@ int main(int argc, char **argv)
          * for it to change. */
         TELEMETRY_ULONGLONG generation = 0;
         if (!shmemgen_lib.WaitSharedMem(&generation, 0) || !shmemgen_lib.WaitSharedMem(&generation, 60000)) {
-            fprintf(stderr, "child: WaitSharedMem failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+            unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
+            fprintf(stderr, "child: WaitSharedMem failed: %s (status 0x%08lx)\n", TELEMETRY_StatusText(failed), failed);
             return 1;
         }
     }
@@ -106,7 +109,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (!shmemgen_lib.TakeText(text, SHMEMGEN_CHILD_CHARS)) {
-        fprintf(stderr, "child: TakeText failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
+        fprintf(stderr, "child: TakeText failed: %s (status 0x%08lx)\n", TELEMETRY_StatusText(failed), failed);
         free(text);
         return 1;
     }

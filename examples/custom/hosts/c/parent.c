@@ -4,11 +4,16 @@
  * library beside itself by full path (load.h), on Windows and on Linux.
  *
  * Usage: parent [CHILD_COMMAND_LINE [TEXT]]
+ *        parent --unlink
  *
  * CHILD_COMMAND_LINE defaults to the child beside this program (child.exe
  * on Windows, child on Linux), TEXT to "This is a test string". On Linux a
  * CHILD_COMMAND_LINE given is run by /bin/sh -c, as Windows would parse it
  * into a program and its arguments.
+ *
+ * --unlink removes the segment's name on Linux, where it outlives its
+ * processes, so that the next run creates it afresh: the way out of
+ * BAD_LAYOUT after a rebuild with another size or layout (load.h).
  */
 #include "load.h"
 
@@ -164,8 +169,14 @@ int wmain(int argc, wchar_t **argv)
 int main(int argc, char **argv)
 #endif
 {
+#ifdef _WIN32
+    if (argc == 2 && wcscmp(argv[1], L"--unlink") == 0)
+#else
+    if (argc == 2 && strcmp(argv[1], "--unlink") == 0)
+#endif
+        return shmemgen_unlink_main("parent");
     if (argc > 3) {
-        fprintf(stderr, "usage: parent [CHILD_COMMAND_LINE [TEXT]]\n");
+        fprintf(stderr, "usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --unlink\n");
         return 2;
     }
     if (!shmemgen_load("parent"))
@@ -190,7 +201,8 @@ int main(int argc, char **argv)
     /* The child writes to the same output: ours must be out first. */
     fflush(stdout);
     if (!shmemgen_lib.PutText((TELEMETRY_WCHAR *)text)) {
-        fprintf(stderr, "parent: PutText failed (status 0x%08lx)\n", (unsigned long)shmemgen_lib.SharedMemLastError());
+        unsigned long failed = (unsigned long)shmemgen_lib.SharedMemLastError();
+        fprintf(stderr, "parent: PutText failed: %s (status 0x%08lx)\n", TELEMETRY_StatusText(failed), failed);
         return 1;
     }
     if (shmemgen_lib.SharedMemLastError() == TELEMETRY_STATUS_TRUNCATED)

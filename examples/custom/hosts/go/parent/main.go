@@ -7,10 +7,17 @@
 // Usage:
 //
 //	parent-go [CHILD_COMMAND_LINE [TEXT]]
+//	parent-go --unlink
 //
 // CHILD_COMMAND_LINE defaults to child-go beside this program (child-go.exe
 // on Windows), TEXT to "This is a test string". On Linux a
 // CHILD_COMMAND_LINE given is run by /bin/sh -c.
+//
+// --unlink removes the segment's name on Linux, where it outlives its
+// processes, so that the next run creates it afresh: the way out of
+// BAD_LAYOUT after a rebuild with another size or layout. Processes that
+// have it mapped keep using it. On Windows it does nothing: a mapping goes
+// away with its last handle.
 //
 // It calls the DLL through the generated client package. A Go program that
 // loads a Go DLL runs two Go runtimes in one process, which Go does not
@@ -34,7 +41,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("parent-go: ")
 	if len(os.Args) > 3 {
-		fmt.Fprintln(os.Stderr, "usage: parent-go [CHILD_COMMAND_LINE [TEXT]]")
+		fmt.Fprintln(os.Stderr, "usage: parent-go [CHILD_COMMAND_LINE [TEXT]]\n       parent-go --unlink")
 		os.Exit(2)
 	}
 	exe, err := os.Executable()
@@ -42,6 +49,23 @@ func main() {
 		log.Fatal(err)
 	}
 	dir := filepath.Dir(exe)
+	// An explicit path: the library is found beside this program, never
+	// through the search path.
+	dll, err := client.Load(filepath.Join(dir, libraryName))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if len(os.Args) == 2 && os.Args[1] == "--unlink" {
+		if err := dll.Unlink(); err != nil {
+			log.Fatal(err)
+		}
+		if client.SegmentPath != "" {
+			fmt.Printf("parent-go: removed %s; the next process creates it afresh\n", client.SegmentPath)
+			return
+		}
+		fmt.Println("parent-go: nothing to remove on Windows: a mapping goes away with its last handle")
+		return
+	}
 	line := ""
 	if len(os.Args) > 1 {
 		line = os.Args[1]
@@ -49,13 +73,6 @@ func main() {
 	text := defaultText
 	if len(os.Args) > 2 {
 		text = os.Args[2]
-	}
-
-	// An explicit path: the library is found beside this program, never
-	// through the search path.
-	dll, err := client.Load(filepath.Join(dir, libraryName))
-	if err != nil {
-		log.Fatal(err)
 	}
 
 	fmt.Println("Process is writing to shared memory...")

@@ -1,0 +1,3 @@
+// Partial golden cases hold Go files that are parts of a package, not
+// whole packages: this module keeps them out of shmemgen's ./...
+module golden

@@ -1,5 +1,0 @@
-module example.com/x86
-
-go 1.26.0
-
-require golang.org/x/sys v0.50.0

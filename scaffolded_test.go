@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/gen"
+)
+
+// scaffoldedInputs are the inputs each scaffolded file is known to depend
+// on: a user who edits the file and then changes one of these in
+// shmemgen.yaml gets a conflict. A scaffolded file not listed must depend on
+// no input at all, as dll/user.go, the file users are told to edit, must.
+// Shrink this table; never grow it to make the test pass.
+var scaffoldedInputs = map[string][]string{
+	"README.md":                        {"arch", "dll", "file-version", "get", "length", "lock-timeout", "mode", "module", "name", "os", "owner", "read-bytes", "read-record", "record", "sddl", "set", "size", "size-export", "status", "trust", "types", "unlink", "wait", "write-bytes", "write-record"},
+	".github/workflows/windows.yml":    {"arch", "dll"},
+	"build.ps1":                        {"arch", "dll", "file-version"},
+	"build.sh":                         {"arch", "dll", "file-version", "os"},
+	"go.mod":                           {"module"},
+	"run.sh":                           {"dll"},
+	"hosts/c/child.c":                  {"dll", "get", "size", "status", "wait"},
+	"hosts/c/parent.c":                 {"dll", "set", "status"},
+	"hosts/go/child/main.go":           {"dll", "module", "os"},
+	"hosts/go/parent/main.go":          {"dll", "module", "os"},
+	"hosts/go/parent/child_linux.go":   {"dll", "os"},
+	"hosts/go/parent/child_windows.go": {"dll"},
+}
+
+// inputVariants change one input each, to another value it may take;
+// variants a case's other inputs make invalid are skipped.
+var inputVariants = []struct {
+	input  string
+	change func(*config.Config)
+}{
+	{"name", func(c *config.Config) { c.Name = "othername" }},
+	{"name", func(c *config.Config) { c.Name = `Global\Other` }},
+	{"size", func(c *config.Config) { c.Size = 8192 }},
+	{"set", func(c *config.Config) { c.Set = "OtherSet" }},
+	{"get", func(c *config.Config) { c.Get = "OtherGet" }},
+	{"dll", func(c *config.Config) { c.DLL = "other" }},
+	{"module", func(c *config.Config) { c.Module = "example.com/other" }},
+	{"write-bytes", func(c *config.Config) { c.WriteBytes = "OtherWrite" }},
+	{"read-bytes", func(c *config.Config) { c.ReadBytes = "OtherRead" }},
+	{"size-export", func(c *config.Config) { c.SizeExport = "OtherSize" }},
+	{"length", func(c *config.Config) { c.Length = "OtherLength" }},
+	{"wait", func(c *config.Config) { c.Wait = "OtherWait" }},
+	{"status", func(c *config.Config) { c.Status = "OtherStatus" }},
+	{"lock-timeout", func(c *config.Config) { c.LockTimeout = config.Duration(7 * time.Second) }},
+	{"sddl", func(c *config.Config) { c.SDDL = "D:P(A;;GA;;;SY)" }},
+	{"sddl", func(c *config.Config) { c.SDDL = "" }},
+	{"arch", func(c *config.Config) { c.Arch = "amd64,386" }},
+	{"arch", func(c *config.Config) { c.Arch = "amd64" }},
+	{"unlink", func(c *config.Config) { c.Unlink = "OtherUnlink" }},
+	{"os", func(c *config.Config) { c.OS = "windows,linux" }},
+	{"os", func(c *config.Config) { c.OS = "windows" }},
+	{"mode", func(c *config.Config) { c.Mode = "0640" }},
+	{"file-version", func(c *config.Config) { c.FileVersion = "2.0" }},
+	{"trust", func(c *config.Config) { c.Trust = config.TrustHeader; c.Owner = "" }},
+	{"trust", func(c *config.Config) { c.Trust = config.TrustOwner }},
+	{"trust", func(c *config.Config) { c.Trust = config.TrustNamespace }},
+	{"owner", func(c *config.Config) { c.Owner = "S-1-5-18" }},
+	{"owner", func(c *config.Config) { c.Owner = "" }},
+	// The record's variants build new values: c shares the case's.
+	{"record", func(c *config.Config) { c.Record = withField(c.Record, "Added") }},
+	{"record", func(c *config.Config) { c.Record, c.Types, c.ReadRecord, c.WriteRecord = nil, nil, "", "" }},
+	{"types", func(c *config.Config) {
+		if len(c.Types) > 0 {
+			c.Types = append([]config.Record{*withField(&c.Types[0], "")}, c.Types[1:]...)
+		}
+	}},
+	{"read-record", func(c *config.Config) { c.ReadRecord = "OtherReadRecord" }},
+	{"write-record", func(c *config.Config) { c.WriteRecord = "OtherWriteRecord" }},
+}
+
+// withField is r with a field added, or a record named name of one field
+// if r is nil.
+func withField(r *config.Record, name string) *config.Record {
+	added := config.Field{Name: "added", Type: "u32"}
+	if r == nil {
+		return &config.Record{Name: name, Fields: []config.Field{added}}
+	}
+	return &config.Record{Name: r.Name, Fields: append(slices.Clone(r.Fields), added)}
+}
+
+// TestScaffoldedInputs renders every golden case with each input changed in
+// turn and checks that no scaffolded file changes with an input it is not
+// listed for in scaffoldedInputs: the bug it guards against is a user's own
+// file coming back as a conflict after an edit to shmemgen.yaml. An overlay
+// is left out: its files are its author's, the rule is about shmemgen's.
+func TestScaffoldedInputs(t *testing.T) {
+	seen := map[string]bool{}
+	for _, dir := range goldenCases(t) {
+		a, opts, err := loadAnswers(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Overlay, opts.OverlayName = nil, ""
+		base, err := gen.Render(a.Inputs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range inputVariants {
+			c := a.Inputs
+			v.change(&c)
+			if reflect.DeepEqual(c, a.Inputs) || c.Validate() != nil {
+				continue
+			}
+			seen[v.input] = true
+			files, err := gen.Render(c, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range base {
+				if f.Owner != gen.Scaffolded || slices.Contains(scaffoldedInputs[f.Path], v.input) {
+					continue
+				}
+				if g, ok := files.Lookup(f.Path); !ok || !bytes.Equal(g.Data, f.Data) {
+					t.Errorf("%s: scaffolded %s changes with %s, which it must not depend on (a user who edits it and then changes %[3]s gets a conflict)", dir, f.Path, v.input)
+				}
+			}
+		}
+	}
+	// Every input was changed somewhere.
+	for _, key := range []string{"name", "size", "set", "get", "dll", "module", "write-bytes", "read-bytes", "size-export", "length", "wait", "status", "lock-timeout", "sddl", "arch", "unlink", "os", "mode", "file-version", "trust", "owner", "record", "types", "read-record", "write-record"} {
+		if !seen[key] {
+			t.Errorf("no golden case took a change of %s", key)
+		}
+	}
+}
