@@ -324,7 +324,7 @@ func keywordOf(name string) string {
 // which a record's Go type would clash with. gen's tests check the list
 // against the package itself.
 var ClientNames = []string{
-	"DLL", "Error", "Load", "SegmentPath", "Status",
+	"DLL", "Error", "Load", "RecordFromJSON", "RecordJSON", "SegmentPath", "Status",
 	"StatusAbandoned", "StatusBadArgument", "StatusBadLayout", "StatusLockTimeout",
 	"StatusSetupFailed", "StatusSquatted", "StatusTruncated",
 	"RecordLayoutHash",

@@ -42,6 +42,30 @@ const recordAreaAlign = 64
 // All is Types then Record: every record to declare, in order.
 func (r RecordModel) All() []RecordType { return append(append([]RecordType{}, r.Types...), r.Record) }
 
+// MaxTextLen bounds the C hosts' JSON buffers of UTF-16 units: the
+// longest utf16 field's length, and at least a field name's 64 characters
+// and its NUL.
+func (r RecordModel) MaxTextLen() uint64 {
+	n := uint64(65)
+	for _, t := range r.All() {
+		for _, f := range t.Fields {
+			if f.JSON.Kind == "UTF16" {
+				n = max(n, f.JSON.Len)
+			}
+		}
+	}
+	return n
+}
+
+// MaxFields is the most fields, padding included, any record has.
+func (r RecordModel) MaxFields() int {
+	n := 0
+	for _, t := range r.All() {
+		n = max(n, len(t.Fields))
+	}
+	return n
+}
+
 // RecordType is one record, laid out.
 type RecordType struct {
 	// Name is the record's name, in C; Go is its Go name.
@@ -69,6 +93,36 @@ type RecordField struct {
 	GoType string
 	Offset uint64
 	Size   uint64
+	// JSON is how the hosts' JSON (hosts/c/record_json.h) reads and writes
+	// the field.
+	JSON FieldJSON
+}
+
+// FieldJSON is a field's shape for the C hosts' JSON walker: the kind of
+// its leaves, their size, a utf16 or bytes leaf's length, and the lengths
+// of the arrays around them, outermost first.
+type FieldJSON struct {
+	Kind     string // BOOL, I8 … U64, F32, F64, UTF16, BYTES or RECORD
+	LeafSize uint64
+	Len      uint64
+	Dims     []uint64
+	// Record names a RECORD leaf's record.
+	Record string
+}
+
+// fieldJSON is the JSON shape of a field of type t and size size.
+func fieldJSON(t config.FieldType, size uint64) FieldJSON {
+	j := FieldJSON{Kind: strings.ToUpper(t.Base), Dims: t.ArrayDims(), LeafSize: size}
+	if t.Sized() {
+		j.Len = t.Dims[0]
+	}
+	if !t.Scalar() && !t.Sized() {
+		j.Kind, j.Record = "RECORD", t.Base
+	}
+	for _, d := range j.Dims {
+		j.LeafSize /= d
+	}
+	return j
 }
 
 // cType and goType spell a base type: a scalar, the unit of utf16 or
@@ -143,6 +197,9 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 				CType: cType(f.Type.Base, prefix), CDims: cDims.String(),
 				GoType: goDims.String() + goType(f.Type.Base),
 				Offset: f.Offset, Size: f.Size,
+			}
+			if !f.Pad() {
+				rf.JSON = fieldJSON(f.Type, f.Size)
 			}
 			if f.Pad() {
 				rf.C, rf.Go, rf.Pad = fmt.Sprintf("shmemgen_pad%d", pads), "_", true

@@ -14,7 +14,8 @@ import "unsafe"
 //
 // A bool field is a uint8, 0 or 1: another process can store any byte
 // there, and a Go bool that holds 2 is undefined behaviour. A utf16[N]
-// field is NUL-terminated UTF-16 of at most N-1 units.
+// field is NUL-terminated UTF-16 of at most N-1 units. A field's tag is
+// its name and type as declared, which RecordJSON reads.
 
 // RecordLayoutHash identifies the layout of Reading and its types (FNV-1a of
 // their names, types, offsets and sizes); api.h's TELEMETRY_RECORD_LAYOUT_HASH.
@@ -22,10 +23,10 @@ const RecordLayoutHash = 0xfe5df31634e63bd7
 
 // Reading is 56 bytes, aligned to 8: api.h's Reading.
 type Reading struct {
-	Count uint64     // u64 at 0
-	Temp  float64    // f64 at 8
-	Label [16]uint16 // utf16[16] at 16
-	Ok    uint8      // bool at 48
+	Count uint64     `record:"count u64"`       // u64 at 0
+	Temp  float64    `record:"temp f64"`        // f64 at 8
+	Label [16]uint16 `record:"label utf16[16]"` // utf16[16] at 16
+	Ok    uint8      `record:"ok bool"`         // bool at 48
 	_     [7]uint8   // padding at 49
 }
 

@@ -14,7 +14,8 @@ import "unsafe"
 //
 // A bool field is a uint8, 0 or 1: another process can store any byte
 // there, and a Go bool that holds 2 is undefined behaviour. A utf16[N]
-// field is NUL-terminated UTF-16 of at most N-1 units.
+// field is NUL-terminated UTF-16 of at most N-1 units. A field's tag is
+// its name and type as declared, which RecordJSON reads.
 
 // RecordLayoutHash identifies the layout of Sample and its types (FNV-1a of
 // their names, types, offsets and sizes); api.h's SHMEM_RECORD_LAYOUT_HASH.
@@ -22,8 +23,8 @@ const RecordLayoutHash = 0x31aa8d320236f396
 
 // Point is 8 bytes, aligned to 4: api.h's Point.
 type Point struct {
-	X float32 // f32 at 0
-	Y float32 // f32 at 4
+	X float32 `record:"x f32"` // f32 at 0
+	Y float32 `record:"y f32"` // f32 at 4
 }
 
 var (
@@ -35,12 +36,12 @@ var (
 
 // Sample is 56 bytes, aligned to 8: api.h's Sample.
 type Sample struct {
-	Count uint64    // u64 at 0
-	Label [8]uint16 // utf16[8] at 8
-	Ok    uint8     // bool at 24
+	Count uint64    `record:"count u64"`      // u64 at 0
+	Label [8]uint16 `record:"label utf16[8]"` // utf16[8] at 8
+	Ok    uint8     `record:"ok bool"`        // bool at 24
 	_     [3]uint8  // padding at 25
-	Pos   Point     // Point at 28
-	Path  [2]Point  // Point[2] at 36
+	Pos   Point     `record:"pos Point"`     // Point at 28
+	Path  [2]Point  `record:"path Point[2]"` // Point[2] at 36
 	_     [4]uint8  // padding at 52
 }
 

@@ -39,6 +39,8 @@ static struct {
     PFN_WaitSharedMem WaitSharedMem;
     PFN_SharedMemLastError SharedMemLastError;
     PFN_UnlinkSharedMem UnlinkSharedMem;
+    PFN_ReadSharedRecord ReadSharedRecord;
+    PFN_WriteSharedRecord WriteSharedRecord;
 } shmemgen_lib;
 
 #ifdef _WIN32
@@ -120,6 +122,10 @@ static int shmemgen_load(const char *who)
         missing = "SharedMemLastError";
     else if (!SHMEMGEN_FIND(UnlinkSharedMem))
         missing = "UnlinkSharedMem";
+    else if (!SHMEMGEN_FIND(ReadSharedRecord))
+        missing = "ReadSharedRecord";
+    else if (!SHMEMGEN_FIND(WriteSharedRecord))
+        missing = "WriteSharedRecord";
 #undef SHMEMGEN_FIND
     if (missing != NULL) {
         fprintf(stderr, "%s: the library has no export %s\n", who, missing);
@@ -154,5 +160,9 @@ static inline int shmemgen_unlink_main(const char *who)
 #endif
     return 0;
 }
+
+
+/* The typed record as JSON, for --record. */
+#include "record_json.h"
 
 #endif
