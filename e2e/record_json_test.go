@@ -141,3 +141,21 @@ func ecmaArray(fs []float64, bits int) string {
 	}
 	return "[" + strings.Join(parts, ",") + "]"
 }
+
+// TestRecordJSONRefusesNaN: a record that holds a NaN or an infinity,
+// which a C writer can store and JSON cannot hold, is refused by both
+// children, naming the field, rather than printed as something else.
+func TestRecordJSONRefusesNaN(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
+		h.cProgram(t, bin, "record", false)
+		for _, child := range []string{"child", "child-go"} {
+			got := h.run(t, bin, h.prog("record"), "nan", h.prog(child))
+			wantOutput(t, got, "written: ok=1 status=0", h.prog(child)+": exit=1")
+			if !strings.Contains(got.stderr, "temp") || !strings.Contains(got.stderr, "JSON cannot hold") {
+				t.Errorf("%s --record of a NaN: %s; want a failure naming temp", child, got)
+			}
+		}
+	})
+}

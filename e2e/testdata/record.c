@@ -17,10 +17,15 @@
  *                      write a whole record and read again (whole)
  *   record cwrite      write the record roundtrip writes, and exit
  *   record print       read the record and print its fields
+ *   record nan CHILD   write the boundary record with temp a NaN and
+ *                      ratio an infinity, which JSON cannot hold, then run
+ *                      CHILD --record (a program beside this one) while
+ *                      the mapping is open, and print its exit status
  *   record die GATE    write a record from a source whose first 48 bytes
  *                      are readable and the rest a trap: die (exit 7)
  *                      inside the write, once the copy faults
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +152,23 @@ static int cwrite(void)
     return 0;
 }
 
+/* nan writes a record JSON cannot hold, for TestRecordJSONRefusesNaN. */
+static int nan_record(const char *child)
+{
+    load();
+    Sample in;
+    fill_boundary(&in);
+    in.temp = NAN;
+    in.ratio = INFINITY;
+    BOOL ok = write_record(&in);
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    unsigned long code = 0;
+    if (!proc_wait(spawn(child, "--record"), 60000, &code))
+        return 1;
+    printf("%s: exit=%lu\n", child, code);
+    return 0;
+}
+
 /* print reads the record and prints it, for recordclient. */
 static int print(void)
 {
@@ -218,8 +240,10 @@ static int program(int argc, char **argv)
         return cwrite();
     if (strcmp(mode, "print") == 0)
         return print();
+    if (strcmp(mode, "nan") == 0 && argc == 3)
+        return nan_record(argv[2]);
     if (strcmp(mode, "die") == 0 && argc == 3)
         return die(argv[2]);
-    fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | die GATE\n");
+    fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | nan CHILD | die GATE\n");
     return 2;
 }
