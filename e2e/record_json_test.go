@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -155,6 +157,63 @@ func TestRecordJSONRefusesNaN(t *testing.T) {
 			wantOutput(t, got, "written: ok=1 status=0", h.prog(child)+": exit=1")
 			if !strings.Contains(got.stderr, "temp") || !strings.Contains(got.stderr, "JSON cannot hold") {
 				t.Errorf("%s --record of a NaN: %s; want a failure naming temp", child, got)
+			}
+		}
+	})
+}
+
+// nestedRecordYAML is a record whose fields are records of inputs.types,
+// which only shmemgen.yaml declares: a record, an array of records, and
+// an array of texts.
+const nestedRecordYAML = `  record:
+    name: Track
+    fields:
+      - {name: id, type: u32}
+      - {name: at, type: Point}
+      - {name: path, type: 'Point[2]'}
+      - {name: tags, type: 'utf16[4][2]'}
+  types:
+    - name: Point
+      fields:
+        - {name: x, type: f32}
+        - {name: "y", type: f64}
+`
+
+// TestRecordJSONNested: nested records print as objects, arrays of them
+// as arrays of objects, alike from C and Go, on each system.
+func TestRecordJSONNested(t *testing.T) {
+	args := []string{"--name", "shmemgen-e2e-nested", "--os", "windows,linux"}
+	requireAny(t, args)
+	dir := filepath.Join(t.TempDir(), "nested")
+	err := buildEditedProject(dir, func(dir string) error {
+		file := filepath.Join(dir, "shmemgen.yaml")
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		edited := strings.Replace(string(data), "\nfiles:", "\n"+nestedRecordYAML+"files:", 1)
+		if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+			return err
+		}
+		if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
+			return fmt.Errorf("shmemgen generate: %v\n%s", err, out)
+		}
+		return nil
+	}, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "bin")
+	input := `{"tags":["ab","\u00e9"],"path":[{"x":1.5,"y":-0.1},{"y":1e-7}],"at":{"x":3.4028235e38,"y":5e-324},"id":7}`
+	want := `{"id":7,"at":{"x":3.4028235e+38,"y":5e-324},"path":[{"x":1.5,"y":-0.1},{"x":0,"y":1e-7}],"tags":["ab","é"]}`
+	overHosts(t, func(t *testing.T, h *host) {
+		// A segment of its own, which an earlier run may have left.
+		h.run(t, bin, h.prog("parent"), "--unlink")
+		t.Cleanup(func() { h.run(t, bin, h.prog("parent"), "--unlink") })
+		for _, run := range [][2]string{{"parent", "child"}, {"parent-go", "child-go"}, {"parent", "child-go"}, {"parent-go", "child"}} {
+			got := h.run(t, bin, h.prog(run[0]), "--record", input, h.quote(filepath.Join(bin, h.prog(run[1]))))
+			if got.status != 0 || strings.TrimSpace(got.stdout) != want {
+				t.Errorf("%s writing, %s printing: %s\nwant:\n%s", run[0], run[1], got, want)
 			}
 		}
 	})
