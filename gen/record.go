@@ -57,6 +57,34 @@ func (r RecordModel) MaxTextLen() uint64 {
 	return n
 }
 
+// JSONExample is a --record argument for the README: the record's first
+// field that is neither an array nor bytes, set to a small value, or {}.
+func (r RecordModel) JSONExample() string {
+	for _, f := range r.Record.Fields {
+		if f.Pad || len(f.JSON.Dims) > 0 {
+			continue
+		}
+		value := ""
+		switch f.JSON.Kind {
+		case "BOOL":
+			value = "true"
+		case "F32", "F64":
+			value = "1.5"
+		case "UTF16":
+			if f.JSON.Len > 2 {
+				value = `"hi"`
+			}
+		case "BYTES", "RECORD":
+		default:
+			value = "7"
+		}
+		if value != "" {
+			return fmt.Sprintf(`{"%s":%s}`, f.C, value)
+		}
+	}
+	return "{}"
+}
+
 // MaxFields is the most fields, padding included, any record has.
 func (r RecordModel) MaxFields() int {
 	n := 0
