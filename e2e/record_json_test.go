@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -87,6 +88,20 @@ func TestRecordJSON(t *testing.T) {
 				if got.status != 0 || strings.TrimSpace(got.stdout) != want {
 					t.Errorf("round %d: %s writing, %s printing: %s\nwant:\n%s", round, run[0], run[1], got, want)
 				}
+			}
+		}
+		// The README's example is one the parents take.
+		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		example := regexp.MustCompile("`bin/parent --record '([^']*)'`").FindSubmatch(readme)
+		if example == nil {
+			t.Fatal("the README shows no bin/parent --record example")
+		}
+		for _, parent := range []string{"parent", "parent-go"} {
+			if got := h.run(t, bin, h.prog(parent), "--record", string(example[1])); got.status != 0 || !strings.Contains(got.stdout, strings.Trim(string(example[1]), "{}")) {
+				t.Errorf("%s --record %s, the README's example: %s", parent, example[1], got)
 			}
 		}
 		for _, bad := range []struct{ json, why string }{
