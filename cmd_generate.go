@@ -88,6 +88,7 @@ func runGenerate(c *cli.Context) error {
 		for _, w := range a.Inputs.Warnings() {
 			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
 		}
+		fmt.Fprint(c.App.ErrWriter, recordLayoutNote(dir, files))
 	}
 	warnNewer(c, dir, a)
 

@@ -53,9 +53,11 @@ Examples:
 }
 
 // inputFlags are new's flags for the project's inputs, one for each row
-// of config.Inputs.
+// of config.Inputs, and the record's.
 func inputFlags() []cli.Flag {
-	var flags []cli.Flag
+	// The record's flags first: its category lists them before the rows of
+	// its exports.
+	flags := recordFlags()
 	for _, in := range config.Inputs {
 		flags = append(flags, &cli.StringFlag{Name: in.Flag, Aliases: in.Aliases, Category: in.Category, Value: in.Default, Usage: in.Usage})
 	}
@@ -183,10 +185,21 @@ func inputChanges(c *cli.Context, prev answers.Answers, cfg config.Config, opts 
 	pv, nv := reflect.ValueOf(prev.Inputs), reflect.ValueOf(cfg)
 	for i := range pv.NumField() {
 		key := strings.Split(pv.Type().Field(i).Tag.Get("yaml"), ",")[0]
+		if key == "record" || key == "types" {
+			continue // below, as one input
+		}
 		if a, b := answerValue(pv.Field(i)), answerValue(nv.Field(i)); a != b {
 			changes = append(changes, inputChange{flag: "--" + key, recorded: a, next: b, given: c.IsSet(key),
 				keep: "--" + key + " " + gen.ShellQuote(flagText(pv.Field(i)))})
 		}
+	}
+	if !reflect.DeepEqual(prev.Inputs.Record, cfg.Record) || !reflect.DeepEqual(prev.Inputs.Types, cfg.Types) {
+		keep := strings.Join(gen.RecordArgs(prev.Inputs), " ")
+		if len(prev.Inputs.Types) > 0 {
+			keep = "(the record " + prev.Inputs.Record.Name + " uses inputs.types, which only " + answers.FileName + " declares)"
+		}
+		changes = append(changes, inputChange{flag: "--record", recorded: recordText(prev.Inputs), next: recordText(cfg),
+			given: c.IsSet("record") || c.IsSet("field"), keep: keep})
 	}
 	if prev.Templates != templates {
 		// The answers file records the overlay relative to the project;
@@ -269,6 +282,23 @@ func checkResets(c *cli.Context, file, dir string, changes []inputChange) error 
 	return nil
 }
 
+// recordText is c's record as a change shows it: Sample(count:u64, …),
+// with the records it uses, or none.
+func recordText(c config.Config) string {
+	if c.Record == nil {
+		return "none"
+	}
+	var parts []string
+	for _, r := range append([]config.Record{*c.Record}, c.Types...) {
+		var fields []string
+		for _, f := range r.Fields {
+			fields = append(fields, f.Name+":"+f.Type)
+		}
+		parts = append(parts, r.Name+"("+strings.Join(fields, ", ")+")")
+	}
+	return strings.Join(parts, " using ")
+}
+
 // flagText is v as its flag takes it, unquoted.
 func flagText(v reflect.Value) string {
 	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
@@ -301,6 +331,11 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 			return config.Config{}, "", err
 		}
 	}
+	record, err := recordFromFlags(c)
+	if err != nil {
+		return config.Config{}, "", err
+	}
+	cfg.Record = record
 	// A stand-in until the default is known: every other value is checked
 	// first, so that an error in one is not hidden behind a default derived
 	// from another.

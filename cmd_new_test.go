@@ -80,15 +80,25 @@ func TestRecordedCommandReproduces(t *testing.T) {
 			t.Errorf("%s: %s: %v", dir, line, err)
 			continue
 		}
-		if !reflect.DeepEqual(got, a.Inputs) {
-			t.Errorf("%s: %s gives\n%+v\nnot the recorded\n%+v", dir, line, got, a.Inputs)
+		want := a.Inputs
+		if len(want.Types) > 0 {
+			// A record whose fields use inputs.types has no flags: the
+			// line names it in a comment, and gives every other input.
+			if !strings.Contains(line, "# and the record "+want.Record.Name+" of shmemgen.yaml") {
+				t.Errorf("%s: %s does not say that the record %s is the file's", dir, line, want.Record.Name)
+			}
+			want.Record, want.Types, want.ReadRecord, want.WriteRecord = nil, nil, "", ""
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %s gives\n%+v\nnot the recorded\n%+v", dir, line, got, want)
 		}
 	}
 }
 
 // shellWords splits a command line as a POSIX shell would, for the quoting
 // gen.ShellQuote does: single quotes, in which a quote is written by
-// closing them, a backslash-escaped quote, and opening them again.
+// closing them, a backslash-escaped quote, and opening them again; a word
+// that starts with # starts a comment.
 func shellWords(t *testing.T, line string) []string {
 	var words []string
 	var word strings.Builder
@@ -105,6 +115,8 @@ func shellWords(t *testing.T, line string) []string {
 			i++
 			word.WriteByte(line[i])
 			inWord = true
+		case ch == '#' && !inWord:
+			i = len(line) // a comment, to the end of the line
 		case ch == ' ':
 			if inWord {
 				words = append(words, word.String())

@@ -55,6 +55,10 @@ func flagsDocs(cmd *cli.Command) string {
 	for _, in := range config.Inputs {
 		inputs[in.Flag] = in
 	}
+	// The record's flags are inputs that no row holds (config.RecordFlags).
+	for _, f := range config.RecordFlags {
+		inputs[f.Flag] = config.Input{Flag: f.Flag, DefaultDoc: f.DefaultDoc, Doc: f.Doc}
+	}
 	var b strings.Builder
 	var synopsis, notRecorded []string
 	byCategory := map[string][]cli.Flag{}

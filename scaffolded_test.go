@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -66,6 +67,26 @@ var inputVariants = []struct {
 	{"trust", func(c *config.Config) { c.Trust = config.TrustNamespace }},
 	{"owner", func(c *config.Config) { c.Owner = "S-1-5-18" }},
 	{"owner", func(c *config.Config) { c.Owner = "" }},
+	// The record's variants build new values: c shares the case's.
+	{"record", func(c *config.Config) { c.Record = withField(c.Record, "Added") }},
+	{"record", func(c *config.Config) { c.Record, c.Types, c.ReadRecord, c.WriteRecord = nil, nil, "", "" }},
+	{"types", func(c *config.Config) {
+		if len(c.Types) > 0 {
+			c.Types = append([]config.Record{*withField(&c.Types[0], "")}, c.Types[1:]...)
+		}
+	}},
+	{"read-record", func(c *config.Config) { c.ReadRecord = "OtherReadRecord" }},
+	{"write-record", func(c *config.Config) { c.WriteRecord = "OtherWriteRecord" }},
+}
+
+// withField is r with a field added, or a record named name of one field
+// if r is nil.
+func withField(r *config.Record, name string) *config.Record {
+	added := config.Field{Name: "added", Type: "u32"}
+	if r == nil {
+		return &config.Record{Name: name, Fields: []config.Field{added}}
+	}
+	return &config.Record{Name: r.Name, Fields: append(slices.Clone(r.Fields), added)}
 }
 
 // TestScaffoldedInputs renders every golden case with each input changed in
@@ -92,7 +113,7 @@ func TestScaffoldedInputs(t *testing.T) {
 		for _, v := range inputVariants {
 			c := a.Inputs
 			v.change(&c)
-			if c == a.Inputs || c.Validate() != nil {
+			if reflect.DeepEqual(c, a.Inputs) || c.Validate() != nil {
 				continue
 			}
 			seen[v.input] = true
@@ -127,7 +148,7 @@ func TestScaffoldedInputs(t *testing.T) {
 		}
 	}
 	// Every input was changed somewhere.
-	for _, key := range []string{"name", "size", "set", "get", "dll", "module", "write-bytes", "read-bytes", "size-export", "length", "wait", "status", "lock-timeout", "sddl", "arch", "unlink", "os", "mode", "file-version", "trust", "owner"} {
+	for _, key := range []string{"name", "size", "set", "get", "dll", "module", "write-bytes", "read-bytes", "size-export", "length", "wait", "status", "lock-timeout", "sddl", "arch", "unlink", "os", "mode", "file-version", "trust", "owner", "record", "types", "read-record", "write-record"} {
 		if !seen[key] {
 			t.Errorf("no golden case took a change of %s", key)
 		}

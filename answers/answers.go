@@ -80,15 +80,44 @@ const header = `# shmemgen answers: the inputs this project is generated from an
 func (a Answers) Marshal() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(header)
+	var doc yaml.Node
+	if err := doc.Encode(a); err != nil {
+		return nil, err
+	}
+	flowFields(&doc)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(a); err != nil {
+	if err := enc.Encode(&doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// flowFields writes each field of inputs.record and inputs.types on one
+// line, {name: count, type: u64}, as a person would: a record reads as a
+// list of its fields.
+func flowFields(doc *yaml.Node) {
+	inputs := valueNode(doc, "inputs")
+	if inputs == nil {
+		return
+	}
+	var records []*yaml.Node
+	if r := valueNode(inputs, "record"); r != nil {
+		records = append(records, r)
+	}
+	if t := valueNode(inputs, "types"); t != nil && t.Kind == yaml.SequenceNode {
+		records = append(records, t.Content...)
+	}
+	for _, r := range records {
+		if fields := valueNode(r, "fields"); fields != nil && fields.Kind == yaml.SequenceNode {
+			for _, f := range fields.Content {
+				f.Style = yaml.FlowStyle
+			}
+		}
+	}
 }
 
 // Error is a problem with an answers file: the file, the line when known,
@@ -125,10 +154,14 @@ func Parse(file string, data []byte, defaults config.Config) (Answers, error) {
 		var ce *config.Error
 		if errors.As(err, &ce) {
 			// Echo the value as typed (2048GiB, 2h), not as read.
-			if n := valueNode(root.Content[0], "inputs", ce.Flag); n != nil && ce.Value != "" {
+			if n := valueNode(root.Content[0], "inputs", ce.Flag); n != nil && n.Kind == yaml.ScalarNode && ce.Value != "" {
 				ce.Value = n.Value
 			}
-			return Answers{}, &Error{File: file, Line: line(root, "inputs", ce.Flag), Err: &inputError{ce}}
+			l := line(root, "inputs", ce.Flag)
+			if rl := recordLine(root, ce); rl > 0 {
+				l = rl
+			}
+			return Answers{}, &Error{File: file, Line: l, Err: &inputError{ce}}
 		}
 		return Answers{}, &Error{File: file, Err: err}
 	}
@@ -299,6 +332,9 @@ func checkShapes(doc *yaml.Node) error {
 				if err := scalar(ik, k.Value+" key"); err != nil {
 					return err
 				}
+				if k.Value == "inputs" && (ik.Value == "record" || ik.Value == "types") {
+					return checkRecordShapes(ik.Value, iv, scalar, mapping)
+				}
 				return scalar(iv, k.Value+": "+ik.Value)
 			})
 		case "files":
@@ -320,6 +356,57 @@ func checkShapes(doc *yaml.Node) error {
 		default:
 			return scalar(v, k.Value)
 		}
+	})
+}
+
+// checkRecordShapes checks inputs.record, a record (a mapping of name and
+// fields, a list of mappings of name and type), or inputs.types, a list of
+// records, with checkShapes' scalar and mapping.
+func checkRecordShapes(key string, v *yaml.Node,
+	scalar func(n *yaml.Node, key string) error,
+	mapping func(n *yaml.Node, key string, each func(k, v *yaml.Node) error) error,
+) error {
+	list := func(n *yaml.Node, key, rule string, each func(e *yaml.Node) error) error {
+		n = deref(n)
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return nil
+		}
+		if n.Kind != yaml.SequenceNode {
+			return &shapeError{n.Line, key, rule}
+		}
+		for _, e := range n.Content {
+			if err := each(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	record := func(n *yaml.Node, where string) error {
+		if d := deref(n); d.Kind != yaml.MappingNode {
+			return &shapeError{d.Line, where, "must be a record: a mapping of name and fields"}
+		}
+		return mapping(n, where, func(rk, rv *yaml.Node) error {
+			if rk.Value != "fields" {
+				return scalar(rv, where+": "+rk.Value)
+			}
+			return list(rv, where+": fields", "must be a list of fields, each a mapping of name and type", func(f *yaml.Node) error {
+				if d := deref(f); d.Kind != yaml.MappingNode {
+					return &shapeError{d.Line, where + ": fields", "must be a list of fields, each a mapping of name and type ({name: count, type: u64})"}
+				}
+				return mapping(f, where+": a field", func(fk, fv *yaml.Node) error {
+					return scalar(fv, where+": a field's "+fk.Value)
+				})
+			})
+		})
+	}
+	if key == "record" {
+		if d := deref(v); d.Kind == yaml.ScalarNode && d.Tag == "!!null" {
+			return nil
+		}
+		return record(v, "inputs: record")
+	}
+	return list(v, "inputs: types", "must be a list of records, each a mapping of name and fields", func(e *yaml.Node) error {
+		return record(e, "inputs: types")
 	})
 }
 
@@ -394,6 +481,8 @@ func checkKeys(n *yaml.Node, t reflect.Type, where string) error {
 		n = n.Alias
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		return checkKeys(n, t.Elem(), where)
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
 			return nil // Decode reports the type mismatch.
@@ -478,6 +567,35 @@ func line(root *yaml.Node, keys ...string) int {
 		}
 	}
 	return l
+}
+
+// recordLine finds the line of the record or type a config error names,
+// or of its field when the rule names one, or 0.
+func recordLine(root *yaml.Node, ce *config.Error) int {
+	var records []*yaml.Node
+	switch n := valueNode(root.Content[0], "inputs", ce.Flag); {
+	case n == nil:
+		return 0
+	case ce.Flag == "record" && n.Kind == yaml.MappingNode:
+		records = []*yaml.Node{n}
+	case ce.Flag == "types" && n.Kind == yaml.SequenceNode:
+		records = n.Content
+	}
+	for _, r := range records {
+		if name := valueNode(r, "name"); name == nil || name.Value != ce.Value {
+			continue
+		}
+		fields := valueNode(r, "fields")
+		if fields != nil && fields.Kind == yaml.SequenceNode {
+			for _, f := range fields.Content {
+				if fn := valueNode(f, "name"); fn != nil && strings.Contains(ce.Rule, "field "+config.Quote(fn.Value)) {
+					return fn.Line
+				}
+			}
+		}
+		return deref(r).Line
+	}
+	return 0
 }
 
 // seqLine finds the line of item i of the sequence at key, or 0.

@@ -38,6 +38,15 @@ func filled(t *testing.T, c config.Config) config.Config {
 			f.SetUint(f.Uint() + 2)
 		case reflect.Bool:
 			f.SetBool(!f.Bool())
+		case reflect.Pointer, reflect.Slice:
+			switch f.Interface().(type) {
+			case *config.Record:
+				f.Set(reflect.ValueOf(&config.Record{Name: "Sample", Fields: []config.Field{{Name: "pos", Type: "Point[2]"}, {Name: "ok", Type: "bool"}}}))
+			case []config.Record:
+				f.Set(reflect.ValueOf([]config.Record{{Name: "Point", Fields: []config.Field{{Name: "x", Type: "f32"}, {Name: "y", Type: "f32"}}}}))
+			default:
+				t.Fatalf("config.Config.%s: teach filled about %s", v.Type().Field(i).Name, f.Type())
+			}
 		default:
 			t.Fatalf("config.Config.%s: teach filled about %s", v.Type().Field(i).Name, f.Kind())
 		}

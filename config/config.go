@@ -141,6 +141,16 @@ type Config struct {
 	// project carries under bindings/: comma-separated names from
 	// Bindings, as --bindings takes them; empty for none.
 	Bindings string `yaml:"bindings,omitempty"`
+
+	// Record, when set, is the typed record shared in the mapping, and
+	// Types the other records its fields may use (record.go).
+	Record *Record  `yaml:"record,omitempty"`
+	Types  []Record `yaml:"types,omitempty"`
+	// ReadRecord and WriteRecord name the record's whole-record reader and
+	// writer, exported only with a record; empty means
+	// DefaultReadRecord and DefaultWriteRecord (RecordExports).
+	ReadRecord  string `yaml:"read-record,omitempty"`
+	WriteRecord string `yaml:"write-record,omitempty"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.

@@ -36,6 +36,9 @@ type Input struct {
 	// Export marks an input that names one of the library's exports: it is
 	// listed by Exports and held to the export names' rules.
 	Export bool
+	// RecordExport marks an export of the typed record: Exports lists it
+	// only with a record, by the name RecordExports gives it.
+	RecordExport bool
 
 	value value
 }
@@ -49,6 +52,7 @@ const (
 	CategoryBuild    = "Build"
 	CategoryExports  = "Exports"
 	CategorySecurity = "Lock and security"
+	CategoryRecord   = "Record"
 )
 
 // Inputs are every input, in the order a recorded command line gives them.
@@ -185,6 +189,48 @@ var Inputs = []Input{
 		Doc:   "the generated `go.mod`'s module path, checked like the go command does; not `golang.org/x/sys`, the module the project requires, nor a path that contains it or lies within it.",
 		value: text(func(c *Config) *string { return &c.Module }),
 	},
+	{
+		Flag: "read-record", Category: CategoryRecord, DefaultDoc: "`" + DefaultReadRecord + "`", Export: true, RecordExport: true,
+		Usage: "`NAME` of the export that reads the whole --record (default: " + DefaultReadRecord + ")",
+		Doc:   "`BOOL f(NAME *out)`: copies the whole record out; an export name, as for `--set`, exported only with `--record`, which it needs",
+		value: text(func(c *Config) *string { return &c.ReadRecord }),
+	},
+	{
+		Flag: "write-record", Category: CategoryRecord, DefaultDoc: "`" + DefaultWriteRecord + "`", Export: true, RecordExport: true,
+		Usage: "`NAME` of the export that writes the whole --record (default: " + DefaultWriteRecord + ")",
+		Doc:   "`BOOL f(const NAME *in)`: replaces the whole record under the lock; an export name, as for `--set`, exported only with `--record`, which it needs",
+		value: text(func(c *Config) *string { return &c.WriteRecord }),
+	},
+}
+
+// RecordFlag is one of new's flags for the typed record (inputs.record),
+// which a row of Inputs cannot express: a row is one value in one flag,
+// and a record is a name and a list of fields, whose types may be records
+// that only shmemgen.yaml declares (inputs.types, no flag). new reads them
+// itself (recordFromFlags), gen spells them back on the recorded command
+// line (RecordArgs), and new --help and docs/new.md list them under
+// CategoryRecord beside the rows.
+type RecordFlag struct {
+	Flag string
+	// Repeated marks a flag given once for each item, in order.
+	Repeated   bool
+	Usage      string
+	DefaultDoc string
+	Doc        string
+}
+
+// RecordFlags bind Config.Record; Config.Types has no flag.
+var RecordFlags = []RecordFlag{
+	{
+		Flag: "record", DefaultDoc: "none",
+		Usage: "`NAME` of a typed record shared in the mapping, in its own area after the payload; give its fields with --field",
+		Doc:   "a typed record shared in the mapping, in its own area after the payload, read and written whole by `--read-record` and `--write-record` (see [Typed records](records.md)); a record's name is checked like an export's, and against the keywords of C, C++, Go, C#, Python and Rust",
+	},
+	{
+		Flag: "field", Repeated: true, DefaultDoc: "none",
+		Usage: "a field of --record, `NAME:TYPE`, repeated in order: TYPE is bool, i8…i64, u8…u64, f32, f64, utf16[N], bytes[N] or an array T[N] of these (records as types only in shmemgen.yaml)",
+		Doc:   "a field of `--record`, in order: `bool`, `i8`…`i64`, `u8`…`u64`, `f32`, `f64`, `utf16[N]` (text of at most N-1 units), `bytes[N]`, or an array `T[N]` of these; records used as field types are declared in `shmemgen.yaml`'s `inputs.types` only",
+	},
 }
 
 // Set sets the input in c to s, read as its flag reads it. A value the
@@ -269,8 +315,15 @@ func Default(outBase string) Config {
 // Exports lists every export by the flag that names it, in flag order.
 func (c Config) Exports() [][2]string {
 	var exports [][2]string
+	read, write := c.RecordExports()
 	for _, in := range Inputs {
-		if in.Export {
+		switch {
+		case !in.Export, in.RecordExport && c.Record == nil:
+		case in.Flag == "read-record":
+			exports = append(exports, [2]string{in.Flag, read})
+		case in.Flag == "write-record":
+			exports = append(exports, [2]string{in.Flag, write})
+		default:
 			exports = append(exports, [2]string{in.Flag, in.Value(c)})
 		}
 	}

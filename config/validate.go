@@ -34,6 +34,7 @@ func (c Config) Validate() error {
 		c.checkTrust,
 		c.checkModule,
 		c.checkBindings,
+		c.checkRecord,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

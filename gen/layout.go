@@ -74,6 +74,15 @@ func headerFields(m Model) []HeaderField {
 		{C: "torn_to", Go: "tornTo", Type: "ULONGLONG", Volatile: true, Doc: "its end; 0 when nothing is torn"},
 		{C: "note_seq", Go: "noteSeq", Type: "LONG", Volatile: true, Doc: "Linux: the wait export's futex word (see [Linux](#linux)); 0 on Windows"},
 	}
+	if m.Record != nil {
+		// Only with a record, so that a project without one keeps its
+		// header byte for byte.
+		// Explicit padding puts the hash at a multiple of 8 for every
+		// compiler: Go on 386 would put a uint64 after note_seq at 84.
+		fields = append(fields, HeaderField{C: "record_pad", Go: "_", Type: "DWORD", Doc: "0"})
+		fields = append(fields, HeaderField{C: "record_hash", Go: "recordHash", Type: "ULONGLONG",
+			Doc: fmt.Sprintf("`0x%016x` (`%s_RECORD_LAYOUT_HASH`): the typed record's layout; a library built for another finds `BAD_LAYOUT`", m.Record.LayoutHash, m.MacroPrefix)})
+	}
 	var offset uint64
 	for i := range fields {
 		size := headerTypes[fields[i].Type].size

@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -145,6 +146,9 @@ type Model struct {
 	// RootPackage names the package at the project's root, which holds the
 	// go:generate directive: the DLL name as a Go package name.
 	RootPackage string
+
+	// Record is the typed record (record.go), nil when there is none.
+	Record *RecordModel
 }
 
 // Status is one of the codes the DLL reports where Windows gave none. Bit
@@ -167,8 +171,31 @@ type Status struct {
 // string literal: its name, then what it means.
 func (s Status) TextC() string { return cLiteral(s.Name + ": " + s.Doc) }
 
+// badLayoutWrong is what BAD_LAYOUT's texts say a header got wrong; with a
+// record, recordStatuses adds its layout hash.
+const badLayoutWrong = "wrong magic, version or size"
+
+// recordStatuses are the statuses of a project with a typed record:
+// BAD_LAYOUT's texts also name a record layout other than this build's,
+// as a library built for another record leaves it, and this build's hash.
+func recordStatuses(hash uint64) []Status {
+	out := slices.Clone(statuses)
+	for i, s := range out {
+		if s.Name == "BAD_LAYOUT" {
+			out[i].Doc = strings.Replace(s.Doc, badLayoutWrong, recordLayoutWrong(hash), 1)
+			out[i].Short = s.Short + ", or has another record layout"
+		}
+	}
+	return out
+}
+
+// recordLayoutWrong is badLayoutWrong with a record of layout hash.
+func recordLayoutWrong(hash uint64) string {
+	return fmt.Sprintf("wrong magic, version or size, or a record layout hash other than this build's 0x%016x", hash)
+}
+
 var statuses = []Status{
-	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)", "the mapping is not this library's"},
+	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: " + badLayoutWrong + ", or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)", "the mapping is not this library's"},
 	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout", "lock timeout"},
 	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)", "the lock's holder died: what was read may be half-written"},
 	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code", "setup failed"},
@@ -247,6 +274,15 @@ func NewModel(c config.Config) Model {
 		FileVersionRC:     fileVersion(c, ","),
 		FileVersionFull:   fileVersion(c, "."),
 	}
+	m.Record = newRecordModel(c, m.MacroPrefix)
+	if m.Record != nil {
+		m.Statuses = recordStatuses(m.Record.LayoutHash)
+		stale := strings.Replace(staleLinux(c), badLayoutWrong, recordLayoutWrong(m.Record.LayoutHash), 1)
+		m.StaleLinuxGo, m.StaleLinuxC = strconv.Quote(stale), cLiteral("BAD_LAYOUT: "+stale)
+		// The record's area follows the payload: the section grows by it.
+		m.SectionSize = headerSize + m.Record.TrackedSize
+		m.SectionSizeHigh, m.SectionSizeLow = uint32(m.SectionSize>>32), uint32(m.SectionSize)
+	}
 	m.Header = headerFields(m)
 	return m
 }
@@ -269,15 +305,20 @@ func rootPackage(dll string) string {
 }
 
 // command spells the shmemgen invocation that reproduces c, naming only
-// the flags that differ from their defaults, and every derived one.
+// the flags that differ from their defaults, and every derived one; the
+// record's flags come last (RecordArgs).
 func command(c config.Config) string {
 	d := config.Default("")
 	args := []string{"shmemgen", "new"}
 	for _, in := range config.Inputs {
+		if in.RecordExport {
+			continue
+		}
 		if v := in.Value(c); in.Derived || v != in.Value(d) {
 			args = append(args, "--"+in.Flag, shellQuote(v))
 		}
 	}
+	args = append(args, RecordArgs(c)...)
 	return strings.Join(args, " ")
 }
 
@@ -373,7 +414,7 @@ func goBuildOther(c config.Config) string {
 // segment's path), why it is likely there, and how to clear it.
 func staleLinux(c config.Config) string {
 	path := "/dev/shm" + c.POSIXName()
-	return "the segment " + path + " is not this build's (wrong magic, version or size): " +
+	return "the segment " + path + " is not this build's (" + badLayoutWrong + "): " +
 		"most likely a build with another size or layout left it, as a segment outlives its processes; " +
 		"if no program still uses it, remove it with bin/parent --unlink (or rm " + path + ") and run again"
 }

@@ -157,29 +157,32 @@ func TestHostsPrintStatusText(t *testing.T) {
 // errors: an unused static function would stop it.
 func TestOlderHostsCompile(t *testing.T) {
 	gcc := testenv.RequireTool(t, "gcc")
-	c := config.Default("x")
-	c.OS = "windows,linux"
-	files, err := Render(c, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for path, as := range map[string]string{"hosts/c/load.h": "load.h", "dll/api.h": c.DLL + ".h"} {
-		f, ok := files.Lookup(path)
-		if !ok {
-			t.Fatalf("%s not rendered", path)
-		}
-		if err := os.WriteFile(filepath.Join(dir, as), f.Data, 0o644); err != nil {
+	// With a record too: record_json.h's functions, which load.h includes
+	// for --record, must not stop an older host either.
+	for _, c := range []config.Config{config.Default("x"), recordConfig()} {
+		c.OS = "windows,linux"
+		files, err := Render(c, Options{})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	host := "#include \"load.h\"\nint main(void) { return shmemgen_load(\"host\") ? 0 : 1; }\n"
-	if err := os.WriteFile(filepath.Join(dir, "host.c"), []byte(host), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(gcc, "-c", "-O2", "-Wall", "-Wextra", "-Werror", "-o", filepath.Join(dir, "host.o"), "host.c")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("a host that calls only shmemgen_load, against today's load.h: %v\n%s", err, out)
+		dir := t.TempDir()
+		for path, as := range map[string]string{"hosts/c/load.h": "load.h", "hosts/c/record_json.h": "record_json.h", "dll/api.h": c.DLL + ".h"} {
+			f, ok := files.Lookup(path)
+			if !ok {
+				t.Fatalf("%s not rendered", path)
+			}
+			if err := os.WriteFile(filepath.Join(dir, as), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		host := "#include \"load.h\"\nint main(void) { return shmemgen_load(\"host\") ? 0 : 1; }\n"
+		if err := os.WriteFile(filepath.Join(dir, "host.c"), []byte(host), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(gcc, "-c", "-O2", "-Wall", "-Wextra", "-Werror", "-o", filepath.Join(dir, "host.o"), "host.c")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("a host that calls only shmemgen_load, against today's load.h (record %v): %v\n%s", c.Record != nil, err, out)
+		}
 	}
 }

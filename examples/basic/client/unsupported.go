@@ -55,3 +55,9 @@ func (d *DLL) Wait(ctx context.Context, generation uint64) (uint64, error) {
 
 // Unlink fails.
 func (d *DLL) Unlink() error { return errUnsupported }
+
+// ReadRecordJSON fails.
+func (d *DLL) ReadRecordJSON() (string, error) { return "", errUnsupported }
+
+// WriteRecordJSON fails.
+func (d *DLL) WriteRecordJSON(string) error { return errUnsupported }

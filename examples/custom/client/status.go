@@ -18,8 +18,9 @@ type Status uint32
 // The library's own status codes; bit 29 marks them as application-defined.
 const (
 	// StatusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program, or a
-	// build of this library with another size or layout, created the name
+	// version or size, or a record layout hash other than this build's
+	// 0xfe5df31634e63bd7, or smaller than its header says (another program, or
+	// a build of this library with another size or layout, created the name
 	// first).
 	StatusBadLayout Status = 0x20000001
 	// StatusLockTimeout: the lock was not acquired within the lock timeout.
@@ -58,9 +59,9 @@ func (s Status) Error() string {
 	switch s {
 	case StatusBadLayout:
 		if runtime.GOOS == "linux" {
-			return "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" + " (0x20000001)"
+			return "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" + " (0x20000001)"
 		}
-		return "the mapping is not this library's (0x20000001)"
+		return "the mapping is not this library's, or has another record layout (0x20000001)"
 	case StatusLockTimeout:
 		return "lock timeout (0x20000002)"
 	case StatusAbandoned:

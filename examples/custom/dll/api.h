@@ -98,7 +98,7 @@ typedef uint64_t TELEMETRY_ULONGLONG;
 
 /* TELEMETRY_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define TELEMETRY_LOCK_TIMEOUT_MS 5000
-#define TELEMETRY_MAPPING_SIZE 1048704ULL
+#define TELEMETRY_MAPPING_SIZE 1048760ULL
 #define TELEMETRY_PAYLOAD_SIZE 1048576ULL
 /* TELEMETRY_CAPACITY is how many UTF-16 units the string holds,
  * its terminator included. */
@@ -193,7 +193,9 @@ typedef struct {
     volatile TELEMETRY_ULONGLONG torn_from;
     volatile TELEMETRY_ULONGLONG torn_to;
     volatile TELEMETRY_LONG note_seq;
-    TELEMETRY_BYTE reserved[44];
+    TELEMETRY_DWORD record_pad;
+    TELEMETRY_ULONGLONG record_hash;
+    TELEMETRY_BYTE reserved[32];
 } TELEMETRY_HEADER;
 
 #define TELEMETRY_LOCK_CONTENDED ((TELEMETRY_LONGLONG)0x8000000000000000ULL)
@@ -211,8 +213,9 @@ typedef struct {
  * application-defined, so they never collide with Win32's.
  */
 /* BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
- * version or size, or smaller than its header says (another program, or a
- * build of this library with another size or layout, created the name
+ * version or size, or a record layout hash other than this build's
+ * 0xfe5df31634e63bd7, or smaller than its header says (another program, or
+ * a build of this library with another size or layout, created the name
  * first). */
 #define TELEMETRY_STATUS_BAD_LAYOUT 0x20000001UL
 /* LOCK_TIMEOUT: the lock was not acquired within the lock timeout. */
@@ -255,9 +258,9 @@ static inline const char *TELEMETRY_StatusText(unsigned long status)
         return "success";
     case TELEMETRY_STATUS_BAD_LAYOUT:
 #ifdef __linux__
-        return "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again";
+        return "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again";
 #else
-        return "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
+        return "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
 #endif
     case TELEMETRY_STATUS_LOCK_TIMEOUT:
         return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
@@ -380,5 +383,77 @@ typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_UnlinkSharedMem)(void);
 #ifdef __cplusplus
 }
 #endif
+
+/* ---- The typed record: shmemgen.yaml's inputs.record and inputs.types ---- */
+
+/*
+ * Reading is the record shared in the mapping, in its own area after the
+ * payload; the records before it are the types its fields use. shmemgen
+ * lays them out once: every field at a multiple of its alignment, and every
+ * gap an explicit shmemgen_padN member, so that no compiler pads on its own
+ * whatever its rule for 8-byte types. The offsets and sizes are the same on
+ * Windows amd64 and 386 (MSVC and mingw-w64) and on Linux x86-64, as the
+ * assertions after each record check. A bool field is a uint8_t, 0 or 1; a
+ * utf16[N] field is NUL-terminated UTF-16 of at most N-1 units.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define TELEMETRY_STATIC_ASSERT static_assert
+#else
+#define TELEMETRY_STATIC_ASSERT _Static_assert
+#endif
+
+/* TELEMETRY_RECORD_LAYOUT_HASH identifies the layout below (FNV-1a of the
+ * records' names, types, offsets and sizes): a peer built for another layout
+ * has another hash. */
+#define TELEMETRY_RECORD_LAYOUT_HASH 0xfe5df31634e63bd7ULL
+#define TELEMETRY_RECORD_SIZE 56
+
+/* Reading: 56 bytes, aligned to 8. */
+typedef struct Reading {
+    uint64_t count; /* u64 at 0 */
+    double temp; /* f64 at 8 */
+    TELEMETRY_WCHAR label[16]; /* utf16[16] at 16 */
+    uint8_t ok; /* bool at 48 */
+    uint8_t shmemgen_pad0[7]; /* padding at 49 */
+} Reading;
+TELEMETRY_STATIC_ASSERT(sizeof(Reading) == 56, "Reading is 56 bytes");
+TELEMETRY_STATIC_ASSERT(offsetof(Reading, count) == 0, "Reading.count is at 0");
+TELEMETRY_STATIC_ASSERT(offsetof(Reading, temp) == 8, "Reading.temp is at 8");
+TELEMETRY_STATIC_ASSERT(offsetof(Reading, label) == 16, "Reading.label is at 16");
+TELEMETRY_STATIC_ASSERT(offsetof(Reading, ok) == 48, "Reading.ok is at 48");
+TELEMETRY_STATIC_ASSERT(offsetof(Reading, shmemgen_pad0) == 49, "Reading.shmemgen_pad0 is at 49");
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * ReadSharedRecord copies the whole record into *out, under the lock. It
+ * succeeds with TELEMETRY_STATUS_ABANDONED when a writer died half-way
+ * through writing the record and no write has covered it since. FALSE:
+ * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT), or the
+ * mapping could not be set up, or is another layout's (BAD_LAYOUT).
+ */
+TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL ReadSharedRecord(Reading *out);
+typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_ReadSharedRecord)(Reading *out);
+
+/*
+ * WriteSharedRecord copies *in over the whole record, under the lock, and
+ * counts a write: WaitSharedMem's waiters wake. A writer that dies half-way
+ * leaves the record torn, which reads report, until a write covers it.
+ * FALSE: in is NULL (BAD_ARGUMENT), the lock timed out, or the mapping could
+ * not be set up.
+ */
+TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL WriteSharedRecord(const Reading *in);
+typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_WriteSharedRecord)(const Reading *in);
+
+#ifdef __cplusplus
+}
+#endif
+
+/* ---- End of the typed record ---- */
 
 #endif /* TELEMETRY_H */

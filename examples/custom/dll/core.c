@@ -66,7 +66,12 @@ enum {
  * the generation again, should a writer have died before waking it. */
 #define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)TELEMETRY_CAPACITY)
-#define SHMEMGEN_PAYLOAD_SIZE TELEMETRY_PAYLOAD_SIZE
+/* SHMEMGEN_PAYLOAD_SIZE bounds the writing and torn ranges: the payload and
+ * the typed record's area after it, so that a record write cut short by a
+ * death is recorded as any other. SHMEMGEN_BYTES_SIZE is the payload alone,
+ * what the bytes exports reach. */
+#define SHMEMGEN_PAYLOAD_SIZE ((ULONGLONG)1048632)
+#define SHMEMGEN_BYTES_SIZE TELEMETRY_PAYLOAD_SIZE
 /* SHMEMGEN_TEXT_BYTES is the string's room in the payload, in bytes: what
  * a set may write. */
 #define SHMEMGEN_TEXT_BYTES ((ULONGLONG)TELEMETRY_CAPACITY * 2)
@@ -88,7 +93,9 @@ _Static_assert(offsetof(TELEMETRY_HEADER, writing_to) == 56, "writing_to is at 5
 _Static_assert(offsetof(TELEMETRY_HEADER, torn_from) == 64, "torn_from is at 64");
 _Static_assert(offsetof(TELEMETRY_HEADER, torn_to) == 72, "torn_to is at 72");
 _Static_assert(offsetof(TELEMETRY_HEADER, note_seq) == 80, "note_seq is at 80");
-_Static_assert(offsetof(TELEMETRY_HEADER, reserved) == 84, "reserved is at 84");
+_Static_assert(offsetof(TELEMETRY_HEADER, record_pad) == 84, "record_pad is at 84");
+_Static_assert(offsetof(TELEMETRY_HEADER, record_hash) == 88, "record_hash is at 88");
+_Static_assert(offsetof(TELEMETRY_HEADER, reserved) == 96, "reserved is at 96");
 
 /* shmemgen_core is this process's view of the mapping. Go's setup fills it
  * once, then sets state; a call reads state first, so it sees either
@@ -571,7 +578,7 @@ TELEMETRY_API BOOL TELEMETRY_CDECL TakeText(WCHAR *dst, DWORD cch)
  * payload, without overflowing. */
 static inline BOOL shmemgen_in_payload(ULONGLONG offset, ULONGLONG n)
 {
-    return offset <= SHMEMGEN_PAYLOAD_SIZE && n <= SHMEMGEN_PAYLOAD_SIZE - offset;
+    return offset <= SHMEMGEN_BYTES_SIZE && n <= SHMEMGEN_BYTES_SIZE - offset;
 }
 
 TELEMETRY_API BOOL TELEMETRY_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, ULONGLONG n)
@@ -617,7 +624,7 @@ TELEMETRY_API ULONGLONG TELEMETRY_CDECL SharedMemSize(void)
     if (!shmemgen_ready())
         return 0;
     shmemgen_set_status(0);
-    return SHMEMGEN_PAYLOAD_SIZE;
+    return SHMEMGEN_BYTES_SIZE;
 }
 
 TELEMETRY_API ULONGLONG TELEMETRY_CDECL SharedMemLength(void)
@@ -695,4 +702,46 @@ TELEMETRY_API DWORD TELEMETRY_CDECL SharedMemLastError(void)
 TELEMETRY_API BOOL TELEMETRY_CDECL UnlinkSharedMem(void)
 {
     return shmemgen_unlink();
+}
+
+/* ---- The typed record's exports ---- */
+
+/* The record lives at SHMEMGEN_RECORD_FROM of the payload's coordinates,
+ * after the payload, and is written and read under the lock like the
+ * payload: a writer marks it, so that one that dies half-way leaves it
+ * torn, and a read of a torn record reports ABANDONED. */
+#define SHMEMGEN_RECORD_FROM ((ULONGLONG)1048576)
+#define SHMEMGEN_RECORD_TO (SHMEMGEN_RECORD_FROM + sizeof(Reading))
+_Static_assert(SHMEMGEN_RECORD_TO == SHMEMGEN_PAYLOAD_SIZE, "the record ends the tracked range");
+
+TELEMETRY_API BOOL TELEMETRY_CDECL ReadSharedRecord(Reading *out)
+{
+    if (out == NULL)
+        return shmemgen_fail_call(TELEMETRY_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    DWORD status = shmemgen_acquire();
+    if (status != 0)
+        return shmemgen_fail_call(status);
+    memcpy(out, shmemgen_core.payload + SHMEMGEN_RECORD_FROM, sizeof *out);
+    BOOL torn = shmemgen_torn(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    BOOL held = shmemgen_release();
+    return shmemgen_done(held, torn, FALSE);
+}
+
+TELEMETRY_API BOOL TELEMETRY_CDECL WriteSharedRecord(const Reading *in)
+{
+    if (in == NULL)
+        return shmemgen_fail_call(TELEMETRY_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    DWORD status = shmemgen_acquire();
+    if (status != 0)
+        return shmemgen_fail_call(status);
+    shmemgen_writing(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    memcpy(shmemgen_core.payload + SHMEMGEN_RECORD_FROM, in, sizeof *in);
+    shmemgen_written(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    BOOL held = shmemgen_release();
+    shmemgen_announce();
+    return shmemgen_done(held, FALSE, FALSE);
 }

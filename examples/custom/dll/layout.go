@@ -33,11 +33,20 @@ const (
 	headerSize    = 128
 	// payloadSize is the payload's size: 1MiB.
 	payloadSize = 1048576
-	sectionSize = headerSize + payloadSize
+	sectionSize = headerSize + payloadSize + recordAreaSize
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x00100080
+	sectionSizeLow  = 0x001000b8
+)
+
+// The typed record's area follows the payload: padding up to a cache line,
+// then the record, 56 bytes. recordLayoutHash identifies its layout
+// (api.h's TELEMETRY_RECORD_LAYOUT_HASH): the creator stores it in the header,
+// and an opener built for another layout finds statusBadLayout.
+const (
+	recordAreaSize   = 56
+	recordLayoutHash = 0xfe5df31634e63bd7
 )
 
 // securityDescriptor is the SDDL of the Windows objects: none given,
@@ -63,7 +72,9 @@ type header struct {
 	tornFrom    uint64
 	tornTo      uint64
 	noteSeq     int32
-	_           [44]byte
+	_           uint32
+	recordHash  uint64
+	_           [32]byte
 }
 
 // The header is laid out as api.h has it, which core.c checks the same
@@ -86,6 +97,7 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.recordHash)-88]
 )
 
 // Status codes where the system gives none; bit 29 marks them as
@@ -94,8 +106,9 @@ var (
 // api.h defines the same values as C macros.
 const (
 	// statusBadLayout: the mapping exists but is not this DLL's: wrong magic,
-	// version or size, or smaller than its header says (another program, or a
-	// build of this library with another size or layout, created the name
+	// version or size, or a record layout hash other than this build's
+	// 0xfe5df31634e63bd7, or smaller than its header says (another program, or
+	// a build of this library with another size or layout, created the name
 	// first).
 	statusBadLayout = 0x20000001
 	// statusLockTimeout: the lock was not acquired within the lock timeout.

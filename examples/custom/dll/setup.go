@@ -116,12 +116,13 @@ func writeOrCheckHeader(h *header, created bool) uint32 {
 		h.version = layoutVersion
 		h.headerSize = headerSize
 		h.payloadSize = payloadSize
+		h.recordHash = recordLayoutHash
 		h.generation = 1
 		h.magic = layoutMagic
 		return 0
 	}
 	if h.magic != layoutMagic || h.version != layoutVersion || h.headerSize != headerSize ||
-		h.flags != 0 || h.payloadSize != payloadSize {
+		h.flags != 0 || h.payloadSize != payloadSize || h.recordHash != recordLayoutHash {
 		return statusBadLayout
 	}
 	return 0

@@ -3,10 +3,12 @@
  * library and prints it. It loads the library beside itself by full path
  * (load.h), on Windows and on Linux.
  *
- * Usage: child [--next | --unlink]
+ * Usage: child [--next | --record | --unlink]
  *
  * With --next it first waits, up to a minute, for the next write, and
- * prints what that wrote. --unlink does what parent --unlink does (load.h).
+ * prints what that wrote. --record prints the typed record instead, as one
+ * line of JSON (record_json.h). --unlink does what parent --unlink does
+ * (load.h).
  */
 #include "load.h"
 
@@ -83,12 +85,15 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && SHMEMGEN_ARG_IS(argv[1], "--unlink"))
         return shmemgen_unlink_main("child");
-    if (argc > 2 || (argc == 2 && !SHMEMGEN_ARG_IS(argv[1], "--next"))) {
-        fprintf(stderr, "usage: child [--next | --unlink]\n");
+    int record = argc == 2 && SHMEMGEN_ARG_IS(argv[1], "--record");
+    if (argc > 2 || (argc == 2 && !record && !SHMEMGEN_ARG_IS(argv[1], "--next"))) {
+        fprintf(stderr, "usage: child [--next | --record | --unlink]\n");
         return 2;
     }
     if (!shmemgen_load("child"))
         return 1;
+    if (record)
+        return shmemgen_record_print_json("child") ? 0 : 1;
     if (argc == 2) {
         /* 0 returns the current generation at once; the next call waits
          * for it to change. */

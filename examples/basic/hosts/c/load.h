@@ -170,4 +170,8 @@ static inline int shmemgen_unlink_main(const char *who)
     return 0;
 }
 
+
+/* The typed record as JSON, for --record. */
+#include "record_json.h"
+
 #endif

@@ -4,12 +4,17 @@
  * library beside itself by full path (load.h), on Windows and on Linux.
  *
  * Usage: parent [CHILD_COMMAND_LINE [TEXT]]
+ *        parent --record JSON [CHILD_COMMAND_LINE]
  *        parent --unlink
  *
  * CHILD_COMMAND_LINE defaults to the child beside this program (child.exe
  * on Windows, child on Linux), TEXT to "This is a test string". On Linux a
  * CHILD_COMMAND_LINE given is run by /bin/sh -c, as Windows would parse it
  * into a program and its arguments.
+ *
+ * --record writes the typed record from JSON (an object of its fields,
+ * record_json.h) instead of the text, and starts the child with --record,
+ * which prints it back as one line of JSON.
  *
  * --unlink removes the segment's name on Linux, where it outlives its
  * processes, so that the next run creates it afresh: the way out of
@@ -21,21 +26,22 @@
 static const WCHAR shmemgen_default_text[] = L"This is a test string";
 
 /* shmemgen_child_command_line returns a writable copy of the command line to start,
- * as CreateProcessW requires one: the argument given, or the quoted path of
- * child.exe beside this program. */
-static WCHAR *shmemgen_child_command_line(int argc, wchar_t **argv)
+ * as CreateProcessW requires one: the line given, or the quoted path of
+ * child.exe beside this program, then arg (" --record" or ""). */
+static WCHAR *shmemgen_child_command_line(const wchar_t *given, const wchar_t *arg)
 {
     static WCHAR line[32768];
-    if (argc > 1) {
-        if (wcslen(argv[1]) >= ARRAYSIZE(line))
+    if (given != NULL) {
+        if (wcslen(given) + wcslen(arg) >= ARRAYSIZE(line))
             return NULL;
-        wcscpy(line, argv[1]);
+        wcscpy(line, given);
+        wcscat(line, arg);
         return line;
     }
     WCHAR path[32768];
     if (!shmemgen_exe_dir(path, ARRAYSIZE(path)))
         return NULL;
-    if (_snwprintf(line, ARRAYSIZE(line), L"\"%lschild.exe\"", path) < 0)
+    if (_snwprintf(line, ARRAYSIZE(line), L"\"%lschild.exe\"%ls", path, arg) < 0)
         return NULL;
     line[ARRAYSIZE(line) - 1] = L'\0';
     return line;
@@ -126,13 +132,22 @@ static shmemgen_wchar *shmemgen_utf16_from_utf8(const char *s)
 }
 
 /* shmemgen_run_child runs line with /bin/sh -c, or the child beside this program
- * when line is NULL, with this process's standard streams, waits for it and
- * returns its exit status, or -1. */
-static int shmemgen_run_child(const char *line)
+ * when line is NULL, with arg ("--record") after it unless arg is NULL, with
+ * this process's standard streams, waits for it and returns its exit
+ * status, or -1. */
+static int shmemgen_run_child(const char *line, const char *arg)
 {
     char path[PATH_MAX + 8];
+    char *full = NULL;
+    if (line != NULL && arg != NULL) {
+        full = malloc(strlen(line) + strlen(arg) + 2);
+        if (full == NULL)
+            return -1;
+        sprintf(full, "%s %s", line, arg);
+        line = full;
+    }
     char *sh_argv[] = {"sh", "-c", (char *)line, NULL};
-    char *child_argv[] = {path, NULL};
+    char *child_argv[] = {path, (char *)arg, NULL};
     char **argv = sh_argv;
     const char *program = "/bin/sh";
     if (line == NULL) {
@@ -146,6 +161,7 @@ static int shmemgen_run_child(const char *line)
     }
     pid_t pid;
     int err = posix_spawn(&pid, program, NULL, NULL, argv, environ);
+    free(full);
     if (err != 0) {
         fprintf(stderr, "parent: starting %s failed: %s\n", program, strerror(err));
         return -1;
@@ -175,15 +191,47 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--unlink") == 0)
 #endif
         return shmemgen_unlink_main("parent");
-    if (argc > 3) {
-        fprintf(stderr, "usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --unlink\n");
+#ifdef _WIN32
+    int record = argc > 1 && wcscmp(argv[1], L"--record") == 0;
+#else
+    int record = argc > 1 && strcmp(argv[1], "--record") == 0;
+#endif
+    if (argc > (record ? 4 : 3) || (record && argc < 3)) {
+        fprintf(stderr, "usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --record JSON [CHILD_COMMAND_LINE]\n       parent --unlink\n");
         return 2;
     }
     if (!shmemgen_load("parent"))
         return 1;
+    if (record) {
+#ifdef _WIN32
+        int size = WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, NULL, 0, NULL, NULL);
+        char *json = size > 0 ? malloc((size_t)size) : NULL;
+        if (json == NULL || WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, json, size, NULL, NULL) != size) {
+            fprintf(stderr, "parent: the record's JSON is not text\n");
+            return 1;
+        }
+        WCHAR *child = shmemgen_child_command_line(argc > 3 ? argv[3] : NULL, L" --record");
+        if (child == NULL) {
+            fprintf(stderr, "parent: child command line too long\n");
+            return 1;
+        }
+#else
+        const char *json = argv[2];
+        const char *child = argc > 3 ? argv[3] : NULL;
+#endif
+        if (!shmemgen_record_write_json("parent", json))
+            return 1;
+        fflush(stdout);
+#ifdef _WIN32
+        int status = shmemgen_run_child(child);
+#else
+        int status = shmemgen_run_child(child, "--record");
+#endif
+        return status < 0 ? 1 : status;
+    }
 #ifdef _WIN32
     const WCHAR *text = argc > 2 ? argv[2] : shmemgen_default_text;
-    WCHAR *line = shmemgen_child_command_line(argc, argv);
+    WCHAR *line = shmemgen_child_command_line(argc > 1 ? argv[1] : NULL, L"");
     if (line == NULL) {
         fprintf(stderr, "parent: child command line too long\n");
         return 1;
@@ -209,6 +257,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "parent: the text was cut to fit the mapping's %llu characters\n",
                 SHMEMGEN_CAPACITY - 1);
 
+#ifdef _WIN32
     int status = shmemgen_run_child(line);
+#else
+    int status = shmemgen_run_child(line, NULL);
+#endif
     return status < 0 ? 1 : status;
 }

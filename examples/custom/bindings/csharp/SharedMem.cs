@@ -23,7 +23,7 @@ namespace SharedMem
     public static class Status
     {
         public const uint Success = 0;
-        // BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first).
+        // BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first).
         public const uint BadLayout = 0x20000001;
         // LOCK_TIMEOUT: the lock was not acquired within the lock timeout.
         public const uint LockTimeout = 0x20000002;
@@ -51,7 +51,7 @@ namespace SharedMem
                 case BadLayout:
                     return Environment.OSVersion.Platform == PlatformID.Unix
                         ? "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"
-                        : "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
+                        : "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
                 case LockTimeout: return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
                 case Abandoned: return "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)";
                 case SetupFailed: return "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code";

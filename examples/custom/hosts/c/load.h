@@ -41,6 +41,8 @@ static struct {
     PFN_WaitSharedMem wait;
     PFN_SharedMemLastError status;
     PFN_UnlinkSharedMem unlink;
+    PFN_ReadSharedRecord read_record;
+    PFN_WriteSharedRecord write_record;
 } shmemgen_lib;
 
 /* The exports' names, for the hosts' messages. */
@@ -139,6 +141,10 @@ static int shmemgen_load(const char *who)
         missing = "SharedMemLastError";
     else if (!SHMEMGEN_FIND(unlink, UnlinkSharedMem))
         missing = "UnlinkSharedMem";
+    else if (!SHMEMGEN_FIND(read_record, ReadSharedRecord))
+        missing = "ReadSharedRecord";
+    else if (!SHMEMGEN_FIND(write_record, WriteSharedRecord))
+        missing = "WriteSharedRecord";
 #undef SHMEMGEN_FIND
     if (missing != NULL) {
         fprintf(stderr, "%s: the library has no export %s\n", who, missing);
@@ -173,5 +179,9 @@ static inline int shmemgen_unlink_main(const char *who)
 #endif
     return 0;
 }
+
+
+/* The typed record as JSON, for --record. */
+#include "record_json.h"
 
 #endif

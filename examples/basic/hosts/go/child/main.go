@@ -2,10 +2,11 @@
 // through the project's library (client.LibraryName: the DLL on Windows,
 // the .so on Linux) and prints it.
 //
-// Usage: child-go [--next]
+// Usage: child-go [--next | --record]
 //
 // With --next it first waits, up to a minute, for the next write, and
-// prints what that wrote.
+// prints what that wrote. With --record it prints the typed record
+// instead, as one line of JSON (the client's RecordJSON).
 package main
 
 import (
@@ -24,8 +25,9 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("child-go: ")
 	next := len(os.Args) == 2 && os.Args[1] == "--next"
-	if len(os.Args) > 2 || len(os.Args) == 2 && !next {
-		fmt.Fprintln(os.Stderr, "usage: child-go [--next]")
+	record := len(os.Args) == 2 && os.Args[1] == "--record"
+	if len(os.Args) > 2 || len(os.Args) == 2 && !next && !record {
+		fmt.Fprintln(os.Stderr, "usage: child-go [--next | --record]")
 		os.Exit(2)
 	}
 	exe, err := os.Executable()
@@ -37,6 +39,16 @@ func main() {
 	dll, err := client.Load(filepath.Join(filepath.Dir(exe), client.LibraryName))
 	if err != nil {
 		log.Fatal(err)
+	}
+	if record {
+		text, err := dll.ReadRecordJSON()
+		if errors.Is(err, client.StatusAbandoned) {
+			log.Print(err)
+		} else if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(text)
+		return
 	}
 	if next {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -32,7 +32,7 @@ pub const LIBRARY: &str = "telemetry.dll";
 #[cfg(not(windows))]
 pub const LIBRARY: &str = "libtelemetry.so";
 
-/// STATUS_BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first).
+/// STATUS_BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first).
 pub const STATUS_BAD_LAYOUT: u32 = 0x20000001;
 /// STATUS_LOCK_TIMEOUT: the lock was not acquired within the lock timeout.
 pub const STATUS_LOCK_TIMEOUT: u32 = 0x20000002;
@@ -64,7 +64,7 @@ pub fn status_text(status: u32) -> &'static str {
         #[cfg(target_os = "linux")]
         STATUS_BAD_LAYOUT => "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again",
         #[cfg(not(target_os = "linux"))]
-        STATUS_BAD_LAYOUT => "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)",
+        STATUS_BAD_LAYOUT => "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)",
         STATUS_LOCK_TIMEOUT => "LOCK_TIMEOUT: the lock was not acquired within the lock timeout",
         STATUS_ABANDONED => "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)",
         STATUS_SETUP_FAILED => "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code",

@@ -13,10 +13,14 @@ import (
 // runChild starts the command line, or child-go.exe in dir when line is
 // empty, with this process's standard handles, so that its output goes
 // where ours goes, waits for it and returns its exit status. It calls CreateProcess itself, as the C parent does, because the
-// command line is given whole rather than as arguments.
-func runChild(dir, line string) (uint32, error) {
+// command line is given whole rather than as arguments. arg, when not
+// empty, is appended to the line: --record.
+func runChild(dir, line, arg string) (uint32, error) {
 	if line == "" {
 		line = windows.EscapeArg(filepath.Join(dir, "child-go.exe"))
+	}
+	if arg != "" {
+		line += " " + arg
 	}
 	cmd, err := windows.UTF16PtrFromString(line)
 	if err != nil {

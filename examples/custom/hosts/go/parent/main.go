@@ -6,11 +6,16 @@
 // Usage:
 //
 //	parent-go [CHILD_COMMAND_LINE [TEXT]]
+//	parent-go --record JSON [CHILD_COMMAND_LINE]
 //	parent-go --unlink
 //
 // CHILD_COMMAND_LINE defaults to child-go beside this program (child-go.exe
 // on Windows), TEXT to "This is a test string". On Linux a
 // CHILD_COMMAND_LINE given is run by /bin/sh -c.
+//
+// --record writes the typed record from JSON (the client's
+// RecordFromJSON: an object of its fields) instead of the text, and starts
+// the child with --record, which prints it back as one line of JSON.
 //
 // --unlink removes the segment's name on Linux, where it outlives its
 // processes, so that the next run creates it afresh: the way out of
@@ -36,11 +41,14 @@ import (
 
 const defaultText = "This is a test string"
 
+const usage = "usage: parent-go [CHILD_COMMAND_LINE [TEXT]]\n       parent-go --record JSON [CHILD_COMMAND_LINE]\n       parent-go --unlink"
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("parent-go: ")
-	if len(os.Args) > 3 {
-		fmt.Fprintln(os.Stderr, "usage: parent-go [CHILD_COMMAND_LINE [TEXT]]\n       parent-go --unlink")
+	record := len(os.Args) > 1 && os.Args[1] == "--record"
+	if len(os.Args) > 3 && !record || len(os.Args) > 4 || record && len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
 	exe, err := os.Executable()
@@ -65,6 +73,20 @@ func main() {
 		fmt.Println("parent-go: nothing to remove on Windows: a mapping goes away with its last handle")
 		return
 	}
+	if record {
+		if err := dll.WriteRecordJSON(os.Args[2]); err != nil && !errors.Is(err, client.StatusAbandoned) {
+			log.Fatal(err)
+		}
+		line := ""
+		if len(os.Args) > 3 {
+			line = os.Args[3]
+		}
+		status, err := runChild(dir, line, "--record")
+		if err != nil {
+			log.Fatal(err)
+		}
+		os.Exit(int(status))
+	}
 	line := ""
 	if len(os.Args) > 1 {
 		line = os.Args[1]
@@ -83,7 +105,7 @@ func main() {
 	} else if err != nil {
 		log.Fatal(err)
 	}
-	status, err := runChild(dir, line)
+	status, err := runChild(dir, line, "")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,276 @@
+package gen
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strings"
+
+	"github.com/shmemgen/shmemgen/config"
+)
+
+// RecordModel is the typed record as templates see it: laid out once, in
+// config.LayOutRecord, and spelled here for C and Go, so that every output
+// places the same offsets.
+type RecordModel struct {
+	// Types are the records used as field types, each after the ones it
+	// uses, as C must declare them; Record is the record shared in the
+	// mapping.
+	Types  []RecordType
+	Record RecordType
+	// LayoutHash identifies the layout: FNV-1a, 64 bits, over LayoutText.
+	// A peer built for another layout has another hash.
+	LayoutHash uint64
+	// LayoutText is what LayoutHash hashes: one line per record (name,
+	// size, alignment) and one per field (name, type, offset, size), the
+	// types first, in order.
+	LayoutText string
+	// Offset is where the record lives, from the payload's start: its own
+	// area after the payload, at the next multiple of recordAreaAlign.
+	// TrackedSize is Offset plus the record's size: the extent of the
+	// writing and torn ranges, which cover the payload and the record.
+	Offset      uint64
+	TrackedSize uint64
+	// Read and Write name the whole-record reader and writer exports.
+	Read  string
+	Write string
+}
+
+// recordAreaAlign places the record on a cache line of its own, apart from
+// the payload's end, which string and byte writers change.
+const recordAreaAlign = 64
+
+// All is Types then Record: every record to declare, in order.
+func (r RecordModel) All() []RecordType { return append(append([]RecordType{}, r.Types...), r.Record) }
+
+// MaxTextLen bounds the C hosts' JSON buffers of UTF-16 units: the
+// longest utf16 field's length, and at least a field name's 64 characters
+// and its NUL.
+func (r RecordModel) MaxTextLen() uint64 {
+	n := uint64(65)
+	for _, t := range r.All() {
+		for _, f := range t.Fields {
+			if f.JSON.Kind == "UTF16" {
+				n = max(n, f.JSON.Len)
+			}
+		}
+	}
+	return n
+}
+
+// JSONExample is a --record argument for the README: the record's first
+// field that is neither an array nor bytes, set to a small value, or {}.
+func (r RecordModel) JSONExample() string {
+	for _, f := range r.Record.Fields {
+		if f.Pad || len(f.JSON.Dims) > 0 {
+			continue
+		}
+		value := ""
+		switch f.JSON.Kind {
+		case "BOOL":
+			value = "true"
+		case "F32", "F64":
+			value = "1.5"
+		case "UTF16":
+			if f.JSON.Len > 2 {
+				value = `"hi"`
+			}
+		case "BYTES", "RECORD":
+		default:
+			value = "7"
+		}
+		if value != "" {
+			return fmt.Sprintf(`{"%s":%s}`, f.C, value)
+		}
+	}
+	return "{}"
+}
+
+// MaxFields is the most fields, padding included, any record has.
+func (r RecordModel) MaxFields() int {
+	n := 0
+	for _, t := range r.All() {
+		n = max(n, len(t.Fields))
+	}
+	return n
+}
+
+// RecordType is one record, laid out.
+type RecordType struct {
+	// Name is the record's name, in C; Go is its Go name.
+	Name   string
+	Go     string
+	Size   uint64
+	Align  uint64
+	Fields []RecordField
+}
+
+// RecordField is one member of a record, or explicit padding.
+type RecordField struct {
+	// C and Go are the member's names: the field's own in C, and in Go
+	// with its first letter upper case; for padding, shmemgen_padN and _.
+	C  string
+	Go string
+	// Pad reports padding, which no input named.
+	Pad bool
+	// Type is the type as the input wrote it (padding: bytes[N]).
+	Type string
+	// CType is the C member's base type and CDims the lengths after its
+	// name ("[3][12]"); GoType the Go field's whole type ("[3][12]uint16").
+	CType  string
+	CDims  string
+	GoType string
+	Offset uint64
+	Size   uint64
+	// JSON is how the hosts' JSON (hosts/c/record_json.h) reads and writes
+	// the field.
+	JSON FieldJSON
+}
+
+// FieldJSON is a field's shape for the C hosts' JSON walker: the kind of
+// its leaves, their size, a utf16 or bytes leaf's length, and the lengths
+// of the arrays around them, outermost first.
+type FieldJSON struct {
+	Kind     string // BOOL, I8 … U64, F32, F64, UTF16, BYTES or RECORD
+	LeafSize uint64
+	Len      uint64
+	Dims     []uint64
+	// Record names a RECORD leaf's record.
+	Record string
+}
+
+// fieldJSON is the JSON shape of a field of type t and size size.
+func fieldJSON(t config.FieldType, size uint64) FieldJSON {
+	j := FieldJSON{Kind: strings.ToUpper(t.Base), Dims: t.ArrayDims(), LeafSize: size}
+	if t.Sized() {
+		j.Len = t.Dims[0]
+	}
+	if !t.Scalar() && !t.Sized() {
+		j.Kind, j.Record = "RECORD", t.Base
+	}
+	for _, d := range j.Dims {
+		j.LeafSize /= d
+	}
+	return j
+}
+
+// cType and goType spell a base type: a scalar, the unit of utf16 or
+// bytes, or a record. prefix is the header's macro prefix, for its WCHAR.
+func cType(base, prefix string) string {
+	switch base {
+	case "bool", "u8", "bytes":
+		return "uint8_t"
+	case "i8", "i16", "i32", "i64":
+		return "int" + base[1:] + "_t"
+	case "u16", "u32", "u64":
+		return "uint" + base[1:] + "_t"
+	case "f32":
+		return "float"
+	case "f64":
+		return "double"
+	case "utf16":
+		return prefix + "_WCHAR"
+	}
+	return base // a record
+}
+
+func goType(base string) string {
+	switch base {
+	case "bool", "u8", "bytes":
+		return "uint8"
+	case "i8", "i16", "i32", "i64":
+		return "int" + base[1:]
+	case "u16", "u32", "u64":
+		return "uint" + base[1:]
+	case "utf16":
+		return "uint16"
+	case "f32":
+		return "float32"
+	case "f64":
+		return "float64"
+	}
+	return config.GoName(base) // a record
+}
+
+// newRecordModel spells c's record, or returns nil when c has none. c must
+// be valid.
+func newRecordModel(c config.Config, prefix string) *RecordModel {
+	if c.Record == nil {
+		return nil
+	}
+	layout, err := c.LayOutRecord()
+	if err != nil {
+		panic(fmt.Sprintf("gen: the record of a validated config does not lay out: %v", err))
+	}
+	m := &RecordModel{}
+	m.Read, m.Write = c.RecordExports()
+	var text strings.Builder
+	spell := func(r config.LaidRecord) RecordType {
+		t := RecordType{Name: r.Name, Go: config.GoName(r.Name), Size: r.Size, Align: r.Align}
+		fmt.Fprintf(&text, "record %s %d %d\n", r.Name, r.Size, r.Align)
+		pads := 0
+		for _, f := range r.Fields {
+			// The C lengths are the arrays', outermost first, then the
+			// length of a utf16 or bytes field's own.
+			dims := f.Type.ArrayDims()
+			if f.Type.Sized() {
+				dims = append(dims, f.Type.Dims[0])
+			}
+			var cDims, goDims strings.Builder
+			for _, d := range dims {
+				fmt.Fprintf(&cDims, "[%d]", d)
+				fmt.Fprintf(&goDims, "[%d]", d)
+			}
+			rf := RecordField{
+				C: f.Name, Go: config.GoName(f.Name), Type: f.Written,
+				CType: cType(f.Type.Base, prefix), CDims: cDims.String(),
+				GoType: goDims.String() + goType(f.Type.Base),
+				Offset: f.Offset, Size: f.Size,
+			}
+			if !f.Pad() {
+				rf.JSON = fieldJSON(f.Type, f.Size)
+			}
+			if f.Pad() {
+				rf.C, rf.Go, rf.Pad = fmt.Sprintf("shmemgen_pad%d", pads), "_", true
+				pads++
+			}
+			fmt.Fprintf(&text, "field %s %s %d %d\n", f.Name, f.Written, f.Offset, f.Size)
+			t.Fields = append(t.Fields, rf)
+		}
+		return t
+	}
+	for _, t := range layout.Types {
+		m.Types = append(m.Types, spell(t))
+	}
+	m.Record = spell(layout.Record)
+	m.LayoutText = text.String()
+	m.Offset = (c.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
+	m.TrackedSize = m.Offset + m.Record.Size
+	h := fnv.New64a()
+	h.Write([]byte(m.LayoutText))
+	m.LayoutHash = h.Sum64()
+	return m
+}
+
+// RecordArgs are the flags that reproduce c's record (config.RecordFlags
+// and the rows of its exports that differ from their defaults), or none.
+// Records used as types exist only in shmemgen.yaml: a command line for a
+// record that uses them says so, in a comment, rather than spelling flags
+// that new would refuse.
+func RecordArgs(c config.Config) []string {
+	if c.Record == nil {
+		return nil
+	}
+	if len(c.Types) > 0 {
+		return []string{"# and the record " + c.Record.Name + " of shmemgen.yaml, whose types only the file can declare"}
+	}
+	args := []string{"--record", shellQuote(c.Record.Name)}
+	for _, f := range c.Record.Fields {
+		args = append(args, "--field", shellQuote(f.Name+":"+f.Type))
+	}
+	for _, in := range config.Inputs {
+		if v := in.Value(c); in.RecordExport && v != "" {
+			args = append(args, "--"+in.Flag, shellQuote(v))
+		}
+	}
+	return args
+}
