@@ -90,14 +90,14 @@ func TestRecordJSON(t *testing.T) {
 				}
 			}
 		}
-		// The README's example is one the parents take.
-		readme, err := os.ReadFile(filepath.Join(dir, "README.md"))
+		// REFERENCE.md's example is one the parents take.
+		readme, err := os.ReadFile(filepath.Join(dir, "REFERENCE.md"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		example := regexp.MustCompile("`bin/parent --record '([^']*)'`").FindSubmatch(readme)
 		if example == nil {
-			t.Fatal("the README shows no bin/parent --record example")
+			t.Fatal("REFERENCE.md shows no bin/parent --record example")
 		}
 		for _, parent := range []string{"parent", "parent-go"} {
 			if got := h.run(t, bin, h.Prog(parent), "--record", string(example[1])); got.status != 0 || !strings.Contains(got.stdout, strings.Trim(string(example[1]), "{}")) {
