@@ -31,7 +31,7 @@ func TestClientKeepsBuffersAlive(t *testing.T) {
 		dir := defaultProject(t)
 		bin := filepath.Join(dir, "bin")
 		h.cProgram(t, bin, "trapwriter", true)
-		goClientProgram(t, h, dir)
+		clientProgram(t, h, dir, "goclient")
 		r := h.run(t, bin, h.Prog("goclient"), "churn", "3000")
 		t.Logf("%s", strings.TrimSpace(r.stdout))
 		m := regexp.MustCompile(`(?m)^rounds=(\d+) slow_sets=(\d+) stack_moves=(\d+) failed=0$`).FindStringSubmatch(r.stdout)
@@ -59,7 +59,7 @@ func TestClientGetKeepsAbandoned(t *testing.T) {
 		dir := defaultProject(t)
 		bin := filepath.Join(dir, "bin")
 		h.cProgram(t, bin, "trapwriter", true)
-		goClientProgram(t, h, dir)
+		clientProgram(t, h, dir, "goclient")
 		r := h.run(t, bin, h.Prog("goclient"), "torn")
 		for _, want := range []string{
 			"writer: exit=7\n",
@@ -72,13 +72,13 @@ func TestClientGetKeepsAbandoned(t *testing.T) {
 	})
 }
 
-// goClientProgram builds testdata/goclient, a program that uses the
-// default project's client package, into dir's bin for h. It is built as a
-// package of the project through an overlay, so nothing is written into
-// the project, which other tests share.
-func goClientProgram(t *testing.T, h *host, dir string) {
+// clientProgram builds testdata/NAME, a program that uses a project's
+// client package, into dir's bin for h. It is built as a package of the
+// project through an overlay, so nothing is written into the project, which
+// other tests share.
+func clientProgram(t *testing.T, h *host, dir, name string) {
 	t.Helper()
-	src, err := filepath.Abs(filepath.Join("testdata", "goclient", "main.go"))
+	src, err := filepath.Abs(filepath.Join("testdata", name, "main.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +86,9 @@ func goClientProgram(t *testing.T, h *host, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pkg := "e2e-" + name
 	overlay, err := json.Marshal(map[string]any{
-		"Replace": map[string]string{filepath.Join(abs, "e2e-goclient", "main.go"): src},
+		"Replace": map[string]string{filepath.Join(abs, pkg, "main.go"): src},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +97,7 @@ func goClientProgram(t *testing.T, h *host, dir string) {
 	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.Prog("goclient")), "./e2e-goclient")
+	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.Prog(name)), "./"+pkg)
 	build.Dir = abs
 	build.Env = append(os.Environ(), "GOOS="+h.System, "GOARCH=amd64", "CGO_ENABLED=0")
 	if h.System == "linux" {
@@ -104,6 +105,6 @@ func goClientProgram(t *testing.T, h *host, dir string) {
 		build.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=1")
 	}
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build testdata/goclient in %s: %v\n%s", dir, err, out)
+		t.Fatalf("go build testdata/%s in %s: %v\n%s", name, dir, err, out)
 	}
 }

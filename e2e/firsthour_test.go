@@ -88,20 +88,7 @@ func TestReadmeFirstHour(t *testing.T) {
 	// The round trip makes the segment /dev/shm/NAME, NAME as the README
 	// gives it; clear one a previous run left, and this run's.
 	script := strings.Join(trip[0], "\n")
-	var name string
-	if fields := strings.Fields(trip[0][0]); len(fields) > 0 {
-		for i, f := range fields[:len(fields)-1] {
-			if f == "--name" {
-				name = fields[i+1]
-			}
-		}
-	}
-	if name == "" {
-		t.Fatalf("README's first round trip gives no --name: %q", trip[0][0])
-	}
-	segment := "/dev/shm/" + name
-	os.Remove(segment)
-	t.Cleanup(func() { os.Remove(segment) })
+	name := readmeSegment(t, trip[0][0])
 
 	work := t.TempDir()
 	cmd = exec.Command(bash(), "-e", "-c", script)
@@ -122,4 +109,26 @@ func TestReadmeFirstHour(t *testing.T) {
 	if out, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("go generate ./... in the project, shmemgen installed from the clone: %v\n%s", err, out)
 	}
+}
+
+// readmeSegment returns the mapping name the README's first round trip
+// gives new (its --name) and clears its segment, /dev/shm/NAME, which a
+// previous run may have left, now and when the test ends.
+func readmeSegment(t *testing.T, newLine string) string {
+	t.Helper()
+	var name string
+	if fields := strings.Fields(newLine); len(fields) > 0 {
+		for i, f := range fields[:len(fields)-1] {
+			if f == "--name" {
+				name = fields[i+1]
+			}
+		}
+	}
+	if name == "" {
+		t.Fatalf("README's first round trip gives no --name: %q", newLine)
+	}
+	segment := "/dev/shm/" + name
+	os.Remove(segment)
+	t.Cleanup(func() { os.Remove(segment) })
+	return name
 }

@@ -23,20 +23,8 @@ func TestReadmeChangeInput(t *testing.T) {
 	trip, _ := readmeBlocks(t, "First round trip")
 	change, _ := readmeBlocks(t, "Change an input")
 
-	var name string
-	if fields := strings.Fields(trip[0][0]); len(fields) > 0 {
-		for i, f := range fields[:len(fields)-1] {
-			if f == "--name" {
-				name = fields[i+1]
-			}
-		}
-	}
-	if name == "" {
-		t.Fatalf("README's first round trip gives no --name: %q", trip[0][0])
-	}
+	name := readmeSegment(t, trip[0][0])
 	segment := "/dev/shm/" + name
-	os.Remove(segment)
-	t.Cleanup(func() { os.Remove(segment) })
 
 	// The editor: the block's $EDITOR line says which change it means.
 	example := regexp.MustCompile(`^\$EDITOR shmemgen\.yaml\s+#\s*e\.g\.\s*([a-z-]+): (\S+)`)

@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -55,7 +53,7 @@ func TestRecordAcrossLanguages(t *testing.T) {
 		dir := sharedProject(t, "record", recordArgs...)
 		bin := filepath.Join(dir, "bin")
 		h.cProgram(t, bin, "record", false)
-		recordClientProgram(t, h, dir)
+		clientProgram(t, h, dir, "recordclient")
 		wantOutput(t, h.run(t, bin, h.Prog("recordclient")),
 			"c written: ok=1 status=0",
 			"go read:",
@@ -68,40 +66,6 @@ func TestRecordAcrossLanguages(t *testing.T) {
 			`temp=0.10000000000000001 ratio=-2.25 label="Go wrote" blob=010203`,
 		)
 	})
-}
-
-// recordClientProgram builds testdata/recordclient into the record
-// project's bin for h, as goClientProgram builds goclient: a package of
-// the project through an overlay.
-func recordClientProgram(t *testing.T, h *host, dir string) {
-	t.Helper()
-	src, err := filepath.Abs(filepath.Join("testdata", "recordclient", "main.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay, err := json.Marshal(map[string]any{
-		"Replace": map[string]string{filepath.Join(abs, "e2e-recordclient", "main.go"): src},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlayFile := filepath.Join(t.TempDir(), "overlay.json")
-	if err := os.WriteFile(overlayFile, overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command("go", "build", "-overlay", overlayFile, "-o", filepath.Join(abs, "bin", h.Prog("recordclient")), "./e2e-recordclient")
-	build.Dir = abs
-	build.Env = append(os.Environ(), "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if h.System == "linux" {
-		build.Env = append(os.Environ(), "GOOS=linux", "CGO_ENABLED=1")
-	}
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build testdata/recordclient in %s: %v\n%s", dir, err, out)
-	}
 }
 
 // TestRecordWriterDies: a writer that dies half-way through a record

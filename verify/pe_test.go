@@ -2,35 +2,14 @@ package verify_test
 
 import (
 	"debug/pe"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
 	"github.com/shmemgen/shmemgen/verify"
 )
-
-// build runs a build command in dir and fails the test with its output.
-func build(t *testing.T, dir string, env []string, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestExports(t *testing.T) {
 	// cdecl keeps the names undecorated on 386 too (stdcall would give Foo@4).
@@ -44,8 +23,8 @@ static int hidden(void) { return 0; }
 		t.Run(cc, func(t *testing.T) {
 			testenv.RequireTool(t, cc)
 			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "foo.c"), src)
-			build(t, dir, nil, cc, "-shared", "-o", "foo.dll", "foo.c")
+			testenv.WriteFile(t, filepath.Join(dir, "foo.c"), src)
+			testenv.Run(t, dir, nil, cc, "-shared", "-o", "foo.dll", "foo.c")
 			got, err := verify.Exports(filepath.Join(dir, "foo.dll"))
 			if err != nil {
 				t.Fatal(err)
@@ -69,8 +48,8 @@ static int hidden(void) { return 0; }
 func TestExportsNoTable(t *testing.T) {
 	testenv.RequireTool(t, wine.MinGWCC)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.c"), "int main(void) { return 0; }\n")
-	build(t, dir, nil, wine.MinGWCC, "-o", "main.exe", "main.c")
+	testenv.WriteFile(t, filepath.Join(dir, "main.c"), "int main(void) { return 0; }\n")
+	testenv.Run(t, dir, nil, wine.MinGWCC, "-o", "main.exe", "main.c")
 	got, err := verify.Exports(filepath.Join(dir, "main.exe"))
 	if err != nil || len(got) != 0 {
 		t.Errorf("verify.Exports(exe without exports) = %q, %v; want none, nil", got, err)
@@ -100,14 +79,14 @@ func TestStubExports(t *testing.T) {
 func TestELFExports(t *testing.T) {
 	testenv.RequireTool(t, "gcc")
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a.c"), `int Foo(void) { return 1; }
+	testenv.WriteFile(t, filepath.Join(dir, "a.c"), `int Foo(void) { return 1; }
 int Bar = 2;
 static int hidden(void) { return 0; }
 __attribute__((visibility("hidden"))) int Hid(void) { return hidden(); }
 extern int puts(const char *);
 int Baz(void) { return puts("x") + Hid(); }
 `)
-	build(t, dir, nil, "gcc", "-shared", "-fPIC", "-o", "liba.so", "a.c")
+	testenv.Run(t, dir, nil, "gcc", "-shared", "-fPIC", "-o", "liba.so", "a.c")
 	got, err := verify.ELFExports(filepath.Join(dir, "liba.so"))
 	if want := []string{"Bar", "Baz", "Foo"}; err != nil || !slices.Equal(got, want) {
 		t.Errorf("ELFExports = %q, %v; want %q", got, want, err)

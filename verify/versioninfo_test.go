@@ -46,11 +46,11 @@ END
 			testenv.RequireTool(t, tc.cc)
 			testenv.RequireTool(t, tc.windres)
 			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "v.rc"), rc)
-			writeFile(t, filepath.Join(dir, "v.c"), "int main(void) { return 0; }\n")
-			build(t, dir, nil, tc.windres, "--target="+tc.target, "-c", "65001", "-O", "coff", "-i", "v.rc", "-o", "v.o")
-			build(t, dir, nil, tc.cc, "-o", "v.exe", "v.c", "v.o")
-			build(t, dir, nil, tc.cc, "-o", "bare.exe", "v.c")
+			testenv.WriteFile(t, filepath.Join(dir, "v.rc"), rc)
+			testenv.WriteFile(t, filepath.Join(dir, "v.c"), "int main(void) { return 0; }\n")
+			testenv.Run(t, dir, nil, tc.windres, "--target="+tc.target, "-c", "65001", "-O", "coff", "-i", "v.rc", "-o", "v.o")
+			testenv.Run(t, dir, nil, tc.cc, "-o", "v.exe", "v.c", "v.o")
+			testenv.Run(t, dir, nil, tc.cc, "-o", "bare.exe", "v.c")
 
 			got, err := verify.ReadVersionInfo(filepath.Join(dir, "v.exe"))
 			if err != nil {

@@ -40,7 +40,7 @@ func TestProjectRunScript(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "hello"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "hello", "main.go"), `package main
+	testenv.WriteFile(t, filepath.Join(dir, "hello", "main.go"), `package main
 
 import (
 	"crypto/rand"
@@ -54,7 +54,7 @@ func main() {
 	fmt.Printf("hello %q rand=%x\n", os.Args[1:], b)
 }
 `)
-	build(t, filepath.Join(dir, "hello"), []string{"CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64", "GOFLAGS=", "GO111MODULE=off"},
+	testenv.Run(t, filepath.Join(dir, "hello"), []string{"CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64", "GOFLAGS=", "GO111MODULE=off"},
 		"go", "build", "-o", filepath.Join(dir, "bin", "hello.exe"), "main.go")
 
 	prefix := filepath.Join(dir, ".wine")
@@ -115,7 +115,7 @@ func TestRunScriptSaysWhatIsMissing(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, filepath.Join(dir, "bin", p), "MZ")
+			testenv.WriteFile(t, filepath.Join(dir, "bin", p), "MZ")
 		}
 		return dir
 	}
@@ -124,8 +124,8 @@ func TestRunScriptSaysWhatIsMissing(t *testing.T) {
 	tools := testenv.PathWith(t, "bash", "dirname")
 	// Stand-ins for Wine: wine prints what it would run.
 	fakeWine := t.TempDir()
-	writeFile(t, filepath.Join(fakeWine, "wine"), "#!/bin/sh\n[ \"$1\" = wineboot ] && exit 0\necho \"wine $*\"\n")
-	writeFile(t, filepath.Join(fakeWine, "wineserver"), "#!/bin/sh\nexit 0\n")
+	testenv.WriteFile(t, filepath.Join(fakeWine, "wine"), "#!/bin/sh\n[ \"$1\" = wineboot ] && exit 0\necho \"wine $*\"\n")
+	testenv.WriteFile(t, filepath.Join(fakeWine, "wineserver"), "#!/bin/sh\nexit 0\n")
 	for _, f := range []string{"wine", "wineserver"} {
 		if err := os.Chmod(filepath.Join(fakeWine, f), 0o755); err != nil {
 			t.Fatal(err)
@@ -137,7 +137,7 @@ func TestRunScriptSaysWhatIsMissing(t *testing.T) {
 	if err := os.MkdirAll(system32, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(system32, "bcryptprimitives.dll"), "MZ")
+	testenv.WriteFile(t, filepath.Join(system32, "bcryptprimitives.dll"), "MZ")
 
 	runSh := func(t *testing.T, dir, path, prefix string, args ...string) (stdout, stderr string, code int) {
 		t.Helper()

@@ -2,8 +2,6 @@ package wine_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,24 +10,6 @@ import (
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
-
-// build runs a build command in dir and fails the test with its output.
-func build(t *testing.T, dir string, env []string, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestAvailableNamesWhatIsMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // nothing is available
@@ -42,7 +22,7 @@ func TestAvailableNamesWhatIsMissing(t *testing.T) {
 func TestNewPrefixRefusesNonEmptyDir(t *testing.T) {
 	testenv.RequireWine(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "system.reg"), "")
+	testenv.WriteFile(t, filepath.Join(dir, "system.reg"), "")
 	if p, err := wine.NewPrefix(dir); err == nil {
 		p.Close()
 		t.Fatal("wine.NewPrefix reused a non-empty directory")
@@ -60,7 +40,7 @@ func TestWine(t *testing.T) {
 		dir := t.TempDir()
 		// crypto/rand goes through ProcessPrng, so all-zero output would mean
 		// the stub "succeeds" without filling the buffer.
-		writeFile(t, filepath.Join(dir, "main.go"), `package main
+		testenv.WriteFile(t, filepath.Join(dir, "main.go"), `package main
 
 import (
 	"crypto/rand"
@@ -76,7 +56,7 @@ func main() {
 	fmt.Printf("rand=%x\n", b)
 }
 `)
-		build(t, dir, []string{"CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64", "GOFLAGS="},
+		testenv.Run(t, dir, []string{"CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64", "GOFLAGS="},
 			"go", "build", "-o", "hello.exe", "main.go")
 		out := run(t, p, filepath.Join(dir, "hello.exe"), "plain", "with space", `quo"te`)
 		for _, want := range []string{"hello from wine\n", `args=["plain" "with space" "quo\"te"]`} {
@@ -92,7 +72,7 @@ func main() {
 	t.Run("CProgram", func(t *testing.T) {
 		dir := t.TempDir()
 		// Also calls the stub directly, as a non-Go consumer would.
-		writeFile(t, filepath.Join(dir, "hello.c"), `#include <stdio.h>
+		testenv.WriteFile(t, filepath.Join(dir, "hello.c"), `#include <stdio.h>
 #include <windows.h>
 
 typedef BOOL (WINAPI *prng_fn)(PBYTE, SIZE_T);
@@ -113,7 +93,7 @@ int main(void)
 	return 0;
 }
 `)
-		build(t, dir, nil, wine.MinGWCC, "-O2", "-o", "hello.exe", "hello.c")
+		testenv.Run(t, dir, nil, wine.MinGWCC, "-O2", "-o", "hello.exe", "hello.c")
 		out := run(t, p, filepath.Join(dir, "hello.exe"))
 		for _, want := range []string{"hello from mingw\n", "prng ok\n"} {
 			if !strings.Contains(out, want) {
