@@ -14,7 +14,8 @@ import (
 
 // TestClientPointersEscape checks the rule that keeps the buffers the
 // generated Windows client hands the DLL alive and in place for the whole
-// call (issue 17, item 3), on examples/custom's client: every
+// call (issue 17, item 3), on examples/custom's client, every file that
+// builds for Windows (the record's calls included): every
 // uintptr(unsafe.Pointer(x)) sits directly in the argument list of a
 // method marked //go:uintptrescapes, and the compiler honours the mark,
 // which go build -gcflags=-m=2 shows as a flow to the heap through
@@ -23,14 +24,28 @@ import (
 // byte calls pass their ULONGLONGs differently.
 func TestClientPointersEscape(t *testing.T) {
 	dir := filepath.Join("examples", "custom")
-	src := filepath.Join(dir, "client", "client.go")
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, src, nil, parser.ParseComments)
+	src := filepath.Join(dir, "client")
+	names, err := filepath.Glob(filepath.Join(src, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") || strings.HasSuffix(name, "_linux.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	if len(files) < 2 {
+		t.Fatalf("%s: %d Windows files, want client.go and the record's", src, len(files))
+	}
 	escaping := map[string]bool{}
-	for _, decl := range f.Decls {
+	for _, decl := range allDecls(files) {
 		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Doc != nil {
 			for _, c := range fn.Doc.List {
 				if c.Text == "//go:uintptrescapes" {
@@ -49,7 +64,7 @@ func TestClientPointersEscape(t *testing.T) {
 	// escaping call.
 	var conversions []ast.Expr
 	direct := map[ast.Expr]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
+	inspect := func(n ast.Node) bool {
 		if e, ok := n.(ast.Expr); ok && pointerToUintptr(e) {
 			conversions = append(conversions, e)
 		}
@@ -67,18 +82,21 @@ func TestClientPointersEscape(t *testing.T) {
 			}
 		}
 		return true
-	})
-	if len(conversions) < 5 {
-		t.Errorf("%s: %d pointer conversions, want at least 5 (set, get, the two byte calls, wait)", src, len(conversions))
 	}
-	var addressLines []int
+	for _, f := range files {
+		ast.Inspect(f, inspect)
+	}
+	if len(conversions) < 7 {
+		t.Errorf("%s: %d pointer conversions, want at least 7 (set, get, the two byte calls, wait, the record's two)", src, len(conversions))
+	}
+	var addresses []token.Position
 	for _, e := range conversions {
 		pos := fset.Position(e.Pos())
 		if !direct[e] {
 			t.Errorf("%s: uintptr(unsafe.Pointer(...)) outside the argument list of a //go:uintptrescapes call: nothing keeps its memory alive for the call", pos)
 		}
 		if _, ident := e.(*ast.CallExpr).Args[0].(*ast.CallExpr).Args[0].(*ast.Ident); !ident {
-			addressLines = append(addressLines, pos.Line)
+			addresses = append(addresses, pos)
 		}
 	}
 
@@ -91,10 +109,11 @@ func TestClientPointersEscape(t *testing.T) {
 			if err != nil {
 				t.Fatalf("go build -gcflags=-m=2 ./client in %s: %v\n%s", dir, err, out)
 			}
-			for _, line := range addressLines {
-				want := fmt.Sprintf("(//go:uintptrescapes) at client/client.go:%d:", line)
+			for _, pos := range addresses {
+				file := filepath.Base(pos.Filename)
+				want := fmt.Sprintf("(//go:uintptrescapes) at client/%s:%d:", file, pos.Line)
 				if !strings.Contains(string(out), want) {
-					t.Errorf("client.go:%d: the compiler did not move the memory to the heap through //go:uintptrescapes (no %q)", line, want)
+					t.Errorf("%s:%d: the compiler did not move the memory to the heap through //go:uintptrescapes (no %q)", file, pos.Line, want)
 				}
 			}
 		})
@@ -120,4 +139,13 @@ func pointerToUintptr(e ast.Expr) bool {
 	}
 	pkg, ok := sel.X.(*ast.Ident)
 	return ok && pkg.Name == "unsafe"
+}
+
+// allDecls lists the declarations of every file.
+func allDecls(files []*ast.File) []ast.Decl {
+	var decls []ast.Decl
+	for _, f := range files {
+		decls = append(decls, f.Decls...)
+	}
+	return decls
 }
