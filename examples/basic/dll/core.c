@@ -66,7 +66,10 @@ enum {
  * the generation again, should a writer have died before waking it. */
 #define SHMEMGEN_NOTE_CHECK_MS 100
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHMEM_CAPACITY)
+/* SHMEMGEN_PAYLOAD_SIZE bounds the writing and torn ranges;
+ * SHMEMGEN_BYTES_SIZE, what the bytes exports reach, is the same. */
 #define SHMEMGEN_PAYLOAD_SIZE SHMEM_PAYLOAD_SIZE
+#define SHMEMGEN_BYTES_SIZE SHMEMGEN_PAYLOAD_SIZE
 /* SHMEMGEN_TEXT_BYTES is the string's room in the payload, in bytes: what
  * a set may write. */
 #define SHMEMGEN_TEXT_BYTES ((ULONGLONG)SHMEM_CAPACITY * 2)
@@ -571,7 +574,7 @@ SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
  * payload, without overflowing. */
 static inline BOOL shmemgen_in_payload(ULONGLONG offset, ULONGLONG n)
 {
-    return offset <= SHMEMGEN_PAYLOAD_SIZE && n <= SHMEMGEN_PAYLOAD_SIZE - offset;
+    return offset <= SHMEMGEN_BYTES_SIZE && n <= SHMEMGEN_BYTES_SIZE - offset;
 }
 
 SHMEM_API BOOL SHMEM_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, ULONGLONG n)
@@ -617,7 +620,7 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemSize(void)
     if (!shmemgen_ready())
         return 0;
     shmemgen_set_status(0);
-    return SHMEMGEN_PAYLOAD_SIZE;
+    return SHMEMGEN_BYTES_SIZE;
 }
 
 SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
