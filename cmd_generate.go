@@ -1,21 +1,13 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-	"path/filepath"
-
 	"github.com/urfave/cli/v2"
-	"golang.org/x/mod/semver"
 
-	"github.com/shmemgen/shmemgen/answers"
-	"github.com/shmemgen/shmemgen/gen"
-	"github.com/shmemgen/shmemgen/internal/uptodate"
-	"github.com/shmemgen/shmemgen/project"
+	"github.com/shmemgen/shmemgen/generate"
 	"github.com/shmemgen/shmemgen/write"
 )
 
-func generateCommand() *cli.Command {
+func generateCommand(fsys write.FS) *cli.Command {
 	return &cli.Command{
 		Name:      "generate",
 		Usage:     "regenerate a project in place from its shmemgen.yaml",
@@ -48,98 +40,21 @@ Examples:
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; fail (exit 1) when regenerating would change anything"},
 			&cli.BoolFlag{Name: "force", Usage: "resolve conflicts against your edits: overwrite edited files shmemgen has a new version for, delete edited files it no longer generates"},
 		}, planFlags()...),
-		Action: runGenerate,
+		Action: runGenerate(fsys),
 	}
 }
 
-func runGenerate(c *cli.Context) error {
-	dir, err := findProject(c)
-	if err != nil {
-		return err
-	}
-	probe := uptodate.Start(dir)
-	a, opts, err := loadAnswers(dir)
-	if err != nil {
-		return err
-	}
-	// Up to date, as this executable found it last time and the files on
-	// disk still are: nothing to render, plan or print. --dry-run lists
-	// every file and --json describes each: they take the full path, and
-	// record nothing.
-	if !c.Bool("dry-run") && !c.Bool("json") && probe.Fresh(projectFS(), opts.OverlayName) {
-		warnNewer(c, dir, a)
-		return nil
-	}
-	files, err := project.Render(a.Inputs, opts, a.Templates)
-	if err != nil {
-		return err
-	}
-	plan, err := write.PlanRegenerate(projectFS(), dir, files, a.Manifest(), c.Bool("force"))
-	if err != nil {
-		return err
-	}
-	if !plan.Changed() {
-		probe.Record(files)
-	}
-	// Warnings about the inputs were given when they were chosen; repeat
-	// them only when something changes, so that a run that changes nothing
-	// says nothing.
-	if plan.Changed() {
-		for _, w := range a.Inputs.Warnings() {
-			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
-		}
-		fmt.Fprint(c.App.ErrWriter, recordLayoutNote(dir, files))
-	}
-	warnNewer(c, dir, a)
-
-	if c.Bool("check") {
-		if err := printPlan(c, plan); err != nil {
+func runGenerate(fsys write.FS) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		dir, err := findProject(c)
+		if err != nil {
 			return err
 		}
-		if plan.Changed() {
-			return fmt.Errorf("%s is out of date: run shmemgen generate --dir %s", dir, dir)
-		}
-		return nil
-	}
-	if err := report(c, plan); err != nil {
-		return err
-	}
-	return conflictError(c, plan)
-}
-
-// warnNewer warns when a newer shmemgen wrote the answers file.
-func warnNewer(c *cli.Context, dir string, a answers.Answers) {
-	if semver.IsValid(a.Version) && semver.IsValid(project.Version()) && semver.Compare(a.Version, project.Version()) > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s was written by shmemgen %s, newer than this %s\n",
-			filepath.Join(dir, answers.FileName), a.Version, project.Version())
+		return generate.Regenerate(fsys, dir, c.Bool("force"), output(c))
 	}
 }
 
 // dirFlag is --dir, as generate and verify take it.
 func dirFlag() cli.Flag {
 	return &cli.StringFlag{Name: "dir", Aliases: []string{"C"}, Usage: "project `DIR`, holding shmemgen.yaml, also accepted as the argument (default: the nearest directory upward from the working directory that holds one)"}
-}
-
-// conflictError is the error a run that left conflicts fails with, unless
-// it was a dry run.
-func conflictError(c *cli.Context, plan write.Plan) error {
-	switch n := plan.Conflicts(); {
-	case c.Bool("dry-run") || n == 0:
-		return nil
-	case n == 1:
-		return fmt.Errorf("1 conflict: an edited file was kept; merge FILE%s into FILE and delete it, or use --force to overwrite the edits", write.NewSuffix)
-	default:
-		return fmt.Errorf("%d conflicts: edited files were kept; merge each FILE%s into FILE and delete it, or use --force to overwrite the edits", n, write.NewSuffix)
-	}
-}
-
-// loadAnswers reads dir's answers file and the render options it records.
-// A missing or invalid answers file is a usage error.
-func loadAnswers(dir string) (answers.Answers, gen.Options, error) {
-	a, opts, err := project.Load(dir)
-	var invalid *project.Error
-	if errors.As(err, &invalid) {
-		return answers.Answers{}, gen.Options{}, usageError{err}
-	}
-	return a, opts, err
 }

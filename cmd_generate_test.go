@@ -1,16 +1,16 @@
 package main
 
 import (
-	"errors"
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// An answers file over the cap is refused, naming the cap, and never read
-// whole.
-func TestLoadAnswersTooBig(t *testing.T) {
+// An answers file over the cap is refused as a usage error (exit 2),
+// naming the cap (project's TestLoadTooBig: and never read whole).
+func TestGenerateAnswersTooBig(t *testing.T) {
 	dir := t.TempDir()
 	f, err := os.Create(filepath.Join(dir, "shmemgen.yaml"))
 	if err != nil {
@@ -21,9 +21,9 @@ func TestLoadAnswersTooBig(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	_, _, err = loadAnswers(dir)
-	var usage usageError
-	if err == nil || !errors.As(err, &usage) || !strings.Contains(err.Error(), "shmemgen.yaml: is larger than 1048576 bytes (1 MiB), the most an answers file may be") {
-		t.Errorf("got %v, want a usage error about the size", err)
+	var stderr bytes.Buffer
+	code := run([]string{"shmemgen", "generate", "--dir", dir}, &bytes.Buffer{}, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "shmemgen.yaml: is larger than 1048576 bytes (1 MiB), the most an answers file may be") {
+		t.Errorf("got exit %d, %s; want a usage error (exit %d) about the size", code, stderr.String(), exitUsage)
 	}
 }

@@ -1,28 +1,19 @@
 package main
 
 import (
-	"encoding"
 	"errors"
 	"fmt"
-	"io/fs"
-	"maps"
-	"os"
 	"path/filepath"
-	"reflect"
-	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
-	"github.com/shmemgen/shmemgen/gen"
-	"github.com/shmemgen/shmemgen/project"
+	"github.com/shmemgen/shmemgen/generate"
 	"github.com/shmemgen/shmemgen/write"
 )
 
-func newCommand() *cli.Command {
+func newCommand(fsys write.FS) *cli.Command {
 	return &cli.Command{
 		Name:      "new",
 		Usage:     "scaffold a new project",
@@ -48,7 +39,7 @@ Examples:
    //go:generate shmemgen new -o shm --name Local\Telemetry --size 1MiB`,
 		OnUsageError: onUsageError,
 		Flags:        append(inputFlags(), newCommandFlags()...),
-		Action:       runNew,
+		Action:       runNew(fsys),
 	}
 }
 
@@ -92,232 +83,21 @@ func newCommandFlags() []cli.Flag {
 	return append(append(flags, output...), cli.HelpFlag)
 }
 
-func runNew(c *cli.Context) error {
-	cfg, out, err := configFromFlags(c)
-	if err != nil {
-		return err
-	}
-	opts, templates, err := optionsFromFlags(c, out)
-	if err != nil {
-		return err
-	}
-	files, err := project.Render(cfg, opts, templates)
-	if err != nil {
-		return err
-	}
-	prev, isProject, err := readProject(out)
-	if err != nil {
-		return err
-	}
-	var plan write.Plan
-	if isProject {
-		// An existing project, as a go:generate directive finds it on every
-		// run after the first: plan exactly as generate does, with the
-		// flags as the answers, so that nothing already right is touched
-		// and no edit is lost.
-		// Inputs the flags do not give are refused before anything is
-		// planned or written, unless --reset.
-		if err := checkResets(c, filepath.Join(out, answers.FileName), out, inputChanges(c, prev, cfg, opts, templates, out)); err != nil {
+func runNew(fsys write.FS) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		cfg, out, err := configFromFlags(c)
+		if err != nil {
 			return err
 		}
-		plan, err = write.PlanRegenerate(projectFS(), out, files, prev.Manifest(), c.Bool("force"))
-	} else {
-		plan, err = write.PlanNew(projectFS(), out, files, c.Bool("force"))
-	}
-	if err != nil {
-		return err
-	}
-	// Over an existing project, as for generate, a run that changes
-	// nothing says nothing.
-	if !isProject || plan.Changed() {
-		for _, w := range cfg.Warnings() {
-			fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s\n", w)
+		opts, templates, err := optionsFromFlags(c, out)
+		if err != nil {
+			return err
 		}
+		return generate.New(fsys, generate.NewRequest{
+			Config: cfg, Options: opts, Templates: templates, Out: out,
+			Force: c.Bool("force"), Reset: c.Bool("reset"), Given: c.IsSet,
+		}, output(c))
 	}
-	if err := report(c, plan); err != nil {
-		return err
-	}
-	if err := conflictError(c, plan); err != nil {
-		return err
-	}
-	if !isProject && !c.Bool("dry-run") && !c.Bool("json") {
-		fmt.Fprintf(c.App.Writer, "next: cd %s && ./build.sh\n", gen.ShellQuote(out))
-	}
-	return nil
-}
-
-// readProject reads the answers file of the project in dir, if dir holds
-// one. A project whose answers file cannot be read is an error: without its
-// manifest, shmemgen cannot tell the user's edits from its own output.
-func readProject(dir string) (answers.Answers, bool, error) {
-	file := filepath.Join(dir, answers.FileName)
-	if _, err := os.Lstat(file); errors.Is(err, fs.ErrNotExist) {
-		return answers.Answers{}, false, nil
-	}
-	a, _, err := loadAnswers(dir)
-	if err != nil {
-		return answers.Answers{}, false, err
-	}
-	return a, true, nil
-}
-
-// inputChange is one input recorded in a project's answers file that new's
-// flags would change.
-type inputChange struct {
-	// flag is the flag that sets the input, as typed: "--size",
-	// "--templates", "--var team".
-	flag string
-	// recorded and next are its values as the answers file writes them.
-	recorded, next string
-	// given is whether flag was on the command line: a change it makes is
-	// asked for; one it does not make is a reset to the default.
-	given bool
-	// keep is the flag, with its recorded value, that keeps the input as
-	// it is, quoted to be pasted into a shell.
-	keep string
-}
-
-// inputChanges lists, in the answers file's order, the inputs of the
-// answers file prev that new's flags (cfg, opts and templates, for a project
-// in out) would change.
-func inputChanges(c *cli.Context, prev answers.Answers, cfg config.Config, opts gen.Options, templates, out string) []inputChange {
-	var changes []inputChange
-	pv, nv := reflect.ValueOf(prev.Inputs), reflect.ValueOf(cfg)
-	for i := range pv.NumField() {
-		key := strings.Split(pv.Type().Field(i).Tag.Get("yaml"), ",")[0]
-		if key == "record" || key == "types" {
-			continue // below, as one input
-		}
-		if a, b := answerValue(pv.Field(i)), answerValue(nv.Field(i)); a != b {
-			changes = append(changes, inputChange{flag: "--" + key, recorded: a, next: b, given: c.IsSet(key),
-				keep: "--" + key + " " + gen.ShellQuote(flagText(pv.Field(i)))})
-		}
-	}
-	if !reflect.DeepEqual(prev.Inputs.Record, cfg.Record) || !reflect.DeepEqual(prev.Inputs.Types, cfg.Types) {
-		keep := strings.Join(gen.RecordArgs(prev.Inputs), " ")
-		if len(prev.Inputs.Types) > 0 {
-			keep = "(the record " + prev.Inputs.Record.Name + " uses inputs.types, which only " + answers.FileName + " declares)"
-		}
-		changes = append(changes, inputChange{flag: "--record", recorded: recordText(prev.Inputs), next: recordText(cfg),
-			given: c.IsSet("record") || c.IsSet("field"), keep: keep})
-	}
-	if prev.Templates != templates {
-		// The answers file records the overlay relative to the project;
-		// the flag takes it relative to the working directory.
-		dir := filepath.FromSlash(prev.Templates)
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(out, dir)
-		}
-		changes = append(changes, inputChange{flag: "--templates", recorded: answerValue(reflect.ValueOf(prev.Templates)),
-			next: answerValue(reflect.ValueOf(templates)), given: c.IsSet("templates"),
-			keep: "--templates " + gen.ShellQuote(dir)})
-	}
-	keys := maps.Clone(prev.Vars)
-	if keys == nil {
-		keys = map[string]string{}
-	}
-	maps.Copy(keys, opts.Vars)
-	for _, key := range slices.Sorted(maps.Keys(keys)) {
-		was, recorded := prev.Vars[key]
-		now, given := opts.Vars[key]
-		if recorded == given && was == now {
-			continue
-		}
-		changes = append(changes, inputChange{flag: "--var " + key, recorded: varValue(was, recorded), next: varValue(now, given),
-			given: given, keep: "--var " + gen.ShellQuote(key+"="+was)})
-	}
-	return changes
-}
-
-// varValue is a --var value as a change shows it.
-func varValue(value string, set bool) string {
-	if !set {
-		return "unset"
-	}
-	return answerValue(reflect.ValueOf(value))
-}
-
-// checkResets refuses, naming each, the changes to inputs whose flags were
-// not given, unless --reset: new over a project would otherwise put every
-// input left off its command line back to its default. Changes that were
-// asked for, and resets that --reset accepts, are said on stderr.
-func checkResets(c *cli.Context, file, dir string, changes []inputChange) error {
-	var asked, resets []inputChange
-	for _, ch := range changes {
-		if ch.given {
-			asked = append(asked, ch)
-		} else {
-			resets = append(resets, ch)
-		}
-	}
-	if len(resets) > 0 && !c.Bool("reset") {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s records inputs that these flags do not give, and new would reset them to their defaults; nothing was written:\n", file)
-		var keep []string
-		for _, ch := range resets {
-			fmt.Fprintf(&b, "  %s: %s, would become %s\n", ch.flag, ch.recorded, ch.next)
-			keep = append(keep, ch.keep)
-		}
-		fmt.Fprintf(&b, "to keep them, give them too: %s\n", strings.Join(keep, " "))
-		generate := "shmemgen generate"
-		if filepath.Clean(dir) != "." {
-			generate += " --dir " + gen.ShellQuote(dir)
-		}
-		fmt.Fprintf(&b, "to change inputs in place, edit %s and run %s\n", file, generate)
-		fmt.Fprintf(&b, "to reset them to their defaults, add --reset")
-		return usageError{errors.New(b.String())}
-	}
-	say := func(what string, changes []inputChange) {
-		if len(changes) == 0 {
-			return
-		}
-		var parts []string
-		for _, ch := range changes {
-			parts = append(parts, fmt.Sprintf("%s from %s to %s", ch.flag, ch.recorded, ch.next))
-		}
-		fmt.Fprintf(c.App.ErrWriter, "shmemgen: note: %s %s's inputs: %s\n", what, file, strings.Join(parts, ", "))
-	}
-	say("the flags change", asked)
-	say("--reset puts back the defaults of", resets)
-	return nil
-}
-
-// recordText is c's record as a change shows it: Sample(count:u64, …),
-// with the records it uses, or none.
-func recordText(c config.Config) string {
-	if c.Record == nil {
-		return "none"
-	}
-	var parts []string
-	for _, r := range append([]config.Record{*c.Record}, c.Types...) {
-		var fields []string
-		for _, f := range r.Fields {
-			fields = append(fields, f.Name+":"+f.Type)
-		}
-		parts = append(parts, r.Name+"("+strings.Join(fields, ", ")+")")
-	}
-	return strings.Join(parts, " using ")
-}
-
-// flagText is v as its flag takes it, unquoted.
-func flagText(v reflect.Value) string {
-	if m, ok := v.Interface().(encoding.TextMarshaler); ok {
-		if text, err := m.MarshalText(); err == nil {
-			return string(text)
-		}
-	}
-	return fmt.Sprint(v.Interface())
-}
-
-// answerValue is v as the answers file writes it, quoted when it is empty
-// or holds a space or a control character, so that a message shows where
-// it ends.
-func answerValue(v reflect.Value) string {
-	s := flagText(v)
-	if s == "" || strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		return config.Quote(s)
-	}
-	return s
 }
 
 // configFromFlags turns new's flags into a validated config and the output

@@ -12,6 +12,8 @@ import (
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
+	"github.com/shmemgen/shmemgen/write"
 )
 
 // TestNewHelpGroups checks that new --help lists every flag, --help
@@ -63,14 +65,14 @@ func TestNewHelpGroups(t *testing.T) {
 // command must give back exactly the inputs it was recorded from.
 func TestRecordedCommandReproduces(t *testing.T) {
 	for _, dir := range goldenCases(t) {
-		a, _, err := loadAnswers(dir)
+		a, _, err := project.Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		line := gen.NewModel(a.Inputs).Command
 		args := shellWords(t, line)
 		var got config.Config
-		cmd := newCommand()
+		cmd := newCommand(write.OS{})
 		cmd.Action = func(c *cli.Context) error {
 			got, _, err = configFromFlags(c)
 			return err

@@ -12,7 +12,7 @@ import (
 	"github.com/shmemgen/shmemgen/write"
 )
 
-func templatesCommand() *cli.Command {
+func templatesCommand(fsys write.FS) *cli.Command {
 	return &cli.Command{
 		Name:  "templates",
 		Usage: "list or export the templates, to customise them",
@@ -61,7 +61,7 @@ Examples:
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "force", Usage: "write into a non-empty DIR, overwriting the templates there"},
 				},
-				Action: runTemplatesExport,
+				Action: func(c *cli.Context) error { return runTemplatesExport(fsys, c) },
 			},
 		},
 	}
@@ -97,7 +97,7 @@ func runTemplatesList(c *cli.Context) error {
 	return nil
 }
 
-func runTemplatesExport(c *cli.Context) error {
+func runTemplatesExport(fsys write.FS, c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("templates export takes one argument, the directory to write to, got %d", c.NArg())
 	}
@@ -110,7 +110,7 @@ func runTemplatesExport(c *cli.Context) error {
 	for _, t := range tmpls {
 		files = append(files, gen.File{Path: t.Path, Data: t.Source, Mode: 0o644})
 	}
-	plan, err := write.PlanNew(projectFS(), dir, files, c.Bool("force"))
+	plan, err := write.PlanNew(fsys, dir, files, c.Bool("force"))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/verify"
 )
 
@@ -80,7 +81,7 @@ func runVerify(c *cli.Context) error {
 	} else if err != nil {
 		return err
 	}
-	a, _, err := loadAnswers(dir)
+	a, _, err := project.Load(dir)
 	if err != nil {
 		return err
 	}

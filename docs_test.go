@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/write"
 )
 
 // newDocs is the reference page of shmemgen new, and its flags block the
@@ -34,7 +35,7 @@ func TestNewDocsCurrent(t *testing.T) {
 		t.Fatalf("%s has no flags block: %q, then %q", newDocs, flagsBlockStart, flagsBlockEnd)
 	}
 	start += len(flagsBlockStart)
-	want := flagsDocs(newCommand())
+	want := flagsDocs(newCommand(write.OS{}))
 	if string(data[start:end]) == want {
 		return
 	}

@@ -84,7 +84,7 @@ func isWhole(dir string) bool {
 // the case records, inside it) and the answers file as read.
 func renderCase(t *testing.T, dir string) (map[string]treetest.File, []string, answers.Answers) {
 	t.Helper()
-	a, opts, err := loadAnswers(dir)
+	a, opts, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/shmemgen/shmemgen/templates"
+	"github.com/shmemgen/shmemgen/write"
 )
 
 // TestHelpTemplatesExist keeps the help text honest about the templates:
@@ -17,7 +18,7 @@ import (
 // templates.
 func TestHelpTemplatesExist(t *testing.T) {
 	tmplPath := regexp.MustCompile(`[\w./-]+\.tmpl\b`)
-	app := newApp(io.Discard, io.Discard)
+	app := newApp(write.OS{}, io.Discard, io.Discard)
 	var texts []string
 	var walk func(prefix string, cmds []*cli.Command)
 	walk = func(prefix string, cmds []*cli.Command) {

@@ -17,13 +17,42 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/internal/treetest"
+	"github.com/shmemgen/shmemgen/write"
 )
 
-// killAtEnv is read by testhooks.go: the test build of shmemgen SIGKILLs
-// itself before the filesystem step it numbers.
+// killAtEnv makes this test binary, run with it, shmemgen on a filesystem
+// on which it SIGKILLs itself before the change it numbers, syncs not
+// counted (killAt). shmemgen as users build it has no such hook: the
+// filesystem is a value the commands are given (runOn).
 const killAtEnv = "SHMEMGEN_TEST_KILL_AT"
 
-// TestKillGenerateForReal runs shmemgen generate as a real process and
+// init runs before the tests, and before TestMain builds anything: with
+// killAtEnv set, the process is the shmemgen TestKillGenerateForReal
+// kills, its arguments shmemgen's.
+func init() {
+	if n, err := strconv.Atoi(os.Getenv(killAtEnv)); err == nil {
+		os.Exit(runOn(killAt(n), os.Args, os.Stdout, os.Stderr))
+	}
+}
+
+// killAt is the system's filesystem, on which the process SIGKILLs itself
+// before its nth change.
+func killAt(n int) write.FS {
+	changes := 0
+	return &write.Faulty{FS: write.OS{}, Before: func(op write.Op, _ string) error {
+		if op == write.OpSync {
+			return nil
+		}
+		if changes++; changes == n {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
+		}
+		return nil
+	}}
+}
+
+// TestKillGenerateForReal runs shmemgen generate as a real process (this
+// test binary, killAtEnv set) and
 // SIGKILLs it before each filesystem step in turn; after each kill, check
 // must not call the project current unless it is, and the next generate
 // must leave exactly the tree an uninterrupted run leaves. (write's
@@ -72,9 +101,13 @@ func TestKillGenerateForReal(t *testing.T) {
 	mustRun(t, "generate", "--dir", clean)
 	want := readTree(t, clean)
 
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for n := 1; ; n++ {
 		dir := fresh()
-		cmd := exec.Command(shmemgen, "generate", "--dir", dir)
+		cmd := exec.Command(self, "generate", "--dir", dir)
 		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError

@@ -20,6 +20,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/project"
+	"github.com/shmemgen/shmemgen/write"
 )
 
 func main() {
@@ -48,23 +49,33 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// run is main without the exit, for tests.
+// run is main without the exit, for tests: the commands read and write
+// projects on the system's filesystem.
 func run(args []string, stdout, stderr io.Writer) int {
-	app := newApp(stdout, stderr)
+	return runOn(write.OS{}, args, stdout, stderr)
+}
+
+// runOn is run on the filesystem fsys: a test's may fail or stop at a
+// chosen change (write.Faulty).
+func runOn(fsys write.FS, args []string, stdout, stderr io.Writer) int {
+	app := newApp(fsys, stdout, stderr)
 	err := app.Run(reorderArgs(app, args))
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintf(stderr, "shmemgen: %v\n", err)
+	// An input, a flag or a project the user must fix.
 	var cfgErr *config.Error
 	var usage usageError
-	if errors.As(err, &cfgErr) || errors.As(err, &usage) {
+	var projErr *project.Error
+	if errors.As(err, &cfgErr) || errors.As(err, &usage) || errors.As(err, &projErr) {
 		return exitUsage
 	}
 	return exitFailure
 }
 
-func newApp(stdout, stderr io.Writer) *cli.App {
+// newApp is shmemgen's commands, which read and write projects on fsys.
+func newApp(fsys write.FS, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:  "shmemgen",
 		Usage: "generate a Go project that builds a Windows DLL sharing named memory between processes",
@@ -92,7 +103,7 @@ Later, edit jobs/shmemgen.yaml and regenerate in place, keeping your edits:
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
 		Commands: []*cli.Command{
-			newCommand(), generateCommand(), verifyCommand(), templatesCommand(), versionCommand(), completionCommand(),
+			newCommand(fsys), generateCommand(fsys), verifyCommand(), templatesCommand(fsys), versionCommand(), completionCommand(),
 		},
 		// Completes commands and flags; "shmemgen completion" prints the
 		// shell side.

@@ -1,18 +1,16 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/generate"
 	"github.com/shmemgen/shmemgen/project"
-	"github.com/shmemgen/shmemgen/write"
 )
 
 // planFlags are the flags of every command that writes a project.
@@ -76,53 +74,9 @@ func optionsFromFlags(c *cli.Context, out string) (gen.Options, string, error) {
 	return opts, "", nil
 }
 
-// report applies the plan, unless --dry-run, and prints it: as text, the
-// files that change (all of them with --dry-run), or as JSON with --json.
-func report(c *cli.Context, plan write.Plan) error {
-	if !c.Bool("dry-run") {
-		if err := plan.Apply(); err != nil {
-			return err
-		}
-	}
-	return printPlan(c, plan)
-}
-
-func printPlan(c *cli.Context, plan write.Plan) error {
-	defer warnOverwritten(c, plan)
-	if c.Bool("json") {
-		data, err := plan.JSON()
-		if err != nil {
-			return err
-		}
-		_, err = c.App.Writer.Write(data)
-		return err
-	}
-	// Only a dry run lists the files that stay as they are: a run that
-	// changes nothing says nothing, which suits go generate.
-	_, err := fmt.Fprint(c.App.Writer, plan.Format(c.Bool("dry-run")))
-	return err
-}
-
-// warnOverwritten says on stderr, after the plan, which edited generated
-// files the plan overwrites (or, when it is not applied, would), and where
-// such changes belong: the plan's lines say it briefly, and an edit lost
-// deserves more than a word in a list.
-func warnOverwritten(c *cli.Context, plan write.Plan) {
-	paths := plan.Overwritten()
-	if len(paths) == 0 {
-		return
-	}
-	files, was, it, edits, template := paths[0], "was", "it", "the edit", "DIR/"+paths[0]+".tmpl"
-	if len(paths) > 1 {
-		files = strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
-		was, it, edits, template = "were", "them", "the edits", "DIR/FILE.tmpl for each"
-	}
-	fate := was
-	if c.Bool("dry-run") || c.Bool("check") {
-		fate = "would be"
-	}
-	fmt.Fprintf(c.App.ErrWriter, "shmemgen: warning: %s %s edited since shmemgen wrote %s, and %s %s overwritten: generated files (DO NOT EDIT) are shmemgen's, rewritten on every run\n",
-		files, was, it, edits, fate)
-	fmt.Fprintf(c.App.ErrWriter, "shmemgen: to keep such a change, make it in a template overlay (shmemgen templates export DIR, edit %s, keep only what you changed, "+
-		"and set templates: DIR in %s) or, for exports of your own, in dll/user.go, which shmemgen never overwrites\n", template, answers.FileName)
+// output is how the command in c reports the plan it makes: where it
+// prints, and its --dry-run, --json and --check.
+func output(c *cli.Context) generate.Output {
+	return generate.Output{Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
+		DryRun: c.Bool("dry-run"), JSON: c.Bool("json"), Check: c.Bool("check")}
 }

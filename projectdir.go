@@ -1,17 +1,14 @@
 package main
 
 import (
-	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 // dirCommands are the commands that take a project directory, as a
@@ -85,53 +82,11 @@ func dirArg(c *cli.Context, flag string) (string, error) {
 }
 
 // findProject is the project directory a command that reads one works
-// on: the directory given (see dirArg), which must exist and be a
-// directory, or else the working directory; from there, as git does, the
-// nearest directory upward that holds an answers file. Without one, it is
-// the directory itself, and the caller says what is missing.
+// on (project.Find), from the directory it was given (dirArg).
 func findProject(c *cli.Context) (string, error) {
 	given, err := dirArg(c, "dir")
 	if err != nil {
 		return "", err
 	}
-	start := given
-	if given != "" {
-		info, err := os.Stat(given)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return "", usagef("--dir %s does not exist", config.Quote(given))
-		case err != nil:
-			return "", err
-		case !info.IsDir():
-			return "", usagef("--dir %s is a file, not a directory: give the project's directory, the one holding %s", config.Quote(given), answers.FileName)
-		}
-	} else {
-		start = "."
-	}
-	abs, err := filepath.Abs(start)
-	if err != nil {
-		return "", err
-	}
-	for d := abs; ; {
-		if _, err := os.Lstat(filepath.Join(d, answers.FileName)); err == nil {
-			if d == abs {
-				return start, nil
-			}
-			// Shown as the user would reach it from where they are.
-			if wd, err := os.Getwd(); err == nil {
-				if rel, err := filepath.Rel(wd, d); err == nil {
-					return rel, nil
-				}
-			}
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			if given == "" {
-				return "", usagef("no %s in the working directory or any directory above it: create a project with shmemgen new, or give its directory", answers.FileName)
-			}
-			return start, nil
-		}
-		d = parent
-	}
+	return project.Find(given)
 }

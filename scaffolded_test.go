@@ -9,6 +9,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/project"
 )
 
 // scaffoldedInputs are the inputs each scaffolded file is known to depend
@@ -101,7 +102,7 @@ func TestScaffoldedInputs(t *testing.T) {
 	// on that input again.
 	needed := map[string]map[string]bool{}
 	for _, dir := range goldenCases(t) {
-		a, opts, err := loadAnswers(dir)
+		a, opts, err := project.Load(dir)
 		if err != nil {
 			t.Fatal(err)
 		}

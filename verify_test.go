@@ -14,6 +14,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/internal/testenv"
 	"github.com/shmemgen/shmemgen/internal/wine"
+	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/verify"
 )
 
@@ -246,7 +247,7 @@ func TestCheckExportsExact(t *testing.T) {
 	if err := verify.Build(t.Context(), dir, &stdout); err != nil {
 		t.Fatal(err)
 	}
-	a, _, err := loadAnswers(dir)
+	a, _, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,3 +136,23 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("loaded %+v, %+v", a, opts)
 	}
 }
+
+// An answers file over the cap is refused, naming the cap, and never read
+// whole: an *Error, the user's to fix (a usage error to the command).
+func TestLoadTooBig(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "shmemgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 30 MB that take no room.
+	if err := f.Truncate(30 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, _, err = Load(dir)
+	var invalid *Error
+	if err == nil || !errors.As(err, &invalid) || !strings.Contains(err.Error(), "shmemgen.yaml: is larger than 1048576 bytes (1 MiB), the most an answers file may be") {
+		t.Errorf("got %v, want an *Error about the size", err)
+	}
+}

@@ -58,16 +58,13 @@ func NewWinePrefix(t testing.TB) *wine.Prefix {
 
 // BuildShmemgen builds the shmemgen command into dir and returns its path:
 // the one way every test gets the command, so that each runs what a user
-// runs. The build tag shmemgen_testhooks adds testhooks.go, through which a
-// test can kill the command at a chosen filesystem step; a build without the
-// tag, as users make, has no such hook. Without VCS stamping its version is
-// "(devel)" whatever the commit.
+// runs. Without VCS stamping its version is "(devel)" whatever the commit.
 func BuildShmemgen(dir string) (string, error) {
 	exe := filepath.Join(dir, "shmemgen")
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	cmd := exec.Command("go", "build", "-buildvcs=false", "-tags", "shmemgen_testhooks", "-o", exe, "github.com/shmemgen/shmemgen")
+	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", exe, "github.com/shmemgen/shmemgen")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building shmemgen: %w", err)
