@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,9 +138,8 @@ func TestModuleDefinition(t *testing.T) {
 	if strings.Join(body, "\n") != strings.Join(want, "\n") {
 		t.Errorf("dll/exports.def:\n%s\nwant, besides comments:\n%s", f.Data, strings.Join(want, "\n"))
 	}
-	// build.sh names the library through build.env's dll, build.ps1
-	// itself.
-	for script, implib := range map[string]string{"build.sh": "lib$dll.dll.a", "build.ps1": "libmy-shm.dll.a"} {
+	// build.sh and build.ps1 name the library through build.env's dll.
+	for script, implib := range map[string]string{"build.sh": "lib$dll.dll.a", "build.ps1": "lib$dll.dll.a"} {
 		s, _ := files.Lookup(script)
 		for _, want := range []string{"dll/exports.def", implib, "DLLTOOL"} {
 			if !strings.Contains(string(s.Data), want) {
@@ -150,8 +150,11 @@ func TestModuleDefinition(t *testing.T) {
 	if env, _ := files.Lookup("build.env"); !strings.Contains(string(env.Data), "\ndll=my-shm\n") {
 		t.Errorf("build.env does not set dll=my-shm:\n%s", env.Data)
 	}
+	if dll := ps1BuildEnv(t, files)["dll"]; dll != "my-shm" {
+		t.Errorf("build.ps1 reads dll %q from build.env, want my-shm", dll)
+	}
 	ps1, _ := files.Lookup("build.ps1")
-	for _, want := range []string{"/def:$Out\\my-shm.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'", "/out:$Out\\my-shm.lib", "skipped  $Out\\my-shm.lib"} {
+	for _, want := range []string{"/def:$Out\\$dll.def", "/machine:$Machine", "-Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'", "/out:$Out\\$dll.lib", "skipped  $Out\\$dll.lib"} {
 		if !strings.Contains(string(ps1.Data), want) {
 			t.Errorf("build.ps1 does not run lib.exe as %s, or say it skipped it", want)
 		}
@@ -247,18 +250,51 @@ func TestBuildScriptArch(t *testing.T) {
 				}
 			}
 
+			// build.ps1 is the same for every --arch (it is yours): it
+			// builds the architectures it reads from build.env, each in
+			// a block of its own.
 			ps1, _ := files.Lookup("build.ps1")
 			src := string(ps1.Data)
+			arches := strings.Fields(ps1BuildEnv(t, files)["arches"])
 			for arch, call := range map[string]string{
 				"amd64": "Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'",
 				"386":   "Build-Arch -GoArch '386' -Out 'bin\\386' -CC $cc386 -DllTool $dlltool386 -RcTarget 'pe-i386' -Machine 'x86'",
 			} {
-				if strings.Contains(src, call) != c.HasArch(arch) {
-					t.Errorf("build.ps1 holds %q: %v, want it only when building for %s", call, !c.HasArch(arch), arch)
+				block := regexp.MustCompile(`(?m)^    if \(\$arches -contains '` + arch + `'\) \{\n(?:        .*\n)*?        ` + regexp.QuoteMeta(call) + `\n    \}\n`)
+				if !block.MatchString(src) {
+					t.Errorf("build.ps1 does not call %q in a block of its own, if ($arches -contains '%s')", call, arch)
+				}
+				if slices.Contains(arches, arch) != c.HasArch(arch) {
+					t.Errorf("build.ps1 reads arches %q from build.env: %s in it is %v, want %v", arches, arch, !c.HasArch(arch), c.HasArch(arch))
 				}
 			}
 		})
 	}
+}
+
+// ps1Match is the pattern with which build.ps1 reads build.env's lines.
+var ps1Match = regexp.MustCompile(`\$line -match '([^']+)'`)
+
+// ps1BuildEnv is build.env's settings as build.ps1 reads them: its pattern,
+// taken from it and applied here (.NET's and Go's regular expressions
+// agree on it), to each line of build.env, the first group the name, the
+// second the value.
+func ps1BuildEnv(t *testing.T, files FileSet) map[string]string {
+	t.Helper()
+	ps1, _ := files.Lookup("build.ps1")
+	m := ps1Match.FindStringSubmatch(string(ps1.Data))
+	if m == nil {
+		t.Fatalf("build.ps1 does not read build.env with $line -match:\n%s", ps1.Data)
+	}
+	pattern := regexp.MustCompile(m[1])
+	env, _ := files.Lookup("build.env")
+	settings := map[string]string{}
+	for _, line := range strings.Split(string(env.Data), "\n") {
+		if s := pattern.FindStringSubmatch(line); s != nil {
+			settings[s[1]] = s[2]
+		}
+	}
+	return settings
 }
 
 // writeProject writes files into a new temporary directory and returns it.

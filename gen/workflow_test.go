@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,20 +43,81 @@ func TestGeneratedWorkflowLints(t *testing.T) {
 			if strings.HasPrefix(f.Path, ".github/workflows/") {
 				lintWorkflow(t, f.Path, f.Data)
 				n++
-				// The round trips run for every architecture built, and
-				// only those.
-				for arch, want := range map[string]string{"amd64": "& bin/parent.exe", "386": "& bin/386/parent.exe"} {
-					if strings.Contains(string(f.Data), want) != c.HasArch(arch) {
-						t.Errorf("--arch %s: %s runs %q: %v", c.Arch, f.Path, want, !c.HasArch(arch))
-					}
-				}
-				if strings.Contains(string(f.Data), "mingw-w64-i686-gcc") != c.HasArch("386") {
-					t.Errorf("--arch %s: %s installs a 32-bit MinGW-w64 when it should not, or not when it should", c.Arch, f.Path)
-				}
+				// The workflow is yours (scaffolded) and names no
+				// architecture: the round trips run for every
+				// architecture built, and only those, as build.env names
+				// them.
+				checkWorkflowArches(t, c, files, f.Data)
 			}
 		}
 		if n == 0 {
 			t.Fatal("the project has no workflow")
+		}
+	}
+}
+
+// archMatch is the pattern with which the workflow's Architectures step
+// reads build.env's arches.
+var archMatch = regexp.MustCompile(`-match '([^']+)'`)
+
+// checkWorkflowArches checks that the workflow runs the round trips of
+// every architecture c builds, and only those, and installs a 32-bit
+// MinGW-w64 only for 386: each step is conditioned on its architecture's
+// output of the Architectures step, and that step, reading build.env as
+// the workflow does (its pattern, applied here), finds c's architectures.
+func checkWorkflowArches(t *testing.T, c config.Config, files FileSet, workflow []byte) {
+	t.Helper()
+	w, errs := actionlint.Parse(workflow)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	conditions := map[string]string{"amd64": "steps.arch.outputs.amd64 == 'true'", "386": "steps.arch.outputs.i386 == 'true'"}
+	wants := []struct{ arch, runs string }{
+		{"amd64", "& bin/parent.exe"}, {"amd64", "& bin/parent-go.exe"},
+		{"386", "& bin/386/parent.exe"}, {"386", "& bin/386/parent-go.exe"}, {"386", "mingw-w64-i686-gcc"},
+	}
+	var reads string
+	found := make([]bool, len(wants))
+	for _, job := range w.Jobs {
+		for _, step := range job.Steps {
+			run, ok := step.Exec.(*actionlint.ExecRun)
+			if !ok || run.Run == nil {
+				continue
+			}
+			if step.ID != nil && step.ID.Value == "arch" {
+				reads = run.Run.Value
+			}
+			for i, want := range wants {
+				if !strings.Contains(run.Run.Value, want.runs) {
+					continue
+				}
+				found[i] = true
+				if step.If == nil || step.If.Value != conditions[want.arch] {
+					t.Errorf("the step that runs %q is not conditioned on %s being built (if: %s)", want.runs, want.arch, conditions[want.arch])
+				}
+			}
+		}
+	}
+	for i, want := range wants {
+		if !found[i] {
+			t.Errorf("no step runs %q", want.runs)
+		}
+	}
+	m := archMatch.FindStringSubmatch(reads)
+	if m == nil {
+		t.Fatalf("the Architectures step (id: arch) does not read build.env's arches with -match:\n%s", reads)
+	}
+	pattern := regexp.MustCompile(m[1])
+	env, _ := files.Lookup("build.env")
+	var arches []string
+	for _, line := range strings.Split(string(env.Data), "\n") {
+		if a := pattern.FindStringSubmatch(line); a != nil {
+			arches = strings.Fields(a[1])
+		}
+	}
+	for _, arch := range []string{"amd64", "386"} {
+		if slices.Contains(arches, arch) != c.HasArch(arch) {
+			t.Errorf("--arch %s: the workflow reads arches %q from build.env", c.Arch, arches)
 		}
 	}
 }

@@ -1,11 +1,15 @@
-# Builds shmem.dll, its header, its import library and both pairs of host
-# programs on Windows, with Go and a MinGW-w64 gcc on PATH, for amd64:
-# amd64 into bin\, 386 into bin\386\ (with a 32-bit MinGW-w64 gcc). Override
+# Builds the DLL, its header, its import library and both pairs of host
+# programs on Windows, with Go and a MinGW-w64 gcc on PATH, for the
+# architectures build.env names: amd64 into bin\, 386 into bin\386\ (with a
+# 32-bit MinGW-w64 gcc). What the build takes from shmemgen.yaml (the DLL's
+# name, the architectures) it reads from build.env, which shmemgen
+# generates, as build.sh does: this script is yours, and never changes with
+# an input. Override
 # the C compiler with $env:CC ($env:CC_386 for 386), its flags with
 # $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
 # windres with $env:WINDRES. Each step prints a line as it starts and one with its time
 # when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
-# also makes the MSVC import library bin\shmem.lib.
+# also makes the MSVC import library bin\NAME.lib.
 #
 # Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
 # it puts back the working location and the environment variables it sets
@@ -22,6 +26,17 @@
 # local scripts for yourself with
 # Set-ExecutionPolicy -Scope CurrentUser RemoteSigned.
 $ErrorActionPreference = 'Stop'
+
+# build.env's settings, NAME=VALUE or NAME="VALUE": dll, the library's base
+# name, and arches, the architectures to build.
+$buildEnv = @{}
+foreach ($line in Get-Content -Path (Join-Path $PSScriptRoot 'build.env')) {
+    if ($line -match '^(\w+)="?([^"]*)"?$') {
+        $buildEnv[$Matches[1]] = $Matches[2]
+    }
+}
+$dll = $buildEnv['dll']
+$arches = -split $buildEnv['arches']
 
 # Run a native command and stop at its first failure, which
 # $ErrorActionPreference alone does not do for native commands.
@@ -79,7 +94,7 @@ try {
         $env:CGO_ENABLED = '1'
         $env:CC = $CC
         # The generated exports are C, declared in dll/api.h. cgo writes a header
-        # only for Go exports, which dll/user.go may add: it becomes shmem_go.h.
+        # only for Go exports, which dll/user.go may add: it becomes NAME_go.h.
         # Without a Go export, Go's linker would export a placeholder,
         # _cgo_stub_export; the extldflags stop it writing its export list, so
         # that the DLL exports exactly its dllexport functions. -static-libgcc:
@@ -89,40 +104,48 @@ try {
         if (-not (Select-String -Quiet -Pattern '^//export ' -Path 'dll/*.go')) {
             $extldflags += ' -Wl,--export-all-symbols -Wl,--exclude-all-symbols'
         }
-        Remove-Item -Force -ErrorAction SilentlyContinue -Path "$Out/shmem.h", "$Out/shmem_go.h"
-        Invoke-Step "$Out\shmem.dll" go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', "$Out/shmem.dll", './dll')
-        if (Test-Path "$Out/shmem.h") {
-            Move-Item -Path "$Out/shmem.h" -Destination "$Out/shmem_go.h"
+        Remove-Item -Force -ErrorAction SilentlyContinue -Path "$Out/$dll.h", "$Out/${dll}_go.h"
+        Invoke-Step "$Out\$dll.dll" go @('build', '-buildmode=c-shared', '-trimpath', '-ldflags', "-extldflags '$extldflags'", '-o', "$Out/$dll.dll", './dll')
+        if (Test-Path "$Out/$dll.h") {
+            Move-Item -Path "$Out/$dll.h" -Destination "$Out/${dll}_go.h"
         }
-        Copy-Item -Force -Path 'dll/api.h' -Destination "$Out/shmem.h"
+        Copy-Item -Force -Path 'dll/api.h' -Destination "$Out/$dll.h"
 
         # The import libraries, for linkers that want one rather than the DLL
         # itself, made from the module-definition file dll/exports.def: MinGW's
-        # (-L$Out -lshmem) and, where lib.exe is on PATH, MSVC's. The
+        # (-L$Out -lNAME) and, where lib.exe is on PATH, MSVC's. The
         # exports are __cdecl on 386 too: undecorated.
-        Copy-Item -Force -Path 'dll/exports.def' -Destination "$Out/shmem.def"
-        Invoke-Step "$Out\libshmem.dll.a" $DllTool @('--input-def', "$Out/shmem.def", '--dllname', 'shmem.dll', '--output-lib', "$Out/libshmem.dll.a")
+        Copy-Item -Force -Path 'dll/exports.def' -Destination "$Out/$dll.def"
+        Invoke-Step "$Out\lib$dll.dll.a" $DllTool @('--input-def', "$Out/$dll.def", '--dllname', "$dll.dll", '--output-lib', "$Out/lib$dll.dll.a")
         if (Get-Command 'lib.exe' -ErrorAction SilentlyContinue) {
-            Invoke-Step "$Out\shmem.lib" 'lib.exe' @('/nologo', "/def:$Out\shmem.def", "/machine:$Machine", "/out:$Out\shmem.lib")
+            Invoke-Step "$Out\$dll.lib" 'lib.exe' @('/nologo', "/def:$Out\$dll.def", "/machine:$Machine", "/out:$Out\$dll.lib")
         } else {
-            Write-Output "skipped  $Out\shmem.lib: lib.exe, MSVC's librarian, is not on PATH (run from a Developer PowerShell to make it)"
+            Write-Output "skipped  $Out\$dll.lib: lib.exe, MSVC's librarian, is not on PATH (run from a Developer PowerShell to make it)"
         }
 
         # The C hosts link against the DLL itself and include its header.
-        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/shmem.dll"))
-        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/shmem.dll"))
+        Invoke-Step "$Out\parent.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/parent.exe", 'hosts/c/parent.c', "$Out/obj/parent-version.o", "$Out/$dll.dll"))
+        Invoke-Step "$Out\child.exe" $CC ($cflags + @('-municode', "-I$Out", '-o', "$Out/child.exe", 'hosts/c/child.c', "$Out/obj/child-version.o", "$Out/$dll.dll"))
 
         $env:CGO_ENABLED = '0'
         Invoke-Step "$Out\parent-go.exe" go @('build', '-trimpath', '-o', "$Out/parent-go.exe", './hosts/go/parent')
         Invoke-Step "$Out\child-go.exe" go @('build', '-trimpath', '-o', "$Out/child-go.exe", './hosts/go/child')
-        foreach ($f in 'shmem.dll', 'shmem.h', 'shmem.def', 'libshmem.dll.a', 'parent.exe', 'child.exe', 'parent-go.exe', 'child-go.exe') {
+        foreach ($f in "$dll.dll", "$dll.h", "$dll.def", "lib$dll.dll.a", 'parent.exe', 'child.exe', 'parent-go.exe', 'child-go.exe') {
             $script:built += "$Out\$f"
         }
     }
 
-    $cc = if ($env:CC) { $env:CC } else { 'gcc' }
-    $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
-    Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
+    if ($arches -contains 'amd64') {
+        $cc = if ($env:CC) { $env:CC } else { 'gcc' }
+        $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
+        Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
+    }
+    if ($arches -contains '386') {
+        # 386: the same, 32-bit, with a 32-bit MinGW-w64 (MSYS2: mingw-w64-i686-gcc).
+        $cc386 = if ($env:CC_386) { $env:CC_386 } else { 'i686-w64-mingw32-gcc' }
+        $dlltool386 = if ($env:DLLTOOL_386) { $env:DLLTOOL_386 } else { 'i686-w64-mingw32-dlltool' }
+        Build-Arch -GoArch '386' -Out 'bin\386' -CC $cc386 -DllTool $dlltool386 -RcTarget 'pe-i386' -Machine 'x86'
+    }
 } finally {
     # A $null value removes the variable: one that was unset is unset again.
     foreach ($name in $saved.Keys) {
