@@ -137,12 +137,18 @@ func TestReadmeUseIt(t *testing.T) {
 		// No MSVC here to run it: the .lib it links is the one build.ps1
 		// makes, in bin, and the header is found there.
 		script := scripts["C with MSVC"]
+		// build.ps1 names the library $dll, which it reads from
+		// build.env's dll.
 		ps1, err := os.ReadFile(filepath.Join(project, "build.ps1"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(string(ps1), `/out:$Out\shmem.lib`) || !strings.Contains(script, `cl /I bin /Fe:bin\myprog.exe myprog.c bin\shmem.lib`) {
-			t.Errorf("the README's MSVC commands do not link the .lib build.ps1 makes (/out:$Out\\shmem.lib):\n%s", script)
+		env, err := os.ReadFile(filepath.Join(project, "build.env"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(ps1), `/out:$Out\$dll.lib`) || !strings.Contains(string(env), "\ndll=shmem\n") || !strings.Contains(script, `cl /I bin /Fe:bin\myprog.exe myprog.c bin\shmem.lib`) {
+			t.Errorf("the README's MSVC commands do not link the .lib build.ps1 makes (/out:$Out\\$dll.lib, dll=shmem in build.env):\n%s", script)
 		}
 	})
 	t.Run("Go", func(t *testing.T) {
