@@ -2,9 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -119,6 +116,7 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 	// A stand-in until the default is known: every other value is checked
 	// first, so that an error in one is not hidden behind a default derived
 	// from another.
+	module := cfg.Module
 	cfg.Module = "example.com/m"
 	if err := asTyped(c, cfg.Validate()); err != nil {
 		return config.Config{}, "", err
@@ -134,22 +132,10 @@ func configFromFlags(c *cli.Context) (config.Config, string, error) {
 			return config.Config{}, "", err
 		}
 	}
-	cfg.Module = c.String("module")
+	cfg.Module = module
 	if cfg.Module == "" {
-		abs, err := filepath.Abs(out)
-		if err != nil {
+		if err := cfg.DeriveModule(out, outGiven); err != nil {
 			return config.Config{}, "", err
-		}
-		cfg.Module = config.DefaultModule(filepath.Base(abs))
-		var ce *config.Error
-		if err := cfg.Validate(); errors.As(err, &ce) && ce.Flag == "module" {
-			rule := strings.TrimPrefix(ce.Rule, "is ")
-			if outGiven {
-				return config.Config{}, "", &config.Error{Flag: "out", Value: out,
-					Rule: fmt.Sprintf("gives the default --module %s, which is %s: give --module", config.Quote(cfg.Module), rule)}
-			}
-			return config.Config{}, "", &config.Error{Flag: "name", Value: cfg.Name,
-				Rule: fmt.Sprintf("gives the default --out %s and --module %s, which is %s: give --module", config.Quote(out), config.Quote(cfg.Module), rule)}
 		}
 	}
 	return cfg, out, asTyped(c, cfg.Validate())

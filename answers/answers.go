@@ -14,7 +14,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -221,10 +220,16 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 		}
 		return Answers{}, nil, &Error{File: file, Err: err}
 	}
-	// The size takes what --size takes, units included. The node keeps
-	// the text as typed, for messages.
-	if n := valueNode(root.Content[0], "inputs", "size"); n != nil {
-		size, err := config.ParseSize(n.Value)
+	// Each input takes what its flag takes (a size in units: 64KiB), read
+	// as the flag reads it, so that an error names the input and its line;
+	// the decoder then reads the field from what AnswersScalar gives. A
+	// node keeps the text as typed, for messages.
+	for _, in := range config.Inputs {
+		n := valueNode(root.Content[0], "inputs", in.Flag)
+		if n == nil || n.Kind != yaml.ScalarNode {
+			continue
+		}
+		value, tag, err := in.AnswersScalar(n.Value)
 		if err != nil {
 			var ce *config.Error
 			if errors.As(err, &ce) {
@@ -232,9 +237,11 @@ func decode(file string, data []byte, defaults config.Config) (Answers, *yaml.No
 			}
 			return Answers{}, nil, &Error{File: file, Line: n.Line, Err: err}
 		}
-		typed := n.Value
-		n.Tag, n.Value, n.Style = "!!int", strconv.FormatUint(size, 10), 0
-		defer func() { n.Value = typed }()
+		if value != n.Value || tag != n.Tag {
+			typed := n.Value
+			n.Tag, n.Value, n.Style = tag, value, 0
+			defer func() { n.Value = typed }()
+		}
 	}
 
 	a := Answers{Inputs: defaults}

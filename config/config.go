@@ -4,6 +4,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -159,11 +160,12 @@ type Duration time.Duration
 // MarshalText writes d the way time.ParseDuration reads it.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-// UnmarshalText reads a duration such as "5s" or "250ms".
+// UnmarshalText reads a duration such as "5s" or "250ms". Its error names
+// no flag: Input.Set gives it the flag of the input read.
 func (d *Duration) UnmarshalText(text []byte) error {
 	v, err := time.ParseDuration(string(text))
 	if err != nil {
-		return &Error{Flag: "lock-timeout", Value: string(text), Rule: "must be a duration such as 5s or 250ms"}
+		return &Error{Value: string(text), Rule: "must be a duration such as 5s or 250ms"}
 	}
 	*d = Duration(v)
 	return nil
@@ -231,6 +233,29 @@ func (c Config) HasArch(arch string) bool {
 // DefaultModule is the module path used when --module is not given.
 func DefaultModule(outBase string) string {
 	return "example.com/" + outBase
+}
+
+// DeriveModule gives c, whose module was not given, the default module of
+// a project written to out: DefaultModule of out's base name. A default
+// that breaks the module's rule is blamed on the flag it came from: --out
+// when outGiven, else --name, whose default --out it is.
+func (c *Config) DeriveModule(out string, outGiven bool) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	c.Module = DefaultModule(filepath.Base(abs))
+	var ce *Error
+	if err := c.Validate(); errors.As(err, &ce) && ce.Flag == "module" {
+		rule := strings.TrimPrefix(ce.Rule, "is ")
+		if outGiven {
+			return &Error{Flag: "out", Value: out,
+				Rule: fmt.Sprintf("gives the default --module %s, which is %s: give --module", Quote(c.Module), rule)}
+		}
+		return &Error{Flag: "name", Value: c.Name,
+			Rule: fmt.Sprintf("gives the default --out %s and --module %s, which is %s: give --module", Quote(out), Quote(c.Module), rule)}
+	}
+	return nil
 }
 
 // BaseName is the mapping name without its Local\ or Global\ prefix.

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -234,8 +236,32 @@ var RecordFlags = []RecordFlag{
 }
 
 // Set sets the input in c to s, read as its flag reads it. A value the
-// flag cannot read is an *Error naming the flag.
-func (in Input) Set(c *Config, s string) error { return in.value.set(c, s) }
+// flag cannot read is an *Error naming the flag: the row's, when the reader
+// names none, as Duration's, which serves any input of its kind.
+func (in Input) Set(c *Config, s string) error {
+	err := in.value.set(c, s)
+	var ce *Error
+	if errors.As(err, &ce) && ce.Flag == "" {
+		ce.Flag = in.Flag
+	}
+	return err
+}
+
+// AnswersScalar is s, an answers file's value for the input, as the
+// answers file's decoder reads it into the input's field, with its YAML
+// tag: s itself, a string, but for a size, which the file writes as its
+// flag takes it (64KiB) and the field holds as a number of bytes. A value
+// the flag cannot read is an *Error naming the flag.
+func (in Input) AnswersScalar(s string) (value, tag string, err error) {
+	var c Config
+	if err := in.Set(&c, s); err != nil {
+		return "", "", err
+	}
+	if f, ok := in.value.(size); ok {
+		return strconv.FormatUint(*f(&c), 10), "!!int", nil
+	}
+	return s, "!!str", nil
+}
 
 // Value is the input in c as its flag would take it.
 func (in Input) Value(c Config) string { return in.value.get(c) }
