@@ -8,6 +8,7 @@ import (
 
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/generate"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -101,20 +102,8 @@ func runTemplatesExport(fsys write.FS, c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usagef("templates export takes one argument, the directory to write to, got %d", c.NArg())
 	}
-	dir := c.Args().First()
-	tmpls, err := gen.Templates(nil, "")
+	plan, err := generate.ExportTemplates(fsys, c.Args().First(), c.Bool("force"))
 	if err != nil {
-		return err
-	}
-	var files gen.FileSet
-	for _, t := range tmpls {
-		files = append(files, gen.File{Path: t.Path, Data: t.Source, Mode: 0o644})
-	}
-	plan, err := write.PlanNew(fsys, dir, files, c.Bool("force"))
-	if err != nil {
-		return err
-	}
-	if err := plan.Apply(); err != nil {
 		return err
 	}
 	fmt.Fprint(c.App.Writer, plan)

@@ -1,6 +1,7 @@
 // Package generate is what shmemgen new and shmemgen generate do, once
 // their flags are read: render a project (project.Render), plan it onto
-// its directory (write), apply the plan and report it (Output). The
+// its directory (write), apply the plan and report it (Output); and what
+// shmemgen templates export writes (ExportTemplates). The
 // filesystem is given to it, so that tests may fail or stop any change.
 // It is apart from project because write's tests use project.
 package generate
