@@ -2,11 +2,12 @@
 // named memory between processes, with C and Go parent and child programs
 // that prove the round trip.
 //
-// The flow is visible in the layout: main wires flags into a config.Config,
-// which validates itself; gen renders it into an in-memory file set, to
-// which project adds the answers file (and from which it loads a project
-// back); write plans how that set lands on disk and applies the plan
-// atomically.
+// The flow is visible in the layout: main only wires commands, flags into
+// a config.Config, which validates itself, and a call; gen renders the
+// config into an in-memory file set, to which project adds the answers
+// file (and from which it loads a project back); write plans how that set
+// lands on disk and applies the plan atomically; generate runs new's and
+// generate's work through them, and verify proves a built project.
 package main
 
 import (

@@ -53,7 +53,7 @@ func write1(t *testing.T, name, data string) {
 }
 
 // fullRun is generate's full path: it loads and renders the project and
-// plans it, and records when nothing changes, as runGenerate does.
+// plans it, and records when nothing changes, as generate.Regenerate does.
 func fullRun(t *testing.T, dir string) (changed bool) {
 	t.Helper()
 	probe := Start(dir)
