@@ -4,11 +4,10 @@
 # 32-bit MinGW-w64 gcc). What the build takes from shmemgen.yaml (the DLL's
 # name, the architectures) it reads from build.env, which shmemgen
 # generates, as build.sh does: this script is yours, and never changes with
-# an input. Override
-# the C compiler with $env:CC ($env:CC_386 for 386), its flags with
-# $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386) and
-# windres with $env:WINDRES. Each step prints a line as it starts and one with its time
-# when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
+# an input. Override the C compiler with $env:CC ($env:CC_386 for 386), its
+# flags with $env:CFLAGS, MinGW's dlltool with $env:DLLTOOL ($env:DLLTOOL_386)
+# and windres with $env:WINDRES. Each step prints a line as it starts and one
+# with its time when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
 # also makes the MSVC import library bin\NAME.lib.
 #
 # Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
