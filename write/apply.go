@@ -2,6 +2,7 @@ package write
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"path/filepath"
@@ -119,6 +120,9 @@ func (p Plan) applyFresh() (err error) {
 	if stage, err = a.fs.MkdirTemp(parent, stagePrefix(dir)+"*"); err != nil {
 		return err
 	}
+	// os.MkdirTemp joins without cleaning ("./.p.shmemgen-stage-1"), and
+	// the paths below are compared with it as filepath.Join cleans them.
+	stage = filepath.Clean(stage)
 	dirs := []string{stage}
 	made := map[string]bool{stage: true}
 	for _, act := range p.Actions {
@@ -128,6 +132,9 @@ func (p Plan) applyFresh() (err error) {
 		target := filepath.Join(stage, filepath.FromSlash(act.Path))
 		var missing []string
 		for d := filepath.Dir(target); !made[d]; d = filepath.Dir(d) {
+			if d == filepath.Dir(d) {
+				return fmt.Errorf("%s is not below %s", target, stage)
+			}
 			missing = append(missing, d)
 		}
 		for _, d := range slices.Backward(missing) {

@@ -183,3 +183,24 @@ func tmpFor(t *testing.T, dir, target string, synced []string) string {
 	}
 	return "no temporary file for " + target
 }
+
+// TestFreshRelativeDir writes a new project into a directory named
+// relative to the working directory, as shmemgen new --out p does, and in
+// one below a directory that does not exist either.
+func TestFreshRelativeDir(t *testing.T) {
+	for _, dir := range []string{"p", "a/b/p"} {
+		t.Run(dir, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			p := regenerate(t, noSync(), dir, config.Default("p"))
+			if err := p.Apply(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, answers.FileName)); err != nil {
+				t.Fatal(err)
+			}
+			if entries, err := os.ReadDir(filepath.Dir(dir)); err != nil || len(entries) != 1 {
+				t.Errorf("beside %s: %v (%v), want it alone", dir, entries, err)
+			}
+		})
+	}
+}
