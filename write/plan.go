@@ -2,6 +2,28 @@
 // (plan.go) and then applies that plan so that a failure leaves nothing
 // half-written (apply.go). Both go through the FS they are given (fs.go):
 // OS, or in tests Faulty, which fails or stops dead at any change.
+//
+// A crash (a kill, a power cut) is survived in one of two ways.
+//
+// Into a directory that does not exist, as shmemgen new most often writes,
+// the whole tree is built in a staging directory beside it, every file and
+// directory of it synced to disk, and then renamed into place in one
+// atomic step, after which the parent is synced. The rename is the only
+// change anyone can see: before it there is no project, after it there is
+// all of it, on disk, since nothing was renamed before all of it was
+// synced. A crash before it leaves a staging directory that nothing
+// reads, which the next new into the same directory removes.
+//
+// Into an existing directory, file by file: every new content is written
+// to a temporary file beside its target and synced before any is renamed
+// into place, and the answers file, whose manifest says what shmemgen
+// wrote, last, after the directories changed are synced; until then it
+// describes the files as they were, so the next run plans from the truth
+// and rolls forward, removing the temporary files a crash left.
+//
+// TestKillAtEveryStep stops Apply dead before each of its changes, in both
+// ways, and TestSyncOrder and TestSyncOrderFresh check the order of syncs
+// and renames that durability rests on.
 package write
 
 import (
