@@ -99,6 +99,7 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	}
 
 	load0 := loadavg()
+	start := time.Now()
 	times := make([][]time.Duration, len(cmds))
 	cpu := make([][]time.Duration, len(cmds))
 	// Two warm-up rounds fill the page cache and are not counted.
@@ -118,7 +119,9 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	load1 := loadavg()
 
 	fmt.Printf("shmemgen's own speed: whole processes, %d paired rounds, medians\n", rounds)
-	fmt.Printf("machine: %s, %d cores, %s; load average %s before, %s after\n\n", cpuModel(), runtime.NumCPU(), goVersion(), load0, load1)
+	fmt.Printf("machine: %s, %d cores, %s; load average %s before, %s after\n", cpuModel(), runtime.NumCPU(), goVersion(), load0, load1)
+	// What a reader of a pasted table needs to reproduce it.
+	fmt.Printf("run: %s UTC at %s: speedbench %s\n\n", start.UTC().Format("2006-01-02 15:04"), commit(), strings.Join(os.Args[1:], " "))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', 0)
 	fmt.Fprintln(tw, "| command\t| median ms\t| min–max ms\t| × yardstick\t| target\t| CPU ms\t|")
 	fmt.Fprintln(tw, "|---\t|---\t|---\t|---\t|---\t|---\t|")
@@ -256,6 +259,20 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// commit names the tree measured: its commit, and "+changes" when the
+// work tree differs from it.
+func commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "an unknown commit"
+	}
+	c := strings.TrimSpace(string(out))
+	if diff, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(diff)) > 0 {
+		c += "+changes"
+	}
+	return c
 }
 
 func goVersion() string {
