@@ -85,17 +85,21 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	ref := filepath.Join(work, "ref")      // the project generate finds up to date, and cp copies
 	copyDir := filepath.Join(work, "copy") // the yardstick's copy
 	fresh := filepath.Join(work, "new")    // where new writes, emptied before each run
-	if err := os.RemoveAll(ref); err != nil {
+	if err := newProject(bin, ref); err != nil {
 		return err
-	}
-	if out, err := exec.Command(bin, "new", "--out", ref).CombinedOutput(); err != nil {
-		return fmt.Errorf("shmemgen new: %v\n%s", err, out)
 	}
 	yardstick := command{name: "yardstick: rm -rf COPY && cp -r DIR COPY",
 		argv: []string{"sh", "-c", `rm -rf "$1" && cp -r "$2" "$1"`, "sh", copyDir, ref}}
 	cmds := append([]command{yardstick}, shmemgen(bin, "", ref, fresh)...)
 	if base != "" {
-		cmds = append(cmds, shmemgen(base, " [-base]", ref, fresh+"-base")...)
+		// A project of its own: an older build renders other files, and
+		// two builds sharing one project would each find the other's
+		// output stale and rewrite it, every round.
+		refBase := ref + "-base"
+		if err := newProject(base, refBase); err != nil {
+			return err
+		}
+		cmds = append(cmds, shmemgen(base, " [-base]", refBase, fresh+"-base")...)
 	}
 
 	load0 := loadavg()
@@ -142,6 +146,17 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	fmt.Println()
 	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$' -count 5 ./gen .), medians:")
 	return goBenchmarks()
+}
+
+// newProject writes the default project into dir with bin, afresh.
+func newProject(bin, dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if out, err := exec.Command(bin, "new", "--out", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s new: %v\n%s", bin, err, out)
+	}
+	return nil
 }
 
 // shmemgen returns the commands that time bin, their names ending in
