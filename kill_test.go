@@ -142,6 +142,63 @@ func TestKillGenerateForReal(t *testing.T) {
 	}
 }
 
+// TestKillNewForReal runs shmemgen new into a directory that does not exist
+// as a real process and SIGKILLs it before each filesystem step in turn;
+// after each kill, the directory must not exist at all, and the next new
+// must leave exactly the tree an uninterrupted run leaves, and nothing
+// beside it (new stages the project in a directory beside its own).
+func TestKillNewForReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs shmemgen a hundred times")
+	}
+	clean := filepath.Join(t.TempDir(), "p")
+	mustRun(t, "new", "--out", clean)
+	want := readTree(t, clean)
+
+	for n := 1; ; n++ {
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "p")
+		cmd := exec.Command(shmemgen, "new", "--out", dir)
+		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			if n == 1 {
+				t.Fatal("new made no step to kill")
+			}
+			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
+				t.Fatalf("new, not killed, left:\n%s", diff)
+			}
+			t.Logf("killed shmemgen new before each of its %d steps", n-1)
+			return
+		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
+			t.Fatalf("step %d: new failed without being killed: %v\n%s", n, err, out)
+		}
+		name := fmt.Sprintf("killed before step %d", n)
+		// Nothing half-written: the project is there whole, or not at all.
+		if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
+			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
+				t.Errorf("%s: the project is half-written:\n%s", name, diff)
+			}
+		}
+		var stderr bytes.Buffer
+		if code := run([]string{"shmemgen", "new", "--out", dir}, io.Discard, &stderr); code != 0 {
+			t.Fatalf("%s: the next new: exit %d\n%s", name, code, stderr.Bytes())
+		}
+		if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
+			t.Errorf("%s: the next new left:\n%s", name, diff)
+		}
+		if entries, err := os.ReadDir(parent); err != nil || len(entries) != 1 {
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			t.Errorf("%s: beside the project the next new left %v (%v)", name, names, err)
+		}
+	}
+}
+
 func mustRun(t *testing.T, args ...string) {
 	t.Helper()
 	var stderr bytes.Buffer

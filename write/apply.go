@@ -2,6 +2,7 @@ package write
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"path/filepath"
@@ -30,6 +31,9 @@ import (
 // .FILE.shmemgen-bak-N), so that the next run finds and deletes any that a
 // crash left behind.
 func (p Plan) Apply() (err error) {
+	if p.fresh {
+		return p.applyFresh()
+	}
 	a := &applier{fs: p.fs}
 	defer func() {
 		// Every file is closed before any is removed or renamed back,
@@ -83,6 +87,113 @@ func (p Plan) Apply() (err error) {
 	}
 	a.cleanUp(strays, p.Dir)
 	return nil
+}
+
+// applyFresh writes a project into a directory that does not exist, as
+// one change that a crash cannot interrupt halfway: the whole tree is
+// written into a staging directory beside it, .DIR.shmemgen-stage-N,
+// every file and directory of which is synced to disk, all at once; only
+// then is the staging directory renamed to DIR, a single atomic step, and
+// the directory holding it synced, which makes the rename durable. Before
+// the rename DIR does not exist; after it DIR holds every file, durably.
+// A crash before it leaves only the staging directory, which no one
+// mistakes for the project and which the next run into DIR removes
+// (staleStages). Per file, this is one create, one write and one sync,
+// and no rename: what a copy does, and the syncs.
+func (p Plan) applyFresh() (err error) {
+	a := &applier{fs: p.fs}
+	var stage string
+	defer func() {
+		a.synced.wait()
+		if err != nil {
+			if stage != "" {
+				removeTree(a.fs, stage)
+			}
+			a.rollBack()
+		}
+	}()
+	dir := filepath.Clean(p.Dir)
+	parent := filepath.Dir(dir)
+	if err := a.mkdirAll(parent); err != nil {
+		return err
+	}
+	if stage, err = a.fs.MkdirTemp(parent, stagePrefix(dir)+"*"); err != nil {
+		return err
+	}
+	// os.MkdirTemp joins without cleaning ("./.p.shmemgen-stage-1"), and
+	// the paths below are compared with it as filepath.Join cleans them.
+	stage = filepath.Clean(stage)
+	dirs := []string{stage}
+	made := map[string]bool{stage: true}
+	for _, act := range p.Actions {
+		if act.Kind != Create {
+			continue
+		}
+		target := filepath.Join(stage, filepath.FromSlash(act.Path))
+		var missing []string
+		for d := filepath.Dir(target); !made[d]; d = filepath.Dir(d) {
+			if d == filepath.Dir(d) {
+				return fmt.Errorf("%s is not below %s", target, stage)
+			}
+			missing = append(missing, d)
+		}
+		for _, d := range slices.Backward(missing) {
+			if err := a.fs.Mkdir(d, 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+			dirs = append(dirs, d)
+		}
+		f, err := a.fs.Create(target, act.File.Mode)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(act.File.Data)
+		if err == nil {
+			// As for a temporary file: the mode is the file's, whatever
+			// the umask.
+			err = f.Chmod(act.File.Mode)
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		a.synced.add(f)
+	}
+	// Every entry of every directory is made: the directories' syncs go
+	// beside the files'.
+	for _, d := range dirs {
+		a.synced.do(func() error { return a.fs.SyncDir(d) })
+	}
+	if err := a.synced.wait(); err != nil {
+		return err
+	}
+	if err := a.fs.Rename(stage, dir); err != nil {
+		return err
+	}
+	stage = ""
+	syncDirs(a.fs, []string{parent})
+	for _, d := range p.stale {
+		removeTree(a.fs, d)
+	}
+	return nil
+}
+
+// removeTree removes root and everything below it, without following
+// links, as far as it can.
+func removeTree(fsys FS, root string) {
+	var paths []string
+	walkDir(fsys, root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil {
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	// A directory's entries come after it in walk order: removing
+	// backwards empties each directory before removing it.
+	for _, path := range slices.Backward(paths) {
+		fsys.Remove(path)
+	}
 }
 
 // applier is one run of Apply: what it has done so far, so that a failure
@@ -319,12 +430,17 @@ type syncer struct {
 
 // add syncs f and closes it.
 func (s *syncer) add(f File) {
+	s.do(func() error { return errors.Join(f.Sync(), f.Close()) })
+}
+
+// do runs sync, which syncs something to disk, beside the others.
+func (s *syncer) do(sync func() error) {
 	s.once.Do(func() { s.sem = make(chan struct{}, maxSyncs) })
 	s.wg.Go(func() {
 		s.sem <- struct{}{}
-		err := f.Sync()
+		err := sync()
 		<-s.sem
-		s.fail(errors.Join(err, f.Close()))
+		s.fail(err)
 	})
 }
 

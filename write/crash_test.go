@@ -148,9 +148,10 @@ func must(data []byte, err error) []byte {
 }
 
 // TestKillAtEveryStep kills Apply before each of its filesystem changes in
-// turn, for a regeneration and for a new project, and checks that the next
-// run converges to exactly the tree a clean run leaves, with no temporary
-// file or backup left over, and that in between a check never calls the
+// turn, for a regeneration and for a new project, in a directory that does
+// not exist and in an empty one, and checks that the next run converges to
+// exactly the tree a clean run leaves, with no temporary file, backup or
+// staging directory left over, in the project or beside it, and that in between a check never calls the
 // project current when it is not.
 func TestKillAtEveryStep(t *testing.T) {
 	old := config.Default("p")
@@ -163,8 +164,15 @@ func TestKillAtEveryStep(t *testing.T) {
 	for _, sc := range []struct {
 		name        string
 		fresh, edit bool
-	}{{"new", true, false}, {"generate", false, false}, {"generate with a conflict", false, true}} {
+		empty       bool // new, in an empty directory
+	}{{"new", true, false, false}, {"new in an empty directory", true, false, true},
+		{"generate", false, false, false}, {"generate with a conflict", false, true, false}} {
 		setup := func(dir string) {
+			if sc.empty {
+				if err := os.Mkdir(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if !sc.fresh {
 				oldProject(t, dir, old, next, sc.edit)
 			}
@@ -215,6 +223,15 @@ func TestKillAtEveryStep(t *testing.T) {
 			}
 			if diff := treetest.Diff(snapshot(t, dir), want); diff != "" {
 				t.Errorf("%s: the next run left:\n%s", name, diff)
+			}
+			// Nor anything beside the project: a new project is staged
+			// in a directory beside it, which the next run removes.
+			if entries, err := os.ReadDir(filepath.Dir(dir)); err != nil || len(entries) != 1 {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Errorf("%s: beside the project the next run left %v (%v)", name, names, err)
 			}
 			if p := regenerate(t, noSync(), dir, next); p.Changed() != sc.edit {
 				t.Errorf("%s: not current after the next run:\n%s", name, p.Format(false))

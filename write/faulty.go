@@ -11,9 +11,9 @@ type Op string
 
 // The changes Faulty can fail.
 const (
-	OpCreate Op = "create" // a temporary file; the path is dir/pattern
+	OpCreate Op = "create" // a file; for a temporary one the path is dir/pattern
 	OpWrite  Op = "write"  // into a temporary file, halfway through
-	OpMkdir  Op = "mkdir"
+	OpMkdir  Op = "mkdir"  // for a temporary directory the path is dir/pattern
 	OpRename Op = "rename" // the path is the target
 	OpRemove Op = "remove" // a file or a directory
 	OpSync   Op = "sync"   // a file's contents, or a directory's entries
@@ -105,6 +105,24 @@ func (f *Faulty) CreateTemp(dir, pattern string) (File, error) {
 		return nil, err
 	}
 	return &faultyFile{File: file, fs: f}, nil
+}
+
+func (f *Faulty) Create(name string, perm fs.FileMode) (File, error) {
+	if err := f.before(OpCreate, name); err != nil {
+		return nil, err
+	}
+	file, err := f.FS.Create(name, perm)
+	if err != nil {
+		return nil, err
+	}
+	return &faultyFile{File: file, fs: f}, nil
+}
+
+func (f *Faulty) MkdirTemp(dir, pattern string) (string, error) {
+	if err := f.before(OpMkdir, filepath.Join(dir, pattern)); err != nil {
+		return "", err
+	}
+	return f.FS.MkdirTemp(dir, pattern)
 }
 
 func (f *Faulty) Mkdir(name string, perm fs.FileMode) error {

@@ -20,7 +20,13 @@ type FS interface {
 	// CreateTemp creates a new file in dir, named as os.CreateTemp names
 	// it from pattern, open for writing.
 	CreateTemp(dir, pattern string) (File, error)
+	// Create creates the file name, which must not exist yet, open for
+	// writing.
+	Create(name string, perm fs.FileMode) (File, error)
 	Mkdir(name string, perm fs.FileMode) error
+	// MkdirTemp creates a new directory in dir, named as os.MkdirTemp
+	// names it from pattern, and returns its name.
+	MkdirTemp(dir, pattern string) (string, error)
 	Rename(oldpath, newpath string) error
 	// Remove removes a file or an empty directory.
 	Remove(name string) error
@@ -58,6 +64,16 @@ func (OS) CreateTemp(dir, pattern string) (File, error) {
 	}
 	return f, nil
 }
+
+func (OS) Create(name string, perm fs.FileMode) (File, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (OS) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }
 
 func (OS) SyncDir(name string) error {
 	f, err := os.Open(name)

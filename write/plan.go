@@ -2,6 +2,28 @@
 // (plan.go) and then applies that plan so that a failure leaves nothing
 // half-written (apply.go). Both go through the FS they are given (fs.go):
 // OS, or in tests Faulty, which fails or stops dead at any change.
+//
+// A crash (a kill, a power cut) is survived in one of two ways.
+//
+// Into a directory that does not exist, as shmemgen new most often writes,
+// the whole tree is built in a staging directory beside it, every file and
+// directory of it synced to disk, and then renamed into place in one
+// atomic step, after which the parent is synced. The rename is the only
+// change anyone can see: before it there is no project, after it there is
+// all of it, on disk, since nothing was renamed before all of it was
+// synced. A crash before it leaves a staging directory that nothing
+// reads, which the next new into the same directory removes.
+//
+// Into an existing directory, file by file: every new content is written
+// to a temporary file beside its target and synced before any is renamed
+// into place, and the answers file, whose manifest says what shmemgen
+// wrote, last, after the directories changed are synced; until then it
+// describes the files as they were, so the next run plans from the truth
+// and rolls forward, removing the temporary files a crash left.
+//
+// TestKillAtEveryStep stops Apply dead before each of its changes, in both
+// ways, and TestSyncOrder and TestSyncOrderFresh check the order of syncs
+// and renames that durability rests on.
 package write
 
 import (
@@ -81,6 +103,13 @@ type Plan struct {
 	// directories Apply removes if empty: an interrupted run may have
 	// deleted the file and not yet its directory.
 	gone []string
+
+	// fresh is set when Dir does not exist: Apply builds the whole tree
+	// in a staging directory beside it and renames that into place
+	// (apply.go). stale are the staging directories of Dir that an
+	// interrupted run left beside it, which Apply removes once done.
+	fresh bool
+	stale []string
 }
 
 // Changed reports whether applying the plan would change anything.
@@ -137,6 +166,9 @@ func PlanNew(fsys FS, dir string, files gen.FileSet, force bool) (Plan, error) {
 			return Plan{}, fmt.Errorf("%s is a symbolic link to a directory that does not exist: create it, or give another directory", dir)
 		}
 	}
+	if _, err := fsys.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return planFresh(fsys, dir, files)
+	}
 	// What an interrupted run left does not make the directory non-empty:
 	// its temporary files, which are deleted, and, for a project (a set
 	// with the answers file, which is written last), files that already
@@ -173,6 +205,53 @@ func PlanNew(fsys FS, dir string, files gen.FileSet, force bool) (Plan, error) {
 	}
 	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
+}
+
+// planFresh plans writing files into dir, which does not exist: every
+// file is created, and nothing below dir needs looking at, neither for
+// links nor for what an interrupted run left there, since there is no
+// below. What an interrupted run left is beside dir, its staging
+// directory, which is removed.
+func planFresh(fsys FS, dir string, files gen.FileSet) (Plan, error) {
+	p := Plan{Dir: dir, fs: fsys, fresh: true}
+	for _, f := range files {
+		p.Actions = append(p.Actions, Action{Kind: Create, Path: f.Path, File: f})
+	}
+	slices.SortStableFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
+	var err error
+	p.stale, err = staleStages(fsys, dir)
+	if err != nil {
+		return Plan{}, err
+	}
+	return p, nil
+}
+
+// stagePrefix starts the name of the staging directory of dir, beside it;
+// os.MkdirTemp ends it with a number.
+func stagePrefix(dir string) string {
+	return "." + filepath.Base(filepath.Clean(dir)) + ".shmemgen-stage-"
+}
+
+// staleStages lists the staging directories of dir that interrupted runs
+// left beside it: directories (not links) named .DIR.shmemgen-stage-N.
+func staleStages(fsys FS, dir string) ([]string, error) {
+	parent := filepath.Dir(filepath.Clean(dir))
+	entries, err := fsys.ReadDir(parent)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	prefix := stagePrefix(dir)
+	var stale []string
+	for _, e := range entries {
+		n, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && e.IsDir() && n != "" && strings.Trim(n, "0123456789") == "" {
+			stale = append(stale, filepath.Join(parent, e.Name()))
+		}
+	}
+	return stale, nil
 }
 
 // onlyOurs reports whether dir is missing or holds nothing but directories,

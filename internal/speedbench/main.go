@@ -85,20 +85,25 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	ref := filepath.Join(work, "ref")      // the project generate finds up to date, and cp copies
 	copyDir := filepath.Join(work, "copy") // the yardstick's copy
 	fresh := filepath.Join(work, "new")    // where new writes, emptied before each run
-	if err := os.RemoveAll(ref); err != nil {
+	if err := newProject(bin, ref); err != nil {
 		return err
-	}
-	if out, err := exec.Command(bin, "new", "--out", ref).CombinedOutput(); err != nil {
-		return fmt.Errorf("shmemgen new: %v\n%s", err, out)
 	}
 	yardstick := command{name: "yardstick: rm -rf COPY && cp -r DIR COPY",
 		argv: []string{"sh", "-c", `rm -rf "$1" && cp -r "$2" "$1"`, "sh", copyDir, ref}}
 	cmds := append([]command{yardstick}, shmemgen(bin, "", ref, fresh)...)
 	if base != "" {
-		cmds = append(cmds, shmemgen(base, " [-base]", ref, fresh+"-base")...)
+		// A project of its own: an older build renders other files, and
+		// two builds sharing one project would each find the other's
+		// output stale and rewrite it, every round.
+		refBase := ref + "-base"
+		if err := newProject(base, refBase); err != nil {
+			return err
+		}
+		cmds = append(cmds, shmemgen(base, " [-base]", refBase, fresh+"-base")...)
 	}
 
 	load0 := loadavg()
+	start := time.Now()
 	times := make([][]time.Duration, len(cmds))
 	cpu := make([][]time.Duration, len(cmds))
 	// Two warm-up rounds fill the page cache and are not counted.
@@ -118,7 +123,9 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	load1 := loadavg()
 
 	fmt.Printf("shmemgen's own speed: whole processes, %d paired rounds, medians\n", rounds)
-	fmt.Printf("machine: %s, %d cores, %s; load average %s before, %s after\n\n", cpuModel(), runtime.NumCPU(), goVersion(), load0, load1)
+	fmt.Printf("machine: %s, %d cores, %s; load average %s before, %s after\n", cpuModel(), runtime.NumCPU(), goVersion(), load0, load1)
+	// What a reader of a pasted table needs to reproduce it.
+	fmt.Printf("run: %s UTC at %s: speedbench %s\n\n", start.UTC().Format("2006-01-02 15:04"), commit(), strings.Join(os.Args[1:], " "))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', 0)
 	fmt.Fprintln(tw, "| command\t| median ms\t| min–max ms\t| × yardstick\t| target\t| CPU ms\t|")
 	fmt.Fprintln(tw, "|---\t|---\t|---\t|---\t|---\t|---\t|")
@@ -139,6 +146,17 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 	fmt.Println()
 	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$' -count 5 ./gen .), medians:")
 	return goBenchmarks()
+}
+
+// newProject writes the default project into dir with bin, afresh.
+func newProject(bin, dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if out, err := exec.Command(bin, "new", "--out", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s new: %v\n%s", bin, err, out)
+	}
+	return nil
 }
 
 // shmemgen returns the commands that time bin, their names ending in
@@ -256,6 +274,20 @@ func cpuModel() string {
 		}
 	}
 	return runtime.GOARCH
+}
+
+// commit names the tree measured: its commit, and "+changes" when the
+// work tree differs from it.
+func commit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "an unknown commit"
+	}
+	c := strings.TrimSpace(string(out))
+	if diff, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(diff)) > 0 {
+		c += "+changes"
+	}
+	return c
 }
 
 func goVersion() string {
