@@ -143,7 +143,7 @@ func TestKillGenerateForReal(t *testing.T) {
 }
 
 // TestKillNewForReal runs shmemgen new into a directory that does not exist
-// as a real process and SIGKILLs it before each filesystem step in turn;
+// as a real process (this test binary, killAtEnv set) and SIGKILLs it before each filesystem step in turn;
 // after each kill, the directory must not exist at all, and the next new
 // must leave exactly the tree an uninterrupted run leaves, and nothing
 // beside it (new stages the project in a directory beside its own).
@@ -155,10 +155,14 @@ func TestKillNewForReal(t *testing.T) {
 	mustRun(t, "new", "--out", clean)
 	want := readTree(t, clean)
 
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for n := 1; ; n++ {
 		parent := t.TempDir()
 		dir := filepath.Join(parent, "p")
-		cmd := exec.Command(shmemgen, "new", "--out", dir)
+		cmd := exec.Command(self, "new", "--out", dir)
 		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
 		out, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
