@@ -201,6 +201,12 @@ var Inputs = []Input{
 		Doc:   "`BOOL f(const NAME *in)`: replaces the whole record under the lock; an export name, as for `--set`, exported only with `--record`, which it needs",
 		value: text(func(c *Config) *string { return &c.WriteRecord }),
 	},
+	{
+		Flag: "write-record-range", Category: CategoryRecord, DefaultDoc: "`" + DefaultWriteRecordRange + "`", Export: true, RecordExport: true,
+		Usage: "`NAME` of the export that writes bytes of the --record at an offset: one field or an array slice (default: " + DefaultWriteRecordRange + ")",
+		Doc:   "`BOOL f(LPCVOID src, ULONGLONG offset, ULONGLONG n)`: writes n bytes at offset of the record under the lock, the rest untouched; the header's typed helpers (`NAME_set_FIELD`) call it. An export name, as for `--set`, exported only with `--record`, which it needs",
+		value: text(func(c *Config) *string { return &c.WriteRecordRange }),
+	},
 }
 
 // RecordFlag is one of new's flags for the typed record (inputs.record),
@@ -315,14 +321,11 @@ func Default(outBase string) Config {
 // Exports lists every export by the flag that names it, in flag order.
 func (c Config) Exports() [][2]string {
 	var exports [][2]string
-	read, write := c.RecordExports()
 	for _, in := range Inputs {
 		switch {
 		case !in.Export, in.RecordExport && c.Record == nil:
-		case in.Flag == "read-record":
-			exports = append(exports, [2]string{in.Flag, read})
-		case in.Flag == "write-record":
-			exports = append(exports, [2]string{in.Flag, write})
+		case in.RecordExport:
+			exports = append(exports, [2]string{in.Flag, c.RecordExport(in.Flag)})
 		default:
 			exports = append(exports, [2]string{in.Flag, in.Value(c)})
 		}

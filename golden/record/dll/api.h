@@ -452,9 +452,92 @@ typedef SHMEM_BOOL(SHMEM_CDECL *PFN_ReadSharedRecord)(Sample *out);
 SHMEM_API SHMEM_BOOL SHMEM_CDECL WriteSharedRecord(const Sample *in);
 typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecord)(const Sample *in);
 
+/*
+ * WriteSharedRecordRange copies n bytes from src over the record at
+ * offset (an offsetof), under the lock, and leaves the rest of the record
+ * as it is: one field, or a slice of an array, changes
+ * without a read and a whole write that could undo another process's
+ * change to another field. Readers see the record before the range's
+ * write or after it, never in between, and the write counts for
+ * WaitSharedMem, as a whole write does. Any bytes within the record may be
+ * written, a part of a field too (the typed setters below write whole
+ * fields and whole elements only). FALSE, writing nothing: offset + n
+ * passes the record's end, or src is NULL with n > 0 (BAD_ARGUMENT); the
+ * lock timed out; the mapping could not be set up. n == 0 writes nothing
+ * and succeeds.
+ */
+SHMEM_API SHMEM_BOOL SHMEM_CDECL WriteSharedRecordRange(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n);
+typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecordRange)(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n);
+
 #ifdef __cplusplus
 }
 #endif
+
+/*
+ * The typed setters: one per field of Sample, and per field of a field
+ * whose type is a record, named by its path (Sample_set_pos_x for pos.x),
+ * each a call of WriteSharedRecordRange that writes that field alone and
+ * returns what it returns. An array's setter writes n elements from its
+ * element first; a slice that passes the array's end writes nothing and
+ * fails with BAD_ARGUMENT (the setter hands the export an offset it
+ * refuses, so that SharedMemLastError says so, as after any other call). A
+ * utf16[N] field's setter takes NUL-terminated text of at most N-1 units,
+ * and writes it with NULs to the field's end; longer text, or NULL, is
+ * refused the same way. They call the export by name: link with the
+ * library (a program that loads it at run time calls its pointer to the
+ * export with the same offsets).
+ */
+
+/* Sample_set_count writes count (u64, at 0) alone. */
+static inline SHMEM_BOOL Sample_set_count(uint64_t v)
+{
+    return WriteSharedRecordRange(&v, offsetof(Sample, count), sizeof v);
+}
+
+/* Sample_set_label writes label (utf16[8], at 8) alone. */
+static inline SHMEM_BOOL Sample_set_label(const SHMEM_WCHAR *text)
+{
+    SHMEM_WCHAR v[8] = {0};
+    size_t n = 0;
+    for (; text != NULL && n < 8 && text[n] != 0; n++)
+        v[n] = text[n];
+    if (text == NULL || n == 8)
+        return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
+    return WriteSharedRecordRange(v, offsetof(Sample, label), sizeof v);
+}
+
+/* Sample_set_ok writes ok (bool, at 24) alone. */
+static inline SHMEM_BOOL Sample_set_ok(uint8_t v)
+{
+    return WriteSharedRecordRange(&v, offsetof(Sample, ok), sizeof v);
+}
+
+/* Sample_set_pos writes pos (Point, at 28) alone. */
+static inline SHMEM_BOOL Sample_set_pos(Point v)
+{
+    return WriteSharedRecordRange(&v, offsetof(Sample, pos), sizeof v);
+}
+
+/* Sample_set_pos_x writes pos.x (f32, at 28) alone. */
+static inline SHMEM_BOOL Sample_set_pos_x(float v)
+{
+    return WriteSharedRecordRange(&v, offsetof(Sample, pos) + offsetof(Point, x), sizeof v);
+}
+
+/* Sample_set_pos_y writes pos.y (f32, at 32) alone. */
+static inline SHMEM_BOOL Sample_set_pos_y(float v)
+{
+    return WriteSharedRecordRange(&v, offsetof(Sample, pos) + offsetof(Point, y), sizeof v);
+}
+
+/* Sample_set_path writes n elements of path (Point[2], at 36) from
+ * its element first, and nothing else. */
+static inline SHMEM_BOOL Sample_set_path(size_t first, const Point *v, size_t n)
+{
+    if (first > 2 || n > 2 - first)
+        return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
+    return WriteSharedRecordRange(v, offsetof(Sample, path) + first * sizeof *v, n * sizeof *v);
+}
 
 /* ---- End of the typed record ---- */
 
