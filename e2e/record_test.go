@@ -191,8 +191,9 @@ func TestRecordFieldWriters(t *testing.T) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
 		h.cProgram(t, bin, "recordfield", true)
-		const n = "5000"
-		wantOutput(t, h.run(t, bin, h.Prog("recordfield"), "stress", n),
+		const n = "200000"
+		r := h.run(t, bin, h.Prog("recordfield"), "stress", n)
+		wantOutput(t, r,
 			"bump count "+n+": exit=0",
 			"bump big "+n+": exit=0",
 			"read: ok=1 count="+n+" big="+n,

@@ -13,9 +13,11 @@
  *   recordfield stress N     start "bump count N" and "bump big N" at once,
  *                            wait for both, and print both fields: N each
  *   recordfield bump F N     write 1 to N to field F (count or big) alone,
- *                            reading the record after each write: F must hold
- *                            what was written last, whatever the other wrote;
- *                            exit 1, saying how often it did not, otherwise
+ *                            reading the record before each write and after
+ *                            the last: F must hold what was written last, and
+ *                            the other field, which the other worker counts
+ *                            up, must never go back; exit 1, saying how often
+ *                            either failed, otherwise
  *   recordfield cwrite       write the record "fields" starts from, and exit
  *   recordfield cset         set temp, samples 1 and 2, and label, and exit
  *   recordfield print        read the record and print it
@@ -169,19 +171,40 @@ static int refuse(void)
 static int bump(const char *field, long count)
 {
     int big = strcmp(field, "big") == 0;
-    long lost = 0, failed = 0;
-    for (long i = 1; i <= count; i++) {
-        BOOL ok = big ? Sample_set_big((int64_t)i) : Sample_set_count((uint64_t)i);
+    long lost = 0, undone = 0, failed = 0;
+    long long other_seen = 0;
+    /* Start together: each marks its byte of the payload, then waits for
+     * the other's, so that the two loops overlap. */
+    uint8_t one = 1, both[2] = {0, 0};
+    ULONGLONG start = now_ms();
+    WriteSharedBytes(&one, big, 1);
+    while (both[0] == 0 || both[1] == 0)
+        if (!ReadSharedBytes(both, 0, 2))
+            return 1;
+    ULONGLONG started = now_ms();
+    for (long i = 1; i <= count + 1; i++) {
+        /* Before each write, and after the last: this field holds what
+         * this worker wrote last, whatever the other wrote meanwhile. */
         Sample r;
-        if (!ok || !ReadSharedRecord(&r)) {
+        if (!ReadSharedRecord(&r)) {
             failed++;
             continue;
         }
-        if ((big ? (long long)r.big : (long long)r.count) != i)
+        long long mine = big ? (long long)r.big : (long long)r.count;
+        long long other = big ? (long long)r.count : (long long)r.big;
+        if (mine != i - 1)
             lost++;
+        /* The other worker's field only grows. */
+        if (other < other_seen)
+            undone++;
+        other_seen = other;
+        if (i <= count && !(big ? Sample_set_big((int64_t)i) : Sample_set_count((uint64_t)i)))
+            failed++;
     }
-    if (lost != 0 || failed != 0) {
-        fprintf(stderr, "bump %s: lost=%ld failed=%ld\n", field, lost, failed);
+    fprintf(stderr, "bump %s: waited %llu ms for the other, wrote in %llu ms\n", field,
+            (unsigned long long)(started - start), (unsigned long long)(now_ms() - started));
+    if (lost != 0 || undone != 0 || failed != 0) {
+        fprintf(stderr, "bump %s: lost=%ld undone=%ld failed=%ld\n", field, lost, undone, failed);
         return 1;
     }
     return 0;
@@ -192,6 +215,8 @@ static int stress(const char *count)
     Sample r;
     memset(&r, 0, sizeof r);
     WriteSharedRecord(&r); /* set up, and hold the mapping while the workers run */
+    uint8_t marks[2] = {0, 0};
+    WriteSharedBytes(marks, 0, 2);
     char args[2][64];
     snprintf(args[0], sizeof args[0], "bump count %s", count);
     snprintf(args[1], sizeof args[1], "bump big %s", count);
