@@ -230,7 +230,7 @@ var RecordFlags = []RecordFlag{
 	{
 		Flag: "record", DefaultDoc: "none",
 		Usage: "`NAME` of a typed record shared in the mapping, in its own area after the payload; give its fields with --field",
-		Doc:   "a typed record shared in the mapping, in its own area after the payload, read and written whole by `--read-record` and `--write-record` (see [Typed records](records.md)); a record's name is checked like an export's, and against the keywords of C, C++, Go, C#, Python and Rust",
+		Doc:   "a typed record shared in the mapping, in its own area after the payload, read and written whole by `--read-record` and `--write-record`, a field at a time by `--write-record-range` (see [Typed records](records.md)); a record's name is checked like an export's, and against the keywords of C, C++, Go, C#, Python and Rust",
 	},
 	{
 		Flag: "field", Repeated: true, DefaultDoc: "none",

@@ -72,6 +72,10 @@ var scalarSizes = map[string]uint64{
 	"i32": 4, "u32": 4, "f32": 4, "i64": 8, "u64": 8, "f64": 8,
 }
 
+// IsScalarType reports whether typ, as a field's type is written, is a
+// scalar: bool, a number.
+func IsScalarType(typ string) bool { _, ok := scalarSizes[typ]; return ok }
+
 // sizedSizes are the types that take a length, utf16[N] and bytes[N], and
 // the sizes of their units.
 var sizedSizes = map[string]uint64{"utf16": 2, "bytes": 1}

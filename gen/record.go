@@ -118,6 +118,24 @@ func (r RecordModel) JSONExample() string {
 	return "{}"
 }
 
+// SetterExample is a call of a setter for the reference, in C and in Go:
+// the first of a scalar's, else of a text's; empty when the record has
+// neither, only arrays and records.
+func (r RecordModel) SetterExample() struct{ C, Go string } {
+	for _, kind := range []string{"value", "text"} {
+		for _, s := range r.Setters {
+			if s.Kind != kind || (kind == "value" && !config.IsScalarType(s.Type)) {
+				continue
+			}
+			if kind == "text" {
+				return struct{ C, Go string }{s.C + `(u"hi")`, "d." + s.Go + `("hi")`}
+			}
+			return struct{ C, Go string }{s.C + "(1)", "d." + s.Go + "(1)"}
+		}
+	}
+	return struct{ C, Go string }{}
+}
+
 // MaxFields is the most fields, padding included, any record has.
 func (r RecordModel) MaxFields() int {
 	n := 0
