@@ -58,9 +58,9 @@ type RecordSetter struct {
 	// from a first one).
 	Kind string
 	// ValueC and ValueGo are a value's type, or an element's: in C, the
-	// declarator of the parameter v ("double v", "const int32_t *v",
-	// "const SHMEM_WCHAR (*v)[4]"); in Go, the type ("float64", "int32",
-	// "[4]uint16").
+	// parameter's declaration with %s for its name ("double %s",
+	// "const int32_t *%s", "const SHMEM_WCHAR (*%s)[4]"); in Go, the type
+	// ("float64", "int32", "[4]uint16").
 	ValueC  string
 	ValueGo string
 	// Len is a slice's element count, or a text's length in units with
@@ -327,9 +327,9 @@ func spellSetter(record string, s config.RecordSetter, prefix string) RecordSett
 	base := cType(f.Type.Base, prefix)
 	switch {
 	case len(dims) == 0:
-		out.Kind, out.ValueC, out.ValueGo = "value", base+" v", goType(f.Type.Base)
+		out.Kind, out.ValueC, out.ValueGo = "value", base+" %s", goType(f.Type.Base)
 	case f.Type.Base == "utf16" && len(dims) == 1:
-		out.Kind, out.ValueC, out.ValueGo, out.Len = "text", "const "+base+" *text", "string", dims[0]
+		out.Kind, out.ValueC, out.ValueGo, out.Len = "text", "const "+base+" *%s", "string", dims[0]
 	default:
 		// An element of the outermost array: the base type, or an array
 		// of it, which C passes as a pointer to an array.
@@ -338,9 +338,9 @@ func spellSetter(record string, s config.RecordSetter, prefix string) RecordSett
 			fmt.Fprintf(&rest, "[%d]", d)
 		}
 		out.Kind, out.Len = "slice", dims[0]
-		out.ValueC = "const " + base + " *v"
+		out.ValueC = "const " + base + " *%s"
 		if rest.Len() > 0 {
-			out.ValueC = "const " + base + " (*v)" + rest.String()
+			out.ValueC = "const " + base + " (*%s)" + rest.String()
 		}
 		out.ValueGo = rest.String() + goType(f.Type.Base)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/internal/testenv"
 )
 
@@ -20,7 +21,7 @@ import (
 // handed an offset the export refuses, never a cut write.
 func TestRecordSetters(t *testing.T) {
 	testenv.RequireTool(t, "gcc")
-	c := recordConfig()
+	c := setterConfig()
 	m := NewModel(c)
 	files, err := Render(c, Options{})
 	if err != nil {
@@ -34,23 +35,23 @@ func TestRecordSetters(t *testing.T) {
 #include "api.h"
 
 static union { unsigned char bytes[65536]; long long align; } zero;
-static SHMEM_WCHAR text[65536];
+static SHMEM_WCHAR units[65536];
 static int show_text;
 
-SHMEM_BOOL WriteSharedRecordRange(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n)
+SHMEM_BOOL ` + m.Record.WriteRange + `(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n)
 {
     if (offset > sizeof(Sample) || n > sizeof(Sample) - offset) {
         printf("` + refused + `\n");
         return 0;
     }
     printf("%llu+%llu", (unsigned long long)offset, (unsigned long long)n);
-    if (src == text) /* a text setter copies, never passes the caller's */
+    if (src == units) /* a text setter copies, never passes the caller's */
         printf(" uncopied");
     if (show_text) {
-        const SHMEM_WCHAR *units = src;
+        const SHMEM_WCHAR *copied = src;
         printf(" text=");
         for (SHMEM_ULONGLONG i = 0; i < n / 2; i++)
-            printf("%c", units[i] == 0 ? '0' : (char)units[i]);
+            printf("%c", copied[i] == 0 ? '0' : (char)copied[i]);
     }
     printf("\n");
     return 1;
@@ -62,21 +63,21 @@ int main(void)
 	for _, s := range m.Record.Setters {
 		switch s.Kind {
 		case "value":
-			typ := strings.TrimSuffix(s.ValueC, " v")
-			fmt.Fprintf(&src, "    { %s v; memset(&v, 0, sizeof v); %s(v); }\n", typ, s.C)
-			fmt.Fprintf(&want, "%d+%d\n", s.Offset, fieldSize(t, s))
+			typ := strings.TrimSpace(fmt.Sprintf(s.ValueC, ""))
+			fmt.Fprintf(&src, "    { %s value; memset(&value, 0, sizeof value); %s(value); }\n", typ, s.C)
+			fmt.Fprintf(&want, "%d+%d\n", s.Offset, fieldSize(t, c, s))
 		case "text":
-			fmt.Fprintf(&src, "    show_text = 1;\n    for (int i = 0; i < %d; i++) text[i] = 'a';\n", s.Len)
-			fmt.Fprintf(&src, "    text[%d] = 0; %s(text);\n", s.Len-1, s.C)
-			fmt.Fprintf(&src, "    text[%d] = 'a'; text[%d] = 0; %s(text);\n", s.Len-1, s.Len, s.C)
-			fmt.Fprintf(&src, "    text[1] = 0; %s(text);\n", s.C)
+			fmt.Fprintf(&src, "    show_text = 1;\n    for (int i = 0; i < %d; i++) units[i] = 'a';\n", s.Len)
+			fmt.Fprintf(&src, "    units[%d] = 0; %s(units);\n", s.Len-1, s.C)
+			fmt.Fprintf(&src, "    units[%d] = 'a'; units[%d] = 0; %s(units);\n", s.Len-1, s.Len, s.C)
+			fmt.Fprintf(&src, "    units[1] = 0; %s(units);\n", s.C)
 			fmt.Fprintf(&src, "    %s(NULL);\n    show_text = 0;\n", s.C)
 			fmt.Fprintf(&want, "%d+%d text=%s0\n", s.Offset, s.Len*2, strings.Repeat("a", int(s.Len-1)))
 			fmt.Fprintf(&want, "%s\n", refused)
 			fmt.Fprintf(&want, "%d+%d text=a%s\n", s.Offset, s.Len*2, strings.Repeat("0", int(s.Len-1)))
 			fmt.Fprintf(&want, "%s\n", refused)
 		case "slice":
-			size := fieldSize(t, s)
+			size := fieldSize(t, c, s)
 			elem := size / s.Len
 			for _, call := range []struct{ first, n uint64 }{{0, s.Len}, {1, s.Len - 1}, {s.Len, 0}, {s.Len - 1, 2}, {s.Len + 1, 0}, {0, s.Len + 1}} {
 				fmt.Fprintf(&src, "    %s(%d, (const void *)zero.bytes, %d);\n", s.C, call.first, call.n)
@@ -135,10 +136,25 @@ int main(void)
 	}
 }
 
-// fieldSize is the size of the field a setter writes, from the layout.
-func fieldSize(t *testing.T, s RecordSetter) uint64 {
+// setterConfig is recordConfig with the range export and records named
+// like the setters' parameters would be without their shmemgen_ prefix:
+// a parameter v would hide the export v, and one named first the record
+// first in the declaration of the parameter after it.
+func setterConfig() config.Config {
+	c := recordConfig()
+	c.WriteRecordRange = "v"
+	c.Types = append(c.Types,
+		config.Record{Name: "first", Fields: []config.Field{{Name: "a", Type: "u16"}}},
+		config.Record{Name: "text", Fields: []config.Field{{Name: "b", Type: "u8"}}})
+	c.Record.Fields = append(c.Record.Fields,
+		config.Field{Name: "firsts", Type: "first[2]"}, config.Field{Name: "note", Type: "text"})
+	return c
+}
+
+// fieldSize is the size of the field a setter writes, from c's layout.
+func fieldSize(t *testing.T, c config.Config, s RecordSetter) uint64 {
 	t.Helper()
-	l, err := recordConfig().LayOutRecord()
+	l, err := c.LayOutRecord()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -475,45 +475,47 @@ typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_WriteSharedRecordRange)(const void *
  * The typed setters: one per field of Reading, and per field of a field
  * whose type is a record, named by its path (Reading_set_pos_x for pos.x),
  * each a call of WriteSharedRecordRange that writes that field alone and
- * returns what it returns. An array's setter writes n elements from its
- * element first; a slice that passes the array's end writes nothing and
- * fails with BAD_ARGUMENT (the setter hands the export an offset it
- * refuses, so that SharedMemLastError says so, as after any other call). A
- * utf16[N] field's setter takes NUL-terminated text of at most N-1 units,
- * and writes it with NULs to the field's end; longer text, or NULL, is
- * refused the same way. They call the export by name: link with the
- * library (a program that loads it at run time calls its pointer to the
- * export with the same offsets).
+ * returns what it returns. An array's setter writes shmemgen_n elements
+ * from its element shmemgen_first; a slice that passes the array's end
+ * writes nothing and fails with BAD_ARGUMENT: the setter hands the export
+ * an offset it refuses, so that SharedMemLastError says so, as after any
+ * other call. A utf16[N] field's setter takes NUL-terminated text of at
+ * most N-1 units, and writes it with NULs to the field's end; longer
+ * text, or NULL, is refused the same way. They call the export by name:
+ * link with the library (a program that loads it at run time calls its
+ * pointer to the export with the same offsets). Their parameters start
+ * with shmemgen_, which no name of the record or export may, so that none
+ * hides a name the setter uses.
  */
 
 /* Reading_set_count writes count (u64, at 0) alone. */
-static inline TELEMETRY_BOOL Reading_set_count(uint64_t v)
+static inline TELEMETRY_BOOL Reading_set_count(uint64_t shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Reading, count), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, count), sizeof shmemgen_v);
 }
 
 /* Reading_set_temp writes temp (f64, at 8) alone. */
-static inline TELEMETRY_BOOL Reading_set_temp(double v)
+static inline TELEMETRY_BOOL Reading_set_temp(double shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Reading, temp), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, temp), sizeof shmemgen_v);
 }
 
 /* Reading_set_label writes label (utf16[16], at 16) alone. */
-static inline TELEMETRY_BOOL Reading_set_label(const TELEMETRY_WCHAR *text)
+static inline TELEMETRY_BOOL Reading_set_label(const TELEMETRY_WCHAR *shmemgen_text)
 {
-    TELEMETRY_WCHAR v[16] = {0};
-    size_t n = 0;
-    for (; text != NULL && n < 16 && text[n] != 0; n++)
-        v[n] = text[n];
-    if (text == NULL || n == 16)
+    TELEMETRY_WCHAR shmemgen_v[16] = {0};
+    size_t shmemgen_n = 0;
+    for (; shmemgen_text != NULL && shmemgen_n < 16 && shmemgen_text[shmemgen_n] != 0; shmemgen_n++)
+        shmemgen_v[shmemgen_n] = shmemgen_text[shmemgen_n];
+    if (shmemgen_text == NULL || shmemgen_n == 16)
         return WriteSharedRecordRange(NULL, ~(TELEMETRY_ULONGLONG)0, 0);
-    return WriteSharedRecordRange(v, offsetof(Reading, label), sizeof v);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Reading, label), sizeof shmemgen_v);
 }
 
 /* Reading_set_ok writes ok (bool, at 48) alone. */
-static inline TELEMETRY_BOOL Reading_set_ok(uint8_t v)
+static inline TELEMETRY_BOOL Reading_set_ok(uint8_t shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Reading, ok), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, ok), sizeof shmemgen_v);
 }
 
 /* ---- End of the typed record ---- */

@@ -477,66 +477,69 @@ typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecordRange)(const void *src, SHM
  * The typed setters: one per field of Sample, and per field of a field
  * whose type is a record, named by its path (Sample_set_pos_x for pos.x),
  * each a call of WriteSharedRecordRange that writes that field alone and
- * returns what it returns. An array's setter writes n elements from its
- * element first; a slice that passes the array's end writes nothing and
- * fails with BAD_ARGUMENT (the setter hands the export an offset it
- * refuses, so that SharedMemLastError says so, as after any other call). A
- * utf16[N] field's setter takes NUL-terminated text of at most N-1 units,
- * and writes it with NULs to the field's end; longer text, or NULL, is
- * refused the same way. They call the export by name: link with the
- * library (a program that loads it at run time calls its pointer to the
- * export with the same offsets).
+ * returns what it returns. An array's setter writes shmemgen_n elements
+ * from its element shmemgen_first; a slice that passes the array's end
+ * writes nothing and fails with BAD_ARGUMENT: the setter hands the export
+ * an offset it refuses, so that SharedMemLastError says so, as after any
+ * other call. A utf16[N] field's setter takes NUL-terminated text of at
+ * most N-1 units, and writes it with NULs to the field's end; longer
+ * text, or NULL, is refused the same way. They call the export by name:
+ * link with the library (a program that loads it at run time calls its
+ * pointer to the export with the same offsets). Their parameters start
+ * with shmemgen_, which no name of the record or export may, so that none
+ * hides a name the setter uses.
  */
 
 /* Sample_set_count writes count (u64, at 0) alone. */
-static inline SHMEM_BOOL Sample_set_count(uint64_t v)
+static inline SHMEM_BOOL Sample_set_count(uint64_t shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Sample, count), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, count), sizeof shmemgen_v);
 }
 
 /* Sample_set_label writes label (utf16[8], at 8) alone. */
-static inline SHMEM_BOOL Sample_set_label(const SHMEM_WCHAR *text)
+static inline SHMEM_BOOL Sample_set_label(const SHMEM_WCHAR *shmemgen_text)
 {
-    SHMEM_WCHAR v[8] = {0};
-    size_t n = 0;
-    for (; text != NULL && n < 8 && text[n] != 0; n++)
-        v[n] = text[n];
-    if (text == NULL || n == 8)
+    SHMEM_WCHAR shmemgen_v[8] = {0};
+    size_t shmemgen_n = 0;
+    for (; shmemgen_text != NULL && shmemgen_n < 8 && shmemgen_text[shmemgen_n] != 0; shmemgen_n++)
+        shmemgen_v[shmemgen_n] = shmemgen_text[shmemgen_n];
+    if (shmemgen_text == NULL || shmemgen_n == 8)
         return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
-    return WriteSharedRecordRange(v, offsetof(Sample, label), sizeof v);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Sample, label), sizeof shmemgen_v);
 }
 
 /* Sample_set_ok writes ok (bool, at 24) alone. */
-static inline SHMEM_BOOL Sample_set_ok(uint8_t v)
+static inline SHMEM_BOOL Sample_set_ok(uint8_t shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Sample, ok), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, ok), sizeof shmemgen_v);
 }
 
 /* Sample_set_pos writes pos (Point, at 28) alone. */
-static inline SHMEM_BOOL Sample_set_pos(Point v)
+static inline SHMEM_BOOL Sample_set_pos(Point shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Sample, pos), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos), sizeof shmemgen_v);
 }
 
 /* Sample_set_pos_x writes pos.x (f32, at 28) alone. */
-static inline SHMEM_BOOL Sample_set_pos_x(float v)
+static inline SHMEM_BOOL Sample_set_pos_x(float shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Sample, pos) + offsetof(Point, x), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos) + offsetof(Point, x), sizeof shmemgen_v);
 }
 
 /* Sample_set_pos_y writes pos.y (f32, at 32) alone. */
-static inline SHMEM_BOOL Sample_set_pos_y(float v)
+static inline SHMEM_BOOL Sample_set_pos_y(float shmemgen_v)
 {
-    return WriteSharedRecordRange(&v, offsetof(Sample, pos) + offsetof(Point, y), sizeof v);
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos) + offsetof(Point, y), sizeof shmemgen_v);
 }
 
-/* Sample_set_path writes n elements of path (Point[2], at 36) from
- * its element first, and nothing else. */
-static inline SHMEM_BOOL Sample_set_path(size_t first, const Point *v, size_t n)
+/* Sample_set_path writes shmemgen_n elements of path (Point[2], at 36)
+ * from its element shmemgen_first, and nothing else. */
+static inline SHMEM_BOOL Sample_set_path(size_t shmemgen_first, const Point *shmemgen_v, size_t shmemgen_n)
 {
-    if (first > 2 || n > 2 - first)
+    if (shmemgen_first > 2 || shmemgen_n > 2 - shmemgen_first)
         return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
-    return WriteSharedRecordRange(v, offsetof(Sample, path) + first * sizeof *v, n * sizeof *v);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Sample, path) + shmemgen_first * sizeof *shmemgen_v,
+                                     shmemgen_n * sizeof *shmemgen_v);
 }
 
 /* ---- End of the typed record ---- */
