@@ -101,8 +101,8 @@ func (d *DLL) SetPosY(v float32) error {
 	return d.WriteRecordRange(32, recordBytes(&v))
 }
 
-// SetPath writes elements first to first+len(v)-1 of path (Point[2], at 36), and
-// nothing else.
+// SetPath writes v to path (Point[2], at 36) from its element first
+// on, and nothing else.
 func (d *DLL) SetPath(first int, v []Point) error {
 	if first < 0 || first > 2 || len(v) > 2-first {
 		return &Error{Op: "SetPath", Status: StatusBadArgument}
