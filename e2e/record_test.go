@@ -200,3 +200,24 @@ func TestRecordFieldWriters(t *testing.T) {
 		)
 	})
 }
+
+// TestRecordFieldWriterDies: a writer that dies half-way through setting
+// one field, holding the lock, leaves that field's range torn: reads report
+// ABANDONED, a write of another field leaves it so, and a write of the
+// whole field covers it.
+func TestRecordFieldWriterDies(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
+		h.cProgram(t, bin, "recordfield", true)
+		wantOutput(t, h.run(t, bin, h.Prog("recordfield"), "torn"),
+			"whole: ok=1 status=0",
+			"writer: exit=7",
+			"read after the death: ok=1 status=ABANDONED",
+			"temp: ok=1 status=0",
+			"read: ok=1 status=ABANDONED temp=3.5",
+			"samples: ok=1 status=0",
+			"read: ok=1 status=0 samples=1,2,3,4,5",
+		)
+	})
+}

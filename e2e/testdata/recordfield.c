@@ -18,6 +18,13 @@
  *                            the other field, which the other worker counts
  *                            up, must never go back; exit 1, saying how often
  *                            either failed, otherwise
+ *   recordfield torn         write a record, start "die" and wait for it to die
+ *                            half-way through setting samples, holding the
+ *                            lock; then read (ABANDONED), set another field
+ *                            (still ABANDONED), set samples whole and read
+ *   recordfield die GATE     set samples from a source whose first 8 bytes
+ *                            are readable and the rest a trap: die (exit 7)
+ *                            inside the write, once the copy faults
  *   recordfield cwrite       write the record "fields" starts from, and exit
  *   recordfield cset         set temp, samples 1 and 2, and label, and exit
  *   recordfield print        read the record and print it
@@ -31,6 +38,7 @@
 #include "port.h"
 #include "status.h"
 #include "spawn.h"
+#include "trap.h"
 
 static const char *st(void)
 {
@@ -232,6 +240,41 @@ static int stress(const char *count)
     return 0;
 }
 
+static int die(const char *gate_name)
+{
+    SharedMemSize(); /* set up before the trap is armed */
+    gate inside = gate_open(gate_name);
+    const int32_t *src = trap_source(8, 0x11, TRAP_DIE, 7, inside);
+    Sample_set_samples(0, src, 5);
+    fprintf(stderr, "die: the write returned\n");
+    return 1;
+}
+
+static int torn(void)
+{
+    Sample r;
+    base(&r);
+    BOOL ok = WriteSharedRecord(&r);
+    printf("whole: ok=%d status=%s\n", ok ? 1 : 0, st());
+    proc writer = trap_start("die");
+    unsigned long code = 0;
+    proc_wait(writer, 60000, &code);
+    printf("writer: exit=%lu\n", code);
+    ok = ReadSharedRecord(&r);
+    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, st());
+    ok = Sample_set_temp(3.5);
+    printf("temp: ok=%d status=%s\n", ok ? 1 : 0, st());
+    ok = ReadSharedRecord(&r);
+    printf("read: ok=%d status=%s temp=%g\n", ok ? 1 : 0, st(), r.temp);
+    int32_t five[5] = {1, 2, 3, 4, 5};
+    ok = Sample_set_samples(0, five, 5);
+    printf("samples: ok=%d status=%s\n", ok ? 1 : 0, st());
+    ok = ReadSharedRecord(&r);
+    printf("read: ok=%d status=%s samples=%ld,%ld,%ld,%ld,%ld\n", ok ? 1 : 0, st(), (long)r.samples[0],
+           (long)r.samples[1], (long)r.samples[2], (long)r.samples[3], (long)r.samples[4]);
+    return 0;
+}
+
 static int cwrite(void)
 {
     Sample r;
@@ -269,12 +312,16 @@ static int program(int argc, char **argv)
         return stress(argv[2]);
     if (strcmp(mode, "bump") == 0 && argc == 4)
         return bump(argv[2], strtol(argv[3], NULL, 10));
+    if (strcmp(mode, "torn") == 0)
+        return torn();
+    if (strcmp(mode, "die") == 0 && argc == 3)
+        return die(argv[2]);
     if (strcmp(mode, "cwrite") == 0)
         return cwrite();
     if (strcmp(mode, "cset") == 0)
         return cset();
     if (strcmp(mode, "print") == 0)
         return print();
-    fprintf(stderr, "usage: recordfield fields | refuse | stress N | bump count|big N | cwrite | cset | print\n");
+    fprintf(stderr, "usage: recordfield fields | refuse | stress N | bump count|big N | torn | die GATE | cwrite | cset | print\n");
     return 2;
 }
