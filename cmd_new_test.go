@@ -89,7 +89,7 @@ func TestRecordedCommandReproduces(t *testing.T) {
 			if !strings.Contains(line, "# and the record "+want.Record.Name+" of shmemgen.yaml") {
 				t.Errorf("%s: %s does not say that the record %s is the file's", dir, line, want.Record.Name)
 			}
-			want.Record, want.Types, want.ReadRecord, want.WriteRecord = nil, nil, "", ""
+			want.Record, want.Types, want.ReadRecord, want.WriteRecord, want.WriteRecordRange = nil, nil, "", "", ""
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %s gives\n%+v\nnot the recorded\n%+v", dir, line, got, want)

@@ -75,7 +75,9 @@ var inputVariants = []struct {
 	{"owner", func(c *config.Config) { c.Owner = "" }},
 	// The record's variants build new values: c shares the case's.
 	{"record", func(c *config.Config) { c.Record = withField(c.Record, "Added") }},
-	{"record", func(c *config.Config) { c.Record, c.Types, c.ReadRecord, c.WriteRecord = nil, nil, "", "" }},
+	{"record", func(c *config.Config) {
+		c.Record, c.Types, c.ReadRecord, c.WriteRecord, c.WriteRecordRange = nil, nil, "", "", ""
+	}},
 	{"types", func(c *config.Config) {
 		if len(c.Types) > 0 {
 			c.Types = append([]config.Record{*withField(&c.Types[0], "")}, c.Types[1:]...)
@@ -83,6 +85,7 @@ var inputVariants = []struct {
 	}},
 	{"read-record", func(c *config.Config) { c.ReadRecord = "OtherReadRecord" }},
 	{"write-record", func(c *config.Config) { c.WriteRecord = "OtherWriteRecord" }},
+	{"write-record-range", func(c *config.Config) { c.WriteRecordRange = "OtherWriteRecordRange" }},
 }
 
 // withField is r with a field added, or a record named name of one field

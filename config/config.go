@@ -152,6 +152,10 @@ type Config struct {
 	// DefaultReadRecord and DefaultWriteRecord (RecordExports).
 	ReadRecord  string `yaml:"read-record,omitempty"`
 	WriteRecord string `yaml:"write-record,omitempty"`
+	// WriteRecordRange names the export that writes a byte range of the
+	// record (one field, an array slice), which the header's typed setters
+	// call; empty means DefaultWriteRecordRange.
+	WriteRecordRange string `yaml:"write-record-range,omitempty"`
 }
 
 // Duration is a time.Duration written as "5s" in answers files.

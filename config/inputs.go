@@ -203,6 +203,12 @@ var Inputs = []Input{
 		Doc:   "`BOOL f(const NAME *in)`: replaces the whole record under the lock; an export name, as for `--set`, exported only with `--record`, which it needs",
 		value: text(func(c *Config) *string { return &c.WriteRecord }),
 	},
+	{
+		Flag: "write-record-range", Category: CategoryRecord, DefaultDoc: "`" + DefaultWriteRecordRange + "`", Export: true, RecordExport: true,
+		Usage: "`NAME` of the export that writes bytes of the --record at an offset: one field or an array slice (default: " + DefaultWriteRecordRange + ")",
+		Doc:   "`BOOL f(LPCVOID src, ULONGLONG offset, ULONGLONG n)`: writes n bytes at offset of the record under the lock, the rest untouched; the header's typed helpers (`NAME_set_FIELD`) call it. An export name, as for `--set`, exported only with `--record`, which it needs",
+		value: text(func(c *Config) *string { return &c.WriteRecordRange }),
+	},
 }
 
 // RecordFlag is one of new's flags for the typed record (inputs.record),
@@ -226,7 +232,7 @@ var RecordFlags = []RecordFlag{
 	{
 		Flag: "record", DefaultDoc: "none",
 		Usage: "`NAME` of a typed record shared in the mapping, in its own area after the payload; give its fields with --field",
-		Doc:   "a typed record shared in the mapping, in its own area after the payload, read and written whole by `--read-record` and `--write-record` (see [Typed records](records.md)); a record's name is checked like an export's, and against the keywords of C, C++, Go, C#, Python and Rust",
+		Doc:   "a typed record shared in the mapping, in its own area after the payload, read and written whole by `--read-record` and `--write-record`, a field at a time by `--write-record-range` (see [Typed records](records.md)); a record's name is checked like an export's, and against the keywords of C, C++, Go, C#, Python and Rust",
 	},
 	{
 		Flag: "field", Repeated: true, DefaultDoc: "none",
@@ -341,14 +347,11 @@ func Default(outBase string) Config {
 // Exports lists every export by the flag that names it, in flag order.
 func (c Config) Exports() [][2]string {
 	var exports [][2]string
-	read, write := c.RecordExports()
 	for _, in := range Inputs {
 		switch {
 		case !in.Export, in.RecordExport && c.Record == nil:
-		case in.Flag == "read-record":
-			exports = append(exports, [2]string{in.Flag, read})
-		case in.Flag == "write-record":
-			exports = append(exports, [2]string{in.Flag, write})
+		case in.RecordExport:
+			exports = append(exports, [2]string{in.Flag, c.RecordExport(in.Flag)})
 		default:
 			exports = append(exports, [2]string{in.Flag, in.Value(c)})
 		}

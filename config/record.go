@@ -28,21 +28,36 @@ type Field struct {
 
 // The default names of the record's exports.
 const (
-	DefaultReadRecord  = "ReadSharedRecord"
-	DefaultWriteRecord = "WriteSharedRecord"
+	DefaultReadRecord       = "ReadSharedRecord"
+	DefaultWriteRecord      = "WriteSharedRecord"
+	DefaultWriteRecordRange = "WriteSharedRecordRange"
 )
 
 // RecordExports are the names of the record's reader and writer: the ones
 // given, or the defaults.
 func (c Config) RecordExports() (read, write string) {
-	read, write = c.ReadRecord, c.WriteRecord
-	if read == "" {
-		read = DefaultReadRecord
+	return c.RecordExport("read-record"), c.RecordExport("write-record")
+}
+
+// RecordExport is the name of the record's export that the input flag
+// names: the one given, or its default. The record's exports have no
+// Default in their rows, so that a project without a record records none.
+func (c Config) RecordExport(flag string) string {
+	name, fallback := "", ""
+	switch flag {
+	case "read-record":
+		name, fallback = c.ReadRecord, DefaultReadRecord
+	case "write-record":
+		name, fallback = c.WriteRecord, DefaultWriteRecord
+	case "write-record-range":
+		name, fallback = c.WriteRecordRange, DefaultWriteRecordRange
+	default:
+		panic("config: no export of the record is named by --" + flag)
 	}
-	if write == "" {
-		write = DefaultWriteRecord
+	if name == "" {
+		return fallback
 	}
-	return read, write
+	return name
 }
 
 // MaxRecordSize bounds a record, padding included: a record is copied
@@ -56,6 +71,10 @@ var scalarSizes = map[string]uint64{
 	"bool": 1, "i8": 1, "u8": 1, "i16": 2, "u16": 2,
 	"i32": 4, "u32": 4, "f32": 4, "i64": 8, "u64": 8, "f64": 8,
 }
+
+// IsScalarType reports whether typ, as a field's type is written, is a
+// scalar: bool, a number.
+func IsScalarType(typ string) bool { _, ok := scalarSizes[typ]; return ok }
 
 // sizedSizes are the types that take a length, utf16[N] and bytes[N], and
 // the sizes of their units.
@@ -361,6 +380,8 @@ func (c Config) checkRecord() error {
 			return &Error{Flag: "read-record", Value: c.ReadRecord, Rule: "names an export of the record: give --record too"}
 		case c.WriteRecord != "":
 			return &Error{Flag: "write-record", Value: c.WriteRecord, Rule: "names an export of the record: give --record too"}
+		case c.WriteRecordRange != "":
+			return &Error{Flag: "write-record-range", Value: c.WriteRecordRange, Rule: "names an export of the record: give --record too"}
 		}
 		return nil
 	}
@@ -413,6 +434,104 @@ func (c Config) checkRecord() error {
 			fieldsGo[GoName(f.Name)] = f.Name
 		}
 	}
-	_, err := c.LayOutRecord()
-	return err
+	layout, err := c.LayOutRecord()
+	if err != nil {
+		return err
+	}
+	return c.checkSetters(layout, exports)
+}
+
+// RecordSetter is one typed setter of the record: a field reached from the
+// record through fields whose type is a record (Path, the record's own
+// field first), which it writes whole, or a slice of whose outermost array
+// it writes. Only whole fields and whole elements: a typed setter never
+// cuts a value in half.
+type RecordSetter struct {
+	Path []LaidField
+	// Offset is the field's, from the record's start.
+	Offset uint64
+}
+
+// Field is the field the setter writes: its path's last.
+func (s RecordSetter) Field() LaidField { return s.Path[len(s.Path)-1] }
+
+// CName is the setter's name in C: the record's name, _set_ and the path's
+// names joined by _ (Sample_set_pos_x).
+func (s RecordSetter) CName(record string) string {
+	names := make([]string, len(s.Path))
+	for i, f := range s.Path {
+		names[i] = f.Name
+	}
+	return record + "_set_" + strings.Join(names, "_")
+}
+
+// GoName is the setter's name in Go, a method of the client's DLL: Set
+// and the path's Go names (SetPosX).
+func (s RecordSetter) GoName() string {
+	name := "Set"
+	for _, f := range s.Path {
+		name += GoName(f.Name)
+	}
+	return name
+}
+
+// Setters lists the record's typed setters, in declaration order, each
+// field before the fields within it: one per field of the record, and,
+// for a field whose type is a record (not an array of one), one per field
+// of that record, and so on down.
+func (l RecordLayout) Setters() []RecordSetter {
+	types := map[string]LaidRecord{}
+	for _, t := range l.Types {
+		types[t.Name] = t
+	}
+	var out []RecordSetter
+	var walk func(r LaidRecord, path []LaidField, base uint64)
+	walk = func(r LaidRecord, path []LaidField, base uint64) {
+		for _, f := range r.Fields {
+			if f.Pad() {
+				continue
+			}
+			p := append(slices.Clone(path), f)
+			out = append(out, RecordSetter{Path: p, Offset: base + f.Offset})
+			if sub, ok := types[f.Type.Base]; ok && len(f.Type.Dims) == 0 {
+				walk(sub, p, base+f.Offset)
+			}
+		}
+	}
+	walk(l.Record, nil, 0)
+	return out
+}
+
+// checkSetters refuses a record whose typed setters two names would share,
+// in C or in Go (a field pos_x beside pos.x), or whose C setter is named
+// like an export or a record: renaming one would leave it unexplained.
+func (c Config) checkSetters(layout RecordLayout, exports map[string]string) error {
+	records := map[string]bool{}
+	for _, r := range append([]Record{*c.Record}, c.Types...) {
+		records[r.Name] = true
+	}
+	seenC, seenGo := map[string]string{}, map[string]string{}
+	for _, s := range layout.Setters() {
+		path := make([]string, len(s.Path))
+		for i, f := range s.Path {
+			path[i] = f.Name
+		}
+		field := strings.Join(path, ".")
+		name, goName := s.CName(c.Record.Name), s.GoName()
+		bad := func(rule string) error {
+			return recordError(false, c.Record.Name, fmt.Sprintf("has a field %s whose setter %s", Quote(field), rule))
+		}
+		switch {
+		case seenC[name] != "":
+			return bad(fmt.Sprintf("would be %s, as %s's is: rename one of them", name, Quote(seenC[name])))
+		case seenGo[goName] != "":
+			return bad(fmt.Sprintf("would be %s in Go, as %s's is: rename one of them", goName, Quote(seenGo[goName])))
+		case exports[name] != "":
+			return bad(fmt.Sprintf("would be %s, the name of --%s: the header declares both", name, exports[name]))
+		case records[name]:
+			return bad(fmt.Sprintf("would be %s, the name of a record: the header declares both", name))
+		}
+		seenC[name], seenGo[goName] = field, field
+	}
+	return nil
 }

@@ -124,11 +124,18 @@ func TestRecordRejects(t *testing.T) {
 		{"field with the macro prefix", rec("SHMEM_WCHAR:u8"), nil, `--record "R" has a field "SHMEM_WCHAR": the name must not start with SHMEM_`},
 		{"field named like its record", rec("R:u8"), nil, `--record "R" has a field "R": the name must differ from every record's: C# forbids a member named like its record`},
 		{"field named like a type", rec("Point:Point"), point, `--record "R" has a field "Point": the name must differ from every record's`},
+		{"setter named twice", rec("pos:Point", "pos_x:f32"), point, `--record "R" has a field "pos_x" whose setter would be R_set_pos_x, as "pos.x"'s is: rename one of them`},
+		{"setter named twice in Go", rec("pos:Point", "posX:f32"), point, `--record "R" has a field "posX" whose setter would be SetPosX in Go, as "pos.x"'s is`},
+		{"setter named like an export", &Record{Name: "Rec", Fields: []Field{{"x", "u8"}}}, nil, `--record "Rec" has a field "x" whose setter would be Rec_set_x, the name of --get: the header declares both`},
+		{"setter named like a type", rec("p:u8"), []Record{{Name: "R_set_p", Fields: []Field{{"x", "u8"}}}}, `--record "R" has a field "p" whose setter would be R_set_p, the name of a record`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Default("x")
 			c.Record, c.Types = tc.record, tc.types
+			if tc.name == "setter named like an export" {
+				c.Get = "Rec_set_x"
+			}
 			err := c.Validate()
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v\nwant an error containing %s", err, tc.want)
@@ -183,5 +190,38 @@ func TestKeywordListsSorted(t *testing.T) {
 		if n < 20 {
 			t.Errorf("%s holds only %d keywords", l.Language, n)
 		}
+	}
+}
+
+// TestRecordSetters: a setter for every field, and for every field of a
+// field whose type is a record, down to the last, at its offset from the
+// record's start; none into an array's elements, which are set whole.
+func TestRecordSetters(t *testing.T) {
+	c := sample()
+	c.Types = append(c.Types, Record{Name: "Line", Fields: []Field{{"start", "Point"}, {"end", "Point"}}})
+	c.Record.Fields = append(c.Record.Fields, Field{"line", "Line"})
+	l, err := c.LayOutRecord()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range l.Setters() {
+		got = append(got, fmt.Sprintf("%s %s %s @%d+%d", s.CName("Sample"), s.GoName(), s.Field().Written, s.Offset, s.Field().Size))
+	}
+	want := []string{
+		"Sample_set_count SetCount u64 @0+8", "Sample_set_temp SetTemp f64 @8+8",
+		"Sample_set_label SetLabel utf16[12] @16+24", "Sample_set_samples SetSamples i32[5] @40+20",
+		"Sample_set_ok SetOk bool @60+1",
+		"Sample_set_pos SetPos Point @64+8", "Sample_set_pos_x SetPosX f32 @64+4", "Sample_set_pos_y SetPosY f32 @68+4",
+		"Sample_set_path SetPath Point[3] @72+24",
+		"Sample_set_line SetLine Line @96+16",
+		"Sample_set_line_start SetLineStart Point @96+8", "Sample_set_line_start_x SetLineStartX f32 @96+4", "Sample_set_line_start_y SetLineStartY f32 @100+4",
+		"Sample_set_line_end SetLineEnd Point @104+8", "Sample_set_line_end_x SetLineEndX f32 @104+4", "Sample_set_line_end_y SetLineEndY f32 @108+4",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("setters:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if err := c.Validate(); err != nil {
+		t.Error(err)
 	}
 }

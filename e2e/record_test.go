@@ -116,3 +116,108 @@ func freshRecord(tb testing.TB, h *host) {
 	remove()
 	tb.Cleanup(remove)
 }
+
+// TestRecordFields: single fields and slices written through api.h's
+// typed setters and the range export, linked with the library, each one
+// write for the wait export that changes its own bytes and no others, and
+// ranges past the record, overflowing or from NULL, slices past an
+// array's end and text too long for its field refused with BAD_ARGUMENT,
+// the record unchanged. Then Go's setters against C: what C set, Go reads
+// with the rest unchanged, and the other way round.
+func TestRecordFields(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		dir := sharedProject(t, "record", recordArgs...)
+		bin := filepath.Join(dir, "bin")
+		h.cProgram(t, bin, "recordfield", true)
+		wantOutput(t, h.run(t, bin, h.Prog("recordfield"), "fields"),
+			"whole: ok=1 status=0",
+			"temp: ok=1",
+			"samples[1..2]: ok=1",
+			"label: ok=1",
+			"blob[2]: ok=1",
+			"ok: ok=1",
+			"big's first byte: ok=1",
+			"writes counted: 6",
+			"the rest unchanged: 1",
+			`count=11 temp=-2.75 label="after" samples=100,-7,8,103,104 ok=0 small=-3 big=-240 half=7 ratio=0.25 blob=7879ee`,
+		)
+		wantOutput(t, h.run(t, bin, h.Prog("recordfield"), "refuse"),
+			"one byte past the end: ok=0 status=BAD_ARGUMENT",
+			"the last byte: ok=1 status=0",
+			"empty at the end: ok=1 status=0",
+			"empty past the end: ok=0 status=BAD_ARGUMENT",
+			"offset + n overflows: ok=0 status=BAD_ARGUMENT",
+			"offset overflows: ok=0 status=BAD_ARGUMENT",
+			"NULL: ok=0 status=BAD_ARGUMENT",
+			"NULL, nothing: ok=1 status=0",
+			"samples[4..5]: ok=0 status=BAD_ARGUMENT",
+			"samples[6..]: ok=0 status=BAD_ARGUMENT",
+			"samples[5..]: ok=1 status=0",
+			"samples[0..5]: ok=0 status=BAD_ARGUMENT",
+			"label of 12: ok=0 status=BAD_ARGUMENT",
+			"label NULL: ok=0 status=BAD_ARGUMENT",
+			"record unchanged: 1",
+		)
+		clientProgram(t, h, dir, "recordsetters")
+		wantOutput(t, h.run(t, bin, h.Prog("recordsetters")),
+			"c written: ok=1 status=0",
+			"c set: ok=1 status=0",
+			`go read: count=11 temp=-2.75 label="after" samples=100,-7,8,103,104 ok=1 small=-3 big=-1 half=7 ratio=0.25 blob=78797a`,
+			"SetCount: ok",
+			"SetSamples(3): ok",
+			"SetLabel: ok",
+			"SetBlob(0): ok",
+			"SetRatio: ok",
+			"SetSamples(4) of 2: BAD_ARGUMENT",
+			"SetSamples(-1): BAD_ARGUMENT",
+			"SetSamples(5) of 0: ok",
+			"SetLabel of 12: BAD_ARGUMENT",
+			"SetLabel with a NUL: BAD_ARGUMENT",
+			"WriteRecordRange past the end: BAD_ARGUMENT",
+			"c read: ok=1 status=0",
+			`c count=99 temp=-2.75 label="Go ?" samples=100,-7,8,-30,-40 ok=1 small=-3 big=-1 half=7 ratio=-0.5 blob=01027a`,
+		)
+	})
+}
+
+// TestRecordFieldWriters: two processes each write their own field of the
+// record, 1 to N, through its setter, at the same time, and read the record
+// after each write: neither ever finds its field other than it left it,
+// and both end at N. A whole-record read-modify-write would lose the
+// other's writes; a range write leaves them alone.
+func TestRecordFieldWriters(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
+		h.cProgram(t, bin, "recordfield", true)
+		const n = "200000"
+		r := h.run(t, bin, h.Prog("recordfield"), "stress", n)
+		wantOutput(t, r,
+			"bump count "+n+": exit=0",
+			"bump big "+n+": exit=0",
+			"read: ok=1 count="+n+" big="+n,
+		)
+	})
+}
+
+// TestRecordFieldWriterDies: a writer that dies half-way through setting
+// one field, holding the lock, leaves that field's range torn: reads report
+// ABANDONED, a write of another field leaves it so, and a write of the
+// whole field covers it.
+func TestRecordFieldWriterDies(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		freshRecord(t, h)
+		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
+		h.cProgram(t, bin, "recordfield", true)
+		wantOutput(t, h.run(t, bin, h.Prog("recordfield"), "torn"),
+			"whole: ok=1 status=0",
+			"writer: exit=7",
+			"read after the death: ok=1 status=ABANDONED",
+			"temp: ok=1 status=0",
+			"read: ok=1 status=ABANDONED temp=3.5",
+			"samples: ok=1 status=0",
+			"read: ok=1 status=0 samples=1,2,3,4,5",
+		)
+	})
+}

@@ -30,9 +30,42 @@ type RecordModel struct {
 	// writing and torn ranges, which cover the payload and the record.
 	Offset      uint64
 	TrackedSize uint64
-	// Read and Write name the whole-record reader and writer exports.
-	Read  string
-	Write string
+	// Read and Write name the whole-record reader and writer exports,
+	// WriteRange the export that writes a byte range of the record.
+	Read       string
+	Write      string
+	WriteRange string
+	// Setters are the record's typed setters, over WriteRange: one per
+	// field, and per field of a field whose type is a record, down.
+	Setters []RecordSetter
+}
+
+// RecordSetter is a typed setter of one field, in C (api.h's static
+// inline NAME_set_PATH) and Go (the client's DLL.SetPATH).
+type RecordSetter struct {
+	C, Go string
+	// Path is the field's name from the record down, joined by dots
+	// (pos.x), and Type its type as declared.
+	Path string
+	Type string
+	// OffsetC is the field's offset as C computes it, a sum of offsetofs
+	// down its path; Offset the same number, for Go.
+	OffsetC string
+	Offset  uint64
+	// Kind is how the setter takes its value: "value" (a scalar or a
+	// record, whole), "text" (a utf16[N] field, from NUL-terminated text of
+	// at most N-1 units) or "slice" (an array, or bytes[N]: Len elements
+	// from a first one).
+	Kind string
+	// ValueC and ValueGo are a value's type, or an element's: in C, the
+	// parameter's declaration with %s for its name ("double %s",
+	// "const int32_t *%s", "const SHMEM_WCHAR (*%s)[4]"); in Go, the type
+	// ("float64", "int32", "[4]uint16").
+	ValueC  string
+	ValueGo string
+	// Len is a slice's element count, or a text's length in units with
+	// its NUL.
+	Len uint64
 }
 
 // recordAreaAlign places the record on a cache line of its own, apart from
@@ -83,6 +116,24 @@ func (r RecordModel) JSONExample() string {
 		}
 	}
 	return "{}"
+}
+
+// SetterExample is a call of a setter for the reference, in C and in Go:
+// the first of a scalar's, else of a text's; empty when the record has
+// neither, only arrays and records.
+func (r RecordModel) SetterExample() struct{ C, Go string } {
+	for _, kind := range []string{"value", "text"} {
+		for _, s := range r.Setters {
+			if s.Kind != kind || (kind == "value" && !config.IsScalarType(s.Type)) {
+				continue
+			}
+			if kind == "text" {
+				return struct{ C, Go string }{s.C + `(u"hi")`, "d." + s.Go + `("hi")`}
+			}
+			return struct{ C, Go string }{s.C + "(1)", "d." + s.Go + "(1)"}
+		}
+	}
+	return struct{ C, Go string }{}
 }
 
 // MaxFields is the most fields, padding included, any record has.
@@ -203,6 +254,7 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	}
 	m := &RecordModel{}
 	m.Read, m.Write = c.RecordExports()
+	m.WriteRange = c.RecordExport("write-record-range")
 	var text strings.Builder
 	spell := func(r config.LaidRecord) RecordType {
 		t := RecordType{Name: r.Name, Go: config.GoName(r.Name), Size: r.Size, Align: r.Align}
@@ -242,6 +294,9 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 		m.Types = append(m.Types, spell(t))
 	}
 	m.Record = spell(layout.Record)
+	for _, s := range layout.Setters() {
+		m.Setters = append(m.Setters, spellSetter(c.Record.Name, s, prefix))
+	}
 	m.LayoutText = text.String()
 	m.Offset = (c.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
 	m.TrackedSize = m.Offset + m.Record.Size
@@ -249,6 +304,47 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	h.Write([]byte(m.LayoutText))
 	m.LayoutHash = h.Sum64()
 	return m
+}
+
+// spellSetter spells the setter s of the record named record.
+func spellSetter(record string, s config.RecordSetter, prefix string) RecordSetter {
+	f := s.Field()
+	out := RecordSetter{C: s.CName(record), Go: s.GoName(), Type: f.Written, Offset: s.Offset}
+	var path, offsets []string
+	owner := record
+	for _, p := range s.Path {
+		path = append(path, p.Name)
+		offsets = append(offsets, fmt.Sprintf("offsetof(%s, %s)", owner, p.Name))
+		owner = p.Type.Base
+	}
+	out.Path, out.OffsetC = strings.Join(path, "."), strings.Join(offsets, " + ")
+	// The C lengths after the name, outermost first, as the record's
+	// member declares them: its arrays', then a utf16 or bytes field's own.
+	dims := f.Type.ArrayDims()
+	if f.Type.Sized() {
+		dims = append(dims, f.Type.Dims[0])
+	}
+	base := cType(f.Type.Base, prefix)
+	switch {
+	case len(dims) == 0:
+		out.Kind, out.ValueC, out.ValueGo = "value", base+" %s", goType(f.Type.Base)
+	case f.Type.Base == "utf16" && len(dims) == 1:
+		out.Kind, out.ValueC, out.ValueGo, out.Len = "text", "const "+base+" *%s", "string", dims[0]
+	default:
+		// An element of the outermost array: the base type, or an array
+		// of it, which C passes as a pointer to an array.
+		var rest strings.Builder
+		for _, d := range dims[1:] {
+			fmt.Fprintf(&rest, "[%d]", d)
+		}
+		out.Kind, out.Len = "slice", dims[0]
+		out.ValueC = "const " + base + " *%s"
+		if rest.Len() > 0 {
+			out.ValueC = "const " + base + " (*%s)" + rest.String()
+		}
+		out.ValueGo = rest.String() + goType(f.Type.Base)
+	}
+	return out
 }
 
 // RecordArgs are the flags that reproduce c's record (config.RecordFlags

@@ -4,7 +4,10 @@
 
 package client
 
-import "unsafe"
+import (
+	"unicode/utf16"
+	"unsafe"
+)
 
 // The typed record shared in the mapping, Reading, and the records its
 // fields use, with api.h's layout: shmemgen laid them out once, with every
@@ -38,3 +41,63 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(Reading{}.Label)-16]
 	_ = [1]struct{}{}[unsafe.Offsetof(Reading{}.Ok)-48]
 )
+
+// The typed setters: one per field of Reading, and per field of a field
+// whose type is a record, named by its path (SetPosX for pos.x), each a
+// WriteRecordRange of that field alone, under the lock: the rest of the
+// record stays as it is, whatever other processes write to it meanwhile.
+// An array's setter writes v's elements from the element first; a slice
+// that passes the array's end, or text with a NUL or more units than its
+// field holds but one, is refused with StatusBadArgument, writing nothing.
+
+// SetCount writes count (u64, at 0) alone.
+func (d *DLL) SetCount(v uint64) error {
+	return d.WriteRecordRange(0, recordBytes(&v))
+}
+
+// SetTemp writes temp (f64, at 8) alone.
+func (d *DLL) SetTemp(v float64) error {
+	return d.WriteRecordRange(8, recordBytes(&v))
+}
+
+// SetLabel writes label (utf16[16], at 16) alone: s as UTF-16, and NULs to
+// the field's end.
+func (d *DLL) SetLabel(s string) error {
+	var v [16]uint16
+	if !recordText(v[:], s) {
+		return &Error{Op: "SetLabel", Status: StatusBadArgument}
+	}
+	return d.WriteRecordRange(16, recordBytes(&v))
+}
+
+// SetOk writes ok (bool, at 48) alone.
+func (d *DLL) SetOk(v uint8) error {
+	return d.WriteRecordRange(48, recordBytes(&v))
+}
+
+// recordBytes is v's memory, for WriteRecordRange.
+func recordBytes[T any](v *T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(v)), unsafe.Sizeof(*v))
+}
+
+// recordSlice is the memory of v's elements, for WriteRecordRange.
+func recordSlice[T any](v []T) []byte {
+	var zero T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), uintptr(len(v))*unsafe.Sizeof(zero))
+}
+
+// recordText stores s in dst as UTF-16, leaving the rest of dst as it is
+// (zero), and reports whether it fits with a NUL after it: no NUL within,
+// at most len(dst)-1 units.
+func recordText(dst []uint16, s string) bool {
+	n := 0
+	for _, r := range s {
+		var pair [2]uint16
+		units := utf16.AppendRune(pair[:0], r)
+		if r == 0 || n+len(units) > len(dst)-1 {
+			return false
+		}
+		n += copy(dst[n:], units)
+	}
+	return true
+}

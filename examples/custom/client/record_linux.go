@@ -29,6 +29,15 @@ static int shmemgen_call_record(void *f, void *st, void *p, uint32_t *status)
 	*status = ((uint32_t (*)(void))st)();
 	return r;
 }
+
+// shmemgen_call_record_range calls the record's range writer, and reads
+// the calling thread's status in the same C call, on the same thread.
+static int shmemgen_call_record_range(void *f, void *st, void *p, uint64_t offset, uint64_t n, uint32_t *status)
+{
+	int r = ((int (*)(void *, uint64_t, uint64_t))f)(p, offset, n);
+	*status = ((uint32_t (*)(void))st)();
+	return r;
+}
 */
 import "C"
 
@@ -40,15 +49,16 @@ import (
 
 // recordSyms are the record's exports of each loaded library, found on
 // first use: Load finds the exports every project has.
-var recordSyms sync.Map // *DLL -> *[2]unsafe.Pointer
+var recordSyms sync.Map // *DLL -> *[3]unsafe.Pointer
 
-// recordSym returns the record's reader (0) or writer (1) export.
+// recordSym returns the record's reader (0), writer (1) or range writer
+// (2) export.
 func (d *DLL) recordSym(which int) (unsafe.Pointer, error) {
 	if p, ok := recordSyms.Load(d); ok {
-		return p.(*[2]unsafe.Pointer)[which], nil
+		return p.(*[3]unsafe.Pointer)[which], nil
 	}
-	var syms [2]unsafe.Pointer
-	for i, name := range []string{"ReadSharedRecord", "WriteSharedRecord"} {
+	var syms [3]unsafe.Pointer
+	for i, name := range []string{"ReadSharedRecord", "WriteSharedRecord", "WriteSharedRecordRange"} {
 		cname := C.CString(name)
 		syms[i] = C.shmemgen_record_sym(d.status, cname)
 		C.free(unsafe.Pointer(cname))
@@ -57,7 +67,7 @@ func (d *DLL) recordSym(which int) (unsafe.Pointer, error) {
 		}
 	}
 	p, _ := recordSyms.LoadOrStore(d, &syms)
-	return p.(*[2]unsafe.Pointer)[which], nil
+	return p.(*[3]unsafe.Pointer)[which], nil
 }
 
 // ReadRecord reads the whole record, Reading, under the lock. A record that
@@ -85,4 +95,17 @@ func (d *DLL) WriteRecord(r *Reading) error {
 	var status C.uint32_t
 	C.shmemgen_call_record(f, d.status, unsafe.Pointer(r), &status)
 	return result("WriteSharedRecord", status)
+}
+
+// WriteRecordRange copies p over the record at offset, under the lock,
+// leaving the rest of it as it is: one write, which Wait counts. The
+// typed setters (SetX) call it with a field's offset and bytes.
+func (d *DLL) WriteRecordRange(offset uint64, p []byte) error {
+	f, err := d.recordSym(2)
+	if err != nil {
+		return err
+	}
+	var status C.uint32_t
+	C.shmemgen_call_record_range(f, d.status, unsafe.Pointer(unsafe.SliceData(p)), C.uint64_t(offset), C.uint64_t(len(p)), &status)
+	return result("WriteSharedRecordRange", status)
 }

@@ -13,15 +13,16 @@ import (
 
 // recordProcs are the record's exports of each loaded DLL, found on first
 // use: Load finds the exports every project has.
-var recordProcs sync.Map // *DLL -> *[2]*windows.Proc
+var recordProcs sync.Map // *DLL -> *[3]*windows.Proc
 
-// recordProc returns the record's reader (0) or writer (1) export.
+// recordProc returns the record's reader (0), writer (1) or range writer
+// (2) export.
 func (d *DLL) recordProc(which int) (*windows.Proc, error) {
 	if p, ok := recordProcs.Load(d); ok {
-		return p.(*[2]*windows.Proc)[which], nil
+		return p.(*[3]*windows.Proc)[which], nil
 	}
-	var procs [2]*windows.Proc
-	for i, name := range []string{"ReadSharedRecord", "WriteSharedRecord"} {
+	var procs [3]*windows.Proc
+	for i, name := range []string{"ReadSharedRecord", "WriteSharedRecord", "WriteSharedRecordRange"} {
 		p, err := d.status.Dll.FindProc(name)
 		if err != nil {
 			return nil, err
@@ -29,7 +30,7 @@ func (d *DLL) recordProc(which int) (*windows.Proc, error) {
 		procs[i] = p
 	}
 	p, _ := recordProcs.LoadOrStore(d, &procs)
-	return p.(*[2]*windows.Proc)[which], nil
+	return p.(*[3]*windows.Proc)[which], nil
 }
 
 // ReadRecord reads the whole record, Reading, under the lock. A record that
@@ -55,4 +56,15 @@ func (d *DLL) WriteRecord(r *Reading) error {
 	}
 	_, err = d.call("WriteSharedRecord", proc, uintptr(unsafe.Pointer(r)))
 	return err
+}
+
+// WriteRecordRange copies p over the record at offset, under the lock,
+// leaving the rest of it as it is: one write, which Wait counts. The
+// typed setters (SetX) call it with a field's offset and bytes.
+func (d *DLL) WriteRecordRange(offset uint64, p []byte) error {
+	proc, err := d.recordProc(2)
+	if err != nil {
+		return err
+	}
+	return d.callBytes("WriteSharedRecordRange", proc, uintptr(unsafe.Pointer(unsafe.SliceData(p))), offset, uint64(len(p)))
 }

@@ -450,9 +450,73 @@ typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_ReadSharedRecord)(Reading *out);
 TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL WriteSharedRecord(const Reading *in);
 typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_WriteSharedRecord)(const Reading *in);
 
+/*
+ * WriteSharedRecordRange copies n bytes from src over the record at
+ * offset (an offsetof), under the lock, and leaves the rest of the record
+ * as it is: one field, or a slice of an array, changes
+ * without a read and a whole write that could undo another process's
+ * change to another field. Readers see the record before the range's
+ * write or after it, never in between, and the write counts for
+ * WaitSharedMem, as a whole write does. Any bytes within the record may be
+ * written, a part of a field too (the typed setters below write whole
+ * fields and whole elements only). FALSE, writing nothing: offset + n
+ * passes the record's end, or src is NULL with n > 0 (BAD_ARGUMENT); the
+ * lock timed out; the mapping could not be set up. n == 0 writes nothing
+ * and succeeds.
+ */
+TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL WriteSharedRecordRange(const void *src, TELEMETRY_ULONGLONG offset, TELEMETRY_ULONGLONG n);
+typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_WriteSharedRecordRange)(const void *src, TELEMETRY_ULONGLONG offset, TELEMETRY_ULONGLONG n);
+
 #ifdef __cplusplus
 }
 #endif
+
+/*
+ * The typed setters: one per field of Reading, and per field of a field
+ * whose type is a record, named by its path (Reading_set_pos_x for pos.x),
+ * each a call of WriteSharedRecordRange that writes that field alone and
+ * returns what it returns. An array's setter writes shmemgen_n elements
+ * from its element shmemgen_first; a slice that passes the array's end
+ * writes nothing and fails with BAD_ARGUMENT: the setter hands the export
+ * an offset it refuses, so that SharedMemLastError says so, as after any
+ * other call. A utf16[N] field's setter takes NUL-terminated text of at
+ * most N-1 units, and writes it with NULs to the field's end; longer
+ * text, or NULL, is refused the same way. They call the export by name:
+ * link with the library (a program that loads it at run time calls its
+ * pointer to the export with the same offsets). Their parameters start
+ * with shmemgen_, which no name of the record or export may, so that none
+ * hides a name the setter uses.
+ */
+
+/* Reading_set_count writes count (u64, at 0) alone. */
+static inline TELEMETRY_BOOL Reading_set_count(uint64_t shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, count), sizeof shmemgen_v);
+}
+
+/* Reading_set_temp writes temp (f64, at 8) alone. */
+static inline TELEMETRY_BOOL Reading_set_temp(double shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, temp), sizeof shmemgen_v);
+}
+
+/* Reading_set_label writes label (utf16[16], at 16) alone. */
+static inline TELEMETRY_BOOL Reading_set_label(const TELEMETRY_WCHAR *shmemgen_text)
+{
+    TELEMETRY_WCHAR shmemgen_v[16] = {0};
+    size_t shmemgen_n = 0;
+    for (; shmemgen_text != NULL && shmemgen_n < 16 && shmemgen_text[shmemgen_n] != 0; shmemgen_n++)
+        shmemgen_v[shmemgen_n] = shmemgen_text[shmemgen_n];
+    if (shmemgen_text == NULL || shmemgen_n == 16)
+        return WriteSharedRecordRange(NULL, ~(TELEMETRY_ULONGLONG)0, 0);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Reading, label), sizeof shmemgen_v);
+}
+
+/* Reading_set_ok writes ok (bool, at 48) alone. */
+static inline TELEMETRY_BOOL Reading_set_ok(uint8_t shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Reading, ok), sizeof shmemgen_v);
+}
 
 /* ---- End of the typed record ---- */
 

@@ -729,19 +729,48 @@ TELEMETRY_API BOOL TELEMETRY_CDECL ReadSharedRecord(Reading *out)
     return shmemgen_done(held, torn, FALSE);
 }
 
-TELEMETRY_API BOOL TELEMETRY_CDECL WriteSharedRecord(const Reading *in)
+/* shmemgen_record_write_range stores n bytes of src at offset of the
+ * record, holding the lock: the one place the record's bytes are written,
+ * marked as being written so that a writer that dies half-way leaves them
+ * torn. The whole-record write is the range (0, its size). */
+static void shmemgen_record_write_range(ULONGLONG offset, const void *src, ULONGLONG n)
 {
-    if (in == NULL)
-        return shmemgen_fail_call(TELEMETRY_STATUS_BAD_ARGUMENT);
+    ULONGLONG from = SHMEMGEN_RECORD_FROM + offset, to = from + n;
+    shmemgen_writing(from, to);
+    memcpy(shmemgen_core.payload + from, src, (SIZE_T)n);
+    shmemgen_written(from, to);
+}
+
+/* shmemgen_record_write is a record write's call: n bytes of src at offset,
+ * which the caller checked lie within the record, under the lock, counted
+ * and announced; n == 0 takes the lock and writes nothing. */
+static BOOL shmemgen_record_write(const void *src, ULONGLONG offset, ULONGLONG n)
+{
     if (!shmemgen_ready())
         return FALSE;
     DWORD status = shmemgen_acquire();
     if (status != 0)
         return shmemgen_fail_call(status);
-    shmemgen_writing(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
-    memcpy(shmemgen_core.payload + SHMEMGEN_RECORD_FROM, in, sizeof *in);
-    shmemgen_written(SHMEMGEN_RECORD_FROM, SHMEMGEN_RECORD_TO);
+    if (n == 0)
+        return shmemgen_done(shmemgen_release(), FALSE, FALSE);
+    shmemgen_record_write_range(offset, src, n);
     BOOL held = shmemgen_release();
     shmemgen_announce();
     return shmemgen_done(held, FALSE, FALSE);
+}
+
+TELEMETRY_API BOOL TELEMETRY_CDECL WriteSharedRecord(const Reading *in)
+{
+    if (in == NULL)
+        return shmemgen_fail_call(TELEMETRY_STATUS_BAD_ARGUMENT);
+    return shmemgen_record_write(in, 0, sizeof *in);
+}
+
+TELEMETRY_API BOOL TELEMETRY_CDECL WriteSharedRecordRange(const void *src, ULONGLONG offset, ULONGLONG n)
+{
+    /* Within the record, without overflowing: offset first, so that the
+     * subtraction cannot wrap. */
+    if (offset > sizeof(Reading) || n > sizeof(Reading) - offset || (src == NULL && n > 0))
+        return shmemgen_fail_call(TELEMETRY_STATUS_BAD_ARGUMENT);
+    return shmemgen_record_write(src, offset, n);
 }

@@ -4,7 +4,10 @@
 
 package client
 
-import "unsafe"
+import (
+	"unicode/utf16"
+	"unsafe"
+)
 
 // The typed record shared in the mapping, Sample, and the records its
 // fields use, with api.h's layout: shmemgen laid them out once, with every
@@ -54,3 +57,82 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(Sample{}.Pos)-28]
 	_ = [1]struct{}{}[unsafe.Offsetof(Sample{}.Path)-36]
 )
+
+// The typed setters: one per field of Sample, and per field of a field
+// whose type is a record, named by its path (SetPosX for pos.x), each a
+// WriteRecordRange of that field alone, under the lock: the rest of the
+// record stays as it is, whatever other processes write to it meanwhile.
+// An array's setter writes v's elements from the element first; a slice
+// that passes the array's end, or text with a NUL or more units than its
+// field holds but one, is refused with StatusBadArgument, writing nothing.
+
+// SetCount writes count (u64, at 0) alone.
+func (d *DLL) SetCount(v uint64) error {
+	return d.WriteRecordRange(0, recordBytes(&v))
+}
+
+// SetLabel writes label (utf16[8], at 8) alone: s as UTF-16, and NULs to
+// the field's end.
+func (d *DLL) SetLabel(s string) error {
+	var v [8]uint16
+	if !recordText(v[:], s) {
+		return &Error{Op: "SetLabel", Status: StatusBadArgument}
+	}
+	return d.WriteRecordRange(8, recordBytes(&v))
+}
+
+// SetOk writes ok (bool, at 24) alone.
+func (d *DLL) SetOk(v uint8) error {
+	return d.WriteRecordRange(24, recordBytes(&v))
+}
+
+// SetPos writes pos (Point, at 28) alone.
+func (d *DLL) SetPos(v Point) error {
+	return d.WriteRecordRange(28, recordBytes(&v))
+}
+
+// SetPosX writes pos.x (f32, at 28) alone.
+func (d *DLL) SetPosX(v float32) error {
+	return d.WriteRecordRange(28, recordBytes(&v))
+}
+
+// SetPosY writes pos.y (f32, at 32) alone.
+func (d *DLL) SetPosY(v float32) error {
+	return d.WriteRecordRange(32, recordBytes(&v))
+}
+
+// SetPath writes v to path (Point[2], at 36) from its element first
+// on, and nothing else.
+func (d *DLL) SetPath(first int, v []Point) error {
+	if first < 0 || first > 2 || len(v) > 2-first {
+		return &Error{Op: "SetPath", Status: StatusBadArgument}
+	}
+	return d.WriteRecordRange(36+uint64(first)*uint64(unsafe.Sizeof(v[0])), recordSlice(v))
+}
+
+// recordBytes is v's memory, for WriteRecordRange.
+func recordBytes[T any](v *T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(v)), unsafe.Sizeof(*v))
+}
+
+// recordSlice is the memory of v's elements, for WriteRecordRange.
+func recordSlice[T any](v []T) []byte {
+	var zero T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), uintptr(len(v))*unsafe.Sizeof(zero))
+}
+
+// recordText stores s in dst as UTF-16, leaving the rest of dst as it is
+// (zero), and reports whether it fits with a NUL after it: no NUL within,
+// at most len(dst)-1 units.
+func recordText(dst []uint16, s string) bool {
+	n := 0
+	for _, r := range s {
+		var pair [2]uint16
+		units := utf16.AppendRune(pair[:0], r)
+		if r == 0 || n+len(units) > len(dst)-1 {
+			return false
+		}
+		n += copy(dst[n:], units)
+	}
+	return true
+}

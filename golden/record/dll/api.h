@@ -452,9 +452,95 @@ typedef SHMEM_BOOL(SHMEM_CDECL *PFN_ReadSharedRecord)(Sample *out);
 SHMEM_API SHMEM_BOOL SHMEM_CDECL WriteSharedRecord(const Sample *in);
 typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecord)(const Sample *in);
 
+/*
+ * WriteSharedRecordRange copies n bytes from src over the record at
+ * offset (an offsetof), under the lock, and leaves the rest of the record
+ * as it is: one field, or a slice of an array, changes
+ * without a read and a whole write that could undo another process's
+ * change to another field. Readers see the record before the range's
+ * write or after it, never in between, and the write counts for
+ * WaitSharedMem, as a whole write does. Any bytes within the record may be
+ * written, a part of a field too (the typed setters below write whole
+ * fields and whole elements only). FALSE, writing nothing: offset + n
+ * passes the record's end, or src is NULL with n > 0 (BAD_ARGUMENT); the
+ * lock timed out; the mapping could not be set up. n == 0 writes nothing
+ * and succeeds.
+ */
+SHMEM_API SHMEM_BOOL SHMEM_CDECL WriteSharedRecordRange(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n);
+typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WriteSharedRecordRange)(const void *src, SHMEM_ULONGLONG offset, SHMEM_ULONGLONG n);
+
 #ifdef __cplusplus
 }
 #endif
+
+/*
+ * The typed setters: one per field of Sample, and per field of a field
+ * whose type is a record, named by its path (Sample_set_pos_x for pos.x),
+ * each a call of WriteSharedRecordRange that writes that field alone and
+ * returns what it returns. An array's setter writes shmemgen_n elements
+ * from its element shmemgen_first; a slice that passes the array's end
+ * writes nothing and fails with BAD_ARGUMENT: the setter hands the export
+ * an offset it refuses, so that SharedMemLastError says so, as after any
+ * other call. A utf16[N] field's setter takes NUL-terminated text of at
+ * most N-1 units, and writes it with NULs to the field's end; longer
+ * text, or NULL, is refused the same way. They call the export by name:
+ * link with the library (a program that loads it at run time calls its
+ * pointer to the export with the same offsets). Their parameters start
+ * with shmemgen_, which no name of the record or export may, so that none
+ * hides a name the setter uses.
+ */
+
+/* Sample_set_count writes count (u64, at 0) alone. */
+static inline SHMEM_BOOL Sample_set_count(uint64_t shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, count), sizeof shmemgen_v);
+}
+
+/* Sample_set_label writes label (utf16[8], at 8) alone. */
+static inline SHMEM_BOOL Sample_set_label(const SHMEM_WCHAR *shmemgen_text)
+{
+    SHMEM_WCHAR shmemgen_v[8] = {0};
+    size_t shmemgen_n = 0;
+    for (; shmemgen_text != NULL && shmemgen_n < 8 && shmemgen_text[shmemgen_n] != 0; shmemgen_n++)
+        shmemgen_v[shmemgen_n] = shmemgen_text[shmemgen_n];
+    if (shmemgen_text == NULL || shmemgen_n == 8)
+        return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Sample, label), sizeof shmemgen_v);
+}
+
+/* Sample_set_ok writes ok (bool, at 24) alone. */
+static inline SHMEM_BOOL Sample_set_ok(uint8_t shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, ok), sizeof shmemgen_v);
+}
+
+/* Sample_set_pos writes pos (Point, at 28) alone. */
+static inline SHMEM_BOOL Sample_set_pos(Point shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos), sizeof shmemgen_v);
+}
+
+/* Sample_set_pos_x writes pos.x (f32, at 28) alone. */
+static inline SHMEM_BOOL Sample_set_pos_x(float shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos) + offsetof(Point, x), sizeof shmemgen_v);
+}
+
+/* Sample_set_pos_y writes pos.y (f32, at 32) alone. */
+static inline SHMEM_BOOL Sample_set_pos_y(float shmemgen_v)
+{
+    return WriteSharedRecordRange(&shmemgen_v, offsetof(Sample, pos) + offsetof(Point, y), sizeof shmemgen_v);
+}
+
+/* Sample_set_path writes shmemgen_n elements of path (Point[2], at 36)
+ * from its element shmemgen_first, and nothing else. */
+static inline SHMEM_BOOL Sample_set_path(size_t shmemgen_first, const Point *shmemgen_v, size_t shmemgen_n)
+{
+    if (shmemgen_first > 2 || shmemgen_n > 2 - shmemgen_first)
+        return WriteSharedRecordRange(NULL, ~(SHMEM_ULONGLONG)0, 0);
+    return WriteSharedRecordRange(shmemgen_v, offsetof(Sample, path) + shmemgen_first * sizeof *shmemgen_v,
+                                     shmemgen_n * sizeof *shmemgen_v);
+}
 
 /* ---- End of the typed record ---- */
 
