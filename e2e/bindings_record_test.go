@@ -1,0 +1,165 @@
+package e2e
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// everyTypeYAML is a record with every type: bool, each integer, both
+// floats, text, bytes, arrays of each kind (texts, bools, an array of
+// arrays), a record of inputs.types and an array of them.
+const everyTypeYAML = `  record:
+    name: Every
+    fields:
+      - {name: flag, type: bool}
+      - {name: i8v, type: i8}
+      - {name: i16v, type: i16}
+      - {name: i32v, type: i32}
+      - {name: i64v, type: i64}
+      - {name: u8v, type: u8}
+      - {name: u16v, type: u16}
+      - {name: u32v, type: u32}
+      - {name: u64v, type: u64}
+      - {name: f32v, type: f32}
+      - {name: f64v, type: f64}
+      - {name: label, type: 'utf16[8]'}
+      - {name: raw, type: 'bytes[3]'}
+      - {name: doubles, type: 'f64[30]'}
+      - {name: singles, type: 'f32[30]'}
+      - {name: flags, type: 'bool[2]'}
+      - {name: names, type: 'utf16[4][2]'}
+      - {name: grid, type: 'u8[2][3]'}
+      - {name: pos, type: Point}
+      - {name: path, type: 'Point[2]'}
+  types:
+    - name: Point
+      fields:
+        - {name: x, type: f32}
+        - {name: "y", type: f64}
+        - {name: tag, type: 'utf16[3]'}
+`
+
+// TestBindingsRecordLinux: every parent (C, Go, Python, C#, Rust) writes
+// a record with every type at its bounds (integers at their extremes,
+// floats at the edges of the shortest-form rules and random bit patterns,
+// text at full capacity with surrogate pairs, escapes and a lone
+// surrogate, bytes, arrays, nested records) with --record JSON, and every
+// child prints it with --record: byte for byte the input normalised
+// (fields in declaration order, floats in their shortest form). Each
+// binding's parent refuses what the C parent refuses. The project is built
+// once; the pairs share its mapping, so they run one after another.
+func TestBindingsRecordLinux(t *testing.T) {
+	lin.require(t)
+	requireBindingTools(t)
+	alone(t) // its own mapping name
+	base := fmt.Sprintf("shmemgen-e2e-bindrec-%d", os.Getpid())
+	t.Cleanup(func() { os.Remove("/dev/shm/" + base) })
+
+	dir := filepath.Join(t.TempDir(), "proj")
+	gen := exec.Command(shmemgen, "new", "--os", "windows,linux", "--name", `Local\`+base,
+		"--bindings", "csharp,python,rust", "--out", dir)
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("shmemgen new: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "shmemgen.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), "\nfiles:", "\n"+everyTypeYAML+"files:", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
+		t.Fatalf("shmemgen generate: %v\n%s", err, out)
+	}
+	buildLinux(t, dir)
+	bin := filepath.Join(dir, "bin")
+	p := func(name string) string { return filepath.Join(bin, name) }
+	languages := []language{
+		{"c", []string{p("parent")}, []string{p("child")}},
+		{"go", []string{p("parent-go")}, []string{p("child-go")}},
+		{"python", []string{p("parent.py")}, []string{p("child.py")}},
+		{"csharp", []string{"mono", p("parent-cs.exe")}, []string{"mono", p("child-cs.exe")}},
+		{"rust", []string{p("parent-rs")}, []string{p("child-rs")}},
+	}
+	run := func(argv []string, args ...string) (string, string, int) {
+		cmd := exec.Command(argv[0], append(argv[1:len(argv):len(argv)], args...)...)
+		cmd.Dir = t.TempDir()
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return stdout.String(), stderr.String(), ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("%q: %v", argv, err)
+		}
+		return stdout.String(), stderr.String(), 0
+	}
+
+	r := rand.New(rand.NewSource(20))
+	for round := range 2 {
+		doubles, singles := jsonFloats(r, 30, 64, round == 0), jsonFloats(r, 30, 32, round == 0)
+		// The fields out of order in the input, and a label of 7 units,
+		// its capacity: two surrogate pairs, a quote, a backslash and a
+		// lone surrogate.
+		rest := `"raw":[0,128,255],"flags":[true,false],"names":["a\nb","\u0001\t\""],"grid":[[1,2],[3,4],[255,0]],` +
+			`"pos":{"x":-0,"y":1e+21,"tag":"😀"},"path":[{"x":1.5,"y":1e-7,"tag":""},{"x":16777216,"y":123456789012345680000,"tag":"é\\"}]`
+		input := fmt.Sprintf(`{"label":"😀\"𝄞\\\udc00","u64v":18446744073709551615,"i64v":-9223372036854775808,"flag":true,"i8v":-128,"i16v":-32768,"i32v":-2147483648,`+
+			`"u8v":255,"u16v":65535,"u32v":4294967295,"f32v":3.4028235e38,"f64v":5e-324,"doubles":%s,"singles":%s,%s}`,
+			jsonArray(doubles, 64), jsonArray(singles, 32), rest)
+		want := fmt.Sprintf(`{"flag":true,"i8v":-128,"i16v":-32768,"i32v":-2147483648,"i64v":-9223372036854775808,"u8v":255,"u16v":65535,"u32v":4294967295,`+
+			`"u64v":18446744073709551615,"f32v":3.4028235e+38,"f64v":5e-324,"label":"😀\"𝄞\\\udc00","raw":[0,128,255],"doubles":%s,"singles":%s,`+
+			`"flags":[true,false],"names":["a\nb","\u0001\t\""],"grid":[[1,2],[3,4],[255,0]],`+
+			`"pos":{"x":-0,"y":1e+21,"tag":"😀"},"path":[{"x":1.5,"y":1e-7,"tag":""},{"x":16777216,"y":123456789012345680000,"tag":"é\\"}]}`+"\n",
+			ecmaArray(doubles, 64), ecmaArray(singles, 32))
+		for _, parent := range languages {
+			for _, child := range languages {
+				out, errOut, code := run(parent.parent, "--record", input, strings.Join(child.child, " "))
+				if code != 0 || out != want {
+					t.Errorf("round %d: %s parent --record, %s child --record: status %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s",
+						round, parent.name, child.name, code, out, errOut, want)
+				}
+			}
+		}
+	}
+
+	// What the C parent refuses, each binding's refuses, saying why, and
+	// writes nothing: the child then prints the last record written.
+	_, _, _ = run(languages[0].parent, "--record", `{"i8v":5}`, "true")
+	for _, bad := range []struct{ json, why string }{
+		{`{"i8v":128}`, "out of range"},
+		{`{"u64v":18446744073709551616}`, "out of range"},
+		{`{"u8v":-1}`, "out of range"},
+		{`{"f64v":1e400}`, "out of range"},
+		{`{"f32v":3.5e38}`, "out of range"},
+		{`{"label":"12345678"}`, "text is"},
+		{`{"label":"123456😀"}`, "text is"},
+		{`{"nothing":1}`, "field"},
+		{`{"i8v":1,"i8v":2}`, "given twice"},
+		{`{"flags":[true]}`, "array of"},
+		{`{"grid":[[1,2],[3,4]]}`, "array of"},
+		{`{"raw":[0,1,256]}`, "byte"},
+		{`{"i8v":1.5}`, "integer"},
+		{`{"flag":1}`, "true or false"},
+		{`{"pos":{"z":1}}`, "field"},
+		{`{"i8v":1} x`, "after the record"},
+	} {
+		for _, l := range languages {
+			_, errOut, code := run(l.parent, "--record", bad.json, strings.Join(languages[0].child, " "))
+			if code == 0 || !strings.Contains(errOut, bad.why) {
+				t.Errorf("%s parent --record %s: status %d, stderr:\n%s\nwant a failure that says %q", l.name, bad.json, code, errOut, bad.why)
+			}
+		}
+	}
+	for _, l := range languages {
+		out, errOut, code := run(l.child, "--record")
+		if code != 0 || !strings.HasPrefix(out, `{"flag":false,"i8v":5,"i16v":0,`) {
+			t.Errorf("%s child --record after the refusals: status %d\nstdout:\n%s\nstderr:\n%s\nwant the record the C parent wrote", l.name, code, out, errOut)
+		}
+	}
+}
