@@ -121,8 +121,8 @@ func TestBindingsRecordLinux(t *testing.T) {
 			for _, child := range languages {
 				out, errOut, code := run(parent.parent, "--record", input, strings.Join(child.child, " "))
 				if code != 0 || out != want {
-					t.Errorf("round %d: %s parent --record, %s child --record: status %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s",
-						round, parent.name, child.name, code, out, errOut, want)
+					t.Errorf("round %d: %s parent --record, %s child --record: status %d, %s\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s",
+						round, parent.name, child.name, code, firstDifference(out, want), out, errOut, want)
 				}
 			}
 		}
@@ -162,4 +162,16 @@ func TestBindingsRecordLinux(t *testing.T) {
 			t.Errorf("%s child --record after the refusals: status %d\nstdout:\n%s\nstderr:\n%s\nwant the record the C parent wrote", l.name, code, out, errOut)
 		}
 	}
+}
+
+// firstDifference says where got first differs from want, with the
+// comma-separated items there.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, ","), strings.Split(want, ",")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return fmt.Sprintf("item %d is %q, want %q", i, g[i], w[i])
+		}
+	}
+	return fmt.Sprintf("%d items, want %d", len(g), len(w))
 }
