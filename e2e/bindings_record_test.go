@@ -128,6 +128,55 @@ func TestBindingsRecordLinux(t *testing.T) {
 		}
 	}
 
+	// REFERENCE.md's record examples, as printed, each in a program
+	// beside the library: each sets i8v, the first integer, to 7, writes
+	// the record and prints it.
+	reference, err := os.ReadFile(filepath.Join(dir, "REFERENCE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(reference), "\n### The record from C#, Python and Rust\n")
+	if !ok {
+		t.Fatal("REFERENCE.md has no section on the record from the bindings")
+	}
+	block := func(lang string) string {
+		_, rest, ok := strings.Cut(section, "\n```"+lang+"\n")
+		if !ok {
+			t.Fatalf("REFERENCE.md's record section has no %s block", lang)
+		}
+		code, _, _ := strings.Cut(rest, "```")
+		return code
+	}
+	tmp := t.TempDir()
+	sources := map[string]string{
+		p("readme-record.py"):           block("python"),
+		filepath.Join(tmp, "record.rs"): "fn main() -> Result<(), Box<dyn std::error::Error>> {\n" + block("rust") + "Ok(())\n}\n",
+		filepath.Join(tmp, "Record.cs"): "using System;\nstatic class P {\nstatic void Main() {\n" + block("csharp") + "}\n}\n",
+	}
+	for name, src := range sources {
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, argv := range [][]string{
+		{"rustc", "--edition", "2021", "-D", "warnings", "--extern", "sharedmem=" + p("obj/libsharedmem.rlib"), "-o", p("readme-record-rs"), filepath.Join(tmp, "record.rs")},
+		{"mcs", "-nologo", "-unsafe", "-warnaserror+", "-out:" + p("readme-record-cs.exe"), filepath.Join(dir, "bindings", "csharp", "SharedMem.cs"), filepath.Join(tmp, "Record.cs")},
+	} {
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%q: %v\n%s", argv, err, out)
+		}
+	}
+	for _, argv := range [][]string{{"python3", p("readme-record.py")}, {p("readme-record-rs")}, {"mono", p("readme-record-cs.exe")}} {
+		run(languages[0].parent, "--record", `{"i8v":1,"u8v":9}`, "true")
+		out, errOut, code := run(argv)
+		if code != 0 || !strings.HasPrefix(out, `{"flag":false,"i8v":7,"i16v":0,"i32v":0,"i64v":0,"u8v":9,`) {
+			t.Errorf("%q, REFERENCE.md's record example: status %d\nstdout:\n%s\nstderr:\n%s", argv, code, out, errOut)
+		}
+		if out, _, _ := run(languages[0].child, "--record"); !strings.HasPrefix(out, `{"flag":false,"i8v":7,`) {
+			t.Errorf("%q, REFERENCE.md's record example, did not write the record: the C child prints %s", argv, out)
+		}
+	}
+
 	// What the C parent refuses, each binding's refuses, saying why, and
 	// writes nothing: the child then prints the last record written.
 	_, _, _ = run(languages[0].parent, "--record", `{"i8v":5}`, "true")
@@ -174,4 +223,29 @@ func firstDifference(got, want string) string {
 		}
 	}
 	return fmt.Sprintf("%d items, want %d", len(g), len(w))
+}
+
+// TestBindingsRecordExample compiles examples/custom's bindings, whose
+// record uses only some types, warnings as errors, as build.sh does, and
+// imports the Python module, which checks every offset and size: a
+// binding must not warn about what a record leaves out (the Rust one did:
+// JSON kinds never used).
+func TestBindingsRecordExample(t *testing.T) {
+	requireBindingTools(t)
+	alone(t) // nothing runs
+	b := filepath.Join("..", "examples", "custom", "bindings")
+	out := t.TempDir()
+	for _, argv := range [][]string{
+		{"python3", "-c", "import sys; sys.path.insert(0, sys.argv[1]); import sharedmem; print(sharedmem.record_json(sharedmem.record_from_json('{\"temp\":0.1,\"label\":\"h\\\\u00e9\"}')))", filepath.Join(b, "python")},
+		{"rustc", "--edition", "2021", "-D", "warnings", "--crate-type", "rlib", "--crate-name", "sharedmem", "-o", filepath.Join(out, "libsharedmem.rlib"), filepath.Join(b, "rust", "src", "lib.rs")},
+		{"mcs", "-nologo", "-unsafe", "-warnaserror+", "-target:library", "-out:" + filepath.Join(out, "SharedMem.dll"), filepath.Join(b, "csharp", "SharedMem.cs")},
+	} {
+		got, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		if err != nil {
+			t.Errorf("%q: %v\n%s", argv, err, got)
+		}
+		if argv[0] == "python3" && string(got) != `{"count":0,"temp":0.1,"label":"hé","ok":false}`+"\n" {
+			t.Errorf("%q: %s", argv, got)
+		}
+	}
 }

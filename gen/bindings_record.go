@@ -136,3 +136,28 @@ func (f RecordField) DimsList() string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// ExampleField is the field the README's binding examples set: the
+// record's first integer or float that is not an array, or nil.
+func (r RecordModel) ExampleField() *RecordField {
+	for i, f := range r.Record.Fields {
+		if f.Pad || len(f.JSON.Dims) > 0 {
+			continue
+		}
+		switch f.JSON.Kind {
+		case "BOOL", "UTF16", "BYTES", "RECORD":
+			continue
+		}
+		return &r.Record.Fields[i]
+	}
+	return nil
+}
+
+// ExampleValue is the value the README's examples give ExampleField: 7,
+// or 1.5 for a float, which Rust will not take as 7.
+func (f RecordField) ExampleValue() string {
+	if f.JSON.Kind == "F32" || f.JSON.Kind == "F64" {
+		return "1.5"
+	}
+	return "7"
+}
