@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -51,8 +52,11 @@ const everyTypeYAML = `  record:
 // surrogate, bytes, arrays, nested records) with --record JSON, and every
 // child prints it with --record: byte for byte the input normalised
 // (fields in declaration order, floats in their shortest form). Each
-// binding's parent refuses what the C parent refuses. The project is built
-// once; the pairs share its mapping, so they run one after another.
+// binding's parent refuses what the C parent refuses; every child refuses
+// a NaN and an infinity, naming the field; REFERENCE.md's record examples
+// run as printed. The project is built once; the pairs share its mapping,
+// so they run one after another, and the refusals, which write nothing,
+// side by side.
 func TestBindingsRecordLinux(t *testing.T) {
 	lin.require(t)
 	requireBindingTools(t)
@@ -96,7 +100,8 @@ func TestBindingsRecordLinux(t *testing.T) {
 		if ee, ok := err.(*exec.ExitError); ok {
 			return stdout.String(), stderr.String(), ee.ExitCode()
 		} else if err != nil {
-			t.Fatalf("%q: %v", argv, err)
+			t.Errorf("%q: %v", argv, err) // not Fatal: refusals run in goroutines
+			return "", "", -1
 		}
 		return stdout.String(), stderr.String(), 0
 	}
@@ -178,9 +183,10 @@ func TestBindingsRecordLinux(t *testing.T) {
 	}
 
 	// What the C parent refuses, each binding's refuses, saying why, and
-	// writes nothing: the child then prints the last record written.
+	// writes nothing: the child then prints the last record written. The
+	// parents write nothing, so each language's run beside the others.
 	_, _, _ = run(languages[0].parent, "--record", `{"i8v":5}`, "true")
-	for _, bad := range []struct{ json, why string }{
+	refusals := []struct{ json, why string }{
 		{`{"i8v":128}`, "out of range"},
 		{`{"u64v":18446744073709551616}`, "out of range"},
 		{`{"u8v":-1}`, "out of range"},
@@ -197,18 +203,41 @@ func TestBindingsRecordLinux(t *testing.T) {
 		{`{"flag":1}`, "true or false"},
 		{`{"pos":{"z":1}}`, "field"},
 		{`{"i8v":1} x`, "after the record"},
-	} {
-		for _, l := range languages {
-			_, errOut, code := run(l.parent, "--record", bad.json, strings.Join(languages[0].child, " "))
-			if code == 0 || !strings.Contains(errOut, bad.why) {
-				t.Errorf("%s parent --record %s: status %d, stderr:\n%s\nwant a failure that says %q", l.name, bad.json, code, errOut, bad.why)
-			}
-		}
 	}
+	var wg sync.WaitGroup
+	for _, l := range languages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, bad := range refusals {
+				_, errOut, code := run(l.parent, "--record", bad.json, strings.Join(languages[0].child, " "))
+				if code == 0 || !strings.Contains(errOut, bad.why) {
+					t.Errorf("%s parent --record %s: status %d, stderr:\n%s\nwant a failure that says %q", l.name, bad.json, code, errOut, bad.why)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	for _, l := range languages {
 		out, errOut, code := run(l.child, "--record")
 		if code != 0 || !strings.HasPrefix(out, `{"flag":false,"i8v":5,"i16v":0,`) {
 			t.Errorf("%s child --record after the refusals: status %d\nstdout:\n%s\nstderr:\n%s\nwant the record the C parent wrote", l.name, code, out, errOut)
+		}
+	}
+
+	// A NaN or an infinity, which the Python binding's record can hold and
+	// JSON cannot, is refused by every child, naming the field.
+	for _, tc := range []struct{ field, value string }{{"f32v", "float('nan')"}, {"f64v", "float('-inf')"}} {
+		write := exec.Command("python3", "-c", "import sharedmem\nlib = sharedmem.SharedMem()\nr = sharedmem.Every()\nr."+tc.field+" = "+tc.value+"\nlib.write_record(r)")
+		write.Env = append(os.Environ(), "PYTHONPATH="+bin)
+		if out, err := write.CombinedOutput(); err != nil {
+			t.Fatalf("writing %s = %s with the Python binding: %v\n%s", tc.field, tc.value, err, out)
+		}
+		for _, l := range languages {
+			out, errOut, code := run(l.child, "--record")
+			if code != 1 || out != "" || !strings.Contains(errOut, "record's "+tc.field+" is") || !strings.Contains(errOut, "JSON cannot hold") {
+				t.Errorf("%s child --record of %s = %s: status %d\nstdout:\n%s\nstderr:\n%s\nwant status 1 and the field named", l.name, tc.field, tc.value, code, out, errOut)
+			}
 		}
 	}
 }
