@@ -54,7 +54,9 @@ const everyTypeYAML = `  record:
 // (fields in declaration order, floats in their shortest form). Each
 // binding's parent refuses what the C parent refuses; every child refuses
 // a NaN and an infinity, naming the field; REFERENCE.md's record examples
-// run as printed. The project is built once; the pairs share its mapping,
+// run as printed; each binding's typed fields (text accessors, fixed
+// buffers, nested records, elements of arrays of records) land where the
+// C child reads them. The project is built once; the pairs share its mapping,
 // so they run one after another, and the refusals, which write nothing,
 // side by side.
 func TestBindingsRecordLinux(t *testing.T) {
@@ -179,6 +181,100 @@ func TestBindingsRecordLinux(t *testing.T) {
 		}
 		if out, _, _ := run(languages[0].child, "--record"); !strings.HasPrefix(out, `{"flag":false,"i8v":7,`) {
 			t.Errorf("%q, REFERENCE.md's record example, did not write the record: the C child prints %s", argv, out)
+		}
+	}
+
+	// Each binding's typed record: fields set by name (a bool, integers,
+	// floats, text, an element of an array of floats, of texts and of
+	// records, a nested record's field) land where the C child reads
+	// them, and read back.
+	typed := map[string]string{
+		"typed.py": `import sharedmem
+lib = sharedmem.SharedMem()
+r = sharedmem.Every()
+r.flag = 1
+r.i64v = -5
+r.u16v = 65535
+r.f64v = 0.5
+sharedmem.set_text(r.label, "h\U0001F600")
+r.doubles[2] = 2.5
+sharedmem.set_text(r.names[1], "x")
+r.path[1].x = 3
+sharedmem.set_text(r.path[1].tag, "t")
+r.pos.y = 1e21
+lib.write_record(r)
+print("ok" if sharedmem.text(lib.read_record().label) == "h\U0001F600" else "not ok")
+`,
+		"typed.rs": `fn main() {
+    let lib = sharedmem::SharedMem::load().unwrap();
+    let mut r = sharedmem::Every::default();
+    r.flag = 1;
+    r.i64v = -5;
+    r.u16v = 65535;
+    r.f64v = 0.5;
+    for (i, u) in "h\u{1F600}".encode_utf16().enumerate() {
+        r.label[i] = u;
+    }
+    r.doubles[2] = 2.5;
+    r.names[1][0] = 'x' as u16;
+    r.path[1].x = 3.0;
+    r.path[1].tag[0] = 't' as u16;
+    r.pos.y = 1e21;
+    lib.write_record(&r).unwrap();
+    let back = lib.read_record().unwrap();
+    println!("{}", if back.label[..3] == r.label[..3] && back.label[3] == 0 { "ok" } else { "not ok" });
+}
+`,
+		"Typed.cs": `static class P {
+    static unsafe void Main() {
+        var lib = new SharedMem.SharedMemory();
+        var r = new SharedMem.Every();
+        r.flag = true;
+        r.i64v = -5;
+        r.u16v = 65535;
+        r.f64v = 0.5;
+        r.SetLabel("h\U0001F600");
+        r.doubles[2] = 2.5;
+        r.SetNames("x", 1);
+        SharedMem.Point pt = r.GetPath(1);
+        pt.x = 3;
+        pt.SetTag("t");
+        r.SetPath(1, pt);
+        r.pos.y = 1e21;
+        lib.WriteRecord(ref r);
+        System.Console.WriteLine(lib.ReadRecord().GetLabel() == "h\U0001F600" ? "ok" : "not ok");
+    }
+}
+`,
+	}
+	for name, src := range typed {
+		if err := os.WriteFile(filepath.Join(tmp, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(filepath.Join(tmp, "typed.py"), p("typed.py")); err != nil {
+		t.Fatal(err)
+	}
+	for _, argv := range [][]string{
+		{"rustc", "--edition", "2021", "-D", "warnings", "--extern", "sharedmem=" + p("obj/libsharedmem.rlib"), "-o", p("typed-rs"), filepath.Join(tmp, "typed.rs")},
+		{"mcs", "-nologo", "-unsafe", "-warnaserror+", "-out:" + p("typed-cs.exe"), filepath.Join(dir, "bindings", "csharp", "SharedMem.cs"), filepath.Join(tmp, "Typed.cs")},
+	} {
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%q: %v\n%s", argv, err, out)
+		}
+	}
+	zeros := func(n int) string { return "[" + strings.TrimSuffix(strings.Repeat("0,", n), ",") + "]" }
+	wantTyped := `{"flag":true,"i8v":0,"i16v":0,"i32v":0,"i64v":-5,"u8v":0,"u16v":65535,"u32v":0,"u64v":0,"f32v":0,"f64v":0.5,` +
+		`"label":"h😀","raw":[0,0,0],"doubles":[0,0,2.5,` + strings.TrimPrefix(zeros(27), "[") + `,"singles":` + zeros(30) +
+		`,"flags":[false,false],"names":["","x"],"grid":[[0,0],[0,0],[0,0]],"pos":{"x":0,"y":1e+21,"tag":""},` +
+		`"path":[{"x":0,"y":0,"tag":""},{"x":3,"y":0,"tag":"t"}]}` + "\n"
+	for _, argv := range [][]string{{"python3", p("typed.py")}, {p("typed-rs")}, {"mono", p("typed-cs.exe")}} {
+		run(languages[0].parent, "--record", `{"u64v":1}`, "true")
+		if out, errOut, code := run(argv); code != 0 || out != "ok\n" {
+			t.Errorf("%q, the typed record: status %d\nstdout:\n%s\nstderr:\n%s", argv, code, out, errOut)
+		}
+		if out, _, _ := run(languages[0].child, "--record"); out != wantTyped {
+			t.Errorf("%q, the typed record: the C child prints\n%s\nwant\n%s%s", argv, out, wantTyped, firstDifference(out, wantTyped))
 		}
 	}
 
