@@ -212,17 +212,16 @@ print("ok" if sharedmem.text(lib.read_record().label) == "h\U0001F600" else "not
     r.i64v = -5;
     r.u16v = 65535;
     r.f64v = 0.5;
-    for (i, u) in "h\u{1F600}".encode_utf16().enumerate() {
-        r.label[i] = u;
-    }
+    sharedmem::set_text(&mut r.label, "h\u{1F600}").unwrap();
     r.doubles[2] = 2.5;
-    r.names[1][0] = 'x' as u16;
+    sharedmem::set_text(&mut r.names[1], "x").unwrap();
+    assert!(sharedmem::set_text(&mut r.path[0].tag, "abc").is_err());
     r.path[1].x = 3.0;
     r.path[1].tag[0] = 't' as u16;
     r.pos.y = 1e21;
     lib.write_record(&r).unwrap();
     let back = lib.read_record().unwrap();
-    println!("{}", if back.label[..3] == r.label[..3] && back.label[3] == 0 { "ok" } else { "not ok" });
+    println!("{}", if sharedmem::text(&back.label) == "h\u{1F600}" { "ok" } else { "not ok" });
 }
 `,
 		"Typed.cs": `static class P {

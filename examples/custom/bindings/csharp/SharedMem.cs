@@ -459,28 +459,27 @@ namespace SharedMem
     {
         // count: u64 at 0.
         [FieldOffset(0)] public ulong count;
+
         // temp: f64 at 8.
         [FieldOffset(8)] public double temp;
+
         // label: utf16[16] at 16.
         [FieldOffset(16)] public fixed char label[16];
 
-        // GetLabel and SetLabel are text i of label (16 units, its NUL
+        // GetLabel and SetLabel are label's text (16 units, its NUL
         // included); SetLabel throws ArgumentException for a longer one.
-        public string GetLabel(int i = 0)
+        public string GetLabel()
         {
-            if ((uint)i >= 1)
-                throw new IndexOutOfRangeException();
             fixed (char* p = label)
-                return RecordJson.Text(p + i * 16, 16);
+                return RecordJson.Text(p, 16);
         }
 
-        public void SetLabel(string value, int i = 0)
+        public void SetLabel(string value)
         {
-            if ((uint)i >= 1)
-                throw new IndexOutOfRangeException();
             fixed (char* p = label)
-                RecordJson.SetText(p + i * 16, 16, value, "label");
+                RecordJson.SetText(p, 16, value, "label");
         }
+
         // ok: bool at 48.
         [FieldOffset(48)] byte shmemgen_ok;
         public bool ok

@@ -41,6 +41,26 @@ const _: () = assert!(std::mem::size_of::<u8>() == 1);
 const _: () = assert!(std::mem::size_of::<[u8; 7]>() == 7);
 const _: () = assert!(std::mem::size_of::<Reading>() == 56);
 
+/// text is a utf16 field's text, up to its first NUL, an unpaired
+/// surrogate as U+FFFD.
+pub fn text(units: &[u16]) -> String {
+    let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+    String::from_utf16_lossy(&units[..end])
+}
+
+/// set_text stores text in a utf16 field, NUL-terminated: Err, the field
+/// unchanged, when it is more than the field's length less one UTF-16 units.
+pub fn set_text(units: &mut [u16], text: &str) -> Result<(), String> {
+    let n = text.encode_utf16().count();
+    if n + 1 > units.len() {
+        return Err(format!("the text is {} UTF-16 units, more than its {}", n, units.len().saturating_sub(1)));
+    }
+    for (slot, u) in units.iter_mut().zip(text.encode_utf16().chain(std::iter::repeat(0))) {
+        *slot = u;
+    }
+    Ok(())
+}
+
 /// Kind is a JSON leaf's type; a record uses some of them.
 #[derive(Clone, Copy)]
 #[allow(dead_code)]
