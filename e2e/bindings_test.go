@@ -193,6 +193,18 @@ func TestBindingsLinux(t *testing.T) {
 		}
 	})
 
+	t.Run("norecord", func(t *testing.T) {
+		// Without a record, --record fails in every language, saying so.
+		for _, l := range languages {
+			for _, argv := range [][]string{append(l.parent, "--record", "{}", "true"), append(l.child, "--record")} {
+				out, errOut, code := run(t, argv)
+				if code != 1 || !strings.Contains(errOut, "no typed record") || strings.Contains(out, "{") {
+					t.Errorf("%q in a project without a record: status %d\nstdout:\n%s\nstderr:\n%s\nwant status 1 and \"no typed record\"", argv, code, out, errOut)
+				}
+			}
+		}
+	})
+
 	t.Run("status", func(t *testing.T) {
 		// A stale segment of another layout: every call fails with
 		// BAD_LAYOUT, which each language reports as its error, with the

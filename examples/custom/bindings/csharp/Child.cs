@@ -2,10 +2,12 @@
 // the library, with the C# binding (SharedMem.cs), and prints it, as
 // hosts/c/child.c does.
 //
-// Usage: child-cs.exe [--next | --unlink]
+// Usage: child-cs.exe [--next | --record | --unlink]
 //
 // With --next it first waits, up to a minute, for the next write, and prints
-// what that wrote. --unlink does what parent-cs.exe --unlink does.
+// what that wrote. --record prints the typed record instead, as one line of
+// JSON, byte for byte as the C child does. --unlink does what parent-cs.exe
+// --unlink does.
 using System;
 using System.Text;
 using SharedMem;
@@ -16,9 +18,10 @@ static class Child
     {
         if (args.Length == 1 && args[0] == "--unlink")
             return Hosts.Unlink("child");
-        if (args.Length > 1 || (args.Length == 1 && args[0] != "--next"))
+        bool record = args.Length == 1 && args[0] == "--record";
+        if (args.Length > 1 || (args.Length == 1 && !record && args[0] != "--next"))
         {
-            Console.Error.WriteLine("usage: child [--next | --unlink]");
+            Console.Error.WriteLine("usage: child [--next | --record | --unlink]");
             return 2;
         }
         SharedMemory lib;
@@ -31,6 +34,8 @@ static class Child
             Console.Error.WriteLine("child: " + e.Message);
             return 1;
         }
+        if (record)
+            return PrintRecord(lib);
         string text;
         try
         {
@@ -51,6 +56,29 @@ static class Child
         // An unpaired surrogate prints as U+FFFD, as in the C child: the
         // encoder's default replacement.
         Hosts.Print("Child process read from shared memory: " + text);
+        return 0;
+    }
+
+    // PrintRecord prints the record as one line of JSON; an abandoned one
+    // is printed all the same, after saying so, as the C child does.
+    static int PrintRecord(SharedMemory lib)
+    {
+        string json;
+        bool abandoned;
+        try
+        {
+            json = lib.ReadRecordJson(out abandoned);
+        }
+        catch (Exception e)
+        {
+            if (!(e is SharedMemException || e is FormatException))
+                throw;
+            Console.Error.WriteLine("child: " + e.Message);
+            return 1;
+        }
+        if (abandoned)
+            Console.Error.WriteLine("child: " + Status.Text(Status.Abandoned));
+        Hosts.Print(json);
         return 0;
     }
 }

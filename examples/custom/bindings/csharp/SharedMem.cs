@@ -13,8 +13,11 @@
 // search path (the .so carries the soname libtelemetry.so for that). Built
 // with mcs -unsafe for .NET Framework 4.x; it runs with mono on Linux.
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading;
 
 namespace SharedMem
@@ -301,6 +304,74 @@ namespace SharedMem
             if (Native.Unlink() == 0)
                 throw new SharedMemException("UnlinkSharedMem", Native.Status());
         }
+        // ReadRecord reads the whole record (ReadSharedRecord); told
+        // ABANDONED, it throws AbandonedException with the record as its
+        // Value.
+        public Reading ReadRecord()
+        {
+            Reading record;
+            ReadRecord(out record);
+            return record;
+        }
+
+        // ReadRecord reads the whole record into record, allocating nothing
+        // unless told ABANDONED.
+        public unsafe void ReadRecord(out Reading record)
+        {
+            int ok;
+            fixed (Reading* p = &record)
+                ok = Native.ReadRecord(p);
+            if (ok == 0)
+                throw new SharedMemException("ReadSharedRecord", Native.Status());
+            if (Native.Status() == Status.Abandoned)
+                throw new AbandonedException("ReadSharedRecord", record);
+        }
+
+        // WriteRecord writes the whole record (WriteSharedRecord), passed by
+        // reference: no copy. (Mono's mcs takes C# 7.0, which has no `in`.)
+        public unsafe void WriteRecord(ref Reading record)
+        {
+            int ok;
+            fixed (Reading* p = &record)
+                ok = Native.WriteRecord(p);
+            if (ok == 0)
+                throw new SharedMemException("WriteSharedRecord", Native.Status());
+        }
+
+        // WriteRecord writes a copy of record.
+        public void WriteRecord(Reading record)
+        {
+            WriteRecord(ref record);
+        }
+
+        // ReadRecordJson reads the record as one line of JSON, as the C and
+        // Go hosts' child --record prints it; abandoned is whether it was
+        // told ABANDONED (the record is returned all the same). A record
+        // JSON cannot hold throws FormatException.
+        public string ReadRecordJson(out bool abandoned)
+        {
+            Reading record;
+            abandoned = false;
+            try
+            {
+                ReadRecord(out record);
+            }
+            catch (AbandonedException e)
+            {
+                record = (Reading)e.Value;
+                abandoned = true;
+            }
+            return RecordJson.Write(ref record);
+        }
+
+        // WriteRecordJson writes the record from JSON, as the C and Go hosts'
+        // parent --record reads it; FormatException, naming the field, when
+        // it is refused, and nothing is written.
+        public void WriteRecordJson(string json)
+        {
+            Reading record = RecordJson.Read(json);
+            WriteRecord(ref record);
+        }
 
         // Native is the exports, by the library's base name: the loader
         // resolves it to the library Loader loaded by full path.
@@ -326,6 +397,10 @@ namespace SharedMem
             public static extern uint Status();
             [DllImport(Lib, EntryPoint = "UnlinkSharedMem", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
             public static extern int Unlink();
+            [DllImport(Lib, EntryPoint = "ReadSharedRecord", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+            public static extern int ReadRecord(Reading* dst);
+            [DllImport(Lib, EntryPoint = "WriteSharedRecord", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+            public static extern int WriteRecord(Reading* src);
         }
 
         // Loader loads the library by full path, once per process.
@@ -372,6 +447,720 @@ namespace SharedMem
             static extern IntPtr dlopen(byte* path, int flags);
             [DllImport("libdl.so.2", ExactSpelling = true)]
             static extern IntPtr dlerror();
+        }
+    }
+
+    // Reading: 56 bytes, each field at the library's offset.
+    // Blittable: bool is a byte behind a property, text a fixed buffer of
+    // UTF-16 units with string accessors, arrays fixed buffers (flattened)
+    // or, for records, one member per element.
+    [StructLayout(LayoutKind.Explicit, Size = 56)]
+    public unsafe struct Reading
+    {
+        // count: u64 at 0.
+        [FieldOffset(0)] public ulong count;
+
+        // temp: f64 at 8.
+        [FieldOffset(8)] public double temp;
+
+        // label: utf16[16] at 16.
+        [FieldOffset(16)] public fixed char label[16];
+
+        // GetLabel and SetLabel are label's text (16 units, its NUL
+        // included); SetLabel throws ArgumentException for a longer one.
+        public string GetLabel()
+        {
+            fixed (char* p = label)
+                return RecordJson.Text(p, 16);
+        }
+
+        public void SetLabel(string value)
+        {
+            fixed (char* p = label)
+                RecordJson.SetText(p, 16, value, "label");
+        }
+
+        // ok: bool at 48.
+        [FieldOffset(48)] byte shmemgen_ok;
+        public bool ok
+        {
+            get { return shmemgen_ok != 0; }
+            set { shmemgen_ok = (byte)(value ? 1 : 0); }
+        }
+    }
+
+    // RecordJson is the record as one line of JSON, byte for byte as the C
+    // and Go hosts write and read it (docs/records.md, "JSON"). A table
+    // describes each record's fields, and one walker reads and writes them
+    // all over the record's bytes.
+    public static unsafe class RecordJson
+    {
+        enum Kind { Bool, I8, I16, I32, I64, U8, U16, U32, U64, F32, F64, Utf16, Bytes, Record }
+
+        sealed class Field
+        {
+            public string Name;
+            public Kind Kind;
+            public int Offset, Leaf, Len;
+            public int[] Dims;
+            public Field[] Record;
+
+            public Field(string name, Kind kind, int offset, int leaf, int len, int[] dims, Field[] record)
+            {
+                Name = name; Kind = kind; Offset = offset; Leaf = leaf; Len = len; Dims = dims; Record = record;
+            }
+        }
+
+        static readonly Field[] fieldsReading = {
+            new Field("count", Kind.U64, 0, 8, 0, new int[] {}, null),
+            new Field("temp", Kind.F64, 8, 8, 0, new int[] {}, null),
+            new Field("label", Kind.Utf16, 16, 32, 16, new int[] {}, null),
+            new Field("ok", Kind.Bool, 48, 1, 0, new int[] {}, null),
+        };
+
+        static readonly CultureInfo invariant = CultureInfo.InvariantCulture;
+
+        // Text is the text of len units at p, up to the first NUL.
+        public static string Text(char* p, int len)
+        {
+            int end = 0;
+            while (end < len && p[end] != '\0')
+                end++;
+            return new string(p, 0, end);
+        }
+
+        // SetText stores value at p, NUL-terminated, in len units.
+        public static void SetText(char* p, int len, string value, string field)
+        {
+            if (value == null)
+                throw new ArgumentNullException("value");
+            if (value.Length > len - 1)
+                throw new ArgumentException(string.Format("the text is {0} UTF-16 units, more than its {1}", value.Length, len - 1), field);
+            for (int i = 0; i < len; i++)
+                p[i] = i < value.Length ? value[i] : '\0';
+        }
+
+        // Write writes record as one line of JSON; a NaN or an infinity,
+        // which JSON cannot hold, throws FormatException naming the field.
+        public static string Write(ref Reading record)
+        {
+            var b = new StringBuilder();
+            fixed (Reading* p = &record)
+                WriteRecord(b, (byte*)p, fieldsReading);
+            return b.ToString();
+        }
+
+        static void WriteRecord(StringBuilder b, byte* p, Field[] fields)
+        {
+            b.Append('{');
+            for (int i = 0; i < fields.Length; i++)
+            {
+                if (i > 0)
+                    b.Append(',');
+                b.Append('"').Append(fields[i].Name).Append("\":");
+                WriteValue(b, p + fields[i].Offset, fields[i], 0);
+            }
+            b.Append('}');
+        }
+
+        static int Stride(Field f, int depth)
+        {
+            int n = f.Leaf;
+            for (int d = depth + 1; d < f.Dims.Length; d++)
+                n *= f.Dims[d];
+            return n;
+        }
+
+        static void WriteValue(StringBuilder b, byte* p, Field f, int depth)
+        {
+            if (depth < f.Dims.Length)
+            {
+                b.Append('[');
+                for (int i = 0; i < f.Dims[depth]; i++)
+                {
+                    if (i > 0)
+                        b.Append(',');
+                    WriteValue(b, p + i * Stride(f, depth), f, depth + 1);
+                }
+                b.Append(']');
+                return;
+            }
+            switch (f.Kind)
+            {
+                case Kind.Bool: b.Append(*p != 0 ? "true" : "false"); break;
+                case Kind.I8: b.Append((*(sbyte*)p).ToString(invariant)); break;
+                case Kind.I16: b.Append((*(short*)p).ToString(invariant)); break;
+                case Kind.I32: b.Append((*(int*)p).ToString(invariant)); break;
+                case Kind.I64: b.Append((*(long*)p).ToString(invariant)); break;
+                case Kind.U8: b.Append((*p).ToString(invariant)); break;
+                case Kind.U16: b.Append((*(ushort*)p).ToString(invariant)); break;
+                case Kind.U32: b.Append((*(uint*)p).ToString(invariant)); break;
+                case Kind.U64: b.Append((*(ulong*)p).ToString(invariant)); break;
+                case Kind.F32:
+                case Kind.F64:
+                    double v = f.Kind == Kind.F32 ? *(float*)p : *(double*)p;
+                    if (double.IsNaN(v) || double.IsInfinity(v))
+                        throw new FormatException(string.Format("the record's {0} is not a number, which JSON cannot hold", f.Name));
+                    b.Append(Number(v, f.Kind == Kind.F32));
+                    break;
+                case Kind.Utf16: WriteText(b, (char*)p, f.Len); break;
+                case Kind.Bytes:
+                    b.Append('[');
+                    for (int i = 0; i < f.Len; i++)
+                        b.Append(i > 0 ? "," : "").Append(p[i].ToString(invariant));
+                    b.Append(']');
+                    break;
+                default: WriteRecord(b, p, f.Record); break;
+            }
+        }
+
+        // Number writes v's shortest round-trip digits for its size, as the C
+        // hosts find them: the fewest significant digits, correctly rounded
+        // (ties to even), that read back as v; in ECMAScript's
+        // Number-to-string form (1e+21, 0.000001, 1e-7, -0). Mono's "R" is
+        // not the shortest, and its "E" format is not always correctly
+        // rounded: its digits are corrected, exactly, before they are tried.
+        static string Number(double v, bool is32)
+        {
+            if (v == 0)
+                return BitConverter.DoubleToInt64Bits(v) < 0 ? "-0" : "0";
+            string sign = v < 0 ? "-" : "";
+            double a = Math.Abs(v);
+            // a is m × 2^q.
+            ulong bits = (ulong)BitConverter.DoubleToInt64Bits(a), frac = bits & ((1UL << 52) - 1);
+            int biased = (int)(bits >> 52);
+            ulong m = biased == 0 ? frac : frac | (1UL << 52);
+            int q = biased == 0 ? -1074 : biased - 1075;
+            string digits = null;
+            int x = 0;
+            for (int p = 1; p <= 17 && digits == null; p++)
+            {
+                string e = a.ToString("E" + (p - 1).ToString(invariant), invariant);
+                int at = e.IndexOf('E');
+                ulong d = ulong.Parse(e.Substring(0, at).Replace(".", ""), NumberStyles.None, invariant);
+                int s = int.Parse(e.Substring(at + 1), NumberStyles.AllowLeadingSign, invariant) - (p - 1);
+                // d × 10^s is a to p digits when a is within half a unit of it.
+                for (;;)
+                {
+                    int up = Compare(Big.Of(2 * d + 1), s, m, q + 1);
+                    if (up < 0 || (up == 0 && d % 2 == 1))
+                    {
+                        d++;
+                        continue;
+                    }
+                    int down = Compare(Big.Of(2 * d - 1), s, m, q + 1);
+                    if (down > 0 || (down == 0 && d % 2 == 1))
+                    {
+                        d--;
+                        continue;
+                    }
+                    break;
+                }
+                string candidate = d.ToString(invariant) + "E" + s.ToString(invariant);
+                if (is32 ? ParseSingle(candidate) == (float)a : ParseDouble(candidate) == a)
+                {
+                    string all = d.ToString(invariant);
+                    digits = all.TrimEnd('0');
+                    x = s + all.Length - 1;
+                }
+            }
+            int k = digits.Length, n = x + 1;
+            if (k <= n && n <= 21)
+                return sign + digits + new string('0', n - k);
+            if (0 < n && n <= 21)
+                return sign + digits.Substring(0, n) + "." + digits.Substring(n);
+            if (-6 < n && n <= 0)
+                return sign + "0." + new string('0', -n) + digits;
+            string mantissa = digits.Substring(0, 1) + (k > 1 ? "." + digits.Substring(1) : "");
+            return sign + mantissa + (x >= 0 ? "e+" : "e") + x.ToString(invariant);
+        }
+
+        // ParseDouble and ParseSingle read a JSON number as the nearest double
+        // or float, ties to even, as C's strtod and strtof do. Mono's
+        // double.Parse does not: it misreads some digits by an ulp (even
+        // -2.184888052677035e-180 as -2.1848880526770352e-180, subnormals by
+        // more), reads "-0" as 0 and throws for what overflows. Its result
+        // is only where the search starts: the digits are then compared,
+        // exactly, with the midpoints between neighbouring values.
+        static double ParseDouble(string text)
+        {
+            double approx;
+            ulong start = double.TryParse(text, NumberStyles.Float, invariant, out approx) && !double.IsInfinity(approx)
+                ? (ulong)BitConverter.DoubleToInt64Bits(Math.Abs(approx)) : DoubleInf - 1;
+            double d = BitConverter.Int64BitsToDouble((long)Nearest(text, start, 52, DoubleInf));
+            return text[0] == '-' ? -d : d;
+        }
+
+        static float ParseSingle(string text)
+        {
+            double approx;
+            ulong start = SingleInf - 1;
+            if (double.TryParse(text, NumberStyles.Float, invariant, out approx) && Math.Abs(approx) <= float.MaxValue)
+                start = BitConverter.ToUInt32(BitConverter.GetBytes((float)Math.Abs(approx)), 0);
+            float f = BitConverter.ToSingle(BitConverter.GetBytes((uint)Nearest(text, start, 23, SingleInf)), 0);
+            return text[0] == '-' ? -f : f;
+        }
+
+        const ulong DoubleInf = 0x7FF0000000000000, SingleInf = 0x7F800000;
+
+        // Nearest is the bits of the value nearest the decimal text's
+        // magnitude, in a format of fracBits fraction bits whose infinity's
+        // bits are inf, searched from start.
+        static ulong Nearest(string text, ulong start, int fracBits, ulong inf)
+        {
+            // The decimal is digits × 10^exp.
+            string t = text.TrimStart('-').ToUpperInvariant();
+            int at = t.IndexOf('E');
+            int exp = at < 0 ? 0 : int.Parse(t.Substring(at + 1), NumberStyles.AllowLeadingSign, invariant);
+            string digits = at < 0 ? t : t.Substring(0, at);
+            int dot = digits.IndexOf('.');
+            if (dot >= 0)
+            {
+                exp -= digits.Length - dot - 1;
+                digits = digits.Remove(dot, 1);
+            }
+            Big value = Big.Parse(digits);
+            ulong b = start;
+            for (;;)
+            {
+                int side = Side(value, exp, b, fracBits);
+                if (side == 0)
+                    return b;
+                if (side < 0)
+                    b--;
+                else if (++b == inf)
+                    return inf;
+            }
+        }
+
+        // Side is where value × 10^exp rounds: to the value whose bits are b
+        // (0), below it (-1) or above it (1), b's midpoints with its
+        // neighbours going to the one whose bits are even.
+        static int Side(Big value, int exp, ulong b, int fracBits)
+        {
+            ulong frac = b & ((1UL << fracBits) - 1);
+            int e = (int)(b >> fracBits);
+            int minQ = fracBits == 52 ? -1074 : -149;
+            // b's value is m × 2^q.
+            ulong m = e == 0 ? frac : frac | (1UL << fracBits);
+            int q = e == 0 ? minQ : minQ + e - 1;
+            bool even = (b & 1) == 0;
+            int hi = Compare(value, exp, 2 * m + 1, q - 1);
+            if (hi > 0 || (hi == 0 && !even))
+                return 1;
+            if (b == 0)
+                return 0;
+            // Below a power of two the neighbour is half as far.
+            int lo = frac == 0 && e > 1 ? Compare(value, exp, 4 * m - 1, q - 2) : Compare(value, exp, 2 * m - 1, q - 1);
+            return lo < 0 || (lo == 0 && !even) ? -1 : 0;
+        }
+
+        // Compare compares value × 10^exp with n × 2^q, exactly.
+        static int Compare(Big value, int exp, ulong n, int q)
+        {
+            Big left = value.Copy(), right = Big.Of(n);
+            if (exp > 0)
+                left.MulPow(10, exp);
+            else
+                right.MulPow(10, -exp);
+            if (q > 0)
+                right.MulPow(2, q);
+            else
+                left.MulPow(2, -q);
+            return Big.Compare(left, right);
+        }
+
+        // Big is a natural number, 32 bits a word, least significant first:
+        // what Compare needs, without System.Numerics, which mcs does not
+        // reference by default.
+        sealed class Big
+        {
+            List<uint> words = new List<uint>();
+
+            public static Big Of(ulong n)
+            {
+                var b = new Big();
+                b.words.Add((uint)n);
+                b.words.Add((uint)(n >> 32));
+                return b;
+            }
+
+            public static Big Parse(string digits)
+            {
+                var b = Of(0);
+                foreach (char c in digits)
+                    b.MulAdd(10, (uint)(c - '0'));
+                return b;
+            }
+
+            public Big Copy()
+            {
+                var b = new Big();
+                b.words.AddRange(words);
+                return b;
+            }
+
+            void MulAdd(uint factor, uint add)
+            {
+                ulong carry = add;
+                for (int i = 0; i < words.Count; i++)
+                {
+                    ulong x = (ulong)words[i] * factor + carry;
+                    words[i] = (uint)x;
+                    carry = x >> 32;
+                }
+                if (carry > 0)
+                    words.Add((uint)carry);
+            }
+
+            // MulPow multiplies by radix^n (radix 2 or 10), a word's worth at a time.
+            public void MulPow(uint radix, int n)
+            {
+                uint chunk = radix == 2 ? 1u << 31 : 1000000000u;
+                int per = radix == 2 ? 31 : 9;
+                for (; n >= per; n -= per)
+                    MulAdd(chunk, 0);
+                uint rest = 1;
+                for (; n > 0; n--)
+                    rest *= radix;
+                MulAdd(rest, 0);
+            }
+
+            public static int Compare(Big a, Big b)
+            {
+                int la = a.Length(), lb = b.Length();
+                if (la != lb)
+                    return la < lb ? -1 : 1;
+                for (int i = la - 1; i >= 0; i--)
+                    if (a.words[i] != b.words[i])
+                        return a.words[i] < b.words[i] ? -1 : 1;
+                return 0;
+            }
+
+            int Length()
+            {
+                int n = words.Count;
+                while (n > 0 && words[n - 1] == 0)
+                    n--;
+                return n;
+            }
+        }
+
+        // WriteText writes NUL-terminated UTF-16 as a JSON string: '"', '\\'
+        // and control characters escaped, a lone surrogate as \udxxx.
+        static void WriteText(StringBuilder b, char* units, int len)
+        {
+            b.Append('"');
+            for (int i = 0; i < len && units[i] != '\0'; i++)
+            {
+                char u = units[i];
+                if (char.IsHighSurrogate(u) && i + 1 < len && char.IsLowSurrogate(units[i + 1]))
+                {
+                    b.Append(u).Append(units[++i]);
+                    continue;
+                }
+                switch (u)
+                {
+                    case '"': b.Append("\\\""); break;
+                    case '\\': b.Append("\\\\"); break;
+                    case '\n': b.Append("\\n"); break;
+                    case '\r': b.Append("\\r"); break;
+                    case '\t': b.Append("\\t"); break;
+                    default:
+                        if (u < 0x20 || char.IsSurrogate(u))
+                            b.Append("\\u").Append(((int)u).ToString("x4", invariant));
+                        else
+                            b.Append(u);
+                        break;
+                }
+            }
+            b.Append('"');
+        }
+
+        // Read reads a record from JSON: fields in any order, a field left
+        // out is zero; a key that is no field, a field given twice, a value
+        // of the wrong kind, an integer out of range, a float that rounds to
+        // infinity, text longer than the field holds and an array of another
+        // length throw FormatException, naming the field.
+        public static Reading Read(string json)
+        {
+            var parser = new Parser(json);
+            object value = parser.Value();
+            parser.Space();
+            if (parser.At < json.Length)
+                throw parser.Fail("text after the record");
+            Reading record = default(Reading);
+            ReadRecord(value, (byte*)&record, fieldsReading);
+            return record;
+        }
+
+        // Number is a JSON number's text, and whether it is an integer.
+        sealed class Num
+        {
+            public string Text;
+            public bool Integer;
+        }
+
+        sealed class Null { }
+
+        sealed class Parser
+        {
+            readonly string s;
+            public int At;
+
+            public Parser(string s) { this.s = s; }
+
+            public FormatException Fail(string what)
+            {
+                return new FormatException(string.Format("the record's JSON, character {0}: {1}", At, what));
+            }
+
+            public void Space()
+            {
+                while (At < s.Length && (s[At] == ' ' || s[At] == '\t' || s[At] == '\r' || s[At] == '\n'))
+                    At++;
+            }
+
+            bool Eat(char c)
+            {
+                Space();
+                if (At < s.Length && s[At] == c)
+                {
+                    At++;
+                    return true;
+                }
+                return false;
+            }
+
+            public object Value()
+            {
+                Space();
+                foreach (var word in new[] { "true", "false", "null" })
+                {
+                    if (string.CompareOrdinal(s, At, word, 0, word.Length) == 0)
+                    {
+                        At += word.Length;
+                        return word == "null" ? (object)new Null() : word == "true";
+                    }
+                }
+                if (At < s.Length && s[At] == '"')
+                    return Text();
+                if (Eat('['))
+                {
+                    var items = new List<object>();
+                    if (Eat(']'))
+                        return items;
+                    for (;;)
+                    {
+                        items.Add(Value());
+                        if (Eat(']'))
+                            return items;
+                        if (!Eat(','))
+                            throw Fail("want ',' or ']'");
+                    }
+                }
+                if (Eat('{'))
+                {
+                    var members = new List<KeyValuePair<string, object>>();
+                    if (Eat('}'))
+                        return members;
+                    for (;;)
+                    {
+                        Space();
+                        string key = Text();
+                        if (!Eat(':'))
+                            throw Fail("want ':'");
+                        members.Add(new KeyValuePair<string, object>(key, Value()));
+                        if (Eat('}'))
+                            return members;
+                        if (!Eat(','))
+                            throw Fail("want ',' or '}'");
+                    }
+                }
+                return Number();
+            }
+
+            bool Digits()
+            {
+                int from = At;
+                while (At < s.Length && s[At] >= '0' && s[At] <= '9')
+                    At++;
+                return At > from;
+            }
+
+            object Number()
+            {
+                int start = At;
+                bool integer = true;
+                if (At < s.Length && s[At] == '-')
+                    At++;
+                if (At < s.Length && s[At] == '0')
+                    At++;
+                else if (!Digits())
+                    throw Fail("want a value");
+                if (At < s.Length && s[At] == '.')
+                {
+                    At++;
+                    integer = false;
+                    if (!Digits())
+                        throw Fail("want a number");
+                }
+                if (At < s.Length && (s[At] == 'e' || s[At] == 'E'))
+                {
+                    At++;
+                    integer = false;
+                    if (At < s.Length && (s[At] == '+' || s[At] == '-'))
+                        At++;
+                    if (!Digits())
+                        throw Fail("want a number");
+                }
+                return new Num { Text = s.Substring(start, At - start), Integer = integer };
+            }
+
+            // Text reads a string: UTF-16 units, \u escapes as written.
+            string Text()
+            {
+                if (At >= s.Length || s[At] != '"')
+                    throw Fail("want a string");
+                At++;
+                var b = new StringBuilder();
+                for (;;)
+                {
+                    if (At >= s.Length)
+                        throw Fail("unterminated string");
+                    char c = s[At++];
+                    if (c == '"')
+                        return b.ToString();
+                    if (c < 0x20)
+                        throw Fail("a control character in a string");
+                    if (c != '\\')
+                    {
+                        b.Append(c);
+                        continue;
+                    }
+                    char e = At < s.Length ? s[At++] : '\0';
+                    int at = "\"\\/bfnrt".IndexOf(e);
+                    if (e == 'u')
+                    {
+                        ushort u;
+                        if (At + 4 > s.Length || !ushort.TryParse(s.Substring(At, 4), NumberStyles.AllowHexSpecifier, invariant, out u))
+                            throw Fail("a bad \\u escape");
+                        At += 4;
+                        b.Append((char)u);
+                    }
+                    else if (at >= 0 && e != '\0')
+                        b.Append("\"\\/\b\f\n\r\t"[at]);
+                    else
+                        throw Fail("a bad escape");
+                }
+            }
+        }
+
+        static void ReadRecord(object value, byte* p, Field[] fields)
+        {
+            var members = value as List<KeyValuePair<string, object>>;
+            if (members == null)
+                throw new FormatException("the record's JSON: want an object");
+            var seen = new bool[fields.Length];
+            foreach (var m in members)
+            {
+                int i = Array.FindIndex(fields, f => f.Name == m.Key);
+                if (i < 0)
+                    throw new FormatException("the record's JSON: no such field: " + m.Key);
+                if (seen[i])
+                    throw new FormatException(string.Format("the record's JSON, at {0}: given twice", m.Key));
+                seen[i] = true;
+                ReadValue(m.Value, p + fields[i].Offset, fields[i], 0);
+            }
+        }
+
+        static void ReadValue(object v, byte* p, Field f, int depth)
+        {
+            Func<string, FormatException> fail = what => new FormatException(string.Format("the record's JSON, at {0}: {1}", f.Name, what));
+            if (depth < f.Dims.Length || f.Kind == Kind.Bytes)
+            {
+                bool leaf = depth == f.Dims.Length;
+                int n = leaf ? f.Len : f.Dims[depth], step = leaf ? 1 : Stride(f, depth);
+                var items = v as List<object>;
+                if (items == null || items.Count != n)
+                    throw fail("want an array of its length");
+                for (int i = 0; i < n; i++)
+                {
+                    if (leaf)
+                    {
+                        var num = items[i] as Num;
+                        byte x;
+                        if (num == null || !num.Integer || num.Text[0] == '-' || !byte.TryParse(num.Text, NumberStyles.None, invariant, out x))
+                            throw fail("want a byte, 0 to 255");
+                        p[i] = x;
+                    }
+                    else
+                        ReadValue(items[i], p + i * step, f, depth + 1);
+                }
+                return;
+            }
+            if (f.Kind == Kind.Bool)
+            {
+                if (!(v is bool))
+                    throw fail("want true or false");
+                *p = (byte)((bool)v ? 1 : 0);
+                return;
+            }
+            if (f.Kind == Kind.Utf16)
+            {
+                var text = v as string;
+                if (text == null)
+                    throw fail("want a string");
+                if (text.Length > f.Len - 1)
+                    throw fail("the text is longer than the field holds");
+                char* units = (char*)p;
+                for (int i = 0; i < text.Length; i++)
+                    units[i] = text[i];
+                return;
+            }
+            if (f.Kind == Kind.Record)
+            {
+                ReadRecord(v, p, f.Record);
+                return;
+            }
+            var number = v as Num;
+            if (number == null)
+                throw fail("want a number");
+            if (f.Kind == Kind.F32 || f.Kind == Kind.F64)
+            {
+                double d = ParseDouble(number.Text);
+                float fl = ParseSingle(number.Text);
+                if (f.Kind == Kind.F32 ? float.IsInfinity(fl) : double.IsInfinity(d))
+                    throw fail("out of range");
+                if (f.Kind == Kind.F32)
+                    *(float*)p = fl;
+                else
+                    *(double*)p = d;
+                return;
+            }
+            if (!number.Integer)
+                throw fail("want an integer");
+            bool negative = number.Text[0] == '-';
+            if (f.Kind >= Kind.U8 && negative)
+                throw fail("out of range");
+            try
+            {
+                switch (f.Kind)
+                {
+                    case Kind.I8: *(sbyte*)p = sbyte.Parse(number.Text, NumberStyles.AllowLeadingSign, invariant); break;
+                    case Kind.I16: *(short*)p = short.Parse(number.Text, NumberStyles.AllowLeadingSign, invariant); break;
+                    case Kind.I32: *(int*)p = int.Parse(number.Text, NumberStyles.AllowLeadingSign, invariant); break;
+                    case Kind.I64: *(long*)p = long.Parse(number.Text, NumberStyles.AllowLeadingSign, invariant); break;
+                    case Kind.U8: *p = byte.Parse(number.Text, NumberStyles.None, invariant); break;
+                    case Kind.U16: *(ushort*)p = ushort.Parse(number.Text, NumberStyles.None, invariant); break;
+                    case Kind.U32: *(uint*)p = uint.Parse(number.Text, NumberStyles.None, invariant); break;
+                    case Kind.U64: *(ulong*)p = ulong.Parse(number.Text, NumberStyles.None, invariant); break;
+                }
+            }
+            catch (OverflowException)
+            {
+                throw fail("out of range");
+            }
         }
     }
 }

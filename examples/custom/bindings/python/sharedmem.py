@@ -17,6 +17,11 @@ import os
 import sys
 import threading
 from typing import Optional
+import json
+import math
+import struct
+from decimal import Decimal
+from fractions import Fraction
 
 #: CAPACITY is how many UTF-16 units the string holds, its terminator included.
 CAPACITY = 524288
@@ -134,6 +139,8 @@ class SharedMem:
         self._wait = bind("WaitSharedMem", ctypes.c_int, ctypes.POINTER(_u64), ctypes.c_uint32)
         self._status = bind("SharedMemLastError", ctypes.c_uint32)
         self._unlink = bind("UnlinkSharedMem", ctypes.c_int)
+        self._read_record = bind("ReadSharedRecord", ctypes.c_int, ctypes.POINTER(Reading))
+        self._write_record = bind("WriteSharedRecord", ctypes.c_int, ctypes.POINTER(Reading))
 
     def status(self) -> int:
         """The calling thread's last status (SharedMemLastError)."""
@@ -236,3 +243,337 @@ class SharedMem:
         """Removes the segment's name on Linux (UnlinkSharedMem); does nothing on Windows."""
         if not self._unlink():
             raise SharedMemError("UnlinkSharedMem", self._status())
+
+    def read_record(self, out: Optional[Reading] = None) -> Reading:
+        """Reads the whole record (ReadSharedRecord) into out, or a new
+        Reading, and returns it; raises AbandonedError, with the
+        record as its value, when a writer died half-way through it."""
+        r = Reading() if out is None else out
+        if not self._read_record(ctypes.byref(r)):
+            raise SharedMemError("ReadSharedRecord", self._status())
+        if self._status() == STATUS_ABANDONED:
+            raise AbandonedError("ReadSharedRecord", r)
+        return r
+
+    def write_record(self, record: Reading) -> None:
+        """Writes the whole record (WriteSharedRecord)."""
+        if not self._write_record(ctypes.byref(record)):
+            raise SharedMemError("WriteSharedRecord", self._status())
+
+    def read_record_json(self) -> tuple[str, bool]:
+        """The record as one line of JSON, as the C and Go hosts' child
+        --record prints it, and whether it was read ABANDONED (it is
+        returned all the same); ValueError when JSON cannot hold it."""
+        try:
+            return record_json(self.read_record()), False
+        except AbandonedError as e:
+            return record_json(e.value), True
+
+    def write_record_json(self, text: str) -> None:
+        """Writes the record from JSON, as the C and Go hosts' parent
+        --record reads it (ValueError, naming the field, when it is refused;
+        nothing is written)."""
+        self.write_record(record_from_json(text))
+
+
+# The typed record, Reading, and the records it uses: ctypes
+# structures with the model's offsets, the padding as members, each offset
+# and size checked below when the module is imported. Text fields are
+# UTF-16 units (c_uint16, never c_wchar): text() and set_text() convert.
+
+
+class Reading(ctypes.Structure):
+    """Reading: 56 bytes."""
+
+    _fields_ = [
+        ("count", ctypes.c_uint64),  # u64 at 0
+        ("temp", ctypes.c_double),  # f64 at 8
+        ("label", ctypes.c_uint16 * 16),  # utf16[16] at 16
+        ("ok", ctypes.c_uint8),  # bool at 48
+        ("shmemgen_pad0", ctypes.c_uint8 * 7),  # padding
+    ]
+
+
+def _check(record: type, name: str, offset: int, size: int) -> None:
+    field = getattr(record, name)
+    if field.offset != offset or field.size != size:
+        raise ImportError(f"sharedmem: {record.__name__}.{name} is at {field.offset}, {field.size} bytes; "
+                          f"the library has it at {offset}, {size} bytes")
+
+
+_check(Reading, "count", 0, 8)
+_check(Reading, "temp", 8, 8)
+_check(Reading, "label", 16, 32)
+_check(Reading, "ok", 48, 1)
+_check(Reading, "shmemgen_pad0", 49, 7)
+if ctypes.sizeof(Reading) != 56:
+    raise ImportError(f"sharedmem: Reading is {ctypes.sizeof(Reading)} bytes; the library's is 56")
+
+
+def text(units) -> str:
+    """The text of a utf16 field: its units up to the first NUL, an
+    unpaired surrogate kept as it is."""
+    raw = bytes(units)
+    end = 0
+    while end < len(raw) and raw[end:end + 2] != b"\0\0":
+        end += 2
+    return raw[:end].decode("utf-16-le", "surrogatepass")
+
+
+def set_text(units, value: str) -> None:
+    """Stores value in a utf16 field, NUL-terminated; ValueError when it
+    holds more than the field's length less one UTF-16 units."""
+    raw = value.encode("utf-16-le", "surrogatepass")
+    if len(raw) // 2 > len(units) - 1:
+        raise ValueError(f"the text is {len(raw) // 2} UTF-16 units, more than its {len(units) - 1}")
+    ctypes.memset(units, 0, ctypes.sizeof(units))
+    ctypes.memmove(units, raw, len(raw))
+
+
+# Each record's fields as the JSON walks them: name, kind, offset, the
+# leaves' size, a utf16 or bytes leaf's length, the arrays' lengths around
+# them, and a record leaf's fields.
+_FIELDS_Reading = [
+    ("count", "u64", 0, 8, 0, (), None),
+    ("temp", "f64", 8, 8, 0, (), None),
+    ("label", "utf16", 16, 32, 16, (), None),
+    ("ok", "bool", 48, 1, 0, (), None),
+]
+
+_INT_FORMATS = {"i8": "<b", "i16": "<h", "i32": "<i", "i64": "<q", "u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q"}
+
+
+def record_json(r: Reading) -> str:
+    """r as one line of JSON, byte for byte as the C and Go hosts write it
+    (docs/records.md, "JSON"): fields in declaration order, floats in their
+    shortest round-trip digits in ECMAScript's form; ValueError, naming the
+    field, for a NaN or an infinity, which JSON cannot hold."""
+    out: list[str] = []
+    _write_record(out, bytes(r), 0, _FIELDS_Reading)
+    return "".join(out)
+
+
+def _write_record(out: list, raw: bytes, at: int, fields: list) -> None:
+    out.append("{")
+    for i, f in enumerate(fields):
+        if i:
+            out.append(",")
+        out.append(f'"{f[0]}":')
+        _write_value(out, raw, at + f[2], f, 0)
+    out.append("}")
+
+
+def _stride(f: tuple, depth: int) -> int:
+    n = f[3]
+    for d in f[5][depth + 1:]:
+        n *= d
+    return n
+
+
+def _write_value(out: list, raw: bytes, at: int, f: tuple, depth: int) -> None:
+    name, kind, _, _, n, dims, fields = f
+    if depth < len(dims):
+        out.append("[")
+        for i in range(dims[depth]):
+            if i:
+                out.append(",")
+            _write_value(out, raw, at + i * _stride(f, depth), f, depth + 1)
+        out.append("]")
+    elif kind == "bool":
+        out.append("true" if raw[at] else "false")
+    elif kind in _INT_FORMATS:
+        out.append(str(struct.unpack_from(_INT_FORMATS[kind], raw, at)[0]))
+    elif kind in ("f32", "f64"):
+        v = struct.unpack_from("<f" if kind == "f32" else "<d", raw, at)[0]
+        if not math.isfinite(v):
+            raise ValueError(f"the record's {name} is not a number, which JSON cannot hold")
+        out.append(_number(v, kind == "f32"))
+    elif kind == "utf16":
+        out.append(_text_json(struct.unpack_from(f"<{n}H", raw, at)))
+    elif kind == "bytes":
+        out.append("[" + ",".join(str(b) for b in raw[at:at + n]) + "]")
+    else:
+        _write_record(out, raw, at, fields)
+
+
+def _f32_bits(q: Fraction) -> int:
+    """The bits of the float32 nearest q >= 0, ties to even (0x7f800000:
+    infinity): exactly, as C's strtof rounds, where float(q) then a float32
+    would round twice."""
+    try:
+        bits = struct.unpack("<I", struct.pack("<f", float(q)))[0]
+    except OverflowError:
+        bits = 0x7F800000
+    best = None
+    for b in (bits - 1, bits, bits + 1):
+        if 0 <= b <= 0x7F800000:
+            v = Fraction(2**128) if b == 0x7F800000 else Fraction(struct.unpack("<f", struct.pack("<I", b))[0])
+            key = (abs(v - q), b & 1)
+            if best is None or key < best[0]:
+                best = (key, b)
+    return best[1]
+
+
+def _number(v: float, is32: bool) -> str:
+    """v's shortest round-trip digits for its size, in ECMAScript's
+    Number-to-string form (1e+21, 0.000001, 1e-7, -0), as the C and Go
+    hosts write them. repr gives a double's; a float32's are the fewest
+    significant digits that read back as it."""
+    if v == 0:
+        return "-0" if math.copysign(1, v) < 0 else "0"
+    if is32:
+        bits = struct.unpack("<I", struct.pack("<f", abs(v)))[0]
+        for p in range(1, 10):
+            shortest = "%.*e" % (p - 1, v)
+            if _f32_bits(abs(Fraction(shortest))) == bits:
+                break
+    else:
+        shortest = repr(v)
+    sign, digits, exp = Decimal(shortest).as_tuple()
+    digits_text = "".join(map(str, digits)).rstrip("0")
+    x = len(digits) - 1 + exp
+    k, n = len(digits_text), x + 1
+    s = "-" if sign else ""
+    if k <= n <= 21:
+        return s + digits_text + "0" * (n - k)
+    if 0 < n <= 21:
+        return s + digits_text[:n] + "." + digits_text[n:]
+    if -6 < n <= 0:
+        return s + "0." + "0" * -n + digits_text
+    m = digits_text[0] + ("." + digits_text[1:] if k > 1 else "")
+    return s + m + ("e+" if x >= 0 else "e") + str(x)
+
+
+def _text_json(units) -> str:
+    """NUL-terminated UTF-16 as a JSON string, as the C hosts write it."""
+    out = ['"']
+    i = 0
+    while i < len(units) and units[i] != 0:
+        u = units[i]
+        if 0xD800 <= u < 0xDC00 and i + 1 < len(units) and 0xDC00 <= units[i + 1] < 0xE000:
+            i += 1
+            u = 0x10000 + ((u - 0xD800) << 10) + (units[i] - 0xDC00)
+        i += 1
+        if u in (0x22, 0x5C):
+            out.append("\\" + chr(u))
+        elif u == 0x0A:
+            out.append("\\n")
+        elif u == 0x0D:
+            out.append("\\r")
+        elif u == 0x09:
+            out.append("\\t")
+        elif u < 0x20 or 0xD800 <= u < 0xE000:
+            out.append("\\u%04x" % u)
+        else:
+            out.append(chr(u))
+    out.append('"')
+    return "".join(out)
+
+
+class _Number(str):
+    """A JSON number's text, and whether it is an integer."""
+    integer = False
+
+
+class _Integer(_Number):
+    integer = True
+
+
+class _Object(list):
+    """A JSON object's members, in order, duplicates kept."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"the record's JSON: {name} is not JSON")
+
+
+def record_from_json(text: str) -> Reading:
+    """A record from JSON, as the C and Go hosts read it: fields in any order,
+    a field left out is zero; a key that is no field, a field given twice, a
+    value of the wrong kind, an integer out of range, a float that rounds to
+    infinity, text longer than the field holds and an array of another
+    length are refused with ValueError, naming the field."""
+    try:
+        value = json.loads(text, object_pairs_hook=_Object, parse_float=_Number, parse_int=_Integer,
+                           parse_constant=_refuse_constant)
+    except json.JSONDecodeError as e:
+        what = "text after the record" if e.msg == "Extra data" else e.msg
+        raise ValueError(f"the record's JSON, character {e.pos}: {what}") from None
+    raw = bytearray(ctypes.sizeof(Reading))
+    _read_record(value, raw, 0, _FIELDS_Reading)
+    return Reading.from_buffer_copy(raw)
+
+
+def _read_record(value, raw: bytearray, at: int, fields: list) -> None:
+    if not isinstance(value, _Object):
+        raise ValueError("the record's JSON: want an object")
+    seen = set()
+    for key, v in value:
+        f = next((f for f in fields if f[0] == key), None)
+        if f is None:
+            raise ValueError(f"the record's JSON: no such field: {key!r}")
+        if key in seen:
+            raise ValueError(f"the record's JSON, at {key}: given twice")
+        seen.add(key)
+        _read_value(v, raw, at + f[2], f, 0)
+
+
+def _read_value(v, raw: bytearray, at: int, f: tuple, depth: int) -> None:
+    name, kind, _, size, n, dims, fields = f
+
+    def fail(what: str) -> ValueError:
+        return ValueError(f"the record's JSON, at {name}: {what}")
+
+    if depth < len(dims) or kind == "bytes":
+        leaf = depth == len(dims)
+        count, step = (n, 1) if leaf else (dims[depth], _stride(f, depth))
+        if not isinstance(v, list) or isinstance(v, _Object) or len(v) != count:
+            raise fail("want an array of its length")
+        for i, item in enumerate(v):
+            if leaf:
+                if not isinstance(item, _Integer) or not 0 <= int(item) <= 255:
+                    raise fail("want a byte, 0 to 255")
+                raw[at + i] = int(item)
+            else:
+                _read_value(item, raw, at + i * step, f, depth + 1)
+    elif kind == "bool":
+        if not isinstance(v, bool):
+            raise fail("want true or false")
+        raw[at] = int(v)
+    elif kind in _INT_FORMATS:
+        if not isinstance(v, _Number):
+            raise fail("want a number")
+        if not v.integer:
+            raise fail("want an integer")
+        x, bits = int(v), 8 * size
+        low, high = (0, 2**bits - 1) if kind[0] == "u" else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+        if not low <= x <= high:
+            raise fail("out of range")
+        struct.pack_into(_INT_FORMATS[kind], raw, at, x)
+    elif kind in ("f32", "f64"):
+        if not isinstance(v, _Number):
+            raise fail("want a number")
+        q = Fraction(str(v))
+        sign = -1.0 if str(v).startswith("-") else 1.0
+        if kind == "f64":
+            try:
+                x = float(str(v))
+            except OverflowError:
+                x = math.inf
+            if math.isinf(x):
+                raise fail("out of range")
+            struct.pack_into("<d", raw, at, x)
+        else:
+            bits = _f32_bits(abs(q))
+            if bits == 0x7F800000:
+                raise fail("out of range")
+            struct.pack_into("<I", raw, at, bits | (0x80000000 if sign < 0 else 0))
+    elif kind == "utf16":
+        if not isinstance(v, str) or isinstance(v, _Number):
+            raise fail("want a string")
+        units = v.encode("utf-16-le", "surrogatepass")
+        if len(units) // 2 > n - 1:
+            raise fail("the text is longer than the field holds")
+        raw[at:at + len(units)] = units
+    else:
+        _read_record(v, raw, at, fields)

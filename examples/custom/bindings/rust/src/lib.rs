@@ -13,6 +13,9 @@
 
 #[allow(unsafe_code)]
 mod sys;
+mod record;
+
+pub use record::*;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -54,7 +57,6 @@ const SMALL: usize = 256;
 /// CANCELLED is the status of a wait ended by its cancel flag: Win32's
 /// ERROR_CANCELLED; the library itself never reports it.
 pub const CANCELLED: u32 = 1223;
-
 /// status_text is what a status means, one line starting with its name; any
 /// code not the library's own is the system's (a Win32 error code, or an
 /// errno value).
@@ -324,5 +326,54 @@ impl SharedMem {
             return Err(Error::new("UnlinkSharedMem", self.status()));
         }
         Ok(())
+    }
+
+    /// read_record reads the whole record (ReadSharedRecord). Told
+    /// ABANDONED, it fails with STATUS_ABANDONED: read_record_into keeps
+    /// what it read.
+    pub fn read_record(&self) -> Result<Reading, Error> {
+        let mut r = Reading::default();
+        self.read_record_into(&mut r).map(|_| r)
+    }
+
+    /// read_record_into reads the whole record into out (ReadSharedRecord),
+    /// allocating nothing. Told ABANDONED, it fails with STATUS_ABANDONED,
+    /// out filled: a writer died half-way through it.
+    pub fn read_record_into(&self, out: &mut Reading) -> Result<(), Error> {
+        if !self.lib.read_record(out) {
+            return Err(Error::new("ReadSharedRecord", self.status()));
+        }
+        match self.status() {
+            STATUS_ABANDONED => Err(Error::new("ReadSharedRecord", STATUS_ABANDONED)),
+            _ => Ok(()),
+        }
+    }
+
+    /// write_record writes the whole record (WriteSharedRecord).
+    pub fn write_record(&self, record: &Reading) -> Result<(), Error> {
+        if !self.lib.write_record(record) {
+            return Err(Error::new("WriteSharedRecord", self.status()));
+        }
+        Ok(())
+    }
+
+    /// read_record_json reads the record as one line of JSON, as the C and
+    /// Go hosts' child --record prints it, and whether it was told
+    /// ABANDONED (the record is returned all the same).
+    pub fn read_record_json(&self) -> Result<(String, bool), String> {
+        let mut r = Reading::default();
+        let abandoned = match self.read_record_into(&mut r) {
+            Ok(()) => false,
+            Err(e) if e.status == STATUS_ABANDONED => true,
+            Err(e) => return Err(e.to_string()),
+        };
+        record_json(&r).map(|json| (json, abandoned))
+    }
+
+    /// write_record_json writes the record from JSON, as the C and Go hosts'
+    /// parent --record reads it: nothing is written when it is refused.
+    pub fn write_record_json(&self, json: &str) -> Result<(), String> {
+        let r = record_from_json(json)?;
+        self.write_record(&r).map_err(|e| e.to_string())
     }
 }

@@ -17,6 +17,8 @@ type U64Fn = unsafe extern "C" fn() -> u64;
 type WaitFn = unsafe extern "C" fn(*mut u64, u32) -> c_int;
 type StatusFn = unsafe extern "C" fn() -> u32;
 type UnlinkFn = unsafe extern "C" fn() -> c_int;
+type ReadRecordFn = unsafe extern "C" fn(*mut c_void) -> c_int;
+type WriteRecordFn = unsafe extern "C" fn(*const c_void) -> c_int;
 
 /// Library is the loaded library's exports.
 #[derive(Clone, Copy)]
@@ -30,6 +32,8 @@ pub(crate) struct Library {
     wait: WaitFn,
     status: StatusFn,
     unlink: UnlinkFn,
+    read_record: ReadRecordFn,
+    write_record: WriteRecordFn,
 }
 
 #[cfg(windows)]
@@ -120,6 +124,8 @@ impl Library {
                 wait: std::mem::transmute::<*mut c_void, WaitFn>(find("WaitSharedMem")?),
                 status: std::mem::transmute::<*mut c_void, StatusFn>(find("SharedMemLastError")?),
                 unlink: std::mem::transmute::<*mut c_void, UnlinkFn>(find("UnlinkSharedMem")?),
+                read_record: std::mem::transmute::<*mut c_void, ReadRecordFn>(find("ReadSharedRecord")?),
+                write_record: std::mem::transmute::<*mut c_void, WriteRecordFn>(find("WriteSharedRecord")?),
             })
         }
     }
@@ -163,4 +169,37 @@ impl Library {
     pub(crate) fn unlink(&self) -> bool {
         unsafe { (self.unlink)() != 0 }
     }
+
+    /// read_record copies the record into out: a Reading, the C
+    /// struct's layout.
+    pub(crate) fn read_record(&self, out: &mut crate::record::Reading) -> bool {
+        unsafe { (self.read_record)((out as *mut crate::record::Reading).cast()) != 0 }
+    }
+
+    pub(crate) fn write_record(&self, record: &crate::record::Reading) -> bool {
+        unsafe { (self.write_record)((record as *const crate::record::Reading).cast()) != 0 }
+    }
+}
+
+/// Plain is a record of the binding's: repr(C), every byte a member (its
+/// padding too), every member an integer, a float, or an array or record
+/// of them. Any bytes are one of its values, so it may be viewed as bytes
+/// and made of zeros.
+pub(crate) unsafe trait Plain: Copy {}
+
+unsafe impl Plain for crate::record::Reading {}
+
+/// zeroed is the record of zero bytes.
+pub(crate) fn zeroed<T: Plain>() -> T {
+    unsafe { std::mem::zeroed() }
+}
+
+/// bytes is the record's bytes.
+pub(crate) fn bytes<T: Plain>(r: &T) -> &[u8] {
+    unsafe { std::slice::from_raw_parts((r as *const T).cast::<u8>(), std::mem::size_of::<T>()) }
+}
+
+/// bytes_mut is the record's bytes, to write.
+pub(crate) fn bytes_mut<T: Plain>(r: &mut T) -> &mut [u8] {
+    unsafe { std::slice::from_raw_parts_mut((r as *mut T).cast::<u8>(), std::mem::size_of::<T>()) }
 }

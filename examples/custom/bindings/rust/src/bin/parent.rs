@@ -3,11 +3,16 @@
 //! exits with the child's status, as hosts/c/parent.c does.
 //!
 //! Usage: parent-rs [CHILD_COMMAND_LINE [TEXT]]
+//!        parent-rs --record JSON [CHILD_COMMAND_LINE]
 //!        parent-rs --unlink
 //!
 //! CHILD_COMMAND_LINE defaults to child-rs beside this program, TEXT to
 //! "This is a test string". On Linux a CHILD_COMMAND_LINE given is run by
 //! /bin/sh -c, on Windows as CreateProcess parses it.
+//!
+//! --record writes the typed record from JSON (an object of its fields)
+//! instead of the text, and starts the child with --record, which prints it
+//! back as one line of JSON.
 
 use std::process::{Command, ExitCode};
 
@@ -16,8 +21,9 @@ fn main() -> ExitCode {
     if args.len() == 2 && args[1] == "--unlink" {
         return unlink_main("parent");
     }
-    if args.len() > 3 {
-        eprintln!("usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --unlink");
+    let record = args.len() > 1 && args[1] == "--record";
+    if args.len() > if record { 4 } else { 3 } || (record && args.len() < 3) {
+        eprintln!("usage: parent [CHILD_COMMAND_LINE [TEXT]]\n       parent --record JSON [CHILD_COMMAND_LINE]\n       parent --unlink");
         return ExitCode::from(2);
     }
     let lib = match sharedmem::SharedMem::load() {
@@ -27,6 +33,20 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if record {
+        let json = match args[2].to_str() {
+            Some(json) => json,
+            None => {
+                eprintln!("parent: the record's JSON is not text");
+                return ExitCode::from(1);
+            }
+        };
+        if let Err(e) = lib.write_record_json(json) {
+            eprintln!("parent: {e}");
+            return ExitCode::from(1);
+        }
+        return run_child(args.get(3), " --record");
+    }
     // An argument that is not valid Unicode reads with U+FFFD, as in the C parent.
     let text = args.get(2).map_or("This is a test string".to_string(), |a| a.to_string_lossy().into_owned());
     println!("Process is writing to shared memory...");
@@ -38,7 +58,13 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let mut command = match args.get(1) {
+    run_child(args.get(1), "")
+}
+
+/// run_child runs the child's command line, or the child beside this
+/// program, with arg (" --record" or "") after it, and returns its status.
+fn run_child(line: Option<&std::ffi::OsString>, arg: &str) -> ExitCode {
+    let mut command = match line {
         #[cfg(windows)]
         Some(line) => {
             // The program is the first word, quoted or not, and the rest
@@ -51,17 +77,23 @@ fn main() -> ExitCode {
                 None => line.split_once(' ').unwrap_or((line, "")),
             };
             let mut c = Command::new(program);
-            c.raw_arg(rest.trim_start());
+            c.raw_arg(format!("{}{}", rest.trim_start(), arg));
             c
         }
         #[cfg(not(windows))]
         Some(line) => {
+            let mut line = line.clone();
+            line.push(arg);
             let mut c = Command::new("/bin/sh");
             c.arg("-c").arg(line);
             c
         }
         None => match sharedmem::program_dir() {
-            Ok(dir) => Command::new(dir.join(if cfg!(windows) { "child-rs.exe" } else { "child-rs" })),
+            Ok(dir) => {
+                let mut c = Command::new(dir.join(if cfg!(windows) { "child-rs.exe" } else { "child-rs" }));
+                c.args(arg.split_whitespace());
+                c
+            }
             Err(e) => {
                 eprintln!("parent: {e}");
                 return ExitCode::from(1);
