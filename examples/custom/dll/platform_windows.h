@@ -89,6 +89,37 @@ static inline ULONGLONG shmemgen_now_ms(void)
     return GetTickCount64();
 }
 
+/* shmemgen_ticks is a fine monotonic clock for the wait export's spin,
+ * the performance counter; shmemgen_us_ticks says how many of its ticks
+ * make us microseconds. */
+static inline ULONGLONG shmemgen_ticks(void)
+{
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    return (ULONGLONG)t.QuadPart;
+}
+
+static ULONGLONG shmemgen_us_ticks(DWORD us)
+{
+    LARGE_INTEGER frequency;
+    QueryPerformanceFrequency(&frequency);
+    return (ULONGLONG)frequency.QuadPart * us / 1000000;
+}
+
+/* shmemgen_cores is how many cores this process may run on: its affinity
+ * mask's. A process whose threads span processor groups gets a mask of 0:
+ * more than one. */
+static int shmemgen_cores(void)
+{
+    DWORD_PTR process, system;
+    if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system))
+        return 0;
+    int cores = 0;
+    for (; process != 0; process &= process - 1)
+        cores++;
+    return cores;
+}
+
 /* shmemgen_tag is a creation time's tag in the lock word. */
 static LONGLONG shmemgen_tag(const FILETIME *created)
 {
