@@ -71,8 +71,8 @@ enum {
  * where waking a sleeper costs a system call on each side (5-10 us on
  * Linux and Windows, tens under Wine). About twice a wake-up: a wait that
  * ends asleep after all spent at most that much more CPU than a wake would
- * have. 0 turns it off; so does a process that may run on one core only,
- * where the writer could not run while this one spins. Override it from a
+ * have. 0 turns it off; so does a machine with one core, where the writer
+ * could not run while this one spins. Override it from a
  * Go file of your own in dll/ with
  *     // #cgo CFLAGS: -DSHMEMGEN_WAIT_SPIN_US=0 */
 #ifndef SHMEMGEN_WAIT_SPIN_US
@@ -661,8 +661,8 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
 static volatile LONGLONG shmemgen_spin_ticks = -1;
 
 /* shmemgen_decide_spin decides the spin once: SHMEMGEN_WAIT_SPIN_US, or
- * none when this process may run on one core only. Threads that race here
- * decide the same. */
+ * none on a machine with one core. Threads that race here decide the
+ * same. */
 static __attribute__((noinline)) LONGLONG shmemgen_decide_spin(void)
 {
     shmemgen_error saved = shmemgen_error_save();

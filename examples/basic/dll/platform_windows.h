@@ -106,18 +106,13 @@ static ULONGLONG shmemgen_us_ticks(DWORD us)
     return (ULONGLONG)frequency.QuadPart * us / 1000000;
 }
 
-/* shmemgen_cores is how many cores this process may run on: its affinity
- * mask's. A process whose threads span processor groups gets a mask of 0:
- * more than one. */
-static int shmemgen_cores(void)
+/* shmemgen_cores is how many cores the machine has active, in every
+ * processor group. Not this process's affinity: a waiter pinned to a core
+ * of its own, as latency-minded programs pin their threads, still has a
+ * writer running beside it. */
+static inline int shmemgen_cores(void)
 {
-    DWORD_PTR process, system;
-    if (!GetProcessAffinityMask(GetCurrentProcess(), &process, &system))
-        return 0;
-    int cores = 0;
-    for (; process != 0; process &= process - 1)
-        cores++;
-    return cores;
+    return (int)GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
 }
 
 /* shmemgen_tag is a creation time's tag in the lock word. */

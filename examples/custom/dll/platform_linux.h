@@ -143,18 +143,13 @@ static inline ULONGLONG shmemgen_us_ticks(DWORD us)
     return (ULONGLONG)us * 1000;
 }
 
-/* shmemgen_cores is how many cores this process may run on: its affinity
- * mask's (taskset, cgroups' cpusets), else the online ones. */
-static int shmemgen_cores(void)
+/* shmemgen_cores is how many cores the machine has online. Not this
+ * process's affinity: a waiter pinned to a core of its own, as
+ * latency-minded programs pin their threads, still has a writer running
+ * beside it. */
+static inline int shmemgen_cores(void)
 {
-    unsigned long mask[16] = {0}; /* 1024 CPUs */
-    long n = syscall(SYS_sched_getaffinity, 0, sizeof mask, mask);
-    if (n <= 0)
-        return (int)sysconf(_SC_NPROCESSORS_ONLN);
-    int cores = 0;
-    for (long i = 0; i < n / (long)sizeof mask[0]; i++)
-        cores += __builtin_popcountl(mask[i]);
-    return cores;
+    return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 /* shmemgen_proc_stat reads from /proc/PID/stat process pid's state (field
