@@ -660,6 +660,15 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
  * until the first wait decides it (shmemgen_decide_spin). */
 static volatile LONGLONG shmemgen_spin_ticks = -1;
 
+/* shmemgen_spin_misses counts this process's spins in a row that ended
+ * without a write, up to SHMEMGEN_SPIN_BACKOFF: each halves the next spin,
+ * so that a waiter whose writers cannot run beside it (a machine with no
+ * core to spare: the ping-pong in BENCHMARKS.md, on a loaded machine, spun
+ * out every other wait) soon spins a sixteenth, and one whose spin finds a
+ * write again spins in full. Threads share it: a race loses a count. */
+#define SHMEMGEN_SPIN_BACKOFF 4
+static volatile LONG shmemgen_spin_misses;
+
 /* shmemgen_decide_spin decides the spin once: SHMEMGEN_WAIT_SPIN_US, or
  * none on a machine with one core. Threads that race here decide the
  * same. */
@@ -685,19 +694,26 @@ static __attribute__((noinline)) BOOL shmemgen_spin(ULONGLONG *generation)
     LONGLONG limit = __atomic_load_n(&shmemgen_spin_ticks, __ATOMIC_RELAXED);
     if (limit < 0)
         limit = shmemgen_decide_spin();
+    LONG misses = __atomic_load_n(&shmemgen_spin_misses, __ATOMIC_RELAXED);
+    limit >>= misses;
     ULONGLONG seen = *generation, start = 0;
     for (unsigned polls = 0;; polls++) {
         ULONGLONG current = __atomic_load_n(&shmemgen_core.header->generation, __ATOMIC_ACQUIRE);
         if (current != seen) {
             *generation = current;
+            if (misses != 0)
+                __atomic_store_n(&shmemgen_spin_misses, 0, __ATOMIC_RELAXED);
             return TRUE;
         }
         if (polls % SHMEMGEN_SPIN_POLLS == 0) {
             ULONGLONG now = limit == 0 ? 0 : shmemgen_ticks();
             if (polls == 0)
                 start = now;
-            if (now - start >= (ULONGLONG)limit)
+            if (now - start >= (ULONGLONG)limit) {
+                if (limit != 0 && misses < SHMEMGEN_SPIN_BACKOFF)
+                    __atomic_store_n(&shmemgen_spin_misses, misses + 1, __ATOMIC_RELAXED);
                 return FALSE;
+            }
         }
         shmemgen_pause();
     }
