@@ -68,10 +68,12 @@ enum {
 /* SHMEMGEN_WAIT_SPIN_US is how long, in microseconds, the wait export
  * polls the generation before it sleeps: a write within that is seen as
  * soon as its cache line reaches this core, well under a microsecond,
- * where waking a sleeper costs a system call on each side (5-10 us on
- * Linux and Windows, tens under Wine). About twice a wake-up: a wait that
- * ends asleep after all spent at most that much more CPU than a wake would
- * have. 0 turns it off; so does a machine with one core, where the writer
+ * where waking a sleeper costs a system call on each side (about 3 us
+ * one-way on Linux, 10-16 under Wine, in BENCHMARKS.md's ping-pong). 20 us
+ * leaves a peer time to work a little before it answers, and is about
+ * Wine's wake-up; a wait that ends asleep after all spent at most that much
+ * more CPU, and spins that keep missing shrink (shmemgen_spin_misses).
+ * 0 turns it off; so does a machine with one core, where the writer
  * could not run while this one spins. Override it from a
  * Go file of your own in dll/ with
  *     // #cgo CFLAGS: -DSHMEMGEN_WAIT_SPIN_US=0 */
