@@ -27,6 +27,9 @@ directory upward from the working directory that holds a shmemgen.yaml). verify 
 build.ps1 on Windows): run it only on a project you trust. Then, step by step:
 
    build    runs the build script, showing its progress
+   record   for a project with a typed record: the header the build made has
+            the record's layout hash, which verify prints, for comparing with
+            a peer's (a library built for another layout finds BAD_LAYOUT)
    exports  the DLL's export table holds exactly the exports shmemgen.yaml names,
             and nothing else (no cgo internals)
    imports  the DLL imports only system DLLs (KERNEL32, msvcrt, ADVAPI32, ...)

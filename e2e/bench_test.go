@@ -224,3 +224,165 @@ func benchMedian(b *testing.B, t benchTarget, key, name string, args ...string) 
 	slices.Sort(values)
 	return values[len(values)/2]
 }
+
+// pingRounds is how many round trips a ping-pong run times, after a tenth
+// as many of warm-up: a sleeping wake under Wine takes tens of
+// microseconds, so that a run stays within seconds.
+const pingRounds = "20000"
+
+// pingMetrics are what pingpong.c prints, one-way nanoseconds: mean_ns is
+// iceoryx2's figure (the run's time over twice the rounds), the rest are
+// quantiles of each round trip halved.
+var pingMetrics = []string{"mean_ns", "median_ns", "p90_ns", "p99_ns", "max_ns"}
+
+// pingColumn is one column of BenchmarkWakeLatency: a mode of pingpong.c
+// run from bin on host.
+type pingColumn struct {
+	name, heading, bin, mode string
+	host                     *host
+}
+
+// BenchmarkWakeLatency is not a test: it measures how soon a write reaches
+// a waiter in another process, as iceoryx2 measures its publish-subscribe
+// latency (two processes bounce a counter, one-way latency = round trip /
+// 2; e2e/testdata/pingpong.c), through the wait export as built (it spins
+// for up to 20 µs before it sleeps), through the same library built with
+// the spin off (-DSHMEMGEN_WAIT_SPIN_US=0, from a cgo file added to the
+// project's dll/), and through a pipe, in one run, under Wine and on Linux.
+// It prints each metric's median over 5 runs, with its ratio to the pipe's
+// on the same system, and how many writes found the other side asleep.
+// Run it with
+//
+//	go test ./e2e -run '^$' -bench WakeLatency -benchtime 1x -v
+func BenchmarkWakeLatency(b *testing.B) {
+	spin := filepath.Join(defaultProject(b), "bin")
+	sleep := filepath.Join(noSpinProject(b), "bin")
+	var columns []pingColumn
+	for _, h := range hosts {
+		if !h.available() {
+			b.Logf("no %s columns: %v", h.Name, h.unavailable())
+			continue
+		}
+		h.cProgram(b, spin, "pingpong", true)
+		h.cProgram(b, sleep, "pingpong", true)
+		columns = append(columns,
+			pingColumn{h.Name + "-spin", h.Name + " wait, spin", spin, "shm", h},
+			pingColumn{h.Name + "-sleep", h.Name + " wait, no spin", sleep, "shm", h},
+			pingColumn{h.Name + "-pipe", h.Name + " pipe", spin, "pipe", h})
+	}
+	if len(columns) == 0 {
+		win.require(b)
+	}
+	b.ResetTimer()
+	cells := map[string]map[string]float64{} // column, metric
+	slept := map[string]string{}
+	for range b.N {
+		for _, c := range columns {
+			cells[c.name], slept[c.name] = pingMedians(b, c)
+			for k, v := range cells[c.name] {
+				b.ReportMetric(v, c.name+"-"+k)
+			}
+		}
+	}
+	b.ReportMetric(0, "ns/op")
+	var table strings.Builder
+	fmt.Fprintf(&table, "\none-way latency, ns, medians of %d runs of %s round trips; Windows under %s, Linux native; (×N) is the ratio to the pipe's on the same system\n%-12s", runs, pingRounds, win.Name, "")
+	for _, c := range columns {
+		fmt.Fprintf(&table, " %22s", c.heading)
+	}
+	for _, m := range pingMetrics {
+		fmt.Fprintf(&table, "\n%-12s", strings.TrimSuffix(m, "_ns"))
+		for _, c := range columns {
+			v := cells[c.name][m]
+			cell := strconv.FormatFloat(v, 'f', 0, 64)
+			if pipe := cells[c.host.Name+"-pipe"][m]; c.mode != "pipe" && pipe > 0 {
+				cell += fmt.Sprintf(" (×%.3f)", v/pipe)
+			}
+			fmt.Fprintf(&table, " %22s", cell)
+		}
+	}
+	fmt.Fprintf(&table, "\n%-12s", "slept")
+	for _, c := range columns {
+		fmt.Fprintf(&table, " %22s", slept[c.name])
+	}
+	b.Log(table.String())
+}
+
+// pingMedians runs pingpong for c, runs times, and returns the median of
+// each metric, and the runs' slept counts (writes that found the other
+// side's waiting flag set), as "a/b/c… of N".
+func pingMedians(b *testing.B, c pingColumn) (map[string]float64, string) {
+	b.Helper()
+	values := map[string][]float64{}
+	var slept []string
+	sleptRE := regexp.MustCompile(`slept=(\d+) of (\d+)`)
+	total := ""
+	for range runs {
+		c.host.fresh(b)
+		r := c.host.run(b, c.bin, c.host.Prog("pingpong"), c.mode, pingRounds)
+		for _, m := range pingMetrics {
+			v := regexp.MustCompile(`(?:^|\s)` + m + `=([0-9.]+)(?:\s|$)`).FindStringSubmatch(r.stdout)
+			if r.status != 0 || v == nil {
+				b.Fatalf("pingpong %s in %s: want %s=N, got %s", c.mode, c.bin, m, r)
+			}
+			f, _ := strconv.ParseFloat(v[1], 64)
+			values[m] = append(values[m], f)
+		}
+		if s := sleptRE.FindStringSubmatch(r.stdout); s != nil {
+			slept = append(slept, s[1])
+			total = s[2]
+		}
+	}
+	medians := map[string]float64{}
+	for m, vs := range values {
+		slices.Sort(vs)
+		medians[m] = vs[len(vs)/2]
+	}
+	if len(slept) == 0 {
+		return medians, "-"
+	}
+	return medians, strings.Join(slept, "/") + " of " + total
+}
+
+// noSpinProject is the default project with the wait export's spin
+// turned off at build time, the way docs/library.md says: a Go file of the
+// project's own in dll/ whose cgo CFLAGS define SHMEMGEN_WAIT_SPIN_US=0.
+func noSpinProject(tb testing.TB) string {
+	tb.Helper()
+	var args []string
+	if hasOS() {
+		args = []string{"--os", "windows,linux"}
+	}
+	requireAny(tb, args)
+	p, err := sharedBuildFor("nospin", args)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addFile := func(dir string) error {
+		return os.WriteFile(filepath.Join(dir, "dll", "nospin.go"),
+			[]byte("package main\n\n// #cgo CFLAGS: -DSHMEMGEN_WAIT_SPIN_US=0\nimport \"C\"\n"), 0o644)
+	}
+	if err := p.build(filepath.Join(scratch, "projects", "nospin"), addFile); err != nil {
+		tb.Fatal(err)
+	}
+	return p.dir
+}
+
+// TestPingPong checks BenchmarkWakeLatency's program, not its speed: 1000
+// round trips through the wait export and through a pipe, on each system,
+// every counter as sent (pingpong.c fails on one that is not, or on a
+// generation that a write from elsewhere moved).
+func TestPingPong(t *testing.T) {
+	overHosts(t, func(t *testing.T, h *host) {
+		bin := filepath.Join(defaultProject(t), "bin")
+		h.cProgram(t, bin, "pingpong", true)
+		for _, mode := range []string{"shm", "pipe"} {
+			r := h.run(t, bin, h.Prog("pingpong"), mode, "1000")
+			want := `^mode=` + mode + ` rounds=1000 mean_ns=\d+ median_ns=\d+ p90_ns=\d+ p99_ns=\d+ max_ns=\d+( slept=\d+ of 2200)?\n$`
+			if r.status != 0 || !regexp.MustCompile(want).MatchString(r.stdout) {
+				t.Errorf("pingpong %s: want a line matching %s, got %s", mode, want, r)
+			}
+			t.Logf("%s", strings.TrimSpace(r.stdout))
+		}
+	})
+}

@@ -174,6 +174,7 @@ func waitExport(t *testing.T, h *host, bin string) {
 		"its text: ERROR_TIMEOUT: the wait timed out",
 		"after a set: ok=1 generation+1",
 		"after a byte write, an empty one and a failed one: ok=1 generation+1",
+		"a wait that finds a write at once: ok=1 generation+1 waiting=0",
 	)
 	r := h.run(t, bin, h.Prog("wait"), "latency", "50")
 	if r.status != 0 || !regexp.MustCompile(`(?m)^waiter: wakes=50 seen=50 median_us=\d+ max_us=\d+\nwaiter exit=0$`).MatchString(r.stdout) {

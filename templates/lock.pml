@@ -134,7 +134,7 @@ byte setters;          /* whose waiting = 1 the flag holds, as bits */
 	incs[me] = 0; acq[me] = 0; in_wait[me] = 0; wcur[me] = 0; deaths++; \
 	seen = 0; ticket = 0; f = 0; t = 0; wt = 0; owed = 0; ops = 0; \
 	holder = 0; naps = 0; \
-	ok = 0; woke = 0; held = 0; torn = 0; complete = 0; status = 0
+	ok = 0; woke = 0; held = 0; torn = 0; complete = 0; status = 0; spun = 0
 
 /* DIE comes before every step that may store: dying there is dying
  * anywhere since the last store, since nobody sees what a process loads.
@@ -579,8 +579,27 @@ inline read() {
 
 /* The wait export, with an infinite timeout unless WAIT_TIMEOUT. */
 inline wait() {
+	/* The spin: any number of polls of the generation, loads only, so no
+	 * DIE (nobody sees them); one that finds a write returns, with no
+	 * waiting set, and a spin whose time is up goes on to sleep. */
+	/* core.c {{ .Wait }}: if (timeout_ms != 0 && shmemgen_spin(generation)) { */
+	in_wait[me] = 1;
 	do
 	::
+		/* core.c shmemgen_spin: ULONGLONG current = __atomic_load_n(&shmemgen_core.header->generation, __ATOMIC_ACQUIRE); */
+		wcur[me] = generation;
+		/* core.c shmemgen_spin: if (current != seen) { */
+		if
+		:: wcur[me] != wgen[me] ->
+			d_step { wgen[me] = wcur[me]; in_wait[me] = 0; wcur[me] = 0; spun = 1 }
+			break
+		:: else
+		fi
+	:: d_step { wcur[me] = 0 }; break /* if (now - start >= (ULONGLONG)limit) */
+	od;
+	do
+	:: spun -> spun = 0; break
+	:: !spun ->
 #ifdef LINUX
 		/* core.c {{ .Wait }}: DWORD ticket = shmemgen_note_ticket(); */
 		/* platform_linux.h shmemgen_note_ticket: return (DWORD)__atomic_load_n(&shmemgen_core.header->note_seq, __ATOMIC_SEQ_CST); */
@@ -660,7 +679,7 @@ end_await:		/* asleep: a valid end once nobody writes */
 
 proctype Process(byte me) {
 	byte seen, ticket, f, t, wt, owed, ops, holder, naps;
-	bit ok, woke, held, torn, complete, status;
+	bit ok, woke, held, torn, complete, status, spun;
 
 	if
 	:: me < WRITERS ->

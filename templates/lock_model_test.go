@@ -31,7 +31,7 @@ var modelled = map[string][]string{
 		"shmemgen_recover", "shmemgen_release", "shmemgen_release_contended",
 		"shmemgen_writing", "shmemgen_written", "shmemgen_cover", "shmemgen_torn",
 		"shmemgen_wrote", "shmemgen_announce", "shmemgen_done",
-		"{{ .Set }}", "{{ .Get }}", "{{ .WriteBytes }}", "{{ .ReadBytes }}", "{{ .Wait }}",
+		"{{ .Set }}", "{{ .Get }}", "{{ .WriteBytes }}", "{{ .ReadBytes }}", "{{ .Wait }}", "shmemgen_spin",
 	},
 	"platform_linux.h": {
 		"shmemgen_wake_ticket", "shmemgen_sleep", "shmemgen_futex_wait", "shmemgen_wake",

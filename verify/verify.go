@@ -18,11 +18,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
 
 	"github.com/shmemgen/shmemgen/config"
+	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/internal/wine"
 )
 
@@ -183,6 +185,11 @@ func (v *verifier) run(ctx context.Context, opts Options) error {
 	}); err != nil {
 		return err
 	}
+	if opts.Inputs.Record != nil {
+		if err := v.step("record", "", false, func() (string, error) { return CheckRecordHash(bin, opts.Inputs) }); err != nil {
+			return err
+		}
+	}
 	if opts.Inputs.HasOS("windows") {
 		if err := v.windows(ctx, bin, opts); err != nil {
 			return err
@@ -286,6 +293,34 @@ func (v *verifier) linux(ctx context.Context, bin string, opts Options) error {
 		defer os.Remove(segment)
 	}
 	return v.roundTrips(ctx, LinuxHost, bin, "-linux", opts)
+}
+
+// CheckRecordHash reads the typed record's layout hash from the header
+// the build put in bin (NAME.h's MACRO_RECORD_LAYOUT_HASH) and checks it
+// against the one cfg's record has: the hash a running peer's library
+// must have too, or the later of the two to load fails with BAD_LAYOUT.
+// Its detail names both the record and the hash, for comparing with a
+// peer's.
+func CheckRecordHash(bin string, cfg config.Config) (string, error) {
+	m := gen.NewModel(cfg)
+	if m.Record == nil {
+		return "", errors.New("the project has no record")
+	}
+	want := fmt.Sprintf("0x%016x", m.Record.LayoutHash)
+	header := filepath.Join(bin, cfg.DLL+".h")
+	src, err := os.ReadFile(header)
+	if err != nil {
+		return "", err
+	}
+	re := regexp.MustCompile(`(?m)^#define ` + regexp.QuoteMeta(m.MacroPrefix) + `_RECORD_LAYOUT_HASH (0x[0-9a-f]{16})ULL$`)
+	found := re.FindSubmatch(src)
+	if found == nil {
+		return "", fmt.Errorf("%s defines no %s_RECORD_LAYOUT_HASH: it was built for no record; rebuild", header, m.MacroPrefix)
+	}
+	if got := string(found[1]); got != want {
+		return "", fmt.Errorf("%s was built for record layout hash %s, but %s's record has %s: rebuild", header, got, "shmemgen.yaml", want)
+	}
+	return fmt.Sprintf("%s, layout hash %s: a library built for another layout refuses the mapping with BAD_LAYOUT", m.Record.Record.Name, want), nil
 }
 
 // Build runs the project's own build script for this system, passing its

@@ -56,6 +56,14 @@ static int edges(void)
     WriteSharedBytes("z", 4096, 1);
     ok = WaitSharedMem(&g, 0);
     printf("after a byte write, an empty one and a failed one: ok=%d generation+%llu\n", ok, (ull)(g - before));
+    /* A wait that finds a write in its spin leaves no waiting behind: the
+     * next write makes no system call for it. */
+    volatile SHMEM_HEADER *h = map_header(FALSE);
+    WriteSharedBytes("w", 2, 1); /* clears the waiting the wait above set */
+    before = g;
+    ok = WaitSharedMem(&g, 1000);
+    printf("a wait that finds a write at once: ok=%d generation+%llu waiting=%d\n", ok, (ull)(g - before),
+           (int)h->waiting);
     return 0;
 }
 

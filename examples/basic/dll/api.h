@@ -335,8 +335,10 @@ typedef SHMEM_ULONGLONG(SHMEM_CDECL *PFN_SharedMemLength)(void);
  * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
  * mapping could not be set up, or timeout_ms passed first (the status is
  * then SHMEM_ERROR_TIMEOUT, Win32's ERROR_TIMEOUT, 1460, on both systems).
- * timeout_ms may be SHMEM_INFINITE. It takes no lock
- * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ * timeout_ms may be SHMEM_INFINITE. It takes no lock; it polls the
+ * generation for up to 20 us (unless timeout_ms is 0, or the machine has one
+ * core), then sleeps in the kernel; a writer that nobody waits
+ * for pays one read.
  */
 SHMEM_API SHMEM_BOOL SHMEM_CDECL WaitSharedMem(SHMEM_ULONGLONG *generation, SHMEM_DWORD timeout_ms);
 typedef SHMEM_BOOL(SHMEM_CDECL *PFN_WaitSharedMem)(SHMEM_ULONGLONG *generation, SHMEM_DWORD timeout_ms);

@@ -349,8 +349,10 @@ typedef TELEMETRY_ULONGLONG(TELEMETRY_CDECL *PFN_SharedMemLength)(void);
  * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
  * mapping could not be set up, or timeout_ms passed first (the status is
  * then TELEMETRY_ERROR_TIMEOUT, Win32's ERROR_TIMEOUT, 1460, on both systems).
- * timeout_ms may be TELEMETRY_INFINITE. It takes no lock
- * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ * timeout_ms may be TELEMETRY_INFINITE. It takes no lock; it polls the
+ * generation for up to 20 us (unless timeout_ms is 0, or the machine has one
+ * core), then sleeps in the kernel; a writer that nobody waits
+ * for pays one read.
  */
 TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL WaitSharedMem(TELEMETRY_ULONGLONG *generation, TELEMETRY_DWORD timeout_ms);
 typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_WaitSharedMem)(TELEMETRY_ULONGLONG *generation, TELEMETRY_DWORD timeout_ms);

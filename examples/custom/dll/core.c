@@ -65,6 +65,25 @@ enum {
 /* SHMEMGEN_NOTE_CHECK_MS is how long the wait export sleeps before it reads
  * the generation again, should a writer have died before waking it. */
 #define SHMEMGEN_NOTE_CHECK_MS 100
+/* SHMEMGEN_WAIT_SPIN_US is how long, in microseconds, the wait export
+ * polls the generation before it sleeps: a write within that is seen as
+ * soon as its cache line reaches this core, well under a microsecond,
+ * where waking a sleeper costs a system call on each side (about 3 us
+ * one-way on Linux, 10-16 under Wine, in BENCHMARKS.md's ping-pong). 20 us
+ * leaves a peer time to work a little before it answers, and is about
+ * Wine's wake-up; a wait that ends asleep after all spent at most that much
+ * more CPU, and spins that keep missing shrink (shmemgen_spin_misses).
+ * 0 turns it off; so does a machine with one core, where the writer
+ * could not run while this one spins. Override it from a
+ * Go file of your own in dll/ with
+ *     // #cgo CFLAGS: -DSHMEMGEN_WAIT_SPIN_US=0 */
+#ifndef SHMEMGEN_WAIT_SPIN_US
+#define SHMEMGEN_WAIT_SPIN_US 20
+#endif
+/* SHMEMGEN_SPIN_POLLS is how many polls of the spin pass between two reads
+ * of the clock: about a microsecond's worth, so that reading the clock (a
+ * system call under Wine) costs the spin little. */
+#define SHMEMGEN_SPIN_POLLS 32
 #define SHMEMGEN_CAPACITY ((SIZE_T)TELEMETRY_CAPACITY)
 /* SHMEMGEN_PAYLOAD_SIZE bounds the writing and torn ranges: the payload and
  * the typed record's area after it, so that a record write cut short by a
@@ -643,6 +662,69 @@ TELEMETRY_API ULONGLONG TELEMETRY_CDECL SharedMemLength(void)
     return n;
 }
 
+/* shmemgen_spin_ticks is the wait export's spin, in shmemgen_ticks: -1
+ * until the first wait decides it (shmemgen_decide_spin). */
+static volatile LONGLONG shmemgen_spin_ticks = -1;
+
+/* shmemgen_spin_misses counts this process's spins in a row that ended
+ * without a write, up to SHMEMGEN_SPIN_BACKOFF: each halves the next spin,
+ * so that a waiter whose writers cannot run beside it (a machine with no
+ * core to spare: the ping-pong in BENCHMARKS.md, on a loaded machine, spun
+ * out every other wait) soon spins a sixteenth, and one whose spin finds a
+ * write again spins in full. Threads share it: a race loses a count. */
+#define SHMEMGEN_SPIN_BACKOFF 4
+static volatile LONG shmemgen_spin_misses;
+
+/* shmemgen_decide_spin decides the spin once: SHMEMGEN_WAIT_SPIN_US, or
+ * none on a machine with one core. Threads that race here decide the
+ * same. */
+static __attribute__((noinline)) LONGLONG shmemgen_decide_spin(void)
+{
+    shmemgen_error saved = shmemgen_error_save();
+    LONGLONG ticks = 0;
+    if (SHMEMGEN_WAIT_SPIN_US > 0 && shmemgen_cores() != 1)
+        ticks = (LONGLONG)shmemgen_us_ticks(SHMEMGEN_WAIT_SPIN_US);
+    shmemgen_error_restore(saved);
+    __atomic_store_n(&shmemgen_spin_ticks, ticks, __ATOMIC_RELAXED);
+    return ticks;
+}
+
+/* shmemgen_spin polls the generation for up to the spin, and when it
+ * differs from *generation stores it there and returns TRUE. Plain loads
+ * (acquire, lock-free on 32-bit too) and a pause between them: no locked
+ * instruction and no store to the header, so a writer pays nothing for a
+ * spinning waiter but the generation's cache line, and finds no waiting
+ * to clear. */
+static __attribute__((noinline)) BOOL shmemgen_spin(ULONGLONG *generation)
+{
+    LONGLONG limit = __atomic_load_n(&shmemgen_spin_ticks, __ATOMIC_RELAXED);
+    if (limit < 0)
+        limit = shmemgen_decide_spin();
+    LONG misses = __atomic_load_n(&shmemgen_spin_misses, __ATOMIC_RELAXED);
+    limit >>= misses;
+    ULONGLONG seen = *generation, start = 0;
+    for (unsigned polls = 0;; polls++) {
+        ULONGLONG current = __atomic_load_n(&shmemgen_core.header->generation, __ATOMIC_ACQUIRE);
+        if (current != seen) {
+            *generation = current;
+            if (misses != 0)
+                __atomic_store_n(&shmemgen_spin_misses, 0, __ATOMIC_RELAXED);
+            return TRUE;
+        }
+        if (polls % SHMEMGEN_SPIN_POLLS == 0) {
+            ULONGLONG now = limit == 0 ? 0 : shmemgen_ticks();
+            if (polls == 0)
+                start = now;
+            if (now - start >= (ULONGLONG)limit) {
+                if (limit != 0 && misses < SHMEMGEN_SPIN_BACKOFF)
+                    __atomic_store_n(&shmemgen_spin_misses, misses + 1, __ATOMIC_RELAXED);
+                return FALSE;
+            }
+        }
+        shmemgen_pause();
+    }
+}
+
 TELEMETRY_API BOOL TELEMETRY_CDECL WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms)
 {
     if (generation == NULL)
@@ -653,6 +735,13 @@ TELEMETRY_API BOOL TELEMETRY_CDECL WaitSharedMem(ULONGLONG *generation, DWORD ti
     volatile LONG *waiting = &shmemgen_core.header->waiting;
     ULONGLONG start = shmemgen_now_ms();
     DWORD status = 0;
+    /* Spin first: a write it sees costs neither side a system call, and
+     * this waiter sets no waiting for the next writer to clear. */
+    if (timeout_ms != 0 && shmemgen_spin(generation)) {
+        shmemgen_error_restore(saved);
+        shmemgen_set_status(0);
+        return TRUE;
+    }
     for (;;) {
         /* Read before waiting is set: a writer that clears waiting after
          * this, for this write or an earlier one, changes it (on Linux),

@@ -128,6 +128,30 @@ static inline ULONGLONG shmemgen_now_ms(void)
     return (ULONGLONG)t.tv_sec * 1000 + (ULONGLONG)t.tv_nsec / 1000000;
 }
 
+/* shmemgen_ticks is a fine monotonic clock for the wait export's spin, in
+ * nanoseconds; shmemgen_us_ticks says how many of its ticks make us
+ * microseconds. */
+static inline ULONGLONG shmemgen_ticks(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (ULONGLONG)t.tv_sec * 1000000000 + (ULONGLONG)t.tv_nsec;
+}
+
+static inline ULONGLONG shmemgen_us_ticks(DWORD us)
+{
+    return (ULONGLONG)us * 1000;
+}
+
+/* shmemgen_cores is how many cores the machine has online. Not this
+ * process's affinity: a waiter pinned to a core of its own, as
+ * latency-minded programs pin their threads, still has a writer running
+ * beside it. */
+static inline int shmemgen_cores(void)
+{
+    return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* shmemgen_proc_stat reads from /proc/PID/stat process pid's state (field
  * 3), its number of threads (field 20) and the tag of its start time
  * (field 22, clock ticks since boot). It returns 1 when it read them, 0

@@ -89,6 +89,32 @@ static inline ULONGLONG shmemgen_now_ms(void)
     return GetTickCount64();
 }
 
+/* shmemgen_ticks is a fine monotonic clock for the wait export's spin,
+ * the performance counter; shmemgen_us_ticks says how many of its ticks
+ * make us microseconds. */
+static inline ULONGLONG shmemgen_ticks(void)
+{
+    LARGE_INTEGER t;
+    QueryPerformanceCounter(&t);
+    return (ULONGLONG)t.QuadPart;
+}
+
+static ULONGLONG shmemgen_us_ticks(DWORD us)
+{
+    LARGE_INTEGER frequency;
+    QueryPerformanceFrequency(&frequency);
+    return (ULONGLONG)frequency.QuadPart * us / 1000000;
+}
+
+/* shmemgen_cores is how many cores the machine has active, in every
+ * processor group. Not this process's affinity: a waiter pinned to a core
+ * of its own, as latency-minded programs pin their threads, still has a
+ * writer running beside it. */
+static inline int shmemgen_cores(void)
+{
+    return (int)GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+}
+
 /* shmemgen_tag is a creation time's tag in the lock word. */
 static LONGLONG shmemgen_tag(const FILETIME *created)
 {

@@ -335,8 +335,10 @@ typedef HOSTILE_ULONGLONG(HOSTILE_CDECL *PFN_SharedMemLength)(void);
  * many writes happened since. FALSE: generation is NULL (BAD_ARGUMENT), the
  * mapping could not be set up, or timeout_ms passed first (the status is
  * then HOSTILE_ERROR_TIMEOUT, Win32's ERROR_TIMEOUT, 1460, on both systems).
- * timeout_ms may be HOSTILE_INFINITE. It takes no lock
- * and sleeps in the kernel; a writer that nobody waits for pays one read.
+ * timeout_ms may be HOSTILE_INFINITE. It takes no lock; it polls the
+ * generation for up to 20 us (unless timeout_ms is 0, or the machine has one
+ * core), then sleeps in the kernel; a writer that nobody waits
+ * for pays one read.
  */
 HOSTILE_API HOSTILE_BOOL HOSTILE_CDECL WaitSharedMem(HOSTILE_ULONGLONG *generation, HOSTILE_DWORD timeout_ms);
 typedef HOSTILE_BOOL(HOSTILE_CDECL *PFN_WaitSharedMem)(HOSTILE_ULONGLONG *generation, HOSTILE_DWORD timeout_ms);
