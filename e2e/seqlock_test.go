@@ -156,19 +156,23 @@ func recordStress(t *testing.T, h *host, kill bool) {
 		t.Fatalf("record stress failed: %s", r)
 	}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	writers, readers, exits, kills := 0, 0, 0, 0
+	writers, readers, exits, kills, diedWriting := 0, 0, 0, 0, 0
+	killsLine := regexp.MustCompile(`^kills=(\d+) died_writing=(\d+)$`)
 	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
 		switch {
 		case recWriterLine.MatchString(l):
 			m := recWriterLine.FindStringSubmatch(l)
 			writers++
-			if atoi(m[1]) < minReads || atoi(m[2]) != 0 {
+			// With kill, the last writer may start near the end.
+			if (!kill && atoi(m[1]) < minReads) || atoi(m[2]) != 0 {
 				t.Errorf("writer: %s", l)
 			}
 		case recReaderLine.MatchString(l):
 			m := recReaderLine.FindStringSubmatch(l)
 			readers++
-			if atoi(m[1]) < minReads || atoi(m[2]) < minReads || atoi(m[7]) < 10 {
+			// With kill, the writer restarts (slowly under Wine): fewer
+			// changes, but some.
+			if changes := atoi(m[7]); atoi(m[1]) < minReads || atoi(m[2]) < minReads || changes < 3 || (!kill && changes < 10) {
 				t.Errorf("a reader did too little, or saw too few changes, to prove anything: %s", l)
 			}
 			if atoi(m[3]) != 0 || atoi(m[4]) != 0 || atoi(m[6]) != 0 {
@@ -182,14 +186,15 @@ func recordStress(t *testing.T, h *host, kill bool) {
 			if l != "exit=0x0" {
 				t.Errorf("a worker: %s", l)
 			}
-		case strings.HasPrefix(l, "kills="):
-			kills = atoi(strings.TrimPrefix(l, "kills="))
+		case killsLine.MatchString(l):
+			m := killsLine.FindStringSubmatch(l)
+			kills, diedWriting = atoi(m[1]), atoi(m[2])
 		default:
 			t.Errorf("unexpected line %q", l)
 		}
 	}
-	if writers < 1 || readers != 4 || exits != 5 || (kill && kills < 10) {
-		t.Errorf("want a writer line, 4 reader lines, 5 exits (and 10 kills or more with kill): %s", r)
+	if writers < 1 || readers != 4 || exits != 5 || (kill && (kills < 3 || diedWriting < 1)) {
+		t.Errorf("want a writer line, 4 reader lines, 5 exits (and with kill, 3 kills or more, one at least in a write): %s", r)
 	}
 	t.Logf("%s", r.stdout)
 }
@@ -202,7 +207,9 @@ func TestRecordStress(t *testing.T) {
 }
 
 // TestRecordStressKilledWriters is TestRecordStress with the writer killed
-// every 10-40 ms, in the middle of a write as often as not: record reads
+// again and again, once it has written 1000 records, at a moment it has a
+// write marked (the driver counts the kills that left the mark, and wants
+// one at least): record reads
 // are never handed half a record, and never say ABANDONED (the latch keeps
 // the last complete record); a string read may say ABANDONED, but one
 // that says nothing is whole.

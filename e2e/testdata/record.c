@@ -34,7 +34,8 @@
  *                      fast as it can, every field and the pattern derived
  *                      from one counter, and 4 readers checking every read
  *                      for MS milliseconds; with kill, the writer is killed
- *                      every 10-40 ms and started again
+ *                      once it has written 1000 records, 0-4 ms later, when
+ *                      it has a write marked, and started again, to the end
  *   record stress-write MS GATE, record stress-read MS GATE
  *                      the writer and a reader of record stress
  */
@@ -429,18 +430,31 @@ static int stress(DWORD ms, BOOL kill)
         }
     gate_post(go, 5);
     ULONGLONG start = now_ms(), end = start + ms;
-    unsigned long kills = 0, code = 0;
+    unsigned long kills = 0, died_writing = 0, code = 0;
+    volatile SHMEM_HEADER *h = kill ? map_header(FALSE) : NULL;
     srand((unsigned)my_pid());
-    while (kill && now_ms() + 50 < end) {
-        sleep_ms(10 + (DWORD)(rand() % 30));
+    while (kill && now_ms() + 100 < end) {
+        /* Once the writer is well under way (a process starts slowly
+         * under Wine), kill it 0-4 ms later: in a write, as often as not. */
+        Sample seen;
+        read_record(&seen);
+        uint64_t from = seen.count;
+        while (now_ms() + 100 < end && read_record(&seen) && seen.count < from + 1000)
+            ;
+        sleep_ms((DWORD)(rand() % 5));
+        /* Then at a moment it has a write marked. */
+        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
+            ;
         proc_kill(procs[0]);
         kills++;
+        /* A mark left behind: it died in a write, holding the lock. */
+        died_writing += h->writing_to != 0;
         ULONGLONG now = now_ms();
         snprintf(args, sizeof args, "stress-write %lu -", (unsigned long)(end > now ? end - now : 0));
         procs[0] = spawn(NULL, args);
     }
     if (kill)
-        printf("kills=%lu\n", kills);
+        printf("kills=%lu died_writing=%lu\n", kills, died_writing);
     for (int i = 0; i < 5; i++) {
         if (!proc_wait(procs[i], 120000, &code)) {
             fprintf(stderr, "record stress: a worker never ended\n");
