@@ -8,8 +8,10 @@ const (
 	layoutMagic = 0x474d4853 // "SHMG" in memory, little-endian
 	// Version 2 put the lock in the header: a lock word instead of a
 	// named mutex. Version 3 added the writing and torn ranges, and made
-	// the wait export's waiters a flag instead of a count.
-	layoutVersion = 3
+	// the wait export's waiters a flag instead of a count. Version 4 added
+	// the sequence counters that let reads take no lock, and the record's
+	// second copy.
+	layoutVersion = 4
 )
 
 // HeaderField is one field of the mapping's header. The layout is decided
@@ -73,15 +75,16 @@ func headerFields(m Model) []HeaderField {
 		{C: "torn_from", Go: "tornFrom", Type: "ULONGLONG", Volatile: true, Doc: "the start of the payload range that writers who died left half-written"},
 		{C: "torn_to", Go: "tornTo", Type: "ULONGLONG", Volatile: true, Doc: "its end; 0 when nothing is torn"},
 		{C: "note_seq", Go: "noteSeq", Type: "LONG", Volatile: true, Doc: "Linux: the wait export's futex word (see [Linux](#linux)); 0 on Windows"},
+		{C: "seq", Go: "seq", Type: "DWORD", Volatile: true, Doc: "the payload's sequence count: odd while a writer changes the payload, so that a read that saw it odd, or changed, reads again"},
 	}
 	if m.Record != nil {
-		// Only with a record, so that a project without one keeps its
-		// header byte for byte.
-		// Explicit padding puts the hash at a multiple of 8 for every
-		// compiler: Go on 386 would put a uint64 after note_seq at 84.
-		fields = append(fields, HeaderField{C: "record_pad", Go: "_", Type: "DWORD", Doc: "0"})
+		// Only with a record, so that a project without one has none of
+		// it. seq ends at 88, so the hash is at a multiple of 8 for every
+		// compiler (Go on 386 aligns a uint64 to 4 only).
 		fields = append(fields, HeaderField{C: "record_hash", Go: "recordHash", Type: "ULONGLONG",
 			Doc: fmt.Sprintf("`0x%016x` (`%s_RECORD_LAYOUT_HASH`): the typed record's layout; a library built for another finds `BAD_LAYOUT`", m.Record.LayoutHash, m.MacroPrefix)})
+		fields = append(fields, HeaderField{C: "record_seq", Go: "recordSeq", Type: "DWORD", Volatile: true,
+			Doc: "the record's latch count: a writer makes it odd, writes copy 0, makes it even, writes copy 1; a read reads the copy its parity names"})
 	}
 	var offset uint64
 	for i := range fields {

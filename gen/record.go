@@ -26,9 +26,12 @@ type RecordModel struct {
 	LayoutText string
 	// Offset is where the record lives, from the payload's start: its own
 	// area after the payload, at the next multiple of recordAreaAlign.
-	// TrackedSize is Offset plus the record's size: the extent of the
-	// writing and torn ranges, which cover the payload and the record.
+	// The record is there twice (a latch: a reader reads the copy no
+	// writer is changing): copy 1 is Stride after copy 0, on cache lines
+	// of its own. TrackedSize is where copy 1 ends: the extent of the
+	// writing range, which covers the payload and the record.
 	Offset      uint64
+	Stride      uint64
 	TrackedSize uint64
 	// Read and Write name the whole-record reader and writer exports,
 	// WriteRange the export that writes a byte range of the record.
@@ -299,7 +302,8 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	}
 	m.LayoutText = text.String()
 	m.Offset = (c.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
-	m.TrackedSize = m.Offset + m.Record.Size
+	m.Stride = (m.Record.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
+	m.TrackedSize = m.Offset + m.Stride + m.Record.Size
 	h := fnv.New64a()
 	h.Write([]byte(m.LayoutText))
 	m.LayoutHash = h.Sum64()

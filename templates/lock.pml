@@ -20,12 +20,17 @@
  *
  * Variants, chosen with -D when spin -a runs:
  *   LINUX or WINDOWS    the platform's sleep and wake (LINUX by default)
- *   WRITERS, WAITERS    how many of the 3 processes call the lock's exports,
- *                       and how many the wait export (the rest do nothing)
+ *   WRITERS, READERS,   how many of the 3 processes call the lock's exports,
+ *   WAITERS             how many only read, and how many call the wait
+ *                       export (the rest do nothing)
  *   OPS                 how many calls each writer makes
  *   DATA                1: a call writes or reads the payload; 0: its
  *                       critical section is one step
  *   READS, KINDS        whether calls read too; how many kinds of write
+ *   READ_TRIES          how many times a read tries without the lock
+ *                       before it takes it
+ *   LATCH               1: calls also write and read the typed record,
+ *                       kept twice (a latch), instead of the payload
  *   DEATHS              how many processes may die, each at any step
  *   MORTALS             which may, as bits (7: all)
  *   LOCK_SLICE          1: a lock sleeper's 20 ms slice may end
@@ -43,6 +48,9 @@
 #ifndef WRITERS
 #define WRITERS 3
 #endif
+#ifndef READERS
+#define READERS 0
+#endif
 #ifndef WAITERS
 #define WAITERS 0
 #endif
@@ -54,6 +62,12 @@
 #endif
 #ifndef READS
 #define READS 1
+#endif
+#ifndef READ_TRIES
+#define READ_TRIES 1
+#endif
+#ifndef LATCH
+#define LATCH 0
 #endif
 #ifndef KINDS
 #define KINDS 3
@@ -85,6 +99,8 @@
 
 #define N 3            /* processes */
 #define CELLS 2        /* the payload's cells: a range is [from, to) */
+#define TRACKED (CELLS + LATCH) /* the record's area is cell 2 */
+#define BROKEN 255     /* a record copy half-written */
 #define CONTENDED 4    /* LOCK_CONTENDED: bit 63 of the word, bit 2 here */
 #define ID (me + 1)    /* this process's lock word: its id, 1 to 3 */
 #define HOLDER(w) (((w) & 3) - 1)
@@ -96,6 +112,10 @@ byte lock;             /* 0, or the holder's ID, | CONTENDED */
 byte generation = 1;
 bit waiting;
 byte writing_from, writing_to, torn_from, torn_to;
+byte seq;              /* the payload's sequence count */
+byte record_seq;       /* the record's latch count */
+byte rec[2];           /* the record's copies: its value, or BROKEN */
+byte recv;             /* ghost: the last value a record write took */
 #ifdef LINUX
 byte wake_seq;
 byte note_seq;
@@ -133,7 +153,7 @@ byte setters;          /* whose waiting = 1 the flag holds, as bits */
 #define KILL alive[me] = 0; lockq[me] = 0; noteq[me] = 0; \
 	incs[me] = 0; acq[me] = 0; in_wait[me] = 0; wcur[me] = 0; deaths++; \
 	seen = 0; ticket = 0; f = 0; t = 0; wt = 0; owed = 0; ops = 0; \
-	holder = 0; naps = 0; \
+	holder = 0; naps = 0; tries = 0; v = 0; marked = 0; \
 	ok = 0; woke = 0; held = 0; torn = 0; complete = 0; status = 0; spun = 0
 
 /* DIE comes before every step that may store: dying there is dying
@@ -204,48 +224,104 @@ inline wrote() {
  * holder's mark, merged into the torn range. Only the holder touches these
  * words, so the loads are one step. */
 inline recover() {
+#if LATCH
+	/* core.c shmemgen_recover: shmemgen_relatch(to != 0); */
+	/* core.c shmemgen_relatch: if (*seq & 1) { */
+	if
+	:: record_seq % 2 == 1 ->
+		/* copy 1 is whole: the copy over copy 0 is under way, then done */
+		DIE;
+		/* core.c shmemgen_relatch: memcpy(copy0, copy0 + SHMEMGEN_RECORD_STRIDE, SHMEMGEN_RECORD_SIZE); */
+		rec[0] = BROKEN;
+		DIE;
+		rec[0] = rec[1];
+		DIE;
+		/* core.c shmemgen_relatch: shmemgen_bump(seq); */
+		record_seq++
+	:: record_seq % 2 == 0 && writing_to != 0 ->
+		DIE;
+		/* core.c shmemgen_relatch: memcpy(copy0 + SHMEMGEN_RECORD_STRIDE, copy0, SHMEMGEN_RECORD_SIZE); */
+		rec[1] = BROKEN;
+		DIE;
+		rec[1] = rec[0]
+	:: else
+	fi;
+	/* (g) the last complete record, in both copies */
+	assert(rec[0] == rec[1] && rec[0] != BROKEN);
+#endif
 	/* core.c shmemgen_recover: ULONGLONG to = shmemgen_load64(&h->writing_to); */
 	/* core.c shmemgen_recover: ULONGLONG from = shmemgen_load64(&h->writing_from); */
 	/* core.c shmemgen_recover: if (to > SHMEMGEN_PAYLOAD_SIZE || from >= to) { */
+	/* core.c shmemgen_recover: if (from < SHMEMGEN_BYTES_SIZE) { */
+	/* core.c shmemgen_recover: to = to < SHMEMGEN_BYTES_SIZE ? to : SHMEMGEN_BYTES_SIZE; */
 	/* core.c shmemgen_recover: ULONGLONG torn_to = shmemgen_load64(&h->torn_to); */
 	/* core.c shmemgen_recover: ULONGLONG torn_from = shmemgen_load64(&h->torn_from); */
 	/* core.c shmemgen_recover: from = torn_from < from ? torn_from : from; */
 	/* core.c shmemgen_recover: to = torn_to > to ? torn_to : to; */
+	/* Only the holder touches these words: one step. ok says the dead
+	 * one was writing (marked); t is 0 unless what it marked is torn. */
 	d_step {
 		t = writing_to;
 		f = writing_from;
+		marked = t != 0;
 		if
-		:: t > CELLS || f >= t -> f = 0; t = CELLS
+		:: t > TRACKED || f >= t -> f = 0; t = CELLS
 		:: else
 		fi;
 		if
-		:: torn_to != 0 ->
-			f = (torn_from < f -> torn_from : f);
-			t = (torn_to > t -> torn_to : t)
-		:: else
+		:: f < CELLS ->
+			t = (t < CELLS -> t : CELLS);
+			if
+			:: torn_to != 0 ->
+				f = (torn_from < f -> torn_from : f);
+				t = (torn_to > t -> torn_to : t)
+			:: else
+			fi
+		:: else -> t = 0
 		fi;
 		if
-		:: writing_to == 0 -> f = 0; t = 0
+		:: !marked -> f = 0; t = 0
 		:: else
 		fi
 	}
-	/* core.c shmemgen_recover: if (to == 0) */
+	/* core.c shmemgen_recover: if (to == 0 && (*seq & 1) == 0) */
 	if
-	:: t != 0 ->
+	:: !marked && seq % 2 == 0 -> skip
+	:: else ->
+		/* core.c shmemgen_recover: if ((*seq & 1) == 0) */
+		if
+		:: seq % 2 == 0 ->
+			DIE;
+			/* core.c shmemgen_recover: shmemgen_bump(seq); */
+			seq++
+		:: else
+		fi;
+		/* core.c shmemgen_recover: if (to != 0) { */
+		if
+		:: t != 0 ->
+			DIE;
+			/* core.c shmemgen_recover: shmemgen_store64(&h->torn_from, from); */
+			torn_from = f;
+			DIE;
+			/* core.c shmemgen_recover: shmemgen_store64(&h->torn_to, to); */
+			torn_to = t;
+		:: else
+		fi;
+		if
+		:: marked ->
+			DIE;
+			/* core.c shmemgen_recover: shmemgen_store64(&h->writing_to, 0); */
+			writing_to = 0
+		:: else
+		fi;
+		d_step { f = 0; t = 0; marked = 0 }
 		DIE;
-		/* core.c shmemgen_recover: shmemgen_store64(&h->torn_from, from); */
-		torn_from = f;
-		DIE;
-		/* core.c shmemgen_recover: shmemgen_store64(&h->torn_to, to); */
-		torn_to = t;
-		DIE;
-		/* core.c shmemgen_recover: shmemgen_store64(&h->writing_to, 0); */
-		d_step { writing_to = 0; f = 0; t = 0 }
+		/* the count even again: the takeover's change is over */
+		seq++;
 		/* core.c shmemgen_recover: shmemgen_wrote(); */
 		wrote();
 		/* core.c shmemgen_recover: shmemgen_announce(); */
 		announce()
-	:: else
 	fi
 }
 
@@ -505,6 +581,11 @@ inline write() {
 	/* core.c shmemgen_writing: shmemgen_store64(&h->writing_to, to); */
 	d_step { writing_from = f; writing_to = t }
 	DIE;
+	/* core.c {{ .Set }}: shmemgen_bump(seq); */
+	/* core.c {{ .WriteBytes }}: shmemgen_bump(seq); */
+	/* core.c shmemgen_bump: __atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE); */
+	seq++; /* odd: the change begins */
+	DIE;
 	/* Every cell it writes is broken from its first byte on. */
 	/* core.c {{ .Set }}: SIZE_T n = shmemgen_scan(text, src, SHMEMGEN_CAPACITY - 1, TRUE); */
 	/* core.c {{ .WriteBytes }}: memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n); */
@@ -547,34 +628,163 @@ inline write() {
 		fi;
 		f = 0; t = 0
 	}
+	DIE;
+	/* core.c {{ .Set }}: shmemgen_bump(seq); */
+	seq++; /* even: the change is over */
 	/* core.c {{ .WriteBytes }}: held = shmemgen_release(); */
 	release();
 	/* core.c {{ .WriteBytes }}: shmemgen_announce(); */
 	announce()
 }
 
-/* A read of [0,1), [1,2) or [0,2), of bytes or of the string. (e): one
- * that does not say ABANDONED read only whole cells. */
+/* A read of [0,1), [1,2) or [0,2), of bytes or of the string, without
+ * the lock: the count, each cell, the torn range, the count again; after
+ * READ_TRIES tries that saw the count odd or moved, under the lock. (e):
+ * a read that does not say ABANDONED read only whole cells. */
 inline read() {
 	if
 	:: f = 0; t = 1
 	:: f = 1; t = 2
 	:: f = 0; t = 2
 	fi;
-	/* core.c {{ .ReadBytes }}: memcpy(dst, shmemgen_core.payload + offset, (SIZE_T)n); */
-	/* core.c {{ .ReadBytes }}: BOOL torn = n > 0 && shmemgen_torn(offset, offset + n); */
-	/* core.c {{ .Get }}: BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2); */
-	/* core.c shmemgen_torn: return torn_to != 0 && from < torn_to && shmemgen_load64(&h->torn_from) < to; */
-	d_step {
-		complete = whole[f] && whole[t - 1];
-		torn = torn_to != 0 && f < torn_to && torn_from < t;
-		f = 0; t = 0
-	}
-	/* core.c {{ .ReadBytes }}: BOOL held = shmemgen_release(); */
+	do
+	::
+		/* core.c {{ .Get }}: DWORD seen = shmemgen_begin(seq); */
+		/* core.c shmemgen_begin: return __atomic_load_n(seq, __ATOMIC_ACQUIRE); */
+		seen = seq;
+		/* core.c {{ .Get }}: if (seen & 1) { */
+		if
+		:: seen % 2 == 0 ->
+			/* The copy and the range's loads are one step: what a
+			 * writer changes between them it changes inside seq's
+			 * window, which the check below catches. */
+			/* core.c {{ .ReadBytes }}: shmemgen_snap(dst, shmemgen_core.payload + offset, (SIZE_T)n); */
+			/* core.c {{ .Get }}: BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2); */
+			/* core.c shmemgen_torn: ULONGLONG torn_to = shmemgen_peek64(&h->torn_to); */
+			/* core.c shmemgen_torn: return torn_to != 0 && from < torn_to && shmemgen_peek64(&h->torn_from) < to; */
+			d_step {
+				complete = whole[f] && whole[t - 1];
+				torn = torn_to != 0 && f < torn_to && torn_from < t
+			}
+			/* core.c {{ .Get }}: if (shmemgen_moved(seq, seen)) */
+			/* core.c shmemgen_moved: return __atomic_load_n(seq, __ATOMIC_RELAXED) != seen; */
+			if
+			:: seq == seen -> /* the fast path's answer */
+				/* core.c {{ .Get }}: return shmemgen_done(TRUE, torn, cut); */
+				assert(torn || complete);
+				break
+			:: else
+			fi
+		:: else
+		fi;
+		d_step { seen = 0; v = 0; torn = 0; complete = 0; tries++ }
+		/* core.c {{ .Get }}: return shmemgen_get_locked(dst, cch); */
+		if
+		:: tries >= READ_TRIES ->
+			/* core.c shmemgen_get_locked: DWORD status = shmemgen_acquire(); */
+			acquire();
+			if
+			:: status == 0 ->
+				/* A takeover's recover used f and t: the range
+				 * again, any of them. */
+				if
+				:: f = 0; t = 1
+				:: f = 1; t = 2
+				:: f = 0; t = 2
+				fi;
+				/* core.c shmemgen_read_bytes_locked: memcpy(dst, shmemgen_core.payload + offset, (SIZE_T)n); */
+				/* core.c shmemgen_read_bytes_locked: BOOL torn = n > 0 && shmemgen_torn(offset, offset + n); */
+				d_step {
+					complete = whole[f] && whole[t - 1];
+					torn = torn_to != 0 && f < torn_to && torn_from < t
+				}
+				/* core.c shmemgen_read_bytes_locked: BOOL held = shmemgen_release(); */
+				release();
+				/* core.c shmemgen_done: if (!held || torn) */
+				assert(torn || complete)
+			:: else -> status = 0
+			fi;
+			break
+		:: else
+		fi
+	od;
+	skip; /* break lands here, not inside a d_step */
+	d_step { f = 0; t = 0; seen = 0; v = 0; torn = 0; complete = 0; tries = 0 }
+}
+
+/* A record write, once the lock is held, of the value v (a new one per
+ * write): the mark (past the payload), then the latch: record_seq odd,
+ * copy 0, record_seq even, copy 1 (copied from copy 0). */
+inline write_record() {
+	d_step { recv++; v = recv }
+	DIE;
+	/* core.c shmemgen_write_record: shmemgen_writing(from, to); */
+	d_step { writing_from = CELLS; writing_to = CELLS + 1 }
+	DIE;
+	/* core.c shmemgen_write_record: shmemgen_bump(seq); */
+	record_seq++; /* odd: readers read copy 1 */
+	DIE;
+	/* core.c shmemgen_write_record: memcpy(copy0, src, n); */
+	rec[0] = BROKEN;
+	DIE;
+	rec[0] = v;
+	DIE;
+	record_seq++; /* even: readers read copy 0 */
+	DIE;
+	/* core.c shmemgen_write_record: memcpy(copy0 + SHMEMGEN_RECORD_STRIDE, copy0, n); */
+	rec[1] = BROKEN;
+	DIE;
+	rec[1] = v;
+	/* core.c shmemgen_write_record: shmemgen_written(from, to); */
+	wrote();
+	DIE;
+	/* (a record's range never meets the torn range: cover changes nothing) */
+	writing_to = 0;
+	/* core.c shmemgen_write_record: BOOL held = shmemgen_release(); */
 	release();
-	/* core.c shmemgen_done: if (!held || torn) */
-	assert(torn || complete);
-	torn = 0; complete = 0
+	/* core.c shmemgen_write_record: shmemgen_announce(); */
+	announce();
+	v = 0
+}
+
+/* A record read: the count, the copy its parity names, the count again;
+ * after READ_TRIES tries, under the lock (copy 0). (g): never a copy
+ * half-written. */
+inline read_record() {
+	do
+	::
+		/* core.c {{ .Record.Read }}: DWORD seen = shmemgen_begin(seq); */
+		seen = record_seq;
+		/* core.c {{ .Record.Read }}: shmemgen_snap((BYTE *)out, copy0 + (seen & 1) * SHMEMGEN_RECORD_STRIDE, sizeof *out); */
+		v = rec[seen % 2];
+		/* core.c {{ .Record.Read }}: if (!shmemgen_moved(seq, seen)) */
+		if
+		:: record_seq == seen ->
+			assert(v != BROKEN);
+			break
+		:: else
+		fi;
+		d_step { seen = 0; v = 0; tries++ }
+		if
+		:: tries >= READ_TRIES ->
+			/* core.c {{ .Record.Read }}: return shmemgen_read_record_locked(out); */
+			/* core.c shmemgen_read_record_locked: DWORD status = shmemgen_acquire(); */
+			acquire();
+			if
+			:: status == 0 ->
+				/* core.c shmemgen_read_record_locked: memcpy(out, shmemgen_core.payload + SHMEMGEN_RECORD_FROM, sizeof *out); */
+				v = rec[0];
+				/* core.c shmemgen_read_record_locked: BOOL held = shmemgen_release(); */
+				release();
+				assert(v != BROKEN)
+			:: else -> status = 0
+			fi;
+			break
+		:: else
+		fi
+	od;
+	skip; /* break lands here, not inside a d_step */
+	d_step { seen = 0; v = 0; tries = 0 }
 }
 
 /* The wait export, with an infinite timeout unless WAIT_TIMEOUT. */
@@ -678,33 +888,56 @@ end_await:		/* asleep: a valid end once nobody writes */
 }
 
 proctype Process(byte me) {
-	byte seen, ticket, f, t, wt, owed, ops, holder, naps;
-	bit ok, woke, held, torn, complete, status, spun;
+	byte seen, ticket, f, t, wt, owed, ops, holder, naps, tries, v;
+	bit ok, woke, held, torn, complete, status, marked, spun;
 
 	if
 	:: me < WRITERS ->
 		do
 		:: ops < OPS ->
+#if DATA
+			/* A write takes the lock; a read does not, unless it
+			 * falls back to it. */
+			if
+			:: true ->
+				acquire();
+				if
+				:: status == 0 ->
+#if LATCH
+					write_record()
+#else
+					write()
+#endif
+				:: else -> status = 0
+				fi
+			:: READS ->
+#if LATCH
+				read_record()
+#else
+				read()
+#endif
+			fi;
+#else
 			acquire();
 			if
 			:: status == 0 ->
-#if DATA
-				if
-				:: write()
-				:: READS -> read()
-				fi
-#else
 				/* the critical section: nobody else sees it, so
 				 * one step stands for all of it */
 				skip;
 				release()
-#endif
 			:: else -> status = 0
 			fi;
+#endif
 			ops++
 		:: else -> break
 		od
-	:: me >= WRITERS && me < WRITERS + WAITERS ->
+	:: DATA && me >= WRITERS && me < WRITERS + READERS ->
+#if LATCH
+		read_record()
+#else
+		read()
+#endif
+	:: me >= WRITERS + READERS && me < WRITERS + READERS + WAITERS ->
 		do
 		:: wait()
 		:: break
@@ -719,6 +952,7 @@ dead:
 init {
 	atomic {
 		alive[0] = 1; alive[1] = 1; alive[2] = 1;
+		rec[0] = 0; rec[1] = 0;
 		wgen[0] = 1; wgen[1] = 1; wgen[2] = 1;
 		run Process(0); run Process(1); run Process(2)
 	}

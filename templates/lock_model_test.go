@@ -31,7 +31,10 @@ var modelled = map[string][]string{
 		"shmemgen_recover", "shmemgen_release", "shmemgen_release_contended",
 		"shmemgen_writing", "shmemgen_written", "shmemgen_cover", "shmemgen_torn",
 		"shmemgen_wrote", "shmemgen_announce", "shmemgen_done",
-		"{{ .Set }}", "{{ .Get }}", "{{ .WriteBytes }}", "{{ .ReadBytes }}", "{{ .Wait }}", "shmemgen_spin",
+		"shmemgen_bump", "shmemgen_begin", "shmemgen_moved", "shmemgen_relatch",
+		"shmemgen_get_locked", "shmemgen_read_bytes_locked", "shmemgen_read_record_locked",
+		"shmemgen_write_record",
+		"{{ .Set }}", "{{ .Get }}", "{{ .WriteBytes }}", "{{ .ReadBytes }}", "{{ .Wait }}", "{{ .Record.Read }}", "shmemgen_spin",
 	},
 	"platform_linux.h": {
 		"shmemgen_wake_ticket", "shmemgen_sleep", "shmemgen_futex_wait", "shmemgen_wake",
@@ -150,9 +153,16 @@ var modelRuns = []modelRun{
 	// stream of them cannot put it off (the model found that it could).
 	{name: "lock-progress/linux", defines: "-DLINUX -DDATA=0 -DDEATHS=2 -DSPURIOUS=1", claim: "lock_progress"},
 	{name: "lock-progress/windows", defines: "-DWINDOWS -DDATA=0 -DDEATHS=2", claim: "lock_progress"},
-	// (e) torn data: the bookkeeping is the same C on both systems, so
-	// Windows's smaller state space stands for both.
-	{name: "torn/windows", defines: "-DWINDOWS -DDATA=1 -DDEATHS=2"},
+	// (e) torn data, read without the lock: two writers that may die and
+	// a reader that reads by the sequence count, and falls back to the
+	// lock (and may take it over). The bookkeeping is the same C on both
+	// systems, so Windows's smaller state space stands for both. (Three
+	// processes that each write or read, with reads taking no lock, are
+	// more states than the memory bound.)
+	{name: "torn/windows", defines: "-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3"},
+	// (g) the record's latch: a reader never reads a copy half-written,
+	// and a takeover leaves both copies the last complete record.
+	{name: "latch/windows", defines: "-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3"},
 	// (c) no lost wake-up for the wait export, slices off: a waiter asleep
 	// on a generation that a write has passed must be woken by a writer.
 	// On Linux it holds strictly: the futex is on note_seq, read before
@@ -225,7 +235,22 @@ var modelMutants = []struct {
 	{"take-free-lock-uncontended", `:: lock == 0 -> lock = ID | CONTENDED; ok = 1; GOT_LOCK`, `:: lock == 0 -> lock = ID; ok = 1; GOT_LOCK`,
 		"-DWINDOWS -DDATA=0 -DDEATHS=0 -DLOCK_SLICE=0 -DLOCK_TIMEOUT=0", ""},
 	{"recover-no-torn", "\t\ttorn_to = t;\n", "\t\tskip;\n",
-		"-DWINDOWS -DDATA=1 -DDEATHS=1", ""},
+		"-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=1 -DMORTALS=3", ""},
+	// A reader that takes its copy without checking the count again.
+	{"read-no-recheck", ":: seq == seen -> /* the fast path's answer */", ":: true -> /* the fast path's answer */",
+		"-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=0", ""},
+	// A writer that changes the payload without making the count odd.
+	{"write-no-bump", "seq++; /* odd: the change begins */", "skip; /* odd: the change begins */",
+		"-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=0", ""},
+	// A latch reader that reads the copy being written.
+	{"latch-other-copy", "v = rec[seen % 2];", "v = rec[1 - seen % 2];",
+		"-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=0", ""},
+	// A latch writer that writes copy 0 without making the count odd.
+	{"latch-no-bump", "record_seq++; /* odd: readers read copy 1 */", "skip;",
+		"-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=0", ""},
+	// A takeover that leaves copy 0 as a dead writer left it.
+	{"no-relatch", "\t\trec[0] = rec[1];\n", "\t\tskip;\n",
+		"-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=1 -DMORTALS=3", ""},
 	{"announce-keeps-waiting", `:: waiting -> waiting = 0; owed = setters`, `:: waiting -> owed = setters`,
 		"-DLINUX -DWRITERS=2 -DWAITERS=1 -DKINDS=1 -DREADS=0 -DDEATHS=1 -DWAIT_TIMEOUT=1", ""},
 	{"no-lock-slice", "#define LOCK_SLICE 1\n", "#define LOCK_SLICE 0\n",
@@ -339,7 +364,7 @@ func verify(t *testing.T, model []byte, defines, claim string) (result, error) {
 
 // sharedRE matches a replayed step that changes what other processes see:
 // the header, the events, the kernel's queues, a process's death.
-var sharedRE = regexp.MustCompile(`\[(lock|generation|waiting|writing_from|writing_to|torn_from|torn_to|wake_seq|note_seq|wake_set|note_set|lockq\[[^]]*\]|noteq\[[^]]*\]|alive\[me\]) = |START OF CYCLE|violated`)
+var sharedRE = regexp.MustCompile(`\[(lock|generation|waiting|writing_from|writing_to|torn_from|torn_to|seq|record_seq|rec\[[^]]*\]|wake_seq|note_seq|wake_set|note_set|lockq\[[^]]*\]|noteq\[[^]]*\]|alive\[me\]) = |START OF CYCLE|violated`)
 
 // shared keeps, of spin's replay of a trail, the steps that sharedRE
 // matches, each as "proc N: line: step".

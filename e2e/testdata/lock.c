@@ -82,6 +82,9 @@ static int hold(const char *gate_name, const char *from, const char *to)
         /* A writer marks its range before it changes a byte of it. */
         header->writing_from = strtoull(from, NULL, 10);
         header->writing_to = strtoull(to, NULL, 10);
+        /* Then makes the payload's sequence count odd: a read that takes
+         * no lock reads again, and at last waits for the lock. */
+        header->seq = header->seq + 1;
     }
     gate_post(held, 1);
     sleep_ms(60000); /* the driver kills us long before */

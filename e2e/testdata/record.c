@@ -24,6 +24,20 @@
  *   record die GATE    write a record from a source whose first 48 bytes
  *                      are readable and the rest a trap: die (exit 7)
  *                      inside the write, once the copy faults
+ *   record slow GATE   the same, but sleep 1.5 s in the fault, holding the
+ *                      lock half-way through the record, then finish
+ *   record hold        write a record and a string, start "record slow",
+ *                      and read both while it holds the lock half-way
+ *                      through its write: every read at once, and whole
+ *   record stress MS [kill]
+ *                      one writer rewriting the record and the string as
+ *                      fast as it can, every field and the pattern derived
+ *                      from one counter, and 4 readers checking every read
+ *                      for MS milliseconds; with kill, the writer is killed
+ *                      once it has written 1000 records, 0-4 ms later, when
+ *                      it has a write marked, and started again, to the end
+ *   record stress-write MS GATE, record stress-read MS GATE
+ *                      the writer and a reader of record stress
  */
 #include <math.h>
 #include <stdint.h>
@@ -213,13 +227,246 @@ static int torn(void)
     proc_wait(writer, 60000, &code);
     printf("writer: exit=%lu\n", code);
     ok = read_record(&out);
-    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read after the death: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()),
+           (unsigned long long)out.count);
     in.count = 43;
     ok = write_record(&in);
     printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
     memset(&out, 0, sizeof out);
     ok = read_record(&out);
     printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    return 0;
+}
+
+static int slow(const char *gate_name)
+{
+    load();
+    dll.size();
+    gate inside = gate_open(gate_name);
+    const Sample *src = trap_source(48, 0x11, TRAP_SLOW, 1500, inside);
+    BOOL ok = write_record(src);
+    printf("slow write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    return 0;
+}
+
+/* derive fills r with every field derived from i, and text (room for 100
+ * units) with a pattern derived from it: one letter, i % 26 from A, 10 +
+ * 3 * (i % 26) times. */
+static void derive(Sample *r, WCHAR *text, uint64_t i)
+{
+    memset(r, 0, sizeof *r);
+    r->count = i;
+    r->temp = (double)i * 0.5;
+    for (int k = 0; k < 11; k++)
+        r->label[k] = (WCHAR)(u'a' + (i + (uint64_t)k) % 26);
+    for (int k = 0; k < 5; k++)
+        r->samples[k] = (int32_t)(i * 7 + (uint64_t)k);
+    r->ok = (BYTE)(i & 1);
+    r->small = (int8_t)i;
+    r->big = -(int64_t)i;
+    r->half = (uint16_t)(i * 3);
+    r->ratio = (float)(i % 1000);
+    for (int k = 0; k < 3; k++)
+        r->blob[k] = (BYTE)(i + (uint64_t)k);
+    if (text != NULL) {
+        int letter = (int)(i % 26), n = 10 + 3 * letter;
+        for (int k = 0; k < n; k++)
+            text[k] = (WCHAR)(u'A' + letter);
+        text[n] = 0;
+    }
+}
+
+/* record_whole and text_whole report whether a read is one derive's. */
+static int record_whole(const Sample *r)
+{
+    Sample want;
+    derive(&want, NULL, r->count);
+    return memcmp(&want, r, sizeof want) == 0;
+}
+
+static int text_whole(const WCHAR *s)
+{
+    WCHAR want[100];
+    if (s[0] < u'A' || s[0] > u'Z')
+        return 0;
+    derive(&(Sample){0}, want, (uint64_t)(s[0] - u'A'));
+    return u16cmp(want, s) == 0;
+}
+
+static int hold(void)
+{
+    load();
+    Sample in, out;
+    WCHAR text[100], got[100];
+    derive(&in, text, 42);
+    BOOL ok = write_record(&in) && dll.set(text);
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    fflush(stdout);
+    proc writer = trap_start("slow");
+    /* The writer holds the lock, half-way through copy 0, for 1.5 s. */
+    unsigned long reads = 0, whole = 0, code = 0;
+    double slowest = 0;
+    ULONGLONG end = now_ms() + 300;
+    while (now_ms() < end) {
+        double t = now_us();
+        memset(&out, 0, sizeof out);
+        got[0] = 0;
+        BOOL r = read_record(&out) && dll.status() == 0;
+        r = r && dll.get(got, ARRAYSIZE(got)) && dll.status() == 0;
+        t = now_us() - t;
+        slowest = t > slowest ? t : slowest;
+        reads++;
+        whole += r && out.count == 42 && record_whole(&out) && text_whole(got) && got[0] == u'A' + 42 % 26;
+    }
+    int held = !proc_wait(writer, 0, &code);
+    /* A read that waited for the writer would have waited out its 1.5 s,
+     * and found it gone: the bound is for a reader descheduled on a loaded
+     * machine. */
+    printf("while held: reads=%lu whole=%d under_500ms=%d still_held=%d\n", reads, whole == reads,
+           slowest < 500000, held);
+    fflush(stdout);
+    proc_wait(writer, 60000, &code);
+    ok = read_record(&out);
+    printf("after: ok=%d status=%s count=%llx\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    return 0;
+}
+
+static void stress_gate_names(const char *id, char *ready, char *go)
+{
+    snprintf(ready, 64, "shmemgen-recstress-ready-%s", id);
+    snprintf(go, 64, "shmemgen-recstress-go-%s", id);
+}
+
+static void stress_rendezvous(const char *id)
+{
+    char ready_name[64], go_name[64];
+    stress_gate_names(id, ready_name, go_name);
+    gate ready = gate_open(ready_name), go = gate_open(go_name);
+    gate_post(ready, 1);
+    if (!gate_wait(go, 60000)) {
+        fprintf(stderr, "record stress: no go from the driver\n");
+        exit(2);
+    }
+}
+
+/* stress_write rewrites the record and the string for ms, from the
+ * record's count on: a writer started again after a kill goes on. */
+static int stress_write(DWORD ms, const char *id)
+{
+    load();
+    Sample r;
+    WCHAR text[100];
+    unsigned long writes = 0, failed = 0;
+    if (!read_record(&r))
+        failed++;
+    uint64_t i = r.count;
+    if (id[0] != '-')
+        stress_rendezvous(id);
+    ULONGLONG end = now_ms() + ms;
+    while (now_ms() < end) {
+        derive(&r, text, ++i);
+        failed += !write_record(&r);
+        failed += !dll.set(text);
+        writes++;
+    }
+    printf("writer: writes=%lu failed=%lu\n", writes, failed);
+    return 0;
+}
+
+static int stress_read(DWORD ms, const char *id)
+{
+    load();
+    Sample r;
+    WCHAR text[100];
+    unsigned long records = 0, strings = 0, bad = 0, failed = 0, abandoned = 0, abandoned_records = 0;
+    uint64_t last = 0, moved = 0;
+    stress_rendezvous(id);
+    ULONGLONG end = now_ms() + ms;
+    while (now_ms() < end) {
+        if (!read_record(&r)) {
+            failed++;
+        } else {
+            records++;
+            abandoned_records += dll.status() != 0;
+            bad += !record_whole(&r);
+            moved += r.count != last;
+            last = r.count;
+        }
+        if (!dll.get(text, ARRAYSIZE(text))) {
+            failed++;
+        } else if (dll.status() == SHMEM_STATUS_ABANDONED) {
+            abandoned++; /* a writer killed in its set: said, not hidden */
+        } else {
+            strings++;
+            bad += dll.status() != 0 || !text_whole(text);
+        }
+    }
+    printf("reader: records=%lu strings=%lu bad=%lu failed=%lu abandoned=%lu abandoned_records=%lu changes=%llu\n",
+           records, strings, bad, failed, abandoned, abandoned_records, (unsigned long long)moved);
+    return 0;
+}
+
+static int stress(DWORD ms, BOOL kill)
+{
+    load();
+    Sample r;
+    WCHAR text[100];
+    derive(&r, text, 1);
+    if (!write_record(&r) || !dll.set(text)) {
+        fprintf(stderr, "record stress: the first write failed\n");
+        return 1;
+    }
+    char id[32], ready_name[64], go_name[64], args[128];
+    snprintf(id, sizeof id, "%lu", (unsigned long)my_pid());
+    stress_gate_names(id, ready_name, go_name);
+    gate ready = gate_create(ready_name), go = gate_create(go_name);
+    proc procs[5];
+    snprintf(args, sizeof args, "stress-write %lu %s", (unsigned long)ms, id);
+    procs[0] = spawn(NULL, args);
+    snprintf(args, sizeof args, "stress-read %lu %s", (unsigned long)ms, id);
+    for (int i = 1; i < 5; i++)
+        procs[i] = spawn(NULL, args);
+    for (int i = 0; i < 5; i++)
+        if (!gate_wait(ready, 60000)) {
+            fprintf(stderr, "record stress: a worker never got ready\n");
+            return 1;
+        }
+    gate_post(go, 5);
+    ULONGLONG start = now_ms(), end = start + ms;
+    unsigned long kills = 0, died_writing = 0, code = 0;
+    volatile SHMEM_HEADER *h = kill ? map_header(FALSE) : NULL;
+    srand((unsigned)my_pid());
+    while (kill && now_ms() + 100 < end) {
+        /* Once the writer is well under way (a process starts slowly
+         * under Wine), kill it 0-4 ms later: in a write, as often as not. */
+        Sample seen;
+        read_record(&seen);
+        uint64_t from = seen.count;
+        while (now_ms() + 100 < end && read_record(&seen) && seen.count < from + 1000)
+            ;
+        sleep_ms((DWORD)(rand() % 5));
+        /* Then at a moment it has a write marked. */
+        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
+            ;
+        proc_kill(procs[0]);
+        kills++;
+        /* A mark left behind: it died in a write, holding the lock. */
+        died_writing += h->writing_to != 0;
+        ULONGLONG now = now_ms();
+        snprintf(args, sizeof args, "stress-write %lu -", (unsigned long)(end > now ? end - now : 0));
+        procs[0] = spawn(NULL, args);
+    }
+    if (kill)
+        printf("kills=%lu died_writing=%lu\n", kills, died_writing);
+    for (int i = 0; i < 5; i++) {
+        if (!proc_wait(procs[i], 120000, &code)) {
+            fprintf(stderr, "record stress: a worker never ended\n");
+            return 1;
+        }
+        printf("exit=0x%lx\n", code);
+    }
+    gate_remove(ready_name);
+    gate_remove(go_name);
     return 0;
 }
 
@@ -244,6 +491,17 @@ static int program(int argc, char **argv)
         return nan_record(argv[2]);
     if (strcmp(mode, "die") == 0 && argc == 3)
         return die(argv[2]);
-    fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | nan CHILD | die GATE\n");
+    if (strcmp(mode, "slow") == 0 && argc == 3)
+        return slow(argv[2]);
+    if (strcmp(mode, "hold") == 0)
+        return hold();
+    if (strcmp(mode, "stress") == 0 && argc >= 3)
+        return stress(strtoul(argv[2], NULL, 10), argc == 4 && strcmp(argv[3], "kill") == 0);
+    if (strcmp(mode, "stress-write") == 0 && argc == 4)
+        return stress_write(strtoul(argv[2], NULL, 10), argv[3]);
+    if (strcmp(mode, "stress-read") == 0 && argc == 4)
+        return stress_read(strtoul(argv[2], NULL, 10), argv[3]);
+    fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | nan CHILD | die GATE | slow GATE | "
+                    "hold | stress MS [kill] | stress-write MS GATE | stress-read MS GATE\n");
     return 2;
 }

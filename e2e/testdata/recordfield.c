@@ -260,8 +260,10 @@ static int torn(void)
     unsigned long code = 0;
     proc_wait(writer, 60000, &code);
     printf("writer: exit=%lu\n", code);
+    memset(&r, 0, sizeof r);
     ok = ReadSharedRecord(&r);
-    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, st());
+    printf("read after the death: ok=%d status=%s samples=%ld,%ld,%ld,%ld,%ld\n", ok ? 1 : 0, st(),
+           (long)r.samples[0], (long)r.samples[1], (long)r.samples[2], (long)r.samples[3], (long)r.samples[4]);
     ok = Sample_set_temp(3.5);
     printf("temp: ok=%d status=%s\n", ok ? 1 : 0, st());
     ok = ReadSharedRecord(&r);

@@ -97,7 +97,7 @@ typedef uint64_t SHMEM_ULONGLONG;
  * its terminator included. */
 #define SHMEM_CAPACITY 2048ULL
 #define SHMEM_LAYOUT_MAGIC 0x474d4853
-#define SHMEM_LAYOUT_VERSION 3
+#define SHMEM_LAYOUT_VERSION 4
 
 /*
  * The mapping is a 128-byte header, then the payload. The string is
@@ -148,7 +148,15 @@ typedef uint64_t SHMEM_ULONGLONG;
  * torn range succeeds with SHMEM_STATUS_ABANDONED: a process died
  * half-way through writing them. A complete write takes what it wrote off
  * the torn range: all of it, or the end it overlaps (a set wrote its text
- * and terminator). Only the lock's holder reads or changes these words.
+ * and terminator). Only the lock's holder changes these words.
+ *
+ * seq makes reads lock-free: a writer adds one to it (odd) after it marks
+ * its range and before it changes a byte, and one (even) after it cleared
+ * the mark; a takeover makes it odd while it changes the torn range and
+ * even after (a writer that died in its change left it odd). A reader
+ * loads seq, copies, reads the torn range, loads seq again, and reads again
+ * when it was odd or changed, so it never holds the lock; after many tries
+ * it reads under the lock.
  *
  * generation counts the writes: 1 when the mapping is created, one more
  * for each successful write, string or bytes, made while holding the
@@ -186,7 +194,8 @@ typedef struct {
     volatile SHMEM_ULONGLONG torn_from;
     volatile SHMEM_ULONGLONG torn_to;
     volatile SHMEM_LONG note_seq;
-    SHMEM_BYTE reserved[44];
+    volatile SHMEM_DWORD seq;
+    SHMEM_BYTE reserved[40];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((SHMEM_LONGLONG)0x8000000000000000ULL)

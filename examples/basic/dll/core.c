@@ -84,6 +84,10 @@ enum {
  * of the clock: about a microsecond's worth, so that reading the clock (a
  * system call under Wine) costs the spin little. */
 #define SHMEMGEN_SPIN_POLLS 32
+/* SHMEMGEN_READ_TRIES is how many times a read tries without the lock
+ * before it takes it: a writer that keeps a sequence count odd that long is
+ * slow, or dead, and the locked read waits for it, or takes over. */
+#define SHMEMGEN_READ_TRIES 256
 #define SHMEMGEN_CAPACITY ((SIZE_T)SHMEM_CAPACITY)
 /* SHMEMGEN_PAYLOAD_SIZE bounds the writing and torn ranges;
  * SHMEMGEN_BYTES_SIZE, what the bytes exports reach, is the same. */
@@ -110,7 +114,8 @@ _Static_assert(offsetof(SHMEM_HEADER, writing_to) == 56, "writing_to is at 56");
 _Static_assert(offsetof(SHMEM_HEADER, torn_from) == 64, "torn_from is at 64");
 _Static_assert(offsetof(SHMEM_HEADER, torn_to) == 72, "torn_to is at 72");
 _Static_assert(offsetof(SHMEM_HEADER, note_seq) == 80, "note_seq is at 80");
-_Static_assert(offsetof(SHMEM_HEADER, reserved) == 84, "reserved is at 84");
+_Static_assert(offsetof(SHMEM_HEADER, seq) == 84, "seq is at 84");
+_Static_assert(offsetof(SHMEM_HEADER, reserved) == 88, "reserved is at 88");
 
 /* shmemgen_core is this process's view of the mapping. Go's setup fills it
  * once, then sets state; a call reads state first, so it sees either
@@ -239,6 +244,141 @@ static inline void shmemgen_store64(volatile ULONGLONG *p, ULONGLONG value)
 #endif
 }
 
+/*
+ * Reads take no lock and no interlocked instruction. A sequence count in
+ * the header (seq for the payload; record_seq, the record's latch) is odd
+ * while a writer, under the lock, changes what it guards: a reader loads
+ * the count, copies, and loads it again, and reads again when it was odd
+ * or moved. The reader copies shared memory in uintptr_t words, with
+ * relaxed atomic loads (a plain move on x86), never wider: on 386 an
+ * 8-byte atomic load is an interlocked cmpxchg8b, or a call. Chromium's
+ * OneWriterSeqLock reads the same way.
+ */
+typedef uintptr_t shmemgen_word;
+#define SHMEMGEN_WORD sizeof(shmemgen_word)
+
+/* shmemgen_peek64 reads a 64-bit header word in words, without an
+ * interlocked instruction: whole under the lock, and inside a sequence
+ * count's window, where a torn value makes the count move. */
+static inline ULONGLONG shmemgen_peek64(volatile ULONGLONG *p)
+{
+#if defined(_WIN64) || defined(__LP64__)
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+#else
+    volatile DWORD *half = (volatile DWORD *)p;
+    ULONGLONG low = __atomic_load_n(&half[0], __ATOMIC_RELAXED);
+    return low | (ULONGLONG)__atomic_load_n(&half[1], __ATOMIC_RELAXED) << 32;
+#endif
+}
+
+/* shmemgen_bump moves a sequence count on by one, under the lock. Before a
+ * change (to odd), the fence keeps the change's stores after it; after a
+ * change (to even), the release keeps them before it. On x86 both are
+ * plain moves the compiler may not reorder. */
+static inline void shmemgen_bump(volatile DWORD *seq)
+{
+    __atomic_store_n(seq, *seq + 1, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* shmemgen_begin starts a read of what seq guards: the count to check
+ * again at its end, odd when a writer is in the middle of a change. */
+static inline DWORD shmemgen_begin(volatile DWORD *seq)
+{
+    return __atomic_load_n(seq, __ATOMIC_ACQUIRE);
+}
+
+/* shmemgen_moved ends a read that began at seen: whether a writer changed
+ * what seq guards since, so that the copy may be torn. The fence keeps the
+ * copy's loads before the count's. */
+static inline BOOL shmemgen_moved(volatile DWORD *seq, DWORD seen)
+{
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return __atomic_load_n(seq, __ATOMIC_RELAXED) != seen;
+}
+
+/* shmemgen_snap copies n bytes of shared memory at src to dst in words:
+ * the bytes up to src's first word boundary, whole words (four at a time,
+ * which halves the loop's cost on long copies), the bytes after. */
+static inline void shmemgen_snap(BYTE *dst, const BYTE *src, SIZE_T n)
+{
+    SIZE_T i = 0;
+    for (; i < n && ((ULONG_PTR)(src + i) & (SHMEMGEN_WORD - 1)) != 0; i++)
+        dst[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
+    for (; n - i >= 4 * SHMEMGEN_WORD; i += 4 * SHMEMGEN_WORD) {
+        const shmemgen_word *w = (const shmemgen_word *)(src + i);
+        /* Each word stored on its own: one array of four, stored as two
+         * 16-byte moves, stalls on every loop (store forwarding). */
+        shmemgen_word w0 = __atomic_load_n(&w[0], __ATOMIC_RELAXED);
+        shmemgen_word w1 = __atomic_load_n(&w[1], __ATOMIC_RELAXED);
+        shmemgen_word w2 = __atomic_load_n(&w[2], __ATOMIC_RELAXED);
+        shmemgen_word w3 = __atomic_load_n(&w[3], __ATOMIC_RELAXED);
+        memcpy(dst + i, &w0, SHMEMGEN_WORD);
+        memcpy(dst + i + SHMEMGEN_WORD, &w1, SHMEMGEN_WORD);
+        memcpy(dst + i + 2 * SHMEMGEN_WORD, &w2, SHMEMGEN_WORD);
+        memcpy(dst + i + 3 * SHMEMGEN_WORD, &w3, SHMEMGEN_WORD);
+    }
+    for (; n - i >= SHMEMGEN_WORD; i += SHMEMGEN_WORD) {
+        shmemgen_word w = __atomic_load_n((const shmemgen_word *)(src + i), __ATOMIC_RELAXED);
+        memcpy(dst + i, &w, SHMEMGEN_WORD);
+    }
+    for (; i < n; i++)
+        dst[i] = __atomic_load_n(src + i, __ATOMIC_RELAXED);
+}
+
+/* SHMEMGEN_UNITS is how many UTF-16 units a word holds; SHMEMGEN_ONES and
+ * SHMEMGEN_HIGHS find a zero unit in one: (w - ONES) & ~w & HIGHS has the
+ * high bit of w's lowest zero unit set, and none below it. */
+#define SHMEMGEN_UNITS (SHMEMGEN_WORD / 2)
+#define SHMEMGEN_ONES ((shmemgen_word)0x0001000100010001ULL)
+#define SHMEMGEN_HIGHS ((shmemgen_word)0x8000800080008000ULL)
+
+/* shmemgen_snap_text measures the string in words: the units before its
+ * NUL, at most limit, copying the first copy of them to dst. The text
+ * starts on a word boundary, and an aligned word never crosses a page. */
+static inline SIZE_T shmemgen_snap_text(WCHAR *dst, SIZE_T copy, SIZE_T limit)
+{
+    const shmemgen_word *text = (const shmemgen_word *)shmemgen_core.text;
+    SIZE_T n = 0;
+    /* While whole words are to be copied: two at a time while neither
+     * holds a NUL, then one at a time. */
+    for (; limit - n >= 2 * SHMEMGEN_UNITS && copy >= n + 2 * SHMEMGEN_UNITS; n += 2 * SHMEMGEN_UNITS) {
+        shmemgen_word w0 = __atomic_load_n(&text[n / SHMEMGEN_UNITS], __ATOMIC_RELAXED);
+        shmemgen_word w1 = __atomic_load_n(&text[n / SHMEMGEN_UNITS + 1], __ATOMIC_RELAXED);
+        if ((((w0 - SHMEMGEN_ONES) & ~w0) | ((w1 - SHMEMGEN_ONES) & ~w1)) & SHMEMGEN_HIGHS)
+            break;
+        memcpy(dst + n, &w0, SHMEMGEN_WORD);
+        memcpy(dst + n + SHMEMGEN_UNITS, &w1, SHMEMGEN_WORD);
+    }
+    for (; limit - n >= SHMEMGEN_UNITS && copy >= n + SHMEMGEN_UNITS; n += SHMEMGEN_UNITS) {
+        shmemgen_word w = __atomic_load_n(&text[n / SHMEMGEN_UNITS], __ATOMIC_RELAXED);
+        shmemgen_word zero = (w - SHMEMGEN_ONES) & ~w & SHMEMGEN_HIGHS;
+        if (zero != 0) {
+            /* Up to the NUL only: the caller's buffer past it is left as
+             * it was. */
+            SIZE_T units = (SIZE_T)__builtin_ctzll(zero) / 16;
+            for (SIZE_T k = 0; k < units; k++)
+                dst[n + k] = (WCHAR)(w >> (16 * k));
+            return n + units;
+        }
+        memcpy(dst + n, &w, SHMEMGEN_WORD);
+    }
+    /* The rest: words only measured, or copied in part. */
+    while (n < limit) {
+        shmemgen_word w = __atomic_load_n(&text[n / SHMEMGEN_UNITS], __ATOMIC_RELAXED);
+        shmemgen_word zero = (w - SHMEMGEN_ONES) & ~w & SHMEMGEN_HIGHS;
+        SIZE_T units = zero != 0 ? (SIZE_T)__builtin_ctzll(zero) / 16 : SHMEMGEN_UNITS;
+        if (units > limit - n)
+            units = limit - n;
+        for (SIZE_T k = 0; k < units && n + k < copy; k++)
+            dst[n + k] = (WCHAR)(w >> (16 * k));
+        n += units;
+        if (units < SHMEMGEN_UNITS)
+            break;
+    }
+    return n;
+}
+
 /* shmemgen_wrote counts a write in the generation, while the lock is
  * held: the lock's release orders it. */
 static inline void shmemgen_wrote(void)
@@ -277,33 +417,48 @@ static inline void shmemgen_announce(void)
  */
 
 /* shmemgen_recover runs in a process that has just taken the lock over
- * from a dead holder. If the dead one was writing, the range it had marked
- * joins the torn range, which every read of it reports as ABANDONED until
- * writes cover it; the generation moves, so that waiters wake and read. */
+ * from a dead holder. If the dead one was writing the payload, the range
+ * it had marked joins the torn range, which every read of it reports as
+ * ABANDONED until writes cover it; a record it was writing is relatched
+ * to its last complete value. The generation moves, so that waiters wake
+ * and read. seq is odd while the torn range changes (a writer that died in
+ * its change left it odd already), so that a read that overlaps it reads
+ * it again; the takeover leaves it even. */
 static __attribute__((noinline)) void shmemgen_recover(void)
 {
     SHMEM_HEADER *h = shmemgen_core.header;
+    volatile DWORD *seq = &h->seq;
     ULONGLONG to = shmemgen_load64(&h->writing_to);
-    if (to == 0)
+    if (to == 0 && (*seq & 1) == 0)
         return; /* it was not writing: nothing it held is half-done */
-    ULONGLONG from = shmemgen_load64(&h->writing_from);
-    /* A holder that follows the protocol marks a range inside the payload;
-     * any other is taken as all of it. */
-    if (to > SHMEMGEN_PAYLOAD_SIZE || from >= to) {
-        from = 0;
-        to = SHMEMGEN_PAYLOAD_SIZE;
+    if ((*seq & 1) == 0)
+        shmemgen_bump(seq);
+    if (to != 0) {
+        ULONGLONG from = shmemgen_load64(&h->writing_from);
+        /* A holder that follows the protocol marks a range inside the
+         * tracked range; any other is taken as all of the payload. */
+        if (to > SHMEMGEN_PAYLOAD_SIZE || from >= to) {
+            from = 0;
+            to = SHMEMGEN_BYTES_SIZE;
+        }
+        /* A mark past the payload is the record's: relatched above. */
+        if (from < SHMEMGEN_BYTES_SIZE) {
+            to = to < SHMEMGEN_BYTES_SIZE ? to : SHMEMGEN_BYTES_SIZE;
+            ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
+            if (torn_to != 0) {
+                ULONGLONG torn_from = shmemgen_load64(&h->torn_from);
+                from = torn_from < from ? torn_from : from;
+                to = torn_to > to ? torn_to : to;
+            }
+            /* From first: a process that dies between the two stores
+             * leaves a range that covers the old one, and its mark, for
+             * the next. */
+            shmemgen_store64(&h->torn_from, from);
+            shmemgen_store64(&h->torn_to, to);
+        }
+        shmemgen_store64(&h->writing_to, 0);
     }
-    ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
-    if (torn_to != 0) {
-        ULONGLONG torn_from = shmemgen_load64(&h->torn_from);
-        from = torn_from < from ? torn_from : from;
-        to = torn_to > to ? torn_to : to;
-    }
-    /* From first: a process that dies between the two stores leaves a
-     * range that covers the old one, and its mark, for the next. */
-    shmemgen_store64(&h->torn_from, from);
-    shmemgen_store64(&h->torn_to, to);
-    shmemgen_store64(&h->writing_to, 0);
+    shmemgen_bump(seq);
     shmemgen_wrote();
     shmemgen_announce();
 }
@@ -471,12 +626,13 @@ static inline void shmemgen_written(ULONGLONG from, ULONGLONG to)
 }
 
 /* shmemgen_torn reports whether [from, to) of the payload overlaps the
- * torn range, while the lock is held. */
+ * torn range, while the lock is held or inside seq's window (see
+ * shmemgen_peek64). */
 static inline BOOL shmemgen_torn(ULONGLONG from, ULONGLONG to)
 {
     SHMEM_HEADER *h = shmemgen_core.header;
-    ULONGLONG torn_to = shmemgen_load64(&h->torn_to);
-    return torn_to != 0 && from < torn_to && shmemgen_load64(&h->torn_from) < to;
+    ULONGLONG torn_to = shmemgen_peek64(&h->torn_to);
+    return torn_to != 0 && from < torn_to && shmemgen_peek64(&h->torn_from) < to;
 }
 
 /* shmemgen_done ends a call that succeeded: held says whether the lock
@@ -554,6 +710,8 @@ SHMEM_API BOOL SHMEM_CDECL SetSharedMem(const WCHAR *src)
     /* The length is known only once copied: the mark is the string's
      * whole room, and what was written is the text and its terminator. */
     shmemgen_writing(0, SHMEMGEN_TEXT_BYTES);
+    volatile DWORD *seq = &shmemgen_core.header->seq;
+    shmemgen_bump(seq);
     WCHAR *text = shmemgen_core.text;
     SIZE_T n = shmemgen_scan(text, src, SHMEMGEN_CAPACITY - 1, TRUE);
     BOOL cut = n == SHMEMGEN_CAPACITY - 1 && src[n] != 0;
@@ -561,18 +719,18 @@ SHMEM_API BOOL SHMEM_CDECL SetSharedMem(const WCHAR *src)
         n = shmemgen_whole(text, n);
     text[n] = 0;
     shmemgen_written(0, ((ULONGLONG)n + 1) * 2);
+    shmemgen_bump(seq);
     BOOL held = shmemgen_release();
     shmemgen_announce();
     return shmemgen_done(held, FALSE, cut);
 }
 
-SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
+/* shmemgen_get_locked is GetSharedMem under the lock, once reading without
+ * it failed SHMEMGEN_READ_TRIES times: it waits for a slow writer, or takes
+ * the lock over from a dead one. Apart, so that the export's own code
+ * holds no interlocked instruction. */
+static __attribute__((noinline)) BOOL shmemgen_get_locked(WCHAR *dst, DWORD cch)
 {
-    if (dst == NULL || cch == 0)
-        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
-    dst[0] = 0;
-    if (!shmemgen_ready())
-        return FALSE;
     DWORD status = shmemgen_acquire();
     if (status != 0)
         return shmemgen_fail_call(status);
@@ -587,6 +745,41 @@ SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
         n = shmemgen_whole(dst, n);
     dst[n] = 0;
     return shmemgen_done(held, torn, cut);
+}
+
+SHMEM_API BOOL SHMEM_CDECL GetSharedMem(WCHAR *dst, DWORD cch)
+{
+    if (dst == NULL || cch == 0)
+        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
+    dst[0] = 0;
+    if (!shmemgen_ready())
+        return FALSE;
+    volatile DWORD *seq = &shmemgen_core.header->seq;
+    SIZE_T limit = (SIZE_T)cch - 1 < SHMEMGEN_CAPACITY ? (SIZE_T)cch - 1 : SHMEMGEN_CAPACITY;
+    /* One unit more than it copies, when there is room: a unit there cuts
+     * the string. */
+    SIZE_T scan = limit < SHMEMGEN_CAPACITY ? limit + 1 : limit;
+    for (int try = 0; try < SHMEMGEN_READ_TRIES; try++) {
+        DWORD seen = shmemgen_begin(seq);
+        if (seen & 1) {
+            shmemgen_pause();
+            continue;
+        }
+        SIZE_T n = shmemgen_snap_text(dst, limit, scan);
+        BOOL cut = n > limit;
+        if (cut)
+            n = limit;
+        /* It read n units and the one after (the terminator, or what
+         * cut). */
+        BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2);
+        if (shmemgen_moved(seq, seen))
+            continue;
+        if (cut)
+            n = shmemgen_whole(dst, n);
+        dst[n] = 0;
+        return shmemgen_done(TRUE, torn, cut);
+    }
+    return shmemgen_get_locked(dst, cch);
 }
 
 /* shmemgen_in_payload reports whether n bytes at offset lie within the
@@ -607,9 +800,12 @@ SHMEM_API BOOL SHMEM_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, U
         return shmemgen_fail_call(status);
     BOOL held;
     if (n > 0) {
+        volatile DWORD *seq = &shmemgen_core.header->seq;
         shmemgen_writing(offset, offset + n);
+        shmemgen_bump(seq);
         memcpy(shmemgen_core.payload + offset, src, (SIZE_T)n);
         shmemgen_written(offset, offset + n);
+        shmemgen_bump(seq);
         held = shmemgen_release();
         shmemgen_announce();
     } else {
@@ -618,12 +814,10 @@ SHMEM_API BOOL SHMEM_CDECL WriteSharedBytes(const void *src, ULONGLONG offset, U
     return shmemgen_done(held, FALSE, FALSE);
 }
 
-SHMEM_API BOOL SHMEM_CDECL ReadSharedBytes(void *dst, ULONGLONG offset, ULONGLONG n)
+/* shmemgen_read_bytes_locked is ReadSharedBytes under the lock (see
+ * shmemgen_get_locked). */
+static __attribute__((noinline)) BOOL shmemgen_read_bytes_locked(void *dst, ULONGLONG offset, ULONGLONG n)
 {
-    if (!shmemgen_in_payload(offset, n) || (dst == NULL && n > 0))
-        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
-    if (!shmemgen_ready())
-        return FALSE;
     DWORD status = shmemgen_acquire();
     if (status != 0)
         return shmemgen_fail_call(status);
@@ -634,6 +828,28 @@ SHMEM_API BOOL SHMEM_CDECL ReadSharedBytes(void *dst, ULONGLONG offset, ULONGLON
     return shmemgen_done(held, torn, FALSE);
 }
 
+SHMEM_API BOOL SHMEM_CDECL ReadSharedBytes(void *dst, ULONGLONG offset, ULONGLONG n)
+{
+    if (!shmemgen_in_payload(offset, n) || (dst == NULL && n > 0))
+        return shmemgen_fail_call(SHMEM_STATUS_BAD_ARGUMENT);
+    if (!shmemgen_ready())
+        return FALSE;
+    volatile DWORD *seq = &shmemgen_core.header->seq;
+    for (int try = 0; try < SHMEMGEN_READ_TRIES; try++) {
+        DWORD seen = shmemgen_begin(seq);
+        if (seen & 1) {
+            shmemgen_pause();
+            continue;
+        }
+        shmemgen_snap(dst, shmemgen_core.payload + offset, (SIZE_T)n);
+        BOOL torn = n > 0 && shmemgen_torn(offset, offset + n);
+        if (shmemgen_moved(seq, seen))
+            continue;
+        return shmemgen_done(TRUE, torn, FALSE);
+    }
+    return shmemgen_read_bytes_locked(dst, offset, n);
+}
+
 SHMEM_API ULONGLONG SHMEM_CDECL SharedMemSize(void)
 {
     if (!shmemgen_ready())
@@ -642,10 +858,10 @@ SHMEM_API ULONGLONG SHMEM_CDECL SharedMemSize(void)
     return SHMEMGEN_BYTES_SIZE;
 }
 
-SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
+/* shmemgen_length_locked is SharedMemLength under the lock (see
+ * shmemgen_get_locked). */
+static __attribute__((noinline)) ULONGLONG shmemgen_length_locked(void)
 {
-    if (!shmemgen_ready())
-        return 0;
     DWORD status = shmemgen_acquire();
     if (status != 0) {
         shmemgen_set_status(status);
@@ -719,6 +935,27 @@ static __attribute__((noinline)) BOOL shmemgen_spin(ULONGLONG *generation)
         }
         shmemgen_pause();
     }
+}
+
+SHMEM_API ULONGLONG SHMEM_CDECL SharedMemLength(void)
+{
+    if (!shmemgen_ready())
+        return 0;
+    volatile DWORD *seq = &shmemgen_core.header->seq;
+    for (int try = 0; try < SHMEMGEN_READ_TRIES; try++) {
+        DWORD seen = shmemgen_begin(seq);
+        if (seen & 1) {
+            shmemgen_pause();
+            continue;
+        }
+        SIZE_T n = shmemgen_snap_text(NULL, 0, SHMEMGEN_CAPACITY);
+        BOOL torn = shmemgen_torn(0, ((ULONGLONG)n + 1) * 2);
+        if (shmemgen_moved(seq, seen))
+            continue;
+        shmemgen_done(TRUE, torn, FALSE);
+        return n;
+    }
+    return shmemgen_length_locked();
 }
 
 SHMEM_API BOOL SHMEM_CDECL WaitSharedMem(ULONGLONG *generation, DWORD timeout_ms)

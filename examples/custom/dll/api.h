@@ -98,13 +98,13 @@ typedef uint64_t TELEMETRY_ULONGLONG;
 
 /* TELEMETRY_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define TELEMETRY_LOCK_TIMEOUT_MS 5000
-#define TELEMETRY_MAPPING_SIZE 1048760ULL
+#define TELEMETRY_MAPPING_SIZE 1048824ULL
 #define TELEMETRY_PAYLOAD_SIZE 1048576ULL
 /* TELEMETRY_CAPACITY is how many UTF-16 units the string holds,
  * its terminator included. */
 #define TELEMETRY_CAPACITY 524288ULL
 #define TELEMETRY_LAYOUT_MAGIC 0x474d4853
-#define TELEMETRY_LAYOUT_VERSION 3
+#define TELEMETRY_LAYOUT_VERSION 4
 
 /*
  * The mapping is a 128-byte header, then the payload. The string is
@@ -155,7 +155,15 @@ typedef uint64_t TELEMETRY_ULONGLONG;
  * torn range succeeds with TELEMETRY_STATUS_ABANDONED: a process died
  * half-way through writing them. A complete write takes what it wrote off
  * the torn range: all of it, or the end it overlaps (a set wrote its text
- * and terminator). Only the lock's holder reads or changes these words.
+ * and terminator). Only the lock's holder changes these words.
+ *
+ * seq makes reads lock-free: a writer adds one to it (odd) after it marks
+ * its range and before it changes a byte, and one (even) after it cleared
+ * the mark; a takeover makes it odd while it changes the torn range and
+ * even after (a writer that died in its change left it odd). A reader
+ * loads seq, copies, reads the torn range, loads seq again, and reads again
+ * when it was odd or changed, so it never holds the lock; after many tries
+ * it reads under the lock.
  *
  * generation counts the writes: 1 when the mapping is created, one more
  * for each successful write, string or bytes, made while holding the
@@ -193,9 +201,10 @@ typedef struct {
     volatile TELEMETRY_ULONGLONG torn_from;
     volatile TELEMETRY_ULONGLONG torn_to;
     volatile TELEMETRY_LONG note_seq;
-    TELEMETRY_DWORD record_pad;
+    volatile TELEMETRY_DWORD seq;
     TELEMETRY_ULONGLONG record_hash;
-    TELEMETRY_BYTE reserved[32];
+    volatile TELEMETRY_DWORD record_seq;
+    TELEMETRY_BYTE reserved[28];
 } TELEMETRY_HEADER;
 
 #define TELEMETRY_LOCK_CONTENDED ((TELEMETRY_LONGLONG)0x8000000000000000ULL)
@@ -433,11 +442,13 @@ extern "C" {
 #endif
 
 /*
- * ReadSharedRecord copies the whole record into *out, under the lock. It
- * succeeds with TELEMETRY_STATUS_ABANDONED when a writer died half-way
- * through writing the record and no write has covered it since. FALSE:
- * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT), or the
- * mapping could not be set up, or is another layout's (BAD_LAYOUT).
+ * ReadSharedRecord copies the whole record into *out without the lock, and
+ * without waiting for a writer: the record is kept twice, and record_seq's
+ * parity names the copy no writer is changing. It never hands out half a
+ * record: a writer that died half-way leaves the last complete one. FALSE:
+ * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT: after many
+ * tries a read takes the lock), or the mapping could not be set up, or is
+ * another layout's (BAD_LAYOUT).
  */
 TELEMETRY_API TELEMETRY_BOOL TELEMETRY_CDECL ReadSharedRecord(Reading *out);
 typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_ReadSharedRecord)(Reading *out);
@@ -445,7 +456,7 @@ typedef TELEMETRY_BOOL(TELEMETRY_CDECL *PFN_ReadSharedRecord)(Reading *out);
 /*
  * WriteSharedRecord copies *in over the whole record, under the lock, and
  * counts a write: WaitSharedMem's waiters wake. A writer that dies half-way
- * leaves the record torn, which reads report, until a write covers it.
+ * leaves the last complete record, which reads go on returning.
  * FALSE: in is NULL (BAD_ARGUMENT), the lock timed out, or the mapping could
  * not be set up.
  */

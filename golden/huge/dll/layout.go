@@ -29,7 +29,7 @@ const (
 	lockTimeout = 5000
 
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
-	layoutVersion = 3
+	layoutVersion = 4
 	headerSize    = 128
 	// payloadSize is the payload's size: 5GiB.
 	payloadSize = 5368709120
@@ -63,7 +63,8 @@ type header struct {
 	tornFrom    uint64
 	tornTo      uint64
 	noteSeq     int32
-	_           [44]byte
+	seq         uint32
+	_           [40]byte
 }
 
 // The header is laid out as api.h has it, which core.c checks the same
@@ -86,6 +87,7 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.seq)-84]
 )
 
 // Status codes where the system gives none; bit 29 marks them as

@@ -91,13 +91,13 @@ typedef uint64_t SHMEM_ULONGLONG;
 
 /* SHMEM_LOCK_TIMEOUT_MS bounds every wait for the lock (5s). */
 #define SHMEM_LOCK_TIMEOUT_MS 5000
-#define SHMEM_MAPPING_SIZE 4280ULL
+#define SHMEM_MAPPING_SIZE 4344ULL
 #define SHMEM_PAYLOAD_SIZE 4096ULL
 /* SHMEM_CAPACITY is how many UTF-16 units the string holds,
  * its terminator included. */
 #define SHMEM_CAPACITY 2048ULL
 #define SHMEM_LAYOUT_MAGIC 0x474d4853
-#define SHMEM_LAYOUT_VERSION 3
+#define SHMEM_LAYOUT_VERSION 4
 
 /*
  * The mapping is a 128-byte header, then the payload. The string is
@@ -148,7 +148,15 @@ typedef uint64_t SHMEM_ULONGLONG;
  * torn range succeeds with SHMEM_STATUS_ABANDONED: a process died
  * half-way through writing them. A complete write takes what it wrote off
  * the torn range: all of it, or the end it overlaps (a set wrote its text
- * and terminator). Only the lock's holder reads or changes these words.
+ * and terminator). Only the lock's holder changes these words.
+ *
+ * seq makes reads lock-free: a writer adds one to it (odd) after it marks
+ * its range and before it changes a byte, and one (even) after it cleared
+ * the mark; a takeover makes it odd while it changes the torn range and
+ * even after (a writer that died in its change left it odd). A reader
+ * loads seq, copies, reads the torn range, loads seq again, and reads again
+ * when it was odd or changed, so it never holds the lock; after many tries
+ * it reads under the lock.
  *
  * generation counts the writes: 1 when the mapping is created, one more
  * for each successful write, string or bytes, made while holding the
@@ -186,9 +194,10 @@ typedef struct {
     volatile SHMEM_ULONGLONG torn_from;
     volatile SHMEM_ULONGLONG torn_to;
     volatile SHMEM_LONG note_seq;
-    SHMEM_DWORD record_pad;
+    volatile SHMEM_DWORD seq;
     SHMEM_ULONGLONG record_hash;
-    SHMEM_BYTE reserved[32];
+    volatile SHMEM_DWORD record_seq;
+    SHMEM_BYTE reserved[28];
 } SHMEM_HEADER;
 
 #define SHMEM_LOCK_CONTENDED ((SHMEM_LONGLONG)0x8000000000000000ULL)
@@ -435,11 +444,13 @@ extern "C" {
 #endif
 
 /*
- * ReadSharedRecord copies the whole record into *out, under the lock. It
- * succeeds with SHMEM_STATUS_ABANDONED when a writer died half-way
- * through writing the record and no write has covered it since. FALSE:
- * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT), or the
- * mapping could not be set up, or is another layout's (BAD_LAYOUT).
+ * ReadSharedRecord copies the whole record into *out without the lock, and
+ * without waiting for a writer: the record is kept twice, and record_seq's
+ * parity names the copy no writer is changing. It never hands out half a
+ * record: a writer that died half-way leaves the last complete one. FALSE:
+ * out is NULL (BAD_ARGUMENT), the lock timed out (LOCK_TIMEOUT: after many
+ * tries a read takes the lock), or the mapping could not be set up, or is
+ * another layout's (BAD_LAYOUT).
  */
 SHMEM_API SHMEM_BOOL SHMEM_CDECL ReadSharedRecord(Sample *out);
 typedef SHMEM_BOOL(SHMEM_CDECL *PFN_ReadSharedRecord)(Sample *out);
@@ -447,7 +458,7 @@ typedef SHMEM_BOOL(SHMEM_CDECL *PFN_ReadSharedRecord)(Sample *out);
 /*
  * WriteSharedRecord copies *in over the whole record, under the lock, and
  * counts a write: WaitSharedMem's waiters wake. A writer that dies half-way
- * leaves the record torn, which reads report, until a write covers it.
+ * leaves the last complete record, which reads go on returning.
  * FALSE: in is NULL (BAD_ARGUMENT), the lock timed out, or the mapping could
  * not be set up.
  */

@@ -29,7 +29,7 @@ const (
 	lockTimeout = 5000
 
 	layoutMagic   = 0x474d4853 // "SHMG" in memory
-	layoutVersion = 3
+	layoutVersion = 4
 	headerSize    = 128
 	// payloadSize is the payload's size: 4KiB.
 	payloadSize = 4096
@@ -37,15 +37,16 @@ const (
 	// sectionSizeHigh and sectionSizeLow are sectionSize as the two DWORDs
 	// CreateFileMapping takes.
 	sectionSizeHigh = 0x00000000
-	sectionSizeLow  = 0x000010b8
+	sectionSizeLow  = 0x000010f8
 )
 
 // The typed record's area follows the payload: padding up to a cache line,
-// then the record, 56 bytes. recordLayoutHash identifies its layout
+// then the record, 56 bytes, twice (a latch: copy 1 is 64 bytes
+// after copy 0). recordLayoutHash identifies its layout
 // (api.h's SHMEM_RECORD_LAYOUT_HASH): the creator stores it in the header,
 // and an opener built for another layout finds statusBadLayout.
 const (
-	recordAreaSize   = 56
+	recordAreaSize   = 120
 	recordLayoutHash = 0x31aa8d320236f396
 )
 
@@ -72,9 +73,10 @@ type header struct {
 	tornFrom    uint64
 	tornTo      uint64
 	noteSeq     int32
-	_           uint32
+	seq         uint32
 	recordHash  uint64
-	_           [32]byte
+	recordSeq   uint32
+	_           [28]byte
 }
 
 // The header is laid out as api.h has it, which core.c checks the same
@@ -97,7 +99,9 @@ var (
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornFrom)-64]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.tornTo)-72]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.noteSeq)-80]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.seq)-84]
 	_ = [1]struct{}{}[unsafe.Offsetof(header{}.recordHash)-88]
+	_ = [1]struct{}{}[unsafe.Offsetof(header{}.recordSeq)-96]
 )
 
 // Status codes where the system gives none; bit 29 marks them as
