@@ -1,8 +1,9 @@
 //! bench times the Rust binding (the sharedmem crate) from a program beside
 //! the library, as e2e/testdata/bench.c times the library from C:
 //!
-//!   bench-rs pair N LEN   the mean cost of N set+get pairs of a
-//!                         LEN-character string, in nanoseconds (pair_ns=)
+//!   bench-rs pair N LEN   the mean cost of N set+get_into pairs of a
+//!                         LEN-character string, read into a String reused
+//!                         from pair to pair, in nanoseconds (pair_ns=)
 //!   bench-rs call N       the mean cost of N size() calls (call_ns=)
 //!   bench-rs record N     the mean cost of N read_record_into calls, in
 //!                         nanoseconds (record_ns=): built with --cfg record
@@ -22,7 +23,7 @@ fn main() {
             let mut got = String::new();
             let pair = || {
                 mem.set(&text).unwrap_or_else(|e| fail(&e.to_string()));
-                got = mem.get().unwrap_or_else(|e| fail(&e.to_string()));
+                mem.get_into(&mut got).unwrap_or_else(|e| fail(&e.to_string()));
             };
             let ns = time(n, pair);
             if got != text {

@@ -151,7 +151,9 @@ namespace SharedMem
                 ok = Native.Set(p);
             if (ok == 0)
                 throw new SharedMemException("PutText", Native.Status());
-            return Native.Status() != Status.Truncated;
+            // A text that fits, its terminator included, cannot have been
+            // cut: no second call to ask.
+            return (ulong)text.Length < Capacity || Native.Status() != Status.Truncated;
         }
 
         // Get reads the whole shared string (TakeText): first into a buffer
