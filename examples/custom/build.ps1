@@ -7,6 +7,12 @@
 # when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
 # also makes the MSVC import library bin\telemetry.lib.
 #
+# The bindings (bindings: csharp,python,rust) go into bin\, beside the amd64
+# telemetry.dll, as ./build.sh puts them:
+#   C#: bin\parent-cs.exe, bin\child-cs.exe, with mcs or csc where one is on PATH
+#   Python: bin\parent.py, bin\child.py, bin\sharedmem.py, copied
+#   Rust: bin\parent-rs.exe, bin\child-rs.exe, with rustc ($env:RUSTC) where it is on PATH
+#
 # Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
 # it puts back the working location and the environment variables it sets
 # (GOOS, GOARCH, CGO_ENABLED, CC) as they were when it ends, even when a
@@ -123,6 +129,37 @@ try {
     $cc = if ($env:CC) { $env:CC } else { 'gcc' }
     $dlltool = if ($env:DLLTOOL) { $env:DLLTOOL } else { 'dlltool' }
     Build-Arch -GoArch 'amd64' -Out 'bin' -CC $cc -DllTool $dlltool -RcTarget 'pe-x86-64' -Machine 'x64'
+
+    # The bindings chosen in shmemgen.yaml (bindings), from bindings\ into
+    # bin\, beside the amd64 telemetry.dll, as ./build.sh builds them: each
+    # step is skipped, saying why, when its compiler is not on PATH.
+    New-Item -ItemType Directory -Force -Path 'bin/obj' | Out-Null
+    # The C# binding, for .NET Framework 4.x, with Mono's mcs or a csc
+    # (Visual Studio's, or a Developer PowerShell's); both take these flags.
+    $csc = if (Get-Command 'mcs' -ErrorAction SilentlyContinue) { 'mcs' } elseif (Get-Command 'csc' -ErrorAction SilentlyContinue) { 'csc' } else { $null }
+    if ($csc) {
+        Invoke-Step 'bin\parent-cs.exe' $csc @('-nologo', '-unsafe', '-optimize+', '-warnaserror+', '-out:bin/parent-cs.exe', 'bindings/csharp/SharedMem.cs', 'bindings/csharp/Hosts.cs', 'bindings/csharp/Parent.cs')
+        Invoke-Step 'bin\child-cs.exe' $csc @('-nologo', '-unsafe', '-optimize+', '-warnaserror+', '-out:bin/child-cs.exe', 'bindings/csharp/SharedMem.cs', 'bindings/csharp/Hosts.cs', 'bindings/csharp/Child.cs')
+        $script:built += 'bin\parent-cs.exe', 'bin\child-cs.exe'
+    } else {
+        Write-Output 'skipped  bin\parent-cs.exe, bin\child-cs.exe: neither mcs (Mono) nor csc (Visual Studio, a Developer PowerShell) is on PATH'
+    }
+    # The Python binding: the module and the programs, beside the DLL they load.
+    foreach ($f in 'sharedmem.py', 'parent.py', 'child.py') {
+        Copy-Item -Force -Path "bindings/python/$f" -Destination "bin/$f"
+        $script:built += "bin\$f"
+    }
+    # The Rust binding: the sharedmem crate, then each program against it,
+    # with rustc alone ($env:RUSTC names another), offline.
+    $rustc = if ($env:RUSTC) { $env:RUSTC } else { 'rustc' }
+    if (Get-Command $rustc -ErrorAction SilentlyContinue) {
+        Invoke-Step 'bin\obj\libsharedmem.rlib' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-type', 'rlib', '--crate-name', 'sharedmem', '-o', 'bin/obj/libsharedmem.rlib', 'bindings/rust/src/lib.rs')
+        Invoke-Step 'bin\parent-rs.exe' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-name', 'parent', '--extern', 'sharedmem=bin/obj/libsharedmem.rlib', '-o', 'bin/parent-rs.exe', 'bindings/rust/src/bin/parent.rs')
+        Invoke-Step 'bin\child-rs.exe' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-name', 'child', '--extern', 'sharedmem=bin/obj/libsharedmem.rlib', '-o', 'bin/child-rs.exe', 'bindings/rust/src/bin/child.rs')
+        $script:built += 'bin\parent-rs.exe', 'bin\child-rs.exe'
+    } else {
+        Write-Output "skipped  bin\parent-rs.exe, bin\child-rs.exe: $rustc is not on PATH (https://rustup.rs)"
+    }
 } finally {
     # A $null value removes the variable: one that was unset is unset again.
     foreach ($name in $saved.Keys) {
