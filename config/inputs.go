@@ -182,7 +182,7 @@ var Inputs = []Input{
 	{
 		Flag: "bindings", Category: CategoryBuild, DefaultDoc: "none",
 		Usage: "comma-separated `LANGUAGES` to generate bindings for, besides C and Go: csharp, python, rust",
-		Doc:   "the languages, besides C and Go, that get a binding under `bindings/LANGUAGE/`: `csharp`, `python`, `rust`, comma-separated, each once. Each is a small library with the whole API (the string, the bytes, the size, the length, the wait and the status as the language's error), loading the library beside its program by full path, and a `parent` and a `child` with the C hosts' command line; `build.sh` builds them into `bin/`: `parent-cs.exe` with `mcs` and `parent.py` (checked by `python3`) whichever the system, `parent-rs` with `rustc` with `linux` (and each's `child`); on Linux the C# ones run with `mono`. See the generated README.",
+		Doc:   "the languages, besides C and Go, that get a binding under `bindings/LANGUAGE/`: `csharp`, `python`, `rust`, comma-separated, each once. Each is a small library with the whole API (the string, the bytes, the size, the length, the wait and the status as the language's error), loading the library beside its program by full path, and a `parent` and a `child` with the C hosts' command line; `build.sh` builds them into `bin/`: `parent-cs.exe` with `mcs` and `parent.py` (checked by `python3`) whichever the system, `parent-rs` with `rustc` with `linux` (and each's `child`); on Linux the C# ones run with `mono`. `build.ps1` builds what Windows can: the C# ones with `mcs` or `csc` and `parent-rs.exe` with `rustc`, where on `PATH`, and copies the Python files. See the generated README.",
 		value: list(func(c *Config) *string { return &c.Bindings }),
 	},
 	{

@@ -429,3 +429,101 @@ func TestBuildScriptSaysWhatToInstallForBindings(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildPS1BuildsTheBindingsAsBuildSh runs build.sh linux with
+// stand-ins that log their calls, and checks that build.ps1, read as text
+// (PowerShell is not here), makes each binding's programs with the same
+// compiler arguments, a Rust program's name ending in .exe, and copies the
+// same Python files; and that a project without bindings has no such step.
+func TestBuildPS1BuildsTheBindingsAsBuildSh(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	c := config.Default("x")
+	c.OS = "windows,linux"
+	c.Bindings = "csharp,python,rust"
+	files, err := Render(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeProject(t, files)
+	fakes := filepath.Join(dir, "fakes")
+	log := filepath.Join(dir, "log")
+	if err := os.Mkdir(fakes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"go", "gcc", "mcs", "mono", "python3", "rustc"} {
+		script := "#!/bin/sh\necho \"" + name + " $*\" >>" + log + "\n"
+		if err := os.WriteFile(filepath.Join(fakes, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bash, "build.sh", "linux")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+fakes+string(os.PathListSeparator)+os.Getenv("PATH"), "CC_LINUX=gcc", "RUSTC=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build.sh linux: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sh []string
+	for _, call := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if strings.HasPrefix(call, "mcs ") || strings.HasPrefix(call, "rustc ") {
+			sh = append(sh, call)
+		}
+	}
+	if len(sh) != 5 {
+		t.Fatalf("build.sh linux ran %d binding compiles, want 5 (2 mcs, 3 rustc):\n%s", len(sh), data)
+	}
+
+	ps1, _ := files.Lookup("build.ps1")
+	src := string(ps1.Data)
+	var ps []string
+	for _, m := range regexp.MustCompile(`Invoke-Step '[^']*' \$(csc|rustc) @\(([^)]*)\)`).FindAllStringSubmatch(src, -1) {
+		tool := map[string]string{"csc": "mcs", "rustc": "rustc"}[m[1]]
+		args := strings.Split(strings.Trim(m[2], "'"), "', '")
+		// Windows' programs end in .exe; build.sh's Linux ones do not.
+		ps = append(ps, strings.ReplaceAll(tool+" "+strings.Join(args, " "), "-rs.exe ", "-rs "))
+	}
+	// build.sh makes Rust's with linux and C#'s after every system: the
+	// order is not the point.
+	slices.Sort(ps)
+	slices.Sort(sh)
+	if strings.Join(ps, "\n") != strings.Join(sh, "\n") {
+		t.Errorf("build.ps1's binding steps:\n%s\nwant build.sh's:\n%s", strings.Join(ps, "\n"), strings.Join(sh, "\n"))
+	}
+	sh1, _ := files.Lookup("build.sh")
+	shPy := regexp.MustCompile(`for f in ([a-z. ]+); do`).FindStringSubmatch(string(sh1.Data))
+	psPy := regexp.MustCompile(`foreach \(\$f in ('[a-z.]+'(?:, '[a-z.]+')*)\)`).FindStringSubmatch(src)
+	if shPy == nil || psPy == nil || strings.ReplaceAll(strings.ReplaceAll(psPy[1], "'", ""), ",", "") != shPy[1] {
+		t.Errorf("build.ps1 copies the Python files %q, build.sh %q", psPy, shPy)
+	}
+
+	// build.ps1 is the user's and the same whatever the bindings: each
+	// binding's steps run only when build.env names it, and build.env names
+	// none in a project without bindings.
+	for lang, step := range map[string]string{"csharp": "$csc @(", "python": "bindings/python/", "rust": "$rustc @("} {
+		open := "if ($bindings -contains '" + lang + "') {\n"
+		i := strings.Index(src, open)
+		if i < 0 {
+			t.Errorf("build.ps1 has no %q", strings.TrimSpace(open))
+			continue
+		}
+		end := strings.Index(src[i:], "\n    }\n")
+		block, rest := src[i:i+end], src[:i]+src[i+end:]
+		if !strings.Contains(block, step) || strings.Contains(rest, step) {
+			t.Errorf("build.ps1's %s steps (%q) are not all inside %q", lang, step, strings.TrimSpace(open))
+		}
+	}
+	files, err = Render(config.Default("x"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := files.Lookup("build.env")
+	if !strings.Contains(string(env.Data), "\nbindings=\"\"\n") {
+		t.Errorf("build.env of a project without bindings names some:\n%s", env.Data)
+	}
+}

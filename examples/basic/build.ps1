@@ -10,6 +10,12 @@
 # with its time when it ends. Where MSVC's lib.exe is on PATH (a Developer PowerShell), it
 # also makes the MSVC import library bin\NAME.lib.
 #
+# The bindings build.env names (bindings) go into bin\, beside the amd64
+# DLL, as ./build.sh puts them:
+#   C#: bin\parent-cs.exe, bin\child-cs.exe, with mcs or csc where one is on PATH
+#   Python: bin\parent.py, bin\child.py, bin\sharedmem.py, copied
+#   Rust: bin\parent-rs.exe, bin\child-rs.exe, with rustc ($env:RUSTC) where it is on PATH
+#
 # Run it, do not dot-source it (. ./build.ps1): it runs in your session, and
 # it puts back the working location and the environment variables it sets
 # (GOOS, GOARCH, CGO_ENABLED, CC) as they were when it ends, even when a
@@ -27,7 +33,7 @@
 $ErrorActionPreference = 'Stop'
 
 # build.env's settings, NAME=VALUE or NAME="VALUE": dll, the library's base
-# name, and arches, the architectures to build.
+# name, arches, the architectures to build, and bindings, the bindings.
 $buildEnv = @{}
 foreach ($line in Get-Content -Path (Join-Path $PSScriptRoot 'build.env')) {
     if ($line -match '^(\w+)="?([^"]*)"?$') {
@@ -36,6 +42,7 @@ foreach ($line in Get-Content -Path (Join-Path $PSScriptRoot 'build.env')) {
 }
 $dll = $buildEnv['dll']
 $arches = -split $buildEnv['arches']
+$bindings = -split $buildEnv['bindings']
 
 # Run a native command and stop at its first failure, which
 # $ErrorActionPreference alone does not do for native commands.
@@ -144,6 +151,45 @@ try {
         $cc386 = if ($env:CC_386) { $env:CC_386 } else { 'i686-w64-mingw32-gcc' }
         $dlltool386 = if ($env:DLLTOOL_386) { $env:DLLTOOL_386 } else { 'i686-w64-mingw32-dlltool' }
         Build-Arch -GoArch '386' -Out 'bin\386' -CC $cc386 -DllTool $dlltool386 -RcTarget 'pe-i386' -Machine 'x86'
+    }
+
+    # The bindings build.env names (bindings), from bindings\ into bin\,
+    # beside the amd64 DLL, as ./build.sh builds them: each step is skipped,
+    # saying why, when its compiler is not on PATH.
+    if ($bindings) {
+        New-Item -ItemType Directory -Force -Path 'bin/obj' | Out-Null
+    }
+    if ($bindings -contains 'csharp') {
+        # The C# binding, for .NET Framework 4.x, with Mono's mcs or a csc
+        # (Visual Studio's, or a Developer PowerShell's); both take these flags.
+        $csc = if (Get-Command 'mcs' -ErrorAction SilentlyContinue) { 'mcs' } elseif (Get-Command 'csc' -ErrorAction SilentlyContinue) { 'csc' } else { $null }
+        if ($csc) {
+            Invoke-Step 'bin\parent-cs.exe' $csc @('-nologo', '-unsafe', '-optimize+', '-warnaserror+', '-out:bin/parent-cs.exe', 'bindings/csharp/SharedMem.cs', 'bindings/csharp/Hosts.cs', 'bindings/csharp/Parent.cs')
+            Invoke-Step 'bin\child-cs.exe' $csc @('-nologo', '-unsafe', '-optimize+', '-warnaserror+', '-out:bin/child-cs.exe', 'bindings/csharp/SharedMem.cs', 'bindings/csharp/Hosts.cs', 'bindings/csharp/Child.cs')
+            $script:built += 'bin\parent-cs.exe', 'bin\child-cs.exe'
+        } else {
+            Write-Output 'skipped  bin\parent-cs.exe, bin\child-cs.exe: neither mcs (Mono) nor csc (Visual Studio, a Developer PowerShell) is on PATH'
+        }
+    }
+    if ($bindings -contains 'python') {
+        # The Python binding: the module and the programs, beside the DLL they load.
+        foreach ($f in 'sharedmem.py', 'parent.py', 'child.py') {
+            Copy-Item -Force -Path "bindings/python/$f" -Destination "bin/$f"
+            $script:built += "bin\$f"
+        }
+    }
+    if ($bindings -contains 'rust') {
+        # The Rust binding: the sharedmem crate, then each program against it,
+        # with rustc alone ($env:RUSTC names another), offline.
+        $rustc = if ($env:RUSTC) { $env:RUSTC } else { 'rustc' }
+        if (Get-Command $rustc -ErrorAction SilentlyContinue) {
+            Invoke-Step 'bin\obj\libsharedmem.rlib' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-type', 'rlib', '--crate-name', 'sharedmem', '-o', 'bin/obj/libsharedmem.rlib', 'bindings/rust/src/lib.rs')
+            Invoke-Step 'bin\parent-rs.exe' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-name', 'parent', '--extern', 'sharedmem=bin/obj/libsharedmem.rlib', '-o', 'bin/parent-rs.exe', 'bindings/rust/src/bin/parent.rs')
+            Invoke-Step 'bin\child-rs.exe' $rustc @('--edition', '2021', '-O', '-D', 'warnings', '--crate-name', 'child', '--extern', 'sharedmem=bin/obj/libsharedmem.rlib', '-o', 'bin/child-rs.exe', 'bindings/rust/src/bin/child.rs')
+            $script:built += 'bin\parent-rs.exe', 'bin\child-rs.exe'
+        } else {
+            Write-Output "skipped  bin\parent-rs.exe, bin\child-rs.exe: $rustc is not on PATH (https://rustup.rs)"
+        }
     }
 } finally {
     # A $null value removes the variable: one that was unset is unset again.

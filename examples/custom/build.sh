@@ -22,8 +22,8 @@
 # system (the same .exe runs natively on Windows and with mono on Linux);
 # python: bin/parent.py and bin/child.py beside bin/sharedmem.py (python3
 # checks them), whichever the system; rust: bin/parent-rs and bin/child-rs
-# with linux, with rustc (RUSTC), offline (on Windows, cargo build in
-# bindings/rust builds them: copy them beside the DLL). Windows runs them
+# with linux, with rustc (RUSTC), offline (on Windows, build.ps1 makes
+# bin\parent-rs.exe and bin\child-rs.exe the same way). Windows runs them
 # beside bin/NAME.dll, Linux beside bin/libNAME.so.
 #
 # Each step prints a line as it starts and one with its time when it ends.

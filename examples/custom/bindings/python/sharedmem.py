@@ -6,12 +6,13 @@ the unlink, each a method of SharedMem; a failed call raises SharedMemError.
 It loads the library by full path, telemetry.dll on Windows and
 libtelemetry.so on Linux, from the directory of the running program
 (sys.argv[0]) unless told another: never through a search path. It uses
-ctypes alone. Text crosses as UTF-16 in bytes (str.encode("utf-16-le")),
+ctypes alone. Text crosses as UTF-16 in bytes (the utf-16-le codec),
 never as c_wchar, which is 32 bits on Linux. ctypes releases the GIL for
 every call, so a wait blocks only its own thread.
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import os
 import sys
@@ -109,6 +110,10 @@ def program_dir() -> str:
 # _FIRST_READ is the buffer, in UTF-16 units, that get reads into first.
 _FIRST_READ = 256
 _u16p = ctypes.c_char_p  # UTF-16 text travels as bytes, never c_wchar
+# The UTF-16 codec's own functions: str.encode and bytes.decode look the
+# codec up by name at every call, which costs more than the library's call.
+_encode = codecs.utf_16_le_encode
+_decode = codecs.utf_16_le_decode
 _u64 = ctypes.c_uint64
 
 
@@ -123,6 +128,7 @@ class SharedMem:
         else:
             lib = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
         self.path = path
+        self._local = threading.local()
 
         def bind(name: str, restype, *argtypes):
             f = getattr(lib, name)
@@ -149,10 +155,12 @@ class SharedMem:
     def set(self, text: str) -> bool:
         """Writes text as the shared string (PutText): True when it was
         stored whole, False when it was cut to CAPACITY - 1 units (TRUNCATED)."""
-        data = text.encode("utf-16-le", "surrogatepass") + b"\0\0"
+        data = _encode(text, "surrogatepass")[0] + b"\0\0"
         if not self._set(data):
             raise SharedMemError("PutText", self._status())
-        return self._status() != STATUS_TRUNCATED
+        # A text that fits, its terminator included, cannot have been cut:
+        # no second call to ask.
+        return len(data) <= 2 * CAPACITY or self._status() != STATUS_TRUNCATED
 
     def get(self) -> str:
         """Reads the whole shared string (TakeText): into a buffer for most
@@ -161,7 +169,15 @@ class SharedMem:
         abandoned = False
         cch = _FIRST_READ
         while True:
-            buf = ctypes.create_string_buffer(2 * cch)
+            if cch == _FIRST_READ:
+                # The calling thread's own buffer, made once: ctypes
+                # releases the GIL during a call, so threads cannot share one.
+                try:
+                    buf = self._local.buf
+                except AttributeError:
+                    buf = self._local.buf = ctypes.create_string_buffer(2 * _FIRST_READ)
+            else:
+                buf = ctypes.create_string_buffer(2 * cch)
             if not self._get(buf, cch):
                 raise SharedMemError("TakeText", self._status())
             status = self._status()
@@ -174,7 +190,7 @@ class SharedMem:
                 abandoned |= told
                 cch = n + 2
                 continue
-            text = raw[:end].decode("utf-16-le", "surrogatepass")
+            text = _decode(raw[:end], "surrogatepass", True)[0]
             if abandoned or status == STATUS_ABANDONED:
                 raise AbandonedError("TakeText", text)
             return text

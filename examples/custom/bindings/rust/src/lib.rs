@@ -17,6 +17,7 @@ mod record;
 
 pub use record::*;
 
+use std::cell::RefCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,6 +55,11 @@ pub const ERROR_TIMEOUT: u32 = 1460;
 /// SMALL is the most UTF-16 units, terminator included, that set and get
 /// keep on the stack rather than allocate.
 const SMALL: usize = 256;
+thread_local! {
+    /// SCRATCH is the calling thread's buffer of SMALL units for set's short
+    /// texts and get's first read, zeroed once rather than at every call.
+    static SCRATCH: RefCell<[u16; SMALL]> = const { RefCell::new([0; SMALL]) };
+}
 /// CANCELLED is the status of a wait ended by its cancel flag: Win32's
 /// ERROR_CANCELLED; the library itself never reports it.
 pub const CANCELLED: u32 = 1223;
@@ -121,6 +127,16 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// push_units replaces text with units, an unpaired surrogate as U+FFFD,
+/// as String::from_utf16_lossy would make it, ASCII, the common case, unit
+/// for byte.
+fn push_units(text: &mut String, units: &[u16]) {
+    text.clear();
+    if !sys::push_ascii(text, units) {
+        text.extend(char::decode_utf16(units.iter().copied()).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+    }
+}
+
 /// program_dir is the directory of the running program.
 pub fn program_dir() -> Result<PathBuf, LoadError> {
     let exe = std::env::current_exe().map_err(|e| LoadError { path: PathBuf::from(LIBRARY), reason: e.to_string() })?;
@@ -162,16 +178,26 @@ impl SharedMem {
     /// was stored whole, Ok(false) when it was cut to CAPACITY - 1 units
     /// (TRUNCATED). A NUL in text ends it.
     pub fn set(&self, text: &str) -> Result<bool, Error> {
-        // A short text is encoded on the stack (its UTF-8 length bounds its
-        // UTF-16 one): a call allocates nothing.
-        let mut small = [0u16; SMALL];
+        // A short text is encoded into the thread's scratch buffer (its
+        // UTF-8 length bounds its UTF-16 one): a call allocates nothing.
         if text.len() < SMALL {
-            let mut n = 0;
-            for u in text.encode_utf16() {
-                small[n] = u;
-                n += 1;
-            }
-            return self.set_terminated(&small[..=n]);
+            return SCRATCH.with(|scratch| {
+                let small = &mut *scratch.borrow_mut();
+                let mut n = 0;
+                if text.is_ascii() {
+                    for (unit, &b) in small.iter_mut().zip(text.as_bytes()) {
+                        *unit = b.into();
+                    }
+                    n = text.len();
+                } else {
+                    for u in text.encode_utf16() {
+                        small[n] = u;
+                        n += 1;
+                    }
+                }
+                small[n] = 0;
+                self.set_terminated(&small[..=n])
+            });
         }
         let units: Vec<u16> = text.encode_utf16().chain(Some(0)).collect();
         self.set_terminated(&units)
@@ -189,13 +215,23 @@ impl SharedMem {
         if !self.lib.set(units) {
             return Err(Error::new("PutText", self.status()));
         }
-        Ok(self.status() != STATUS_TRUNCATED)
+        // A text that fits, its terminator included, cannot have been cut:
+        // no second call to ask.
+        Ok(units.len() as u64 <= CAPACITY || self.status() != STATUS_TRUNCATED)
     }
 
     /// get reads the whole shared string, an unpaired surrogate as U+FFFD.
     /// Told ABANDONED, it fails with the text read.
     pub fn get(&self) -> Result<String, Error> {
-        self.read_string(String::from_utf16_lossy)
+        let mut text = String::new();
+        self.get_into(&mut text)?;
+        Ok(text)
+    }
+
+    /// get_into is get into text, which it clears first: a String reused
+    /// from call to call allocates nothing once it has the room.
+    pub fn get_into(&self, text: &mut String) -> Result<(), Error> {
+        self.read_string(|units| push_units(text, units))
     }
 
     /// get_utf16 reads the whole shared string as UTF-16 units.
@@ -204,13 +240,16 @@ impl SharedMem {
     }
 
     /// read_string reads the whole string and makes the result of its
-    /// units with make. The first TakeText is into a buffer on the stack,
-    /// which holds most strings: only the result is allocated. One that
+    /// units with make. The first TakeText is into the thread's scratch
+    /// buffer, which holds most strings: only the result is allocated. One that
     /// fills it is measured (SharedMemLength) and read again into a buffer of
     /// its length with a unit to spare, again while a writer made it longer.
-    fn read_string<R>(&self, make: impl Fn(&[u16]) -> R) -> Result<R, Error> {
+    fn read_string<R>(&self, make: impl FnOnce(&[u16]) -> R) -> Result<R, Error> {
+        SCRATCH.with(|scratch| self.read_string_into(&mut *scratch.borrow_mut(), make))
+    }
+
+    fn read_string_into<R>(&self, small: &mut [u16; SMALL], make: impl FnOnce(&[u16]) -> R) -> Result<R, Error> {
         let mut abandoned = false;
-        let mut small = [0u16; SMALL];
         let mut large = Vec::new();
         let mut cch = SMALL as u64;
         loop {

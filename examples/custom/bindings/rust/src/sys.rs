@@ -99,6 +99,18 @@ mod os {
     }
 }
 
+/// push_ascii appends units to text, a byte each, when every one is ASCII,
+/// and reports whether it did: a Vec<u8>'s extend, which copies a block at
+/// a time, where String's pushes a character at a time.
+pub(crate) fn push_ascii(text: &mut String, units: &[u16]) -> bool {
+    if units.iter().fold(0, |all, &u| all | u) >= 0x80 {
+        return false;
+    }
+    // Each byte is a whole UTF-8 character, below 0x80: text stays UTF-8.
+    unsafe { text.as_mut_vec() }.extend(units.iter().map(|&u| u as u8));
+    true
+}
+
 impl Library {
     /// load opens the library at path, a full path, and finds every export.
     pub(crate) fn load(path: &Path) -> Result<Library, String> {
