@@ -94,8 +94,10 @@ func winePrefix(tb testing.TB) *wine.Prefix {
 }
 
 // prebuildWorkers is how many projects TestMain builds at once in the
-// background, beside the tests themselves.
-var prebuildWorkers = 1
+// background, beside the tests themselves. A build is mostly one process
+// at a time (cgo's compiles, the link), so two keep both cores of a
+// two-core machine busy while the tests wait for Wine.
+var prebuildWorkers = 2
 
 // newProject runs shmemgen new with args into a fresh directory and builds
 // it with the project's own build.sh, warnings as errors. It returns the
