@@ -19,7 +19,7 @@ import (
 	"github.com/shmemgen/shmemgen/internal/treetest"
 )
 
-// killAtEnv is read by testhooks.go: the test build of shmemgen SIGKILLs
+// killAtEnv is read by killfs_test.go: the tests' shmemgen SIGKILLs
 // itself before the filesystem step it numbers.
 const killAtEnv = "SHMEMGEN_TEST_KILL_AT"
 

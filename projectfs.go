@@ -1,9 +1,8 @@
-//go:build !(shmemgen_testhooks && unix)
-
 package main
 
 import "github.com/shmemgen/shmemgen/write"
 
 // projectFS is the filesystem the commands read and write projects on: the
-// system's. A test build has its own (testhooks.go).
-func projectFS() write.FS { return write.OS{} }
+// system's. The command's tests, which run it from their own binary, give
+// it one on which it can be killed at a chosen step (killfs_test.go).
+var projectFS = func() write.FS { return write.OS{} }

@@ -21,7 +21,7 @@ const (
 
 // Faulty is an FS for tests: it passes everything to FS, but before each
 // change calls Before, which may make that change fail. shmemgen never uses
-// it but in a test build (testhooks.go), to kill itself at a chosen step.
+// it but in its own tests (killfs_test.go), to kill itself at a chosen step.
 type Faulty struct {
 	FS FS
 	// Before, when not nil, is called before each change with what it is
