@@ -33,20 +33,18 @@
 #include "shmem.h"
 #include "port.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 #include "spawn.h"
 #include "trap.h"
 
-static struct shmem dll;
 static PFN_ReadSharedRecord read_record;
 static PFN_WriteSharedRecord write_record;
 
 static void load(void)
 {
-    load_shmem(&dll);
-    library lib = load_library(SHMEM_LIBRARY);
-    read_record = (PFN_ReadSharedRecord)find(lib, "ReadSharedRecord");
-    write_record = (PFN_WriteSharedRecord)find(lib, "WriteSharedRecord");
+    load_shmem("record");
+    read_record = shmemgen_lib.read_record;
+    write_record = shmemgen_lib.write_record;
 }
 
 /* fill_boundary fills r with every field at a boundary. */
@@ -90,29 +88,29 @@ static int roundtrip(void)
     memset(&out, 0x5a, sizeof out);
 
     ULONGLONG before = 0;
-    dll.wait(&before, 0);
+    shmemgen_lib.wait(&before, 0);
     BOOL ok = write_record(&in);
-    printf("write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     ULONGLONG after = before;
-    BOOL woke = dll.wait(&after, 0);
+    BOOL woke = shmemgen_lib.wait(&after, 0);
     printf("one write counted: %d\n", woke && after == before + 1);
     ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     printf("same bytes: %d\n", memcmp(&in, &out, sizeof in) == 0);
     print_record(&out);
 
     ok = read_record(NULL);
-    printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     ok = write_record(NULL);
-    printf("write NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("write NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     /* The record lives after the payload, where the bytes exports do not
      * reach, and the size export is the payload's alone. */
     BYTE b = 0;
-    ok = dll.write_bytes(&b, SHMEM_PAYLOAD_SIZE, 1);
-    printf("bytes past the payload: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    printf("size: %llu\n", (unsigned long long)dll.size());
+    ok = shmemgen_lib.write_bytes(&b, SHMEM_PAYLOAD_SIZE, 1);
+    printf("bytes past the payload: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    printf("size: %llu\n", (unsigned long long)shmemgen_lib.size());
     memset(&out, 0, sizeof out);
-    ok = dll.write_bytes(u"x", 0, 4) && read_record(&out);
+    ok = shmemgen_lib.write_bytes(u"x", 0, 4) && read_record(&out);
     printf("record after a payload write: ok=%d same=%d\n", ok ? 1 : 0, memcmp(&in, &out, sizeof in) == 0);
     return 0;
 }
@@ -148,7 +146,7 @@ static int cwrite(void)
     Sample in;
     fill_boundary(&in);
     BOOL ok = write_record(&in);
-    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
@@ -161,7 +159,7 @@ static int nan_record(const char *child)
     in.temp = NAN;
     in.ratio = INFINITY;
     BOOL ok = write_record(&in);
-    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     unsigned long code = 0;
     if (!proc_wait(spawn(child, "--record"), 60000, &code))
         return 1;
@@ -175,7 +173,7 @@ static int print(void)
     load();
     Sample out;
     BOOL ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     print_record(&out);
     return 0;
 }
@@ -185,14 +183,14 @@ static int read_only(void)
     load();
     Sample out;
     BOOL ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
 static int die(const char *gate_name)
 {
     load();
-    dll.size(); /* set up before the trap is armed */
+    shmemgen_lib.size(); /* set up before the trap is armed */
     gate inside = gate_open(gate_name);
     const Sample *src = trap_source(48, 0x11, TRAP_DIE, 7, inside);
     write_record(src);
@@ -207,19 +205,19 @@ static int torn(void)
     memset(&in, 0, sizeof in);
     in.count = 42;
     BOOL ok = write_record(&in);
-    printf("first write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("first write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     proc writer = trap_start("die");
     unsigned long code = 0;
     proc_wait(writer, 60000, &code);
     printf("writer: exit=%lu\n", code);
     ok = read_record(&out);
-    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read after the death: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     in.count = 43;
     ok = write_record(&in);
-    printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     memset(&out, 0, sizeof out);
     ok = read_record(&out);
-    printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), (unsigned long long)out.count);
     return 0;
 }
 
