@@ -129,6 +129,8 @@ func prebuiltProjects() []projectSpec {
 		{name: "trust-owner", args: []string{"--trust", "owner"}},
 		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
 		{name: "trust-namespace", args: goldenArgs("namespace")},
+		{name: "nested", args: nestedArgs, fresh: true, edit: nestRecord},
+		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
 	}
 }
 
