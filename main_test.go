@@ -15,37 +15,44 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/shmemgen/shmemgen/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
-// shmemgen is the command under test, built by TestMain as every test
-// builds it (testenv.BuildShmemgen): the scripts and the kill test run it
-// as a separate process, exactly as a user would.
+// shmemgen is the command under test: this test binary, which TestMain
+// (testscript.Main) installs on PATH under the name shmemgen and which runs
+// the command, as main does, when started under that name. The scripts and
+// the kill test run it as a separate process, exactly as a user would,
+// without a go build of their own.
 var shmemgen string
 
 func TestMain(m *testing.M) {
-	flag.Parse()
+	testscript.Main(commandTests{m}, map[string]func(){
+		"shmemgen": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
+	})
+}
+
+// commandTests runs the package's tests once testscript.Main has put
+// shmemgen on PATH.
+type commandTests struct{ m *testing.M }
+
+func (c commandTests) Run() int {
+	var err error
+	if shmemgen, err = exec.LookPath("shmemgen"); err != nil {
+		panic(err)
+	}
 	dir, err := os.MkdirTemp("", "shmemgen-test-")
 	if err != nil {
 		panic(err)
 	}
-	shmemgen, err = testenv.BuildShmemgen(dir)
-	if err != nil {
-		os.RemoveAll(dir)
-		panic(err)
-	}
+	defer os.RemoveAll(dir)
 	// generate's fast path records in the user's cache: the tests', not
 	// the user's; go keeps its own, which it finds there too.
 	if gocache, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil {
 		os.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
 		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	return c.m.Run()
 }
 
 // TestScripts runs testdata/script/*.txtar: the CLI's behaviour, written
@@ -62,7 +69,7 @@ func TestScripts(t *testing.T) {
 			// For go generate in a generated project: the real caches, so
 			// that it needs no network when they are warm.
 			env.Vars = append(env.Vars, goEnv...)
-			// exec shmemgen finds the built command first.
+			// exec shmemgen finds the command under test first.
 			env.Setenv("PATH", filepath.Dir(shmemgen)+string(filepath.ListSeparator)+env.Getenv("PATH"))
 			// generate's fast path caches in the user's cache: a script's
 			// own, so that its repeated runs take it (uptodate.txtar).

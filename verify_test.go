@@ -169,6 +169,7 @@ func TestVerifyOptions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: runs verify to the end under Wine, in a new prefix (~15 s)")
 	}
+	t.Parallel() // verify's own prefix, and no name a script uses
 	testenv.RequireWine(t)
 	// On Linux the project is for Linux too: a fake library and parent
 	// built with gcc, for the Linux steps.

@@ -32,6 +32,14 @@ var _ = func() bool {
 }()
 `
 
+// globalArgs are TestGlobalClientFirst's project's flags; addDenyCreate
+// is the file it adds (prebuiltProjects).
+var globalArgs = []string{"--name", `Global\shmemgen-e2e-global`}
+
+func addDenyCreate(dir string) error {
+	return os.WriteFile(filepath.Join(dir, "dll", "deny_create.go"), []byte(denyCreate), 0o644)
+}
+
 // TestGlobalClientFirst has a client of a Global\ mapping load the DLL
 // before its service, as a program without SeCreateGlobalPrivilege: every
 // call fails with ERROR_ACCESS_DENIED (5), the truth, while setup retries
@@ -40,14 +48,7 @@ var _ = func() bool {
 func TestGlobalClientFirst(t *testing.T) {
 	alone(t) // its own mapping name
 	win.require(t)
-	dir := filepath.Join(t.TempDir(), "global")
-	edit := func(dir string) error {
-		return os.WriteFile(filepath.Join(dir, "dll", "deny_create.go"), []byte(denyCreate), 0o644)
-	}
-	if err := buildEditedProject(dir, edit, "--name", `Global\shmemgen-e2e-global`); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "bin")
+	bin := filepath.Join(newProject(t, "global", globalArgs...), "bin")
 	cProgram(t, bin, "global")
 	wantOutput(t, run(t, bin, "global.exe"),
 		"before the service: get: ok=0 status=win32:5",

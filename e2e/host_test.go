@@ -189,13 +189,19 @@ func (h *host) run(tb testing.TB, dir, exe string, args ...string) result {
 // library it uses, against the generated header in bin, with the warnings
 // the generated hosts are held to. With link, the program links against
 // the project's library (dll names it); otherwise it loads it at run time
-// or not at all. Extra args go last (-D...).
+// (lib.h, with the project's hosts/c/load.h) or not at all. Extra args go
+// last (-D...).
 func (h *host) cProgram(tb testing.TB, bin, name string, link bool, extra ...string) string {
 	tb.Helper()
 	h.require(tb)
 	exe := filepath.Join(bin, name+h.Exe())
 	args := append([]string{"-O2", "-Wall", "-Wextra", "-Werror"}, h.cflags...)
-	args = append(args, "-I", bin, "-iquote", "testdata", "-o", exe, filepath.Join("testdata", name+".c"))
+	args = append(args, "-I", bin, "-iquote", "testdata")
+	if project, ok := projectOf(bin); ok {
+		// lib.h loads the library with the project's own load.h.
+		args = append(args, "-iquote", filepath.Join(project, "hosts", "c"))
+	}
+	args = append(args, "-o", exe, filepath.Join("testdata", name+".c"))
 	if link {
 		args = append(args, h.linkArgs(bin, "shmem")...)
 	}
@@ -203,6 +209,21 @@ func (h *host) cProgram(tb testing.TB, bin, name string, link bool, extra ...str
 	args = append(args, h.ldlibs...)
 	h.compile(tb, h.cc, args...)
 	return exe
+}
+
+// projectOf returns the project that bin (its bin/ or bin/386/) is in:
+// the nearest directory upward that holds shmemgen.yaml.
+func projectOf(bin string) (string, bool) {
+	for dir := bin; ; {
+		if _, err := os.Stat(filepath.Join(dir, "shmemgen.yaml")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
 }
 
 // linkArgs links a program in bin against the library dll in bin, found

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -33,6 +35,15 @@ func TestMain(m *testing.M) {
 		// missing tool, so it holds under CI=true too.
 		fmt.Println("e2e: skipped under -short")
 		os.Exit(0)
+	}
+	// The tests that are alone (alone) run side by side once the others
+	// are done, and spend most of their time waiting for Wine, builds
+	// and each other's processes: more of them at once than go test's
+	// default -parallel, the number of cores, unless -parallel says.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
 	}
 	var err error
 	scratch, err = os.MkdirTemp("", "shmemgen-e2e-")
@@ -94,8 +105,10 @@ func winePrefix(tb testing.TB) *wine.Prefix {
 }
 
 // prebuildWorkers is how many projects TestMain builds at once in the
-// background, beside the tests themselves.
-var prebuildWorkers = 1
+// background, beside the tests themselves. A build is mostly one process
+// at a time (cgo's compiles, the link), so two keep both cores of a
+// two-core machine busy while the tests wait for Wine.
+var prebuildWorkers = 2
 
 // newProject runs shmemgen new with args into a fresh directory and builds
 // it with the project's own build.sh, warnings as errors. It returns the

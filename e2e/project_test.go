@@ -129,7 +129,8 @@ func prebuiltProjects() []projectSpec {
 		{name: "trust-owner", args: []string{"--trust", "owner"}},
 		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
 		{name: "trust-namespace", args: goldenArgs("namespace")},
-		{name: "verify", fresh: true},
+		{name: "nested", args: nestedArgs, fresh: true, edit: nestRecord},
+		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
 	}
 }
 
@@ -224,6 +225,20 @@ func copyTree(src, dst string) error {
 			return os.WriteFile(to, data, info.Mode().Perm())
 		}
 	})
+}
+
+// generatedProject runs shmemgen new with args into a fresh directory,
+// name, and builds nothing: for a test whose command builds the project
+// itself (shmemgen verify).
+func generatedProject(tb testing.TB, name string, args ...string) string {
+	tb.Helper()
+	requireAny(tb, args)
+	dir := filepath.Join(tb.TempDir(), name)
+	newArgs := append([]string{"new", "--out", dir}, args...)
+	if out, err := exec.Command(shmemgen, newArgs...).CombinedOutput(); err != nil {
+		tb.Fatalf("shmemgen %s: %v\n%s", strings.Join(newArgs, " "), err, out)
+	}
+	return dir
 }
 
 // buildProject runs shmemgen new with args into dir and builds the project

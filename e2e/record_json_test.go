@@ -194,30 +194,32 @@ const nestedRecordYAML = `  record:
         - {name: "y", type: f64}
 `
 
+// nestedArgs are TestRecordJSONNested's project's flags, before
+// nestRecord gives it nestedRecordYAML's record (prebuiltProjects).
+var nestedArgs = []string{"--name", "shmemgen-e2e-nested", "--os", "windows,linux"}
+
+// nestRecord declares nestedRecordYAML's record in the project's
+// shmemgen.yaml and regenerates it.
+func nestRecord(dir string) error {
+	file := filepath.Join(dir, "shmemgen.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	edited := strings.Replace(string(data), "\nfiles:", "\n"+nestedRecordYAML+"files:", 1)
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		return err
+	}
+	if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("shmemgen generate: %v\n%s", err, out)
+	}
+	return nil
+}
+
 // TestRecordJSONNested: nested records print as objects, arrays of them
 // as arrays of objects, alike from C and Go, on each system.
 func TestRecordJSONNested(t *testing.T) {
-	args := []string{"--name", "shmemgen-e2e-nested", "--os", "windows,linux"}
-	requireAny(t, args)
-	dir := filepath.Join(t.TempDir(), "nested")
-	err := buildEditedProject(dir, func(dir string) error {
-		file := filepath.Join(dir, "shmemgen.yaml")
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		edited := strings.Replace(string(data), "\nfiles:", "\n"+nestedRecordYAML+"files:", 1)
-		if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
-			return err
-		}
-		if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
-			return fmt.Errorf("shmemgen generate: %v\n%s", err, out)
-		}
-		return nil
-	}, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := newProject(t, "nested", nestedArgs...)
 	bin := filepath.Join(dir, "bin")
 	input := `{"tags":["ab","\u00e9"],"path":[{"x":1.5,"y":-0.1},{"y":1e-7}],"at":{"x":3.4028235e38,"y":5e-324},"id":7}`
 	want := `{"id":7,"at":{"x":3.4028235e+38,"y":5e-324},"path":[{"x":1.5,"y":-0.1},{"x":0,"y":1e-7}],"tags":["ab","é"]}`

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,11 +21,7 @@ func TestVerifyLinuxSegment(t *testing.T) {
 	alone(t)
 	project := func(what string) (dir, segment string) {
 		base, segment := linuxSegment(t, what)
-		dir = filepath.Join(t.TempDir(), what)
-		if out, err := exec.Command(shmemgen, "new", "--os", "windows,linux", "--name", `Local\`+base, "--out", dir).CombinedOutput(); err != nil {
-			t.Fatalf("shmemgen new: %v\n%s", err, out)
-		}
-		return dir, segment
+		return generatedProject(t, what, "--os", "windows,linux", "--name", `Local\`+base), segment
 	}
 	cleanDir, cleanSegment := project("verify-clean")
 	staleDir, staleSegment := project("verify-stale")

@@ -17,8 +17,9 @@ func TestVerifyCommand(t *testing.T) {
 		alone(t) // verify's own prefixes
 	}
 	win.require(t)
-	dir := newProject(t, "verify")
-	brokenDir := newProject(t, "verify")
+	// verify builds the project itself: a built copy would be built again.
+	dir := generatedProject(t, "verify")
+	brokenDir := generatedProject(t, "verify")
 
 	child := filepath.Join(brokenDir, "hosts", "c", "child.c")
 	src, err := os.ReadFile(child)

@@ -27,6 +27,7 @@ func TestRecordCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: compiles the header six ways and vets the client and the DLL three ways (~40 s)")
 	}
+	t.Parallel() // beside TestLocalsMayShareExportNames' compiles
 	dir := t.TempDir()
 	files, err := Render(recordConfig(), Options{})
 	if err != nil {

@@ -132,6 +132,9 @@ type modelRun struct {
 	// violated says that spin must find a counterexample, and why: a path
 	// the design admits and documents. Any other run must find none.
 	violated string
+	// large marks a search of millions of states, for which pan is
+	// compiled with -O1: a second more of compiling halves its run.
+	large bool
 }
 
 // modelRuns are the checks, about 10 s of CPU in all. Each of the 3
@@ -151,18 +154,18 @@ var modelRuns = []modelRun{
 	// times out, futex waits that return early (EINTR) included: the
 	// holder check goes by the clock, not by sleeps that timed out, so a
 	// stream of them cannot put it off (the model found that it could).
-	{name: "lock-progress/linux", defines: "-DLINUX -DDATA=0 -DDEATHS=2 -DSPURIOUS=1", claim: "lock_progress"},
-	{name: "lock-progress/windows", defines: "-DWINDOWS -DDATA=0 -DDEATHS=2", claim: "lock_progress"},
+	{name: "lock-progress/linux", defines: "-DLINUX -DDATA=0 -DDEATHS=2 -DSPURIOUS=1", claim: "lock_progress", large: true},
+	{name: "lock-progress/windows", defines: "-DWINDOWS -DDATA=0 -DDEATHS=2", claim: "lock_progress", large: true},
 	// (e) torn data, read without the lock: two writers that may die and
 	// a reader that reads by the sequence count, and falls back to the
 	// lock (and may take it over). The bookkeeping is the same C on both
 	// systems, so Windows's smaller state space stands for both. (Three
 	// processes that each write or read, with reads taking no lock, are
 	// more states than the memory bound.)
-	{name: "torn/windows", defines: "-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3"},
+	{name: "torn/windows", defines: "-DWINDOWS -DDATA=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3", large: true},
 	// (g) the record's latch: a reader never reads a copy half-written,
 	// and a takeover leaves both copies the last complete record.
-	{name: "latch/windows", defines: "-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3"},
+	{name: "latch/windows", defines: "-DWINDOWS -DDATA=1 -DLATCH=1 -DWRITERS=2 -DREADERS=1 -DREADS=0 -DDEATHS=2 -DMORTALS=3", large: true},
 	// (c) no lost wake-up for the wait export, slices off: a waiter asleep
 	// on a generation that a write has passed must be woken by a writer.
 	// On Linux it holds strictly: the futex is on note_seq, read before
@@ -177,8 +180,8 @@ var modelRuns = []modelRun{
 	// the generation returns, writers dying included; (d) each wake is
 	// owed to a waiting = 1 no other wake was owed to, with waiters that
 	// die or time out.
-	{name: "wait/linux", defines: "-DLINUX -DWRITERS=2 -DWAITERS=1 -DKINDS=1 -DREADS=0 -DDEATHS=1 -DWAIT_TIMEOUT=1", claim: "wait_returns"},
-	{name: "wait/windows", defines: "-DWINDOWS -DWRITERS=2 -DWAITERS=1 -DKINDS=1 -DREADS=0 -DDEATHS=1 -DWAIT_TIMEOUT=1", claim: "wait_returns"},
+	{name: "wait/linux", defines: "-DLINUX -DWRITERS=2 -DWAITERS=1 -DKINDS=1 -DREADS=0 -DDEATHS=1 -DWAIT_TIMEOUT=1", claim: "wait_returns", large: true},
+	{name: "wait/windows", defines: "-DWINDOWS -DWRITERS=2 -DWAITERS=1 -DKINDS=1 -DREADS=0 -DDEATHS=1 -DWAIT_TIMEOUT=1", claim: "wait_returns", large: true},
 }
 
 // needTools stops t unless spin and a C compiler are installed: it skips,
@@ -205,7 +208,7 @@ func TestModel(t *testing.T) {
 	for _, r := range modelRuns {
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
-			res, err := verify(t, model, r.defines, r.claim)
+			res, err := verify(t, model, r.defines, r.claim, r.large)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -278,7 +281,7 @@ func TestModelMutants(t *testing.T) {
 				t.Fatalf("the mutant's text %q is not in lock.pml once: update the mutant", m.from)
 			}
 			mutant := strings.Replace(string(model), m.from, m.to, 1)
-			res, err := verify(t, []byte(mutant), m.defines, m.claim)
+			res, err := verify(t, []byte(mutant), m.defines, m.claim, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -301,7 +304,7 @@ type result struct {
 // with defines, cc, then a safety search (claim "") or a search for
 // acceptance cycles of the claim under weak fairness. An incomplete search
 // (the depth or memory bound reached) is an error.
-func verify(t *testing.T, model []byte, defines, claim string) (result, error) {
+func verify(t *testing.T, model []byte, defines, claim string, large bool) (result, error) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "lock.pml"), model, 0o644); err != nil {
 		return result{}, err
@@ -319,10 +322,15 @@ func verify(t *testing.T, model []byte, defines, claim string) (result, error) {
 	if _, err := run("spin", append(flags, "-a", "lock.pml")...); err != nil {
 		return result{}, err
 	}
-	// -O1: pan's run is bound by memory, and -O2 costs a second more to
-	// compile than it saves. MEMLIM (MB) keeps a model that grows from
-	// taking the machine.
-	cc := []string{"-O0", "-w", "-DMEMLIM=2048", "-o", "pan", "pan.c"}
+	// -O0 compiles pan in a third of a second: most searches take less
+	// than that. A large one takes 7 s of CPU at -O0 and under 4 s at -O1,
+	// for a second of compiling (-O2 compiles for 2 s and runs no faster).
+	// MEMLIM (MB) keeps a model that grows from taking the machine.
+	opt := "-O0"
+	if large {
+		opt = "-O1"
+	}
+	cc := []string{opt, "-w", "-DMEMLIM=2048", "-o", "pan", "pan.c"}
 	pan := []string{"-n", "-m200000", "-w22"}
 	if claim == "" {
 		cc = append([]string{"-DSAFETY", "-DNOCLAIM"}, cc...)

@@ -154,6 +154,9 @@ func must(data []byte, err error) []byte {
 // staging directory left over, in the project or beside it, and that in between a check never calls the
 // project current when it is not.
 func TestKillAtEveryStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: renders, applies and kills a project a few hundred times (~20 s); the full suite runs it")
+	}
 	old := config.Default("p")
 	next := old
 	next.Size = 8192

@@ -15,7 +15,7 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
 /* OBJECT_BASIC_INFORMATION, as ntdll fills it; winternl.h declares
  * PUBLIC_OBJECT_BASIC_INFORMATION, whose first two fields are the same. */
@@ -36,10 +36,9 @@ static BOOL ends_with(const UNICODE_STRING *s, const wchar_t *suffix)
 
 int wmain(void)
 {
-    struct shmem dll;
-    load_shmem(&dll);
-    BOOL ok = dll.set((LPWSTR)L"access");
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("access");
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"access");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
 
     query_object query = (query_object)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
     if (query == NULL) {

@@ -23,33 +23,50 @@
 
 #ifdef SAMPLE
 #include <windows.h>
-#define DLL "dllmem.dll"
 typedef void (*set_fn)(LPWSTR);
 typedef void (*get_fn)(LPWSTR, DWORD);
 typedef struct {
     LONGLONG lock;
 } SHMEM_HEADER;
 #define SHMEM_MAPPING_NAME L"dllmemfilemap"
-#else
-#include "shmem.h"
-#define DLL SHMEM_LIBRARY
-typedef __typeof__(&SetSharedMem) set_fn;
-typedef __typeof__(&GetSharedMem) get_fn;
-#endif
 #include "port.h"
-#include "load.h"
 
 static set_fn set;
 static get_fn get;
-static library lib;
-static WCHAR text[4096], out[4096];
+
+/* load loads the sample's dllmem.dll from beside the program: it has no
+ * generated header, so the project's load.h cannot. */
+static void load(void)
+{
+    HMODULE lib = LoadLibraryA("dllmem.dll");
+    if (lib == NULL) {
+        fprintf(stderr, "LoadLibrary(dllmem.dll) failed (error %lu)\n", GetLastError());
+        exit(3);
+    }
+    set = (set_fn)(void (*)(void))GetProcAddress(lib, "SetSharedMem");
+    get = (get_fn)(void (*)(void))GetProcAddress(lib, "GetSharedMem");
+    if (set == NULL || get == NULL) {
+        fprintf(stderr, "dllmem.dll lacks SetSharedMem or GetSharedMem\n");
+        exit(3);
+    }
+}
+#else
+#include "shmem.h"
+#include "port.h"
+#include "lib.h"
+
+static PFN_SetSharedMem set;
+static PFN_GetSharedMem get;
 
 static void load(void)
 {
-    lib = load_library(DLL);
-    set = (set_fn)find(lib, "SetSharedMem");
-    get = (get_fn)find(lib, "GetSharedMem");
+    load_shmem("bench");
+    set = shmemgen_lib.set;
+    get = shmemgen_lib.get;
 }
+#endif
+
+static WCHAR text[4096], out[4096];
 
 static int program(int argc, char **argv)
 {
@@ -92,8 +109,8 @@ static int program(int argc, char **argv)
         }
         load();
         get(out, ARRAYSIZE(out));
-        PFN_WriteSharedBytes write_bytes = (PFN_WriteSharedBytes)find(lib, "WriteSharedBytes");
-        PFN_ReadSharedBytes read_bytes = (PFN_ReadSharedBytes)find(lib, "ReadSharedBytes");
+        PFN_WriteSharedBytes write_bytes = shmemgen_lib.write_bytes;
+        PFN_ReadSharedBytes read_bytes = shmemgen_lib.read_bytes;
         memset(text, 0x5a, sizeof text);
         double start = now_us();
         for (long i = 0; i < n; i++) {
@@ -116,7 +133,7 @@ static int program(int argc, char **argv)
         }
         load();
         get(out, ARRAYSIZE(out));
-        __typeof__(&SharedMemSize) size = (__typeof__(&SharedMemSize))find(lib, "SharedMemSize");
+        PFN_SharedMemSize size = shmemgen_lib.size;
         double start = now_us();
         for (long i = 0; i < n; i++)
             size();

@@ -20,18 +20,18 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 #include "spawn.h"
 
 static const wchar_t deny[] = L"SHMEMGEN_DENY_CREATE";
 
 /* poll calls get until it succeeds and, with want, reads want, for at
  * most ms. */
-static BOOL poll(struct shmem *dll, WCHAR *out, size_t cch, const wchar_t *want, ULONGLONG ms)
+static BOOL poll(WCHAR *out, size_t cch, const wchar_t *want, ULONGLONG ms)
 {
     ULONGLONG start = GetTickCount64();
     for (;;) {
-        BOOL ok = dll->get(out, (DWORD)cch);
+        BOOL ok = shmemgen_lib.get(out, (DWORD)cch);
         if ((ok && (want == NULL || wcscmp(out, want) == 0)) || GetTickCount64() - start >= ms)
             return ok;
         Sleep(20);
@@ -40,23 +40,21 @@ static BOOL poll(struct shmem *dll, WCHAR *out, size_t cch, const wchar_t *want,
 
 static int wait_by_hand(void)
 {
-    struct shmem dll;
     WCHAR out[256] = L"?";
-    load_shmem(&dll);
-    BOOL ok = dll.get(out, ARRAYSIZE(out));
-    printf("first: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("global");
+    BOOL ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("first: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     fflush(stdout);
-    ok = poll(&dll, out, ARRAYSIZE(out), NULL, 60000);
-    printf("last: get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), out);
+    ok = poll(out, ARRAYSIZE(out), NULL, 60000);
+    printf("last: get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
     return ok ? 0 : 1;
 }
 
 static int service(void)
 {
-    struct shmem dll;
-    load_shmem(&dll);
-    BOOL ok = dll.set((LPWSTR)L"service");
-    printf("service: set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("global");
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"service");
+    printf("service: set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     fflush(stdout);
     /* Hold the section until the client kills this process. */
     Sleep(60000);
@@ -73,24 +71,23 @@ int wmain(int argc, wchar_t **argv)
         fprintf(stderr, "usage: global.exe [service | wait]\n");
         return 2;
     }
-    struct shmem dll;
     SetEnvironmentVariableW(deny, L"1");
-    load_shmem(&dll);
+    load_shmem("global");
     WCHAR out[16] = L"?";
-    BOOL ok = dll.get(out, ARRAYSIZE(out));
+    BOOL ok = shmemgen_lib.get(out, ARRAYSIZE(out));
     /* The service, started below, inherits the environment. */
     SetEnvironmentVariableW(deny, NULL);
-    printf("before the service: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("before the service: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     /* Still refused a second later: nothing has changed. */
     Sleep(1000);
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("a second later: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("a second later: get: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
 
     HANDLE svc = spawnw(NULL, L"service");
     /* Setup retries at least once a second: give it ten seconds. The
      * service may not have set its text when the DLL first finds it. */
-    ok = poll(&dll, out, ARRAYSIZE(out), L"service", 10000);
-    printf("after the service: get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), out);
+    ok = poll(out, ARRAYSIZE(out), L"service", 10000);
+    printf("after the service: get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
     proc_kill(svc);
     return 0;
 }

@@ -15,7 +15,7 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 #include "spawn.h"
 
 /* start_holder starts "lock.exe hold-setup EVENT" and waits until it holds
@@ -52,26 +52,25 @@ int wmain(int argc, wchar_t **argv)
     HANDLE keep = CreateMutexW(NULL, FALSE, SHMEM_LOCK_NAME);
     if (keep == NULL)
         return 1;
-    struct shmem dll;
     HANDLE holder = start_holder();
     if (wcscmp(argv[1], L"abandoned") == 0) {
         kill_holder(holder);
-        load_shmem(&dll);
-        BOOL ok = dll.set((LPWSTR)L"after");
-        printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
-        ok = dll.set((LPWSTR)L"again");
-        printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+        load_shmem("late");
+        BOOL ok = shmemgen_lib.set((LPWSTR)L"after");
+        printf("set: ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
+        ok = shmemgen_lib.set((LPWSTR)L"again");
+        printf("set: ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
         return 0;
     }
-    load_shmem(&dll);
-    BOOL ok = dll.set((LPWSTR)L"held");
-    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+    load_shmem("late");
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"held");
+    printf("set: ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
     kill_holder(holder);
     /* Setup, still going on in the background, takes the abandoned mutex,
      * and the calls work. */
-    ok = dll.set((LPWSTR)L"free");
-    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
-    ok = dll.set((LPWSTR)L"again");
-    printf("set: ok=%d status=%s\n", ok, status_name(dll.status()));
+    ok = shmemgen_lib.set((LPWSTR)L"free");
+    printf("set: ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
+    ok = shmemgen_lib.set((LPWSTR)L"again");
+    printf("set: ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
     return 0;
 }

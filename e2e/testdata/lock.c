@@ -33,10 +33,9 @@
 #include "shmem.h"
 #include "port.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 #include "spawn.h"
 
-static struct shmem dll;
 
 /* owner_word is this process's lock word, as the header's protocol
  * spells it: the process id and the tag of its creation time. */
@@ -149,24 +148,24 @@ static void get(void);
 
 static void set_and_get(const WCHAR *text)
 {
-    BOOL ok = dll.set((LPWSTR)text);
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    BOOL ok = shmemgen_lib.set((LPWSTR)text);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     get();
 }
 
 static void get(void)
 {
     WCHAR out[64] = u"";
-    BOOL ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    BOOL ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), ascii(out));
 }
 
 /* whole_bytes reads, or writes, the whole payload. */
 static void whole_bytes(BOOL write)
 {
     static BYTE bytes[SHMEM_PAYLOAD_SIZE];
-    BOOL ok = write ? dll.write_bytes(bytes, 0, sizeof bytes) : dll.read_bytes(bytes, 0, sizeof bytes);
-    printf("%s all bytes: ok=%d status=%s\n", write ? "write" : "read", ok ? 1 : 0, status_name(dll.status()));
+    BOOL ok = write ? shmemgen_lib.write_bytes(bytes, 0, sizeof bytes) : shmemgen_lib.read_bytes(bytes, 0, sizeof bytes);
+    printf("%s all bytes: ok=%d status=%s\n", write ? "write" : "read", ok ? 1 : 0, status_name(shmemgen_lib.status()));
 }
 
 static int abandon(void)
@@ -201,18 +200,18 @@ static int timeout(void)
     proc holder = start_holder(TRUE);
     WCHAR out[8] = u"?";
     char bytes[2] = "?";
-    BOOL ok = dll.set((LPWSTR)u"blocked");
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
-    ok = dll.write_bytes("x", 0, 1);
-    printf("write bytes: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    ok = dll.read_bytes(bytes, 0, 1);
-    printf("read bytes: ok=%d status=%s bytes=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), bytes);
-    ULONGLONG length = dll.length();
-    printf("length: %llu status=%s\n", (unsigned long long)length, status_name(dll.status()));
+    BOOL ok = shmemgen_lib.set((LPWSTR)u"blocked");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), ascii(out));
+    ok = shmemgen_lib.write_bytes("x", 0, 1);
+    printf("write bytes: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    ok = shmemgen_lib.read_bytes(bytes, 0, 1);
+    printf("read bytes: ok=%d status=%s bytes=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), bytes);
+    ULONGLONG length = shmemgen_lib.length();
+    printf("length: %llu status=%s\n", (unsigned long long)length, status_name(shmemgen_lib.status()));
     /* The size needs no lock. */
-    printf("size: %llu\n", (unsigned long long)dll.size());
+    printf("size: %llu\n", (unsigned long long)shmemgen_lib.size());
     kill_holder(holder);
     set_and_get(u"after");
     return 0;
@@ -225,10 +224,10 @@ static int takeover(void)
     proc holder = start_holder(FALSE);
     proc_kill(holder);
     double start = now_us();
-    BOOL ok = dll.set((LPWSTR)u"after");
+    BOOL ok = shmemgen_lib.set((LPWSTR)u"after");
     double end = now_us();
-    if (!ok || dll.status() != 0) {
-        fprintf(stderr, "takeover: set ok=%d status=%s\n", ok, status_name(dll.status()));
+    if (!ok || shmemgen_lib.status() != 0) {
+        fprintf(stderr, "takeover: set ok=%d status=%s\n", ok, status_name(shmemgen_lib.status()));
         return 1;
     }
     printf("takeover_ms=%.1f\n", (end - start) / 1000);
@@ -251,8 +250,8 @@ static int program(int argc, char **argv)
     }
     /* Loading the DLL, and a first call, before the holder starts:
      * setup itself waits for the lock. */
-    load_shmem(&dll);
-    printf("size: %llu\n", (unsigned long long)dll.size());
+    load_shmem("lock");
+    printf("size: %llu\n", (unsigned long long)shmemgen_lib.size());
     if (strcmp(argv[1], "abandon") == 0)
         return abandon();
     if (strcmp(argv[1], "quiet") == 0)

@@ -30,9 +30,8 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
-static struct shmem dll;
 
 /* squat creates the section and fills it; it returns the view, and a copy
  * of what it wrote in *want, for checking afterwards that the DLL wrote
@@ -100,26 +99,26 @@ int wmain(int argc, wchar_t **argv)
         fprintf(stderr, "usage: probe.exe [dacl | squat SIZE garbage|header|version|reserved]\n");
         return 2;
     }
-    load_shmem(&dll);
+    load_shmem("probe");
 
     /* Each line shows the status the call left. */
-    unsigned long long n = dll.size();
-    printf("size: %llu status=%s\n", n, status_name(dll.status()));
+    unsigned long long n = shmemgen_lib.size();
+    printf("size: %llu status=%s\n", n, status_name(shmemgen_lib.status()));
 
-    BOOL ok = dll.set((LPWSTR)L"probe");
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"probe");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
 
     WCHAR text[16];
     wmemset(text, L'?', ARRAYSIZE(text));
-    ok = dll.get(text, ARRAYSIZE(text));
-    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), text[0] == L'?' ? L"(untouched)" : text);
+    ok = shmemgen_lib.get(text, ARRAYSIZE(text));
+    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), text[0] == L'?' ? L"(untouched)" : text);
 
-    ok = dll.write_bytes("xyz", 1, 3);
-    printf("write bytes: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    ok = shmemgen_lib.write_bytes("xyz", 1, 3);
+    printf("write bytes: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
 
     char bytes[5] = "????";
-    ok = dll.read_bytes(bytes, 1, 3);
-    printf("read bytes: ok=%d status=%s bytes=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), bytes);
+    ok = shmemgen_lib.read_bytes(bytes, 1, 3);
+    printf("read bytes: ok=%d status=%s bytes=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), bytes);
 
     if (view != NULL)
         printf("squatted section untouched: %d\n", memcmp(view, want, size) == 0);

@@ -47,20 +47,18 @@
 #include "shmem.h"
 #include "port.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 #include "spawn.h"
 #include "trap.h"
 
-static struct shmem dll;
 static PFN_ReadSharedRecord read_record;
 static PFN_WriteSharedRecord write_record;
 
 static void load(void)
 {
-    load_shmem(&dll);
-    library lib = load_library(SHMEM_LIBRARY);
-    read_record = (PFN_ReadSharedRecord)find(lib, "ReadSharedRecord");
-    write_record = (PFN_WriteSharedRecord)find(lib, "WriteSharedRecord");
+    load_shmem("record");
+    read_record = shmemgen_lib.read_record;
+    write_record = shmemgen_lib.write_record;
 }
 
 /* fill_boundary fills r with every field at a boundary. */
@@ -104,29 +102,29 @@ static int roundtrip(void)
     memset(&out, 0x5a, sizeof out);
 
     ULONGLONG before = 0;
-    dll.wait(&before, 0);
+    shmemgen_lib.wait(&before, 0);
     BOOL ok = write_record(&in);
-    printf("write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     ULONGLONG after = before;
-    BOOL woke = dll.wait(&after, 0);
+    BOOL woke = shmemgen_lib.wait(&after, 0);
     printf("one write counted: %d\n", woke && after == before + 1);
     ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     printf("same bytes: %d\n", memcmp(&in, &out, sizeof in) == 0);
     print_record(&out);
 
     ok = read_record(NULL);
-    printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     ok = write_record(NULL);
-    printf("write NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("write NULL: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     /* The record lives after the payload, where the bytes exports do not
      * reach, and the size export is the payload's alone. */
     BYTE b = 0;
-    ok = dll.write_bytes(&b, SHMEM_PAYLOAD_SIZE, 1);
-    printf("bytes past the payload: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    printf("size: %llu\n", (unsigned long long)dll.size());
+    ok = shmemgen_lib.write_bytes(&b, SHMEM_PAYLOAD_SIZE, 1);
+    printf("bytes past the payload: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    printf("size: %llu\n", (unsigned long long)shmemgen_lib.size());
     memset(&out, 0, sizeof out);
-    ok = dll.write_bytes(u"x", 0, 4) && read_record(&out);
+    ok = shmemgen_lib.write_bytes(u"x", 0, 4) && read_record(&out);
     printf("record after a payload write: ok=%d same=%d\n", ok ? 1 : 0, memcmp(&in, &out, sizeof in) == 0);
     return 0;
 }
@@ -162,7 +160,7 @@ static int cwrite(void)
     Sample in;
     fill_boundary(&in);
     BOOL ok = write_record(&in);
-    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
@@ -175,7 +173,7 @@ static int nan_record(const char *child)
     in.temp = NAN;
     in.ratio = INFINITY;
     BOOL ok = write_record(&in);
-    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     unsigned long code = 0;
     if (!proc_wait(spawn(child, "--record"), 60000, &code))
         return 1;
@@ -189,7 +187,7 @@ static int print(void)
     load();
     Sample out;
     BOOL ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     print_record(&out);
     return 0;
 }
@@ -199,14 +197,14 @@ static int read_only(void)
     load();
     Sample out;
     BOOL ok = read_record(&out);
-    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("read: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
 static int die(const char *gate_name)
 {
     load();
-    dll.size(); /* set up before the trap is armed */
+    shmemgen_lib.size(); /* set up before the trap is armed */
     gate inside = gate_open(gate_name);
     const Sample *src = trap_source(48, 0x11, TRAP_DIE, 7, inside);
     write_record(src);
@@ -221,31 +219,31 @@ static int torn(void)
     memset(&in, 0, sizeof in);
     in.count = 42;
     BOOL ok = write_record(&in);
-    printf("first write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("first write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     proc writer = trap_start("die");
     unsigned long code = 0;
     proc_wait(writer, 60000, &code);
     printf("writer: exit=%lu\n", code);
     ok = read_record(&out);
-    printf("read after the death: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()),
+    printf("read after the death: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(shmemgen_lib.status()),
            (unsigned long long)out.count);
     in.count = 43;
     ok = write_record(&in);
-    printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("whole write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     memset(&out, 0, sizeof out);
     ok = read_record(&out);
-    printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    printf("read: ok=%d status=%s count=%llu\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), (unsigned long long)out.count);
     return 0;
 }
 
 static int slow(const char *gate_name)
 {
     load();
-    dll.size();
+    shmemgen_lib.size();
     gate inside = gate_open(gate_name);
     const Sample *src = trap_source(48, 0x11, TRAP_SLOW, 1500, inside);
     BOOL ok = write_record(src);
-    printf("slow write: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    printf("slow write: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
@@ -299,8 +297,8 @@ static int hold(void)
     Sample in, out;
     WCHAR text[100], got[100];
     derive(&in, text, 42);
-    BOOL ok = write_record(&in) && dll.set(text);
-    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    BOOL ok = write_record(&in) && shmemgen_lib.set(text);
+    printf("written: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     fflush(stdout);
     proc writer = trap_start("slow");
     /* The writer holds the lock, half-way through copy 0, for 1.5 s. */
@@ -311,8 +309,8 @@ static int hold(void)
         double t = now_us();
         memset(&out, 0, sizeof out);
         got[0] = 0;
-        BOOL r = read_record(&out) && dll.status() == 0;
-        r = r && dll.get(got, ARRAYSIZE(got)) && dll.status() == 0;
+        BOOL r = read_record(&out) && shmemgen_lib.status() == 0;
+        r = r && shmemgen_lib.get(got, ARRAYSIZE(got)) && shmemgen_lib.status() == 0;
         t = now_us() - t;
         slowest = t > slowest ? t : slowest;
         reads++;
@@ -327,7 +325,7 @@ static int hold(void)
     fflush(stdout);
     proc_wait(writer, 60000, &code);
     ok = read_record(&out);
-    printf("after: ok=%d status=%s count=%llx\n", ok ? 1 : 0, status_name(dll.status()), (unsigned long long)out.count);
+    printf("after: ok=%d status=%s count=%llx\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), (unsigned long long)out.count);
     return 0;
 }
 
@@ -366,7 +364,7 @@ static int stress_write(DWORD ms, const char *id)
     while (now_ms() < end) {
         derive(&r, text, ++i);
         failed += !write_record(&r);
-        failed += !dll.set(text);
+        failed += !shmemgen_lib.set(text);
         writes++;
     }
     printf("writer: writes=%lu failed=%lu\n", writes, failed);
@@ -387,18 +385,18 @@ static int stress_read(DWORD ms, const char *id)
             failed++;
         } else {
             records++;
-            abandoned_records += dll.status() != 0;
+            abandoned_records += shmemgen_lib.status() != 0;
             bad += !record_whole(&r);
             moved += r.count != last;
             last = r.count;
         }
-        if (!dll.get(text, ARRAYSIZE(text))) {
+        if (!shmemgen_lib.get(text, ARRAYSIZE(text))) {
             failed++;
-        } else if (dll.status() == SHMEM_STATUS_ABANDONED) {
+        } else if (shmemgen_lib.status() == SHMEM_STATUS_ABANDONED) {
             abandoned++; /* a writer killed in its set: said, not hidden */
         } else {
             strings++;
-            bad += dll.status() != 0 || !text_whole(text);
+            bad += shmemgen_lib.status() != 0 || !text_whole(text);
         }
     }
     printf("reader: records=%lu strings=%lu bad=%lu failed=%lu abandoned=%lu abandoned_records=%lu changes=%llu\n",
@@ -412,7 +410,7 @@ static int stress(DWORD ms, BOOL kill)
     Sample r;
     WCHAR text[100];
     derive(&r, text, 1);
-    if (!write_record(&r) || !dll.set(text)) {
+    if (!write_record(&r) || !shmemgen_lib.set(text)) {
         fprintf(stderr, "record stress: the first write failed\n");
         return 1;
     }

@@ -28,7 +28,7 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
 static const char *wait_name(DWORD w)
 {
@@ -91,10 +91,9 @@ static int fail(void)
         fprintf(stderr, "setuplock: cannot open the mutex (error %lu)\n", GetLastError());
         return 1;
     }
-    struct shmem dll;
-    load_shmem(&dll);
-    BOOL ok = dll.set((LPWSTR)L"refused");
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("setuplock");
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"refused");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     /* Setup ran on a thread of the Go runtime, not this one: a mutex it
      * still owned would not be this thread's to take. */
     DWORD w = WaitForSingleObject(lock, 0);
@@ -123,18 +122,17 @@ static void squat(void)
 
 static int first(const wchar_t *dir)
 {
-    struct shmem dll;
-    load_shmem(&dll);
-    BOOL ok = dll.set((LPWSTR)L"first");
-    printf("first: ok=%d status=%s size=%llu\n", ok ? 1 : 0, status_name(dll.status()), dll.size());
+    load_shmem("setuplock");
+    BOOL ok = shmemgen_lib.set((LPWSTR)L"first");
+    printf("first: ok=%d status=%s size=%llu\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), shmemgen_lib.size());
     WCHAR line[2 * MAX_PATH];
     _snwprintf(line, ARRAYSIZE(line), L"\"%ls\\setuplock.exe\" fail", dir);
     line[ARRAYSIZE(line) - 1] = 0;
     DWORD code = spawn(line, dir);
     /* The first build is untouched by the other's failure. */
     WCHAR out[16] = L"";
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("first: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), out);
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("first: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
     return (int)code;
 }
 

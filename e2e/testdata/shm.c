@@ -34,11 +34,10 @@
 #include "shmem.h"
 #include "port.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
 #include <sys/stat.h>
 
-static struct shmem dll;
 
 /* first_bytes is a checksum of the segment's first 64 bytes, straight from
  * /dev/shm, or -1 when there is no segment. */
@@ -94,22 +93,21 @@ static int create(const char *kind)
 static int call(void)
 {
     long before = first_bytes();
-    load_shmem(&dll);
+    load_shmem("shm");
     WCHAR out[16] = u"?";
-    BOOL ok = dll.set((LPWSTR)u"squatted");
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
-    printf("size: %llu status=%s\n", (unsigned long long)dll.size(), status_name(dll.status()));
+    BOOL ok = shmemgen_lib.set((LPWSTR)u"squatted");
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), ascii(out));
+    printf("size: %llu status=%s\n", (unsigned long long)shmemgen_lib.size(), status_name(shmemgen_lib.status()));
     printf("segment untouched: %d\n", first_bytes() == before);
     return 0;
 }
 
 static int unlink_name(void)
 {
-    library lib = load_library(SHMEM_LIBRARY);
-    PFN_UnlinkSharedMem unlink_export = (PFN_UnlinkSharedMem)find(lib, "UnlinkSharedMem");
-    BOOL ok = unlink_export();
+    load_shmem("shm");
+    BOOL ok = shmemgen_lib.unlink();
     struct stat st;
     printf("unlink: ok=%d gone=%d\n", ok ? 1 : 0, stat("/dev/shm" SHM_NAME, &st) != 0);
     return 0;
@@ -122,9 +120,9 @@ static int set(const char *text)
     for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
         w[i] = (WCHAR)(unsigned char)text[i];
     w[i] = 0;
-    load_shmem(&dll);
-    BOOL ok = dll.set(w);
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("shm");
+    BOOL ok = shmemgen_lib.set(w);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     return 0;
 }
 
@@ -132,16 +130,16 @@ static int fresh(void)
 {
     static unsigned char payload[SHMEM_PAYLOAD_SIZE];
     WCHAR out[16] = u"?";
-    load_shmem(&dll);
-    BOOL ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    load_shmem("shm");
+    BOOL ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), ascii(out));
     memset(payload, 0xee, sizeof payload);
-    dll.read_bytes(payload, 0, sizeof payload);
+    shmemgen_lib.read_bytes(payload, 0, sizeof payload);
     int zero = 1;
     for (size_t i = 0; i < sizeof payload; i++)
         zero &= payload[i] == 0;
     ULONGLONG g = 0;
-    dll.wait(&g, 0);
+    shmemgen_lib.wait(&g, 0);
     printf("payload zeroed: %d generation=%llu\n", zero, (unsigned long long)g);
     return 0;
 }
@@ -153,9 +151,9 @@ static int recover(const char *text)
     for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
         w[i] = (WCHAR)(unsigned char)text[i];
     w[i] = 0;
-    load_shmem(&dll);
-    BOOL ok = dll.set(w);
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+    load_shmem("shm");
+    BOOL ok = shmemgen_lib.set(w);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     printf("waiting\n");
     fflush(stdout);
     char line[16];
@@ -163,15 +161,15 @@ static int recover(const char *text)
         return 1;
     ULONGLONG start = now_ms();
     do {
-        ok = dll.set(w);
+        ok = shmemgen_lib.set(w);
         if (!ok)
             sleep_ms(10);
     } while (!ok && now_ms() - start < 10000);
-    printf("set: ok=%d status=%s after=%llu ms\n", ok ? 1 : 0, status_name(dll.status()),
+    printf("set: ok=%d status=%s after=%llu ms\n", ok ? 1 : 0, status_name(shmemgen_lib.status()),
            (unsigned long long)(now_ms() - start));
     WCHAR out[64] = u"?";
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(dll.status()), ascii(out));
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%s\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), ascii(out));
     return 0;
 }
 

@@ -24,7 +24,7 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
 static int hold(const wchar_t *shape, const wchar_t *event_name)
 {
@@ -99,17 +99,16 @@ int wmain(int argc, wchar_t **argv)
         return 2;
     }
     HANDLE squatter = start_squatter(argv[1]);
-    struct shmem dll;
-    load_shmem(&dll);
+    load_shmem("squatlock");
     WCHAR out[16] = L"?";
     /* Twice: the status lasts while the squatter does. */
     for (int i = 0; i < 2; i++) {
-        BOOL ok = dll.set((LPWSTR)L"squatted");
-        printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll.status()));
+        BOOL ok = shmemgen_lib.set((LPWSTR)L"squatted");
+        printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
     }
-    BOOL ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), out);
-    printf("size: %llu status=%s\n", dll.size(), status_name(dll.status()));
+    BOOL ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
+    printf("size: %llu status=%s\n", shmemgen_lib.size(), status_name(shmemgen_lib.status()));
 
     TerminateProcess(squatter, 9);
     WaitForSingleObject(squatter, INFINITE);
@@ -118,13 +117,13 @@ int wmain(int argc, wchar_t **argv)
     ULONGLONG start = GetTickCount64();
     DWORD status;
     do {
-        ok = dll.set((LPWSTR)L"after");
-        status = dll.status();
+        ok = shmemgen_lib.set((LPWSTR)L"after");
+        status = shmemgen_lib.status();
         if (!ok)
             Sleep(20);
     } while (!ok && status == SHMEM_STATUS_SQUATTED && GetTickCount64() - start < 10000);
     printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(status));
-    ok = dll.get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll.status()), out);
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
     return 0;
 }

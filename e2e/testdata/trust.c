@@ -30,15 +30,15 @@
 
 #include "shmem.h"
 #include "status.h"
-#include "load.h"
+#include "lib.h"
 
-static void call(struct shmem *dll, const wchar_t *text)
+static void call(const wchar_t *text)
 {
     WCHAR out[16] = L"?";
-    BOOL ok = dll->set((LPWSTR)text);
-    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(dll->status()));
-    ok = dll->get(out, ARRAYSIZE(out));
-    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(dll->status()), out);
+    BOOL ok = shmemgen_lib.set((LPWSTR)text);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    ok = shmemgen_lib.get(out, ARRAYSIZE(out));
+    printf("get: ok=%d status=%s text=\"%ls\"\n", ok ? 1 : 0, status_name(shmemgen_lib.status()), out);
 }
 
 /* self_sid returns this process's user's SID as a string. */
@@ -59,14 +59,13 @@ static wchar_t *self_sid(void)
 
 int wmain(int argc, wchar_t **argv)
 {
-    struct shmem dll;
     if (argc != 2 && argc != 3) {
         fprintf(stderr, "usage: trust.exe OWNER [LABEL] | plain\n");
         return 2;
     }
     if (wcscmp(argv[1], L"plain") == 0) {
-        load_shmem(&dll);
-        call(&dll, L"plain");
+        load_shmem("trust");
+        call(L"plain");
         return 0;
     }
     wchar_t *owner = wcscmp(argv[1], L"self") == 0 ? self_sid() : argv[1];
@@ -110,8 +109,8 @@ int wmain(int argc, wchar_t **argv)
     h->generation = 1;
     printf("squatter owns the lock and the section\n");
 
-    load_shmem(&dll);
-    call(&dll, L"squatted");
+    load_shmem("trust");
+    call(L"squatted");
     printf("squatter read: generation=%llu\n", (unsigned long long)h->generation);
 
     UnmapViewOfFile(view);
@@ -123,8 +122,8 @@ int wmain(int argc, wchar_t **argv)
     DWORD status;
     BOOL ok;
     do {
-        ok = dll.set((LPWSTR)L"after");
-        status = dll.status();
+        ok = shmemgen_lib.set((LPWSTR)L"after");
+        status = shmemgen_lib.status();
         if (!ok)
             Sleep(20);
     } while (!ok && status == SHMEM_STATUS_SQUATTED && GetTickCount64() - start < 10000);

@@ -1,7 +1,7 @@
 // Package testenv is what shmemgen's tests need from their environment:
 // Wine and mingw-w64 (skipped locally, required in CI; see package ci), a
 // private Wine prefix per test, and the shmemgen command itself, built once
-// per test binary. Production code never imports it.
+// per test binary outside package main. Production code never imports it.
 package testenv
 
 import (
@@ -56,9 +56,11 @@ func NewWinePrefix(t testing.TB) *wine.Prefix {
 	return p
 }
 
-// BuildShmemgen builds the shmemgen command into dir and returns its path:
-// the one way every test gets the command, so that each runs what a user
-// runs. Without VCS stamping its version is "(devel)" whatever the commit.
+// BuildShmemgen builds the shmemgen command into dir and returns its path,
+// for the tests outside package main (e2e), which cannot run it from their
+// own binary as package main's tests do (testscript.Main): each runs what
+// a user runs. Without VCS stamping its version is "(devel)" whatever the
+// commit.
 func BuildShmemgen(dir string) (string, error) {
 	exe := filepath.Join(dir, "shmemgen")
 	if runtime.GOOS == "windows" {

@@ -22,6 +22,7 @@ func TestProjectRunScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: run.sh makes its own Wine prefix (~12 s)")
 	}
+	t.Parallel() // run.sh's own prefix: its wineboot overlaps TestWine's
 	testenv.RequireWine(t)
 	files, err := gen.Render(config.Default("x"), gen.Options{})
 	if err != nil {

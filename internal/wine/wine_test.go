@@ -34,6 +34,7 @@ func TestWine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: makes a Wine prefix and runs programs in it (~12 s)")
 	}
+	t.Parallel() // its own prefix: wineboot's waits overlap TestProjectRunScript's
 	p := testenv.NewWinePrefix(t)
 
 	t.Run("GoProgram", func(t *testing.T) {
