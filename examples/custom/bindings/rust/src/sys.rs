@@ -226,7 +226,9 @@ unsafe impl Plain for f32 {}
 unsafe impl Plain for f64 {}
 unsafe impl<T: Plain, const N: usize> Plain for [T; N] {}
 
-/// slice_bytes is the bytes of v's elements, for a typed setter.
+/// slice_bytes is the bytes of v's elements, for a typed setter (of an
+/// array: a record may have none).
+#[allow(dead_code)]
 pub(crate) fn slice_bytes<T: Plain>(v: &[T]) -> &[u8] {
     unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v)) }
 }
