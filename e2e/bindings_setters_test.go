@@ -36,11 +36,12 @@ func settersCount(n int, tail string) string {
 
 // The setters' programs, one per binding: the same calls, then refusals,
 // each printed as "refused STATUS last STATUS" with the library's status
-// after it. The first four are the binding's own (a slice past the array's
-// end, a first element past it, text too long, text with a NUL), so the
-// library is not called and its status is still the last setter's success;
-// the last is a range past the record's end (528 bytes), which the library
-// refuses.
+// after it. All but the last are the binding's own (a slice past the
+// array's end, a first element past it, text too long, text with a NUL;
+// Python's an integer its field cannot hold, C#'s a flattened slice that is
+// not whole elements), so the library is not called and its status is
+// still the last setter's success; the last is a range past the record's
+// end (528 bytes), which the library refuses.
 var settersPrograms = map[string]string{
 	"setters.py": `import sharedmem
 lib = sharedmem.SharedMem()
