@@ -502,6 +502,11 @@ func (l RecordLayout) Setters() []RecordSetter {
 	return out
 }
 
+// bindingMethods are the bindings' own methods whose names a setter's in
+// Python and Rust (set_ and its path joined by _) could take: Rust's
+// SharedMem.set_utf16 sets the shared string, and Rust has no overloading.
+var bindingMethods = map[string]bool{"set_utf16": true}
+
 // checkSetters refuses a record whose typed setters two names would share,
 // in C or in Go (a field pos_x beside pos.x), or whose C setter is named
 // like an export or a record: renaming one would leave it unexplained.
@@ -530,6 +535,8 @@ func (c Config) checkSetters(layout RecordLayout, exports map[string]string) err
 			return bad(fmt.Sprintf("would be %s, the name of --%s: the header declares both", name, exports[name]))
 		case records[name]:
 			return bad(fmt.Sprintf("would be %s, the name of a record: the header declares both", name))
+		case bindingMethods["set_"+strings.Join(path, "_")]:
+			return bad(fmt.Sprintf("would be set_%s in Rust, a method the Rust binding has already: rename the field", strings.Join(path, "_")))
 		}
 		seenC[name], seenGo[goName] = field, field
 	}

@@ -127,6 +127,7 @@ func TestRecordRejects(t *testing.T) {
 		{"setter named twice", rec("pos:Point", "pos_x:f32"), point, `--record "R" has a field "pos_x" whose setter would be R_set_pos_x, as "pos.x"'s is: rename one of them`},
 		{"setter named twice in Go", rec("pos:Point", "posX:f32"), point, `--record "R" has a field "posX" whose setter would be SetPosX in Go, as "pos.x"'s is`},
 		{"setter named like an export", &Record{Name: "Rec", Fields: []Field{{"x", "u8"}}}, nil, `--record "Rec" has a field "x" whose setter would be Rec_set_x, the name of --get: the header declares both`},
+		{"setter named like a binding's method", rec("utf16:u8"), nil, `--record "R" has a field "utf16" whose setter would be set_utf16 in Rust, a method the Rust binding has already: rename the field`},
 		{"setter named like a type", rec("p:u8"), []Record{{Name: "R_set_p", Fields: []Field{{"x", "u8"}}}}, `--record "R" has a field "p" whose setter would be R_set_p, the name of a record`},
 	}
 	for _, tc := range cases {

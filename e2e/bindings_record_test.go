@@ -320,6 +320,8 @@ print("ok" if sharedmem.text(lib.read_record().label) == "h\U0001F600" else "not
 		}
 	}
 
+	bindingSetters(t, dir, run)
+
 	// A NaN or an infinity, which the Python binding's record can hold and
 	// JSON cannot, is refused by every child, naming the field.
 	for _, tc := range []struct{ field, value string }{{"f32v", "float('nan')"}, {"f64v", "float('-inf')"}} {

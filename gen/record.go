@@ -69,6 +69,15 @@ type RecordSetter struct {
 	// Len is a slice's element count, or a text's length in units with
 	// its NUL.
 	Len uint64
+	// Names are the path's field names, the record's own field first;
+	// Field is the field written, as its own record spells it; ElemSize a
+	// slice's element's size in bytes (the field's for a value or text).
+	// The bindings spell their setters from these.
+	// Owners are the records that declare each of Names.
+	Names    []string
+	Owners   []string
+	Field    RecordField
+	ElemSize uint64
 }
 
 // recordAreaAlign places the record on a cache line of its own, apart from
@@ -300,6 +309,7 @@ func newRecordModel(c config.Config, prefix string) *RecordModel {
 	for _, s := range layout.Setters() {
 		m.Setters = append(m.Setters, spellSetter(c.Record.Name, s, prefix))
 	}
+	m.spellSetterFields()
 	m.LayoutText = text.String()
 	m.Offset = (c.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
 	m.Stride = (m.Record.Size + recordAreaAlign - 1) / recordAreaAlign * recordAreaAlign
@@ -321,7 +331,7 @@ func spellSetter(record string, s config.RecordSetter, prefix string) RecordSett
 		offsets = append(offsets, fmt.Sprintf("offsetof(%s, %s)", owner, p.Name))
 		owner = p.Type.Base
 	}
-	out.Path, out.OffsetC = strings.Join(path, "."), strings.Join(offsets, " + ")
+	out.Path, out.OffsetC, out.Names = strings.Join(path, "."), strings.Join(offsets, " + "), path
 	// The C lengths after the name, outermost first, as the record's
 	// member declares them: its arrays', then a utf16 or bytes field's own.
 	dims := f.Type.ArrayDims()
@@ -347,6 +357,10 @@ func spellSetter(record string, s config.RecordSetter, prefix string) RecordSett
 			out.ValueC = "const " + base + " (*%s)" + rest.String()
 		}
 		out.ValueGo = rest.String() + goType(f.Type.Base)
+	}
+	out.ElemSize = f.Size
+	if out.Kind == "slice" {
+		out.ElemSize = f.Size / out.Len
 	}
 	return out
 }

@@ -380,6 +380,72 @@ namespace SharedMem
             WriteRecord(ref record);
         }
 
+        #region The record's range write and typed setters
+
+        // WriteRecordRange writes n bytes from src at offset of the record
+        // (WriteSharedRecordRange), under the lock, leaving the rest as it is:
+        // a range past the record's end is refused with BAD_ARGUMENT, writing
+        // nothing. The typed setters below call it with a field's offset.
+        public unsafe void WriteRecordRange(ulong offset, void* src, ulong n)
+        {
+            if (Native.WriteRecordRange(src, offset, n) == 0)
+                throw new SharedMemException("WriteSharedRecordRange", Native.Status());
+        }
+
+        // WriteRecordRange writes data at offset of the record.
+        public unsafe void WriteRecordRange(ulong offset, byte[] data)
+        {
+            if (data == null)
+                throw new ArgumentNullException("data");
+            fixed (byte* p = data)
+                WriteRecordRange(offset, p, (ulong)data.Length);
+        }
+
+        // The typed setters, as api.h's and the Go client's: one per field of
+        // Reading, and per field of a field whose type is a record,
+        // named by its path (SetPosX for pos.x), each writing that field alone
+        // from the stack, allocating nothing. An array's setter writes v from
+        // its element first on (an array of arrays' elements flattened: v's
+        // length a multiple of an element's); a slice that passes the array's
+        // end, or text with a NUL or more units than its field holds but one,
+        // throws SharedMemException with BAD_ARGUMENT, and the library is not
+        // called.
+
+        // SetCount writes count (u64, at 0) alone.
+        public unsafe void SetCount(ulong v)
+        {
+            WriteRecordRange(0, &v, 8);
+        }
+
+        // SetTemp writes temp (f64, at 8) alone.
+        public unsafe void SetTemp(double v)
+        {
+            WriteRecordRange(8, &v, 8);
+        }
+
+        // SetLabel writes label (utf16[16], at 16) alone: s, and NULs to the
+        // field's end.
+        public unsafe void SetLabel(string s)
+        {
+            if (s == null)
+                throw new ArgumentNullException("s");
+            if (s.Length > 16 - 1 || s.IndexOf('\0') >= 0)
+                throw new SharedMemException("SetLabel", Status.BadArgument);
+            char* units = stackalloc char[16];
+            for (int i = 0; i < 16; i++)
+                units[i] = i < s.Length ? s[i] : '\0';
+            WriteRecordRange(16, units, 32);
+        }
+
+        // SetOk writes ok (bool, at 48) alone.
+        public unsafe void SetOk(bool v)
+        {
+            byte b = (byte)(v ? 1 : 0);
+            WriteRecordRange(48, &b, 1);
+        }
+
+        #endregion
+
         // Native is the exports, by the library's base name: the loader
         // resolves it to the library Loader loaded by full path.
         unsafe static class Native
@@ -408,6 +474,8 @@ namespace SharedMem
             public static extern int ReadRecord(Reading* dst);
             [DllImport(Lib, EntryPoint = "WriteSharedRecord", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
             public static extern int WriteRecord(Reading* src);
+            [DllImport(Lib, EntryPoint = "WriteSharedRecordRange", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+            public static extern int WriteRecordRange(void* src, ulong offset, ulong n);
         }
 
         // Loader loads the library by full path, once per process.

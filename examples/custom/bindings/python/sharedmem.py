@@ -21,6 +21,7 @@ from typing import Optional
 import json
 import math
 import struct
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -147,6 +148,7 @@ class SharedMem:
         self._unlink = bind("UnlinkSharedMem", ctypes.c_int)
         self._read_record = bind("ReadSharedRecord", ctypes.c_int, ctypes.POINTER(Reading))
         self._write_record = bind("WriteSharedRecord", ctypes.c_int, ctypes.POINTER(Reading))
+        self._write_record_range = bind("WriteSharedRecordRange", ctypes.c_int, ctypes.c_void_p, _u64, _u64)
 
     def status(self) -> int:
         """The calling thread's last status (SharedMemLastError)."""
@@ -291,6 +293,61 @@ class SharedMem:
         nothing is written)."""
         self.write_record(record_from_json(text))
 
+    # region: the record's range write and typed setters
+
+    def write_record_range(self, offset: int, data) -> None:
+        """Writes data (bytes, or a ctypes object's bytes) at offset of the
+        record (WriteSharedRecordRange), under the lock, leaving the rest as it
+        is; a range past the record's end is refused with BAD_ARGUMENT,
+        writing nothing. The typed setters below call it with a field's
+        offset."""
+        raw = data if isinstance(data, bytes) else bytes(data)
+        if not self._write_record_range(raw, offset, len(raw)):
+            raise SharedMemError("WriteSharedRecordRange", self._status())
+
+    # The typed setters, as api.h's and the Go client's: one per field of
+    # Reading, and per field of a field whose type is a record, named by
+    # its path (set_pos_x for pos.x), each writing that field alone, at the
+    # offset of its ctypes fields. An array's setter writes v from its
+    # element first on; a slice that passes the array's end, text with a NUL
+    # or more units than its field holds but one, or a number its field
+    # cannot hold, raises SharedMemError with BAD_ARGUMENT, and the library
+    # is not called.
+
+    def set_count(self, v: int) -> None:
+        """Writes count (u64, at 0) alone."""
+        try:
+            data = struct.pack("=Q", v)
+        except (struct.error, OverflowError):
+            raise SharedMemError("set_count", STATUS_BAD_ARGUMENT) from None
+        self.write_record_range(Reading.count.offset, data)
+
+    def set_temp(self, v: float) -> None:
+        """Writes temp (f64, at 8) alone."""
+        try:
+            data = struct.pack("=d", v)
+        except (struct.error, OverflowError):
+            raise SharedMemError("set_temp", STATUS_BAD_ARGUMENT) from None
+        self.write_record_range(Reading.temp.offset, data)
+
+    def set_label(self, s: str) -> None:
+        """Writes label (utf16[16], at 16) alone: s as UTF-16, and NULs
+        to the field's end."""
+        raw = s.encode("utf-16-le", "surrogatepass")
+        if len(raw) // 2 > 16 - 1 or "\0" in s:
+            raise SharedMemError("set_label", STATUS_BAD_ARGUMENT)
+        self.write_record_range(Reading.label.offset, raw.ljust(32, b"\0"))
+
+    def set_ok(self, v: bool) -> None:
+        """Writes ok (bool, at 48) alone."""
+        try:
+            data = struct.pack("=?", v)
+        except (struct.error, OverflowError):
+            raise SharedMemError("set_ok", STATUS_BAD_ARGUMENT) from None
+        self.write_record_range(Reading.ok.offset, data)
+
+    # endregion
+
 
 # The typed record, Reading, and the records it uses: ctypes
 # structures with the model's offsets, the padding as members, each offset
@@ -324,6 +381,11 @@ _check(Reading, "ok", 48, 1)
 _check(Reading, "shmemgen_pad0", 49, 7)
 if ctypes.sizeof(Reading) != 56:
     raise ImportError(f"sharedmem: Reading is {ctypes.sizeof(Reading)} bytes; the library's is 56")
+
+
+def _ctypes_value(v):
+    """v as ctypes takes an array's element: a list (of lists) as tuples."""
+    return tuple(_ctypes_value(e) for e in v) if isinstance(v, list) else v
 
 
 def text(units) -> str:

@@ -14,6 +14,7 @@
 #[allow(unsafe_code)]
 mod sys;
 mod record;
+mod setters;
 
 pub use record::*;
 

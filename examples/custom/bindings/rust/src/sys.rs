@@ -19,6 +19,7 @@ type StatusFn = unsafe extern "C" fn() -> u32;
 type UnlinkFn = unsafe extern "C" fn() -> c_int;
 type ReadRecordFn = unsafe extern "C" fn(*mut c_void) -> c_int;
 type WriteRecordFn = unsafe extern "C" fn(*const c_void) -> c_int;
+type WriteRecordRangeFn = unsafe extern "C" fn(*const c_void, u64, u64) -> c_int;
 
 /// Library is the loaded library's exports.
 #[derive(Clone, Copy)]
@@ -34,6 +35,7 @@ pub(crate) struct Library {
     unlink: UnlinkFn,
     read_record: ReadRecordFn,
     write_record: WriteRecordFn,
+    write_record_range: WriteRecordRangeFn,
 }
 
 #[cfg(windows)]
@@ -138,6 +140,7 @@ impl Library {
                 unlink: std::mem::transmute::<*mut c_void, UnlinkFn>(find("UnlinkSharedMem")?),
                 read_record: std::mem::transmute::<*mut c_void, ReadRecordFn>(find("ReadSharedRecord")?),
                 write_record: std::mem::transmute::<*mut c_void, WriteRecordFn>(find("WriteSharedRecord")?),
+                write_record_range: std::mem::transmute::<*mut c_void, WriteRecordRangeFn>(find("WriteSharedRecordRange")?),
             })
         }
     }
@@ -191,6 +194,11 @@ impl Library {
     pub(crate) fn write_record(&self, record: &crate::record::Reading) -> bool {
         unsafe { (self.write_record)((record as *const crate::record::Reading).cast()) != 0 }
     }
+
+    /// write_record_range writes data at offset of the record.
+    pub(crate) fn write_record_range(&self, offset: u64, data: &[u8]) -> bool {
+        unsafe { (self.write_record_range)(data.as_ptr().cast(), offset, data.len() as u64) != 0 }
+    }
 }
 
 /// Plain is a record of the binding's: repr(C), every byte a member (its
@@ -214,4 +222,25 @@ pub(crate) fn bytes<T: Plain>(r: &T) -> &[u8] {
 /// bytes_mut is the record's bytes, to write.
 pub(crate) fn bytes_mut<T: Plain>(r: &mut T) -> &mut [u8] {
     unsafe { std::slice::from_raw_parts_mut((r as *mut T).cast::<u8>(), std::mem::size_of::<T>()) }
+}
+
+// The typed setters' values are Plain too: the scalars, and arrays of
+// Plain values, which have no padding between their elements.
+unsafe impl Plain for u8 {}
+unsafe impl Plain for i8 {}
+unsafe impl Plain for u16 {}
+unsafe impl Plain for i16 {}
+unsafe impl Plain for u32 {}
+unsafe impl Plain for i32 {}
+unsafe impl Plain for u64 {}
+unsafe impl Plain for i64 {}
+unsafe impl Plain for f32 {}
+unsafe impl Plain for f64 {}
+unsafe impl<T: Plain, const N: usize> Plain for [T; N] {}
+
+/// slice_bytes is the bytes of v's elements, for a typed setter (of an
+/// array: a record may have none).
+#[allow(dead_code)]
+pub(crate) fn slice_bytes<T: Plain>(v: &[T]) -> &[u8] {
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v)) }
 }
