@@ -78,7 +78,7 @@ func BenchmarkBindings(b *testing.B) {
 		mcs = append(mcs, "-define:RECORD")
 	}
 	for _, argv := range [][]string{
-		{envOr("CC", "gcc"), "-O2", "-Wall", "-Wextra", "-Werror", "-I", bin, "-iquote", testdata, "-o", p("bench"), filepath.Join(src, "bench.c"), "-ldl"},
+		{envOr("CC", "gcc"), "-O2", "-Wall", "-Wextra", "-Werror", "-I", bin, "-iquote", testdata, "-iquote", filepath.Join(dir, "hosts", "c"), "-o", p("bench"), filepath.Join(src, "bench.c"), "-ldl"},
 		rustc, mcs,
 	} {
 		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {

@@ -20,7 +20,7 @@
 
 #include "shmem.h"
 #include "port.h"
-#include "load.h"
+#include "lib.h"
 
 static double cpu_ns(void)
 {
@@ -42,10 +42,10 @@ static int program(int argc, char **argv)
         fprintf(stderr, "usage: bench pair N LEN | call N | record N\n");
         return 2;
     }
-    library lib = load_library(SHMEM_LIBRARY);
-    PFN_SetSharedMem set = (PFN_SetSharedMem)find(lib, "SetSharedMem");
-    PFN_GetSharedMem get = (PFN_GetSharedMem)find(lib, "GetSharedMem");
-    PFN_SharedMemSize size = (PFN_SharedMemSize)find(lib, "SharedMemSize");
+    load_shmem("bench");
+    PFN_SetSharedMem set = shmemgen_lib.set;
+    PFN_GetSharedMem get = shmemgen_lib.get;
+    PFN_SharedMemSize size = shmemgen_lib.size;
     if (argc == 4 && strcmp(argv[1], "pair") == 0) {
         static WCHAR text[256], out[256];
         long len = strtol(argv[3], NULL, 10);
@@ -79,8 +79,8 @@ static int program(int argc, char **argv)
     }
 #ifdef SHMEM_RECORD_SIZE
     if (argc == 3 && strcmp(argv[1], "record") == 0) {
-        PFN_ReadSharedRecord read_record = (PFN_ReadSharedRecord)find(lib, "ReadSharedRecord");
-        PFN_WriteSharedRecord write_record = (PFN_WriteSharedRecord)find(lib, "WriteSharedRecord");
+        PFN_ReadSharedRecord read_record = shmemgen_lib.read_record;
+        PFN_WriteSharedRecord write_record = shmemgen_lib.write_record;
         Reading r;
         memset(&r, 0, sizeof r);
         r.count = 42;
