@@ -101,30 +101,10 @@ func TestKillGenerateForReal(t *testing.T) {
 	mustRun(t, "generate", "--dir", clean)
 	want := readTree(t, clean)
 
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; ; n++ {
+	killEachStep(t, want, func() (string, []string) {
 		dir := fresh()
-		cmd := exec.Command(self, "generate", "--dir", dir)
-		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
-		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-			if n == 1 {
-				t.Fatal("generate made no step to kill")
-			}
-			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
-				t.Fatalf("generate, not killed, left:\n%s", diff)
-			}
-			t.Logf("killed shmemgen generate before each of its %d steps", n-1)
-			return
-		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
-			t.Fatalf("step %d: generate failed without being killed: %v\n%s", n, err, out)
-		}
-		name := fmt.Sprintf("killed before step %d", n)
+		return dir, []string{"generate", "--dir", dir}
+	}, func(name, dir string) {
 		stale := run([]string{"shmemgen", "generate", "--check", "--dir", dir}, io.Discard, io.Discard) != 0
 		if diff := treetest.Diff(readTree(t, dir), want); diff != "" && !stale {
 			t.Errorf("%s: --check says current, but the tree differs:\n%s", name, diff)
@@ -139,12 +119,12 @@ func TestKillGenerateForReal(t *testing.T) {
 		if code := run([]string{"shmemgen", "generate", "--check", "--dir", dir}, io.Discard, io.Discard); code != 0 {
 			t.Errorf("%s: not current after the next generate", name)
 		}
-	}
+	})
 }
 
 // TestKillNewForReal runs shmemgen new into a directory that does not exist
-// as a real process (this test binary, killAtEnv set) and SIGKILLs it before each filesystem step in turn;
-// after each kill, the directory must not exist at all, and the next new
+// as a real process (this test binary, killAtEnv set) and SIGKILLs it
+// before each filesystem step in turn; after each kill, the directory must not exist at all, and the next new
 // must leave exactly the tree an uninterrupted run leaves, and nothing
 // beside it (new stages the project in a directory beside its own).
 func TestKillNewForReal(t *testing.T) {
@@ -155,31 +135,10 @@ func TestKillNewForReal(t *testing.T) {
 	mustRun(t, "new", "--out", clean)
 	want := readTree(t, clean)
 
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; ; n++ {
-		parent := t.TempDir()
-		dir := filepath.Join(parent, "p")
-		cmd := exec.Command(self, "new", "--out", dir)
-		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
-		out, err := cmd.CombinedOutput()
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-			if n == 1 {
-				t.Fatal("new made no step to kill")
-			}
-			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
-				t.Fatalf("new, not killed, left:\n%s", diff)
-			}
-			t.Logf("killed shmemgen new before each of its %d steps", n-1)
-			return
-		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
-			t.Fatalf("step %d: new failed without being killed: %v\n%s", n, err, out)
-		}
-		name := fmt.Sprintf("killed before step %d", n)
+	killEachStep(t, want, func() (string, []string) {
+		dir := filepath.Join(t.TempDir(), "p")
+		return dir, []string{"new", "--out", dir}
+	}, func(name, dir string) {
 		// Nothing half-written: the project is there whole, or not at all.
 		if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
 			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
@@ -193,13 +152,46 @@ func TestKillNewForReal(t *testing.T) {
 		if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
 			t.Errorf("%s: the next new left:\n%s", name, diff)
 		}
-		if entries, err := os.ReadDir(parent); err != nil || len(entries) != 1 {
+		if entries, err := os.ReadDir(filepath.Dir(dir)); err != nil || len(entries) != 1 {
 			var names []string
 			for _, e := range entries {
 				names = append(names, e.Name())
 			}
 			t.Errorf("%s: beside the project the next new left %v (%v)", name, names, err)
 		}
+	})
+}
+
+// killEachStep runs shmemgen (this test binary, killAtEnv set) with the
+// arguments start gives, once for each filesystem step n, SIGKILLing it
+// before step n, and hands each killed run's directory to check; the first
+// run that ends unkilled must have made at least one step and left want.
+func killEachStep(t *testing.T, want map[string]treetest.File, start func() (dir string, args []string), check func(name, dir string)) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; ; n++ {
+		dir, args := start()
+		cmd := exec.Command(self, args...)
+		cmd.Env = append(os.Environ(), killAtEnv+"="+strconv.Itoa(n))
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			if n == 1 {
+				t.Fatalf("%s made no step to kill", args[0])
+			}
+			if diff := treetest.Diff(readTree(t, dir), want); diff != "" {
+				t.Fatalf("%s, not killed, left:\n%s", args[0], diff)
+			}
+			t.Logf("killed shmemgen %s before each of its %d steps", args[0], n-1)
+			return
+		case !errors.As(err, &exit) || !exit.Sys().(syscall.WaitStatus).Signaled():
+			t.Fatalf("step %d: %s failed without being killed: %v\n%s", n, args[0], err, out)
+		}
+		check(fmt.Sprintf("killed before step %d", n), dir)
 	}
 }
 
