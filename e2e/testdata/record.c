@@ -404,6 +404,48 @@ static int stress_read(DWORD ms, const char *id)
     return 0;
 }
 
+#ifdef _WIN32
+#include <tlhelp32.h>
+/* stop_in_write stops every thread of the writer process pid at a moment
+ * it has a write marked (h->writing_to), trying up to 200 times, and
+ * leaves it stopped for the kill. Under Wine a TerminateProcess takes
+ * longer than a whole write, so a kill aimed at a marked write lands after
+ * it: the driver stops the writer first, then looks. A suspension is
+ * asynchronous; the GetThreadContext after it returns once the thread has
+ * stopped. */
+static void stop_in_write(DWORD pid, volatile SHMEM_HEADER *h)
+{
+    HANDLE threads[64];
+    int n = 0;
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    THREADENTRY32 te;
+    te.dwSize = sizeof te;
+    if (snap == INVALID_HANDLE_VALUE)
+        return;
+    for (BOOL ok = Thread32First(snap, &te); ok && n < 64; ok = Thread32Next(snap, &te))
+        if (te.th32OwnerProcessID == pid)
+            if ((threads[n] = OpenThread(THREAD_SUSPEND_RESUME | THREAD_GET_CONTEXT, FALSE, te.th32ThreadID)) != NULL)
+                n++;
+    CloseHandle(snap);
+    for (int try = 0; try < 200; try++) {
+        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
+            ;
+        for (int i = 0; i < n; i++) {
+            CONTEXT c;
+            c.ContextFlags = CONTEXT_CONTROL;
+            SuspendThread(threads[i]);
+            GetThreadContext(threads[i], &c);
+        }
+        if (h->writing_to != 0)
+            break;
+        for (int i = 0; i < n; i++)
+            ResumeThread(threads[i]);
+    }
+    for (int i = 0; i < n; i++)
+        CloseHandle(threads[i]);
+}
+#endif
+
 static int stress(DWORD ms, BOOL kill)
 {
     load();
@@ -446,6 +488,9 @@ static int stress(DWORD ms, BOOL kill)
         /* Then at a moment it has a write marked. */
         for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
             ;
+#ifdef _WIN32
+        stop_in_write(GetProcessId(procs[0]), h);
+#endif
         proc_kill(procs[0]);
         kills++;
         /* A mark left behind: it died in a write, holding the lock. */
