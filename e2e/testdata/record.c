@@ -406,9 +406,10 @@ static int stress_read(DWORD ms, const char *id)
 
 #ifdef _WIN32
 #include <tlhelp32.h>
-/* stop_in_write stops every thread of the writer process pid at a moment
- * it has a write marked (h->writing_to), trying up to 200 times, and
- * leaves it stopped for the kill. Under Wine a TerminateProcess takes
+/* stop_in_write stops every thread of the writer process pid, which the
+ * caller has just seen with a write marked (h->writing_to), and leaves it
+ * stopped for the kill if the mark is still there; if not, it resumes it,
+ * waits for the next mark and tries again, up to 200 times. Under Wine a TerminateProcess takes
  * longer than a whole write, so a kill aimed at a marked write lands after
  * it: the driver stops the writer first, then looks. A suspension is
  * asynchronous; the GetThreadContext after it returns once the thread has
@@ -428,8 +429,6 @@ static void stop_in_write(DWORD pid, volatile SHMEM_HEADER *h)
                 n++;
     CloseHandle(snap);
     for (int try = 0; try < 200; try++) {
-        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
-            ;
         for (int i = 0; i < n; i++) {
             CONTEXT c;
             c.ContextFlags = CONTEXT_CONTROL;
@@ -440,6 +439,8 @@ static void stop_in_write(DWORD pid, volatile SHMEM_HEADER *h)
             break;
         for (int i = 0; i < n; i++)
             ResumeThread(threads[i]);
+        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
+            ;
     }
     for (int i = 0; i < n; i++)
         CloseHandle(threads[i]);
