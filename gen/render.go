@@ -92,6 +92,11 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 		if !config.ValidPath(out) {
 			return fail(i, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out)))
 		}
+		if skip, err := skips(t, model); err != nil {
+			return fail(i, err)
+		} else if skip {
+			continue
+		}
 		data, err := execute(t, model)
 		if err != nil {
 			return fail(i, err)
