@@ -51,8 +51,9 @@ type language struct {
 // a wake-up by another thread's write, a cut, an unpaired surrogate kept as
 // it is, strings around the first read's 256 units, the empty string), all
 // three
-// printing the same lines; the README's examples as printed; and the Rust
-// crate built by cargo, offline.
+// printing the same lines; the README's examples as printed; the Rust
+// crate built by cargo, offline; and the Rust binding's reads of a string
+// a writer died overwriting, each failing with ABANDONED and the torn text.
 func TestBindingsLinux(t *testing.T) {
 	lin.require(t)
 	requireBindingTools(t)
@@ -368,6 +369,31 @@ func TestBindingsLinux(t *testing.T) {
 			if code != 0 || out != want {
 				t.Errorf("%q: status %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", argv, code, out, errOut, want)
 			}
+		}
+	})
+
+	t.Run("abandoned", func(t *testing.T) {
+		// A writer dies half-way through overwriting the string: each of
+		// the Rust binding's reads fails with ABANDONED and the torn
+		// text, whether the string fits the first read's buffer or not,
+		// until a set covers it.
+		writer := lin.cProgram(t, bin, "trapwriter", true)
+		src, err := filepath.Abs(filepath.Join("testdata", "bindings", "abandoned.rs"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		argv := []string{"rustc", "--edition", "2021", "-D", "warnings", "--extern", "sharedmem=" + p("obj/libsharedmem.rlib"), "-o", p("abandoned-rs"), src}
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%q: %v\n%s", argv, err, out)
+		}
+		var want []string
+		for _, name := range []string{"short", "long"} {
+			want = append(want, name+" writer exit Some(7)", name+" get_into ok", name+" get_into kept ok", name+" get ok", name+" get_utf16 ok")
+		}
+		want = append(want, `after Ok(()) "after"`, "")
+		out, errOut, code := run(t, []string{p("abandoned-rs"), writer})
+		if code != 0 || out != strings.Join(want, "\n") {
+			t.Errorf("abandoned-rs: status %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", code, out, errOut, strings.Join(want, "\n"))
 		}
 	})
 }

@@ -18,7 +18,6 @@ mod setters;
 
 pub use record::*;
 
-use std::cell::RefCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,13 +53,8 @@ pub const STATUS_SQUATTED: u32 = 0x20000008;
 /// ERROR_TIMEOUT is a wait's timeout: Win32's ERROR_TIMEOUT, on both systems.
 pub const ERROR_TIMEOUT: u32 = 1460;
 /// SMALL is the most UTF-16 units, terminator included, that set and get
-/// keep on the stack rather than allocate.
+/// keep on the stack, uninitialised, rather than allocate.
 const SMALL: usize = 256;
-thread_local! {
-    /// SCRATCH is the calling thread's buffer of SMALL units for set's short
-    /// texts and get's first read, zeroed once rather than at every call.
-    static SCRATCH: RefCell<[u16; SMALL]> = const { RefCell::new([0; SMALL]) };
-}
 /// CANCELLED is the status of a wait ended by its cancel flag: Win32's
 /// ERROR_CANCELLED; the library itself never reports it.
 pub const CANCELLED: u32 = 1223;
@@ -131,11 +125,15 @@ impl std::error::Error for LoadError {}
 /// push_units replaces text with units, an unpaired surrogate as U+FFFD,
 /// as String::from_utf16_lossy would make it, ASCII, the common case, unit
 /// for byte.
-fn push_units(text: &mut String, units: &[u16]) {
-    text.clear();
-    if !sys::push_ascii(text, units) {
-        text.extend(char::decode_utf16(units.iter().copied()).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+fn push_units(text: &mut String, units: sys::Units<'_>) {
+    if !units.replace_ascii(text) {
+        text.extend(char::decode_utf16(units.as_slice().iter().copied()).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
     }
+}
+
+/// abandoned is the error of a read told ABANDONED, with the text it read.
+fn abandoned(units: &[u16]) -> Error {
+    Error { op: "TakeText", status: STATUS_ABANDONED, text: Some(String::from_utf16_lossy(units)) }
 }
 
 /// program_dir is the directory of the running program.
@@ -179,29 +177,18 @@ impl SharedMem {
     /// was stored whole, Ok(false) when it was cut to CAPACITY - 1 units
     /// (TRUNCATED). A NUL in text ends it.
     pub fn set(&self, text: &str) -> Result<bool, Error> {
-        // A short text is encoded into the thread's scratch buffer (its
-        // UTF-8 length bounds its UTF-16 one): a call allocates nothing.
-        if text.len() < SMALL {
-            return SCRATCH.with(|scratch| {
-                let small = &mut *scratch.borrow_mut();
-                let mut n = 0;
-                if text.is_ascii() {
-                    for (unit, &b) in small.iter_mut().zip(text.as_bytes()) {
-                        *unit = b.into();
-                    }
-                    n = text.len();
-                } else {
-                    for u in text.encode_utf16() {
-                        small[n] = u;
-                        n += 1;
-                    }
-                }
-                small[n] = 0;
-                self.set_terminated(&small[..=n])
-            });
-        }
-        let units: Vec<u16> = text.encode_utf16().chain(Some(0)).collect();
-        self.set_terminated(&units)
+        // A short text is encoded on the stack (its UTF-8 length bounds its
+        // UTF-16 one): a call allocates nothing. The closure returns what
+        // set said and the units' count, not the Result, which is larger
+        // than two registers and would go through memory once more.
+        let (set, units) = match sys::with_utf16::<SMALL, _>(text, |units| (self.lib.set(units), units.len())) {
+            Some(done) => done,
+            None => {
+                let units: Vec<u16> = text.encode_utf16().chain(Some(0)).collect();
+                (self.lib.set(&units), units.len())
+            }
+        };
+        self.set_done(set, units)
     }
 
     /// set_utf16 is set for UTF-16 units, paired or not.
@@ -209,16 +196,18 @@ impl SharedMem {
         let mut units = Vec::with_capacity(text.len() + 1);
         units.extend_from_slice(text);
         units.push(0);
-        self.set_terminated(&units)
+        self.set_done(self.lib.set(&units), units.len())
     }
 
-    fn set_terminated(&self, units: &[u16]) -> Result<bool, Error> {
-        if !self.lib.set(units) {
+    /// set_done is set's result: set is what PutText returned, units how
+    /// many units it was passed, its terminator included.
+    fn set_done(&self, set: bool, units: usize) -> Result<bool, Error> {
+        if !set {
             return Err(Error::new("PutText", self.status()));
         }
         // A text that fits, its terminator included, cannot have been cut:
         // no second call to ask.
-        Ok(units.len() as u64 <= CAPACITY || self.status() != STATUS_TRUNCATED)
+        Ok(units as u64 <= CAPACITY || self.status() != STATUS_TRUNCATED)
     }
 
     /// get reads the whole shared string, an unpaired surrogate as U+FFFD.
@@ -237,49 +226,56 @@ impl SharedMem {
 
     /// get_utf16 reads the whole shared string as UTF-16 units.
     pub fn get_utf16(&self) -> Result<Vec<u16>, Error> {
-        self.read_string(<[u16]>::to_vec)
+        self.read_string(|units| units.as_slice().to_vec())
     }
 
     /// read_string reads the whole string and makes the result of its
-    /// units with make. The first TakeText is into the thread's scratch
-    /// buffer, which holds most strings: only the result is allocated. One that
-    /// fills it is measured (SharedMemLength) and read again into a buffer of
+    /// units with make. The first TakeText is into SMALL units on the
+    /// stack, which hold most strings: only the result is allocated. One that
+    /// fills them is measured (SharedMemLength) and read again into a buffer of
     /// its length with a unit to spare, again while a writer made it longer.
-    fn read_string<R>(&self, make: impl FnOnce(&[u16]) -> R) -> Result<R, Error> {
-        SCRATCH.with(|scratch| self.read_string_into(&mut *scratch.borrow_mut(), make))
+    fn read_string<R>(&self, make: impl FnOnce(sys::Units<'_>) -> R) -> Result<R, Error> {
+        let mut small = sys::Small::<SMALL>::new();
+        let units = match self.lib.get_small(&mut small) {
+            Some(units) => units,
+            None => return Err(Error::new("TakeText", self.status())),
+        };
+        match self.status() {
+            STATUS_TRUNCATED => {}
+            _ if units.as_slice().len() + 1 >= SMALL => {}
+            STATUS_ABANDONED => return Err(abandoned(units.as_slice())),
+            _ => return Ok(make(units)),
+        }
+        self.read_large(make)
     }
 
-    fn read_string_into<R>(&self, small: &mut [u16; SMALL], make: impl FnOnce(&[u16]) -> R) -> Result<R, Error> {
+    /// read_large is read_string for a string that did not fit in SMALL
+    /// units.
+    fn read_large<R>(&self, make: impl FnOnce(sys::Units<'_>) -> R) -> Result<R, Error> {
         let mut abandoned = false;
         let mut large = Vec::new();
-        let mut cch = SMALL as u64;
         loop {
-            let buf: &mut [u16] = if cch <= SMALL as u64 {
-                &mut small[..cch as usize]
-            } else {
-                large.resize(usize::try_from(cch).map_err(|_| Error::new("TakeText", STATUS_BAD_ARGUMENT))?, 0);
-                &mut large[..]
-            };
-            if !self.lib.get(buf) {
+            let n = self.lib.length();
+            match self.status() {
+                0 => {}
+                STATUS_ABANDONED => abandoned = true,
+                s => return Err(Error::new("SharedMemLength", s)),
+            }
+            let cch = n.saturating_add(2);
+            large.resize(usize::try_from(cch).map_err(|_| Error::new("TakeText", STATUS_BAD_ARGUMENT))?, 0);
+            if !self.lib.get(&mut large) {
                 return Err(Error::new("TakeText", self.status()));
             }
             let status = self.status();
-            let end = buf.iter().position(|&u| u == 0).unwrap_or(buf.len());
-            if status == STATUS_TRUNCATED || end + 1 >= buf.len() {
-                let n = self.lib.length();
-                match self.status() {
-                    0 => {}
-                    STATUS_ABANDONED => abandoned = true,
-                    s => return Err(Error::new("SharedMemLength", s)),
-                }
-                cch = n.saturating_add(2);
+            let end = large.iter().position(|&u| u == 0).unwrap_or(large.len());
+            if status == STATUS_TRUNCATED || end + 1 >= large.len() {
                 continue;
             }
-            let units = &buf[..end];
+            let units = &large[..end];
             if abandoned || status == STATUS_ABANDONED {
-                return Err(Error { op: "TakeText", status: STATUS_ABANDONED, text: Some(String::from_utf16_lossy(units)) });
+                return Err(self::abandoned(units));
             }
-            return Ok(make(units));
+            return Ok(make(sys::Units::new(units)));
         }
     }
 

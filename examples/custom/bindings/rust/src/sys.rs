@@ -6,6 +6,7 @@
 //! wrappers below keep valid. The library is never unloaded.
 
 use std::ffi::{c_void, CString};
+use std::mem::MaybeUninit;
 use std::os::raw::{c_char, c_int};
 use std::path::Path;
 
@@ -102,15 +103,102 @@ mod os {
 }
 
 /// push_ascii appends units to text, a byte each, when every one is ASCII,
-/// and reports whether it did: a Vec<u8>'s extend, which copies a block at
-/// a time, where String's pushes a character at a time.
-pub(crate) fn push_ascii(text: &mut String, units: &[u16]) -> bool {
-    if units.iter().fold(0, |all, &u| all | u) >= 0x80 {
+/// and reports whether it did. One pass, which the compiler vectorises:
+/// each unit is narrowed into text's spare room and ORed into a mask, and
+/// text's length moves past them only when the mask says all were ASCII.
+fn push_ascii(text: &mut String, units: &[u16]) -> bool {
+    // Each byte made part of text is a whole UTF-8 character, below 0x80:
+    // text stays UTF-8. The spare room is not text's until set_len.
+    let bytes = unsafe { text.as_mut_vec() };
+    bytes.reserve(units.len());
+    let mut all = 0;
+    for (slot, &u) in bytes.spare_capacity_mut().iter_mut().zip(units) {
+        slot.write(u as u8);
+        all |= u;
+    }
+    if all >= 0x80 {
         return false;
     }
-    // Each byte is a whole UTF-8 character, below 0x80: text stays UTF-8.
-    unsafe { text.as_mut_vec() }.extend(units.iter().map(|&u| u as u8));
+    // The first units.len() bytes of the spare room were written above.
+    unsafe { bytes.set_len(bytes.len() + units.len()) };
     true
+}
+
+/// with_utf16 calls f with text's UTF-16 units and a 0 after them, encoded
+/// into a buffer of N units on the stack left uninitialised (zeroing it
+/// would cost more than the encoding; a thread's own buffer, a thread-local
+/// look-up and a RefCell borrow at every call), or returns None, calling
+/// nothing, when text's UTF-8 length is N or more: its UTF-16 might not fit.
+pub(crate) fn with_utf16<const N: usize, R>(text: &str, f: impl FnOnce(&[u16]) -> R) -> Option<R> {
+    if text.len() >= N {
+        return None;
+    }
+    let mut buf = [MaybeUninit::<u16>::uninit(); N];
+    let mut n = 0;
+    if text.is_ascii() {
+        for (slot, &b) in buf.iter_mut().zip(text.as_bytes()) {
+            slot.write(b.into());
+        }
+        n = text.len();
+    } else {
+        // A str has no more UTF-16 units than UTF-8 bytes: all fit.
+        for (slot, u) in buf.iter_mut().zip(text.encode_utf16()) {
+            slot.write(u);
+            n += 1;
+        }
+    }
+    buf[n].write(0);
+    // The first n + 1 units were written above.
+    Some(f(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u16>(), n + 1) }))
+}
+
+/// Small is N UTF-16 units on the stack for get_small, left uninitialised:
+/// zeroing them would cost more than the read.
+pub(crate) struct Small<const N: usize>([MaybeUninit<u16>; N]);
+
+impl<const N: usize> Small<N> {
+    pub(crate) fn new() -> Small<N> {
+        Small([MaybeUninit::uninit(); N])
+    }
+}
+
+/// Units is a string read, its terminator not included, and whether every
+/// unit of it is known to be ASCII.
+#[derive(Clone, Copy)]
+pub(crate) struct Units<'a> {
+    units: &'a [u16],
+    ascii: bool,
+}
+
+impl<'a> Units<'a> {
+    /// new is units, nothing known of them.
+    pub(crate) fn new(units: &'a [u16]) -> Units<'a> {
+        Units { units, ascii: false }
+    }
+
+    pub(crate) fn as_slice(&self) -> &'a [u16] {
+        self.units
+    }
+
+    /// replace_ascii replaces text with the units, a byte each, when every
+    /// one is ASCII, and reports whether it did; text is left empty when
+    /// it did not.
+    pub(crate) fn replace_ascii(&self, text: &mut String) -> bool {
+        text.clear();
+        if !self.ascii {
+            return push_ascii(text, self.units);
+        }
+        // Known ASCII (get_small looked): a narrowing copy, no check.
+        let bytes = unsafe { text.as_mut_vec() };
+        bytes.reserve(self.units.len());
+        for (slot, &u) in bytes.spare_capacity_mut().iter_mut().zip(self.units) {
+            slot.write(u as u8);
+        }
+        // The first units.len() bytes were written above, each below 0x80:
+        // a whole UTF-8 character.
+        unsafe { bytes.set_len(self.units.len()) };
+        true
+    }
 }
 
 impl Library {
@@ -155,6 +243,33 @@ impl Library {
     pub(crate) fn get(&self, buf: &mut [u16]) -> bool {
         let cch = u32::try_from(buf.len()).unwrap_or(u32::MAX);
         unsafe { (self.get)(buf.as_mut_ptr(), cch) != 0 }
+    }
+
+    /// get_small reads the string into small (TakeText of N units): None
+    /// when that failed (the status says why).
+    pub(crate) fn get_small<'a, const N: usize>(&self, small: &'a mut Small<N>) -> Option<Units<'a>> {
+        let cch = u32::try_from(N).unwrap_or(u32::MAX);
+        if unsafe { (self.get)(small.0.as_mut_ptr().cast::<u16>(), cch) } == 0 {
+            return None;
+        }
+        // Succeeding, get wrote the string and its terminator within cch
+        // units (dll/api.h): every unit up to the first 0 was written, and
+        // only those are read, one at a time, each ORed into a mask. (The
+        // loop the compiler would vectorise reads units get did not write,
+        // and its wide loads wait for get's narrower stores to land.)
+        let mut n = 0;
+        let mut all = 0;
+        while n < N {
+            let u = unsafe { std::ptr::read_volatile(small.0.as_ptr().add(n).cast::<u16>()) };
+            if u == 0 {
+                break;
+            }
+            all |= u;
+            n += 1;
+        }
+        // The first n units were written: read above.
+        let units = unsafe { std::slice::from_raw_parts(small.0.as_ptr().cast::<u16>(), n) };
+        Some(Units { units, ascii: all < 0x80 })
     }
 
     pub(crate) fn write(&self, offset: u64, data: &[u8]) -> bool {
