@@ -35,6 +35,9 @@ func goroot(t *testing.T) string {
 // TestSysNamesCurrent regenerates sysnames.txt from the headers and fails
 // when the checked-in list differs: go generate ./config rewrites it.
 func TestSysNamesCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: preprocesses the system headers with both compilers (~4 s)")
+	}
 	needCompiler(t)
 	want, err := cnames.SysNamesFile(goroot(t))
 	if err != nil {
@@ -51,6 +54,9 @@ func TestSysNamesCurrent(t *testing.T) {
 // that clashes fails it. The same file with one refused name must fail, so
 // that the test is known to have teeth.
 func TestAcceptedNamesCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: compiles the names beside the system headers (~10 s)")
+	}
 	needCompiler(t)
 	prolog, err := cnames.CgoExportProlog(goroot(t))
 	if err != nil {

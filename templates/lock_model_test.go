@@ -269,6 +269,9 @@ var modelMutants = []struct {
 
 // TestModelMutants checks that each mutant of lock.pml fails its property.
 func TestModelMutants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: spin compiles and checks each of the mutants (~40 s of CPU)")
+	}
 	needTools(t)
 	model, err := os.ReadFile("lock.pml")
 	if err != nil {
