@@ -135,6 +135,8 @@ func TestValidateRejects(t *testing.T) {
 		{"set", func(c *Config) { c.Set = "main" }, "entry point"},
 		{"set", func(c *Config) { c.Set = "DllMain" }, "entry point"},
 		{"set", func(c *Config) { c.Set = "wmain" }, "an entry point"},
+		{"set", func(c *Config) { c.Set = "UNICODE" }, "a macro that configures windows.h"},
+		{"get", func(c *Config) { c.Get = "WIN32_LEAN_AND_MEAN" }, "a macro that configures windows.h"},
 		{"set", func(c *Config) { c.Set = "MapViewOfFile" }, "windows.h, the C runtime or cgo"},
 		{"get", func(c *Config) { c.Get = "memcpy" }, "windows.h, the C runtime or cgo"},
 		{"get", func(c *Config) { c.Get = "CreateFileMappingW" }, "windows.h, the C runtime or cgo"},

@@ -74,7 +74,7 @@ var Inputs = []Input{
 	{
 		Flag: "set", Category: CategoryExports, Default: "SetSharedMem", Export: true,
 		Usage: "`NAME` of the export that writes the shared string (a C identifier)",
-		Doc:   "the string writer. Export names are distinct C identifiers of at most 64 characters that start with a letter, are not C, C++ or Go keywords, do not start with `cgo`, `crosscall`, `shmemgen_` in any case, `PFN_` or the header's macro prefix (`--dll` in upper case and `_`: `SHMEM_`), are not an entry point (`main`, `DllMain`, …), and are not any identifier that `windows.h`, the C runtime's headers (`stdint.h`, `uchar.h`, … too) or cgo declare or define (`Sleep`, `CreateFile`, `near`, `MAX_PATH`, `fopen`, `GoString`, …; about 38,000 names, listed in `config/sysnames.txt`).",
+		Doc:   "the string writer. Export names are distinct C identifiers of at most 64 characters that start with a letter, are not C, C++ or Go keywords, do not start with `cgo`, `crosscall`, `shmemgen_` in any case, `PFN_` or the header's macro prefix (`--dll` in upper case and `_`: `SHMEM_`), are not an entry point (`main`, `DllMain`, …) or a macro that configures `windows.h` (`UNICODE`, `WIN32_LEAN_AND_MEAN`, …), and are not any identifier that `windows.h`, the C runtime's headers (`stdint.h`, `uchar.h`, … too) or cgo declare or define (`Sleep`, `CreateFile`, `near`, `MAX_PATH`, `fopen`, `GoString`, …; about 38,000 names, listed in `config/sysnames.txt`).",
 		value: text(func(c *Config) *string { return &c.Set }),
 	},
 	{

@@ -118,7 +118,7 @@ func CheckExport(flag, name string) error {
 	case keywords[name]:
 		return bad("must not be a C, C++ or Go keyword")
 	case reserved[name]:
-		return bad("must not be an entry point or a CRT function no header declares: it would clash with it")
+		return bad("must not be an entry point, a CRT function no header declares or a macro that configures windows.h: it would clash with it")
 	case systemNames.has(name):
 		return bad("must not be a name that windows.h, the C runtime or cgo declares or defines: the DLL's header is included beside them")
 	case linuxReserved[name]:
@@ -469,6 +469,11 @@ var reserved = set(
 	// CRT names the headers the hosts include do not declare, but that a
 	// host may well use beside the exports.
 	"setjmp", "longjmp", "signal", "raise", "assert",
+	// Macros that configure windows.h, which it tests but no header
+	// defines: the generated C defines WIN32_LEAN_AND_MEAN, and a host may
+	// define any of them (UNICODE most of all) before the DLL's header.
+	"WIN32_LEAN_AND_MEAN", "VC_EXTRALEAN", "NOMINMAX", "UNICODE", "NOCRYPT", "NOUSER", "NOGDI",
+	"NOSERVICE", "NOMCX", "NOIME", "NOWINRES", "RC_INVOKED", "INC_OLE1", "INC_OLE2",
 	// The generated C code's own file-scope names all start with shmemgen_
 	// (refused below); its locals and parameters an export may share: the
 	// hosts call the exports through shmemgen_lib's members, and the DLL

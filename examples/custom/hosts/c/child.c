@@ -10,6 +10,11 @@
  * line of JSON (record_json.h). --unlink does what parent --unlink does
  * (load.h).
  */
+/* Only the core of windows.h, which is most of this program's compile time:
+ * it needs no GDI, RPC, OLE or shell. */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
 #include "load.h"
 
 #ifdef _WIN32

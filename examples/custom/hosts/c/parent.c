@@ -20,6 +20,11 @@
  * processes, so that the next run creates it afresh: the way out of
  * BAD_LAYOUT after a rebuild with another size or layout (load.h).
  */
+/* Only the core of windows.h, which is most of this program's compile time:
+ * it needs no GDI, RPC, OLE or shell. */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
 #include "load.h"
 
 #ifdef _WIN32
