@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"regexp"
+	"sync"
 )
 
 // A template that applies to some projects only wraps the whole of itself
@@ -33,7 +34,7 @@ func skips(t Template, model Model) (bool, error) {
 	if t.Overlay {
 		return false, nil
 	}
-	cond, ok := guardOf(t.Source)
+	cond, ok := guardOfEmbedded(t)
 	if !ok {
 		return false, nil
 	}
@@ -43,4 +44,19 @@ func skips(t Template, model Model) (bool, error) {
 		return false, err
 	}
 	return !bytes.Equal(out, []byte("1")), nil
+}
+
+// guards memoizes guardOf for the embedded templates, by path: they never
+// change, and matching leadingIf again was most of skips' cost in every
+// render after a process's first. An empty condition is no guard.
+var guards sync.Map
+
+// guardOfEmbedded is guardOf(t.Source) for t, an embedded template.
+func guardOfEmbedded(t Template) (string, bool) {
+	if cond, ok := guards.Load(t.Path); ok {
+		return cond.(string), cond != ""
+	}
+	cond, _ := guardOf(t.Source)
+	guards.Store(t.Path, cond)
+	return cond, cond != ""
 }

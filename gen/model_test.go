@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf16"
@@ -246,8 +247,9 @@ func TestTemplateErrorsNameTheTemplate(t *testing.T) {
 }
 
 // BenchmarkRender renders the default project as a process does after its
-// first render: the embedded templates are parsed once a process, and Go
-// output formatted once is not formatted again (gofmted).
+// first render: the embedded templates are read, their guards matched and
+// they are parsed once a process, and Go output formatted once is not
+// formatted again (gofmted).
 func BenchmarkRender(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
@@ -258,10 +260,13 @@ func BenchmarkRender(b *testing.B) {
 }
 
 // BenchmarkRenderFirst renders the default project as a process's first
-// render does, parsing every template and formatting every Go file.
+// render does, reading the embedded templates, parsing every one it uses
+// and formatting every Go file.
 func BenchmarkRenderFirst(b *testing.B) {
 	c := config.Default("basic")
 	for b.Loop() {
+		embeddedTemplates = sync.OnceValues(readEmbedded)
+		guards.Clear()
 		parsed.Clear()
 		gofmted.Clear()
 		gofmtedCount.Store(0)

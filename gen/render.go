@@ -237,41 +237,19 @@ type Template struct {
 }
 
 // Templates returns the embedded templates with overlay, if not nil, laid
-// over them, sorted by path.
+// over them, sorted by path. Their Source is shared: callers must not
+// modify it.
 func Templates(overlay fs.FS, overlayName string) ([]Template, error) {
-	byPath := map[string]Template{}
-	add := func(fsys fs.FS, root, name string, fromOverlay bool) error {
-		// fs.WalkDir visits in lexical order, so nothing depends on the
-		// file system's order.
-		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			if !d.Type().IsRegular() {
-				return fmt.Errorf("template %s: not a regular file", filepath.Join(name, filepath.FromSlash(p)))
-			}
-			src, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return err
-			}
-			rel := p
-			if root != "." {
-				rel = strings.TrimPrefix(p, root+"/")
-			}
-			_, replaces := byPath[rel]
-			tname := path.Join(name, rel)
-			if fromOverlay {
-				tname = filepath.Join(name, filepath.FromSlash(rel))
-			}
-			byPath[rel] = Template{Path: rel, Name: tname, Overlay: fromOverlay, Replaces: replaces, Source: src}
-			return nil
-		})
-	}
-	if err := add(templates.FS, templates.Root, templates.Root, false); err != nil {
+	embedded, err := embeddedTemplates()
+	if err != nil {
 		return nil, err
 	}
+	byPath := make(map[string]Template, len(embedded))
+	for _, t := range embedded {
+		byPath[t.Path] = t
+	}
 	if overlay != nil {
-		if err := add(overlay, ".", overlayName, true); err != nil {
+		if err := readTemplates(overlay, ".", overlayName, true, byPath); err != nil {
 			return nil, fmt.Errorf("reading templates from %s: %w", overlayName, err)
 		}
 	}
@@ -280,6 +258,53 @@ func Templates(overlay fs.FS, overlayName string) ([]Template, error) {
 		list = append(list, byPath[p])
 	}
 	return list, nil
+}
+
+// embeddedTemplates reads the embedded templates once a process: they
+// never change, and reading them again was a tenth of every later render.
+var embeddedTemplates = sync.OnceValues(readEmbedded)
+
+// readEmbedded reads the embedded templates, sorted by path.
+func readEmbedded() ([]Template, error) {
+	byPath := map[string]Template{}
+	if err := readTemplates(templates.FS, templates.Root, templates.Root, false, byPath); err != nil {
+		return nil, err
+	}
+	list := make([]Template, 0, len(byPath))
+	for _, p := range sortedKeys(byPath) {
+		list = append(list, byPath[p])
+	}
+	return list, nil
+}
+
+// readTemplates adds the templates under root in fsys to byPath, by their
+// path below root, replacing any there.
+func readTemplates(fsys fs.FS, root, name string, fromOverlay bool, byPath map[string]Template) error {
+	// fs.WalkDir visits in lexical order, so nothing depends on the file
+	// system's order.
+	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("template %s: not a regular file", filepath.Join(name, filepath.FromSlash(p)))
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel := p
+		if root != "." {
+			rel = strings.TrimPrefix(p, root+"/")
+		}
+		_, replaces := byPath[rel]
+		tname := path.Join(name, rel)
+		if fromOverlay {
+			tname = filepath.Join(name, filepath.FromSlash(rel))
+		}
+		byPath[rel] = Template{Path: rel, Name: tname, Overlay: fromOverlay, Replaces: replaces, Source: src}
+		return nil
+	})
 }
 
 func sortedKeys[V any](m map[string]V) []string {
