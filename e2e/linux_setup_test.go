@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -148,7 +147,7 @@ func TestLinuxSetupPlanted(t *testing.T) {
 			return func() error { return os.Remove(defaultSegment) }
 		}},
 		{"fifo", func(t *testing.T) func() error {
-			if err := syscall.Mkfifo(defaultSegment, 0o600); err != nil {
+			if err := mkfifo(defaultSegment); err != nil {
 				t.Fatal(err)
 			}
 			return func() error { return os.Remove(defaultSegment) }
