@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shmemgen/shmemgen/internal/ci"
 )
 
 // mingwIncludeDir returns the directory of mingw-w64's windows.h, from the
@@ -33,13 +36,13 @@ func mingwIncludeDir(t *testing.T) string {
 // clang for the MSVC target, x86_64-pc-windows-msvc (_MSC_VER defined, the
 // MSVC ABI), against mingw-w64's Windows headers: a header that only gcc
 // accepts would fail MSVC users. -fgnuc-version lets mingw-w64's headers
-// see a GNU compiler, as they require. clang is optional, under CI too:
-// without it the test skips.
+// see a GNU compiler, as they require. Without clang the test skips, and
+// under CI fails: .ci/run installs it.
 func TestHeaderClangMSVC(t *testing.T) {
 	win.require(t)
 	clang, err := exec.LookPath("clang")
 	if err != nil {
-		t.Skip("clang is not on PATH: install it to check the header under the MSVC target (optional, also under CI)")
+		ci.SkipOrFail(t, errors.New("clang is not on PATH: install it to check the header under the MSVC target (Debian: apt-get install clang)"))
 	}
 	bin := filepath.Join(defaultProject(t), "bin")
 	include := mingwIncludeDir(t)
