@@ -116,6 +116,7 @@ func prebuiltProjects() []projectSpec {
 		{name: "trust-header", args: []string{"--trust", "header"}},
 		{name: "sddl-least", args: []string{"--sddl", "D:P(A;;0x120007;;;WD)"}, fresh: true},
 		{name: "x86", args: x86Args()},
+		{name: "bindings-rust", args: withOS("--bindings", "rust")},
 		{name: "huge", args: goldenArgs("huge"), fresh: true},
 		{name: "timeout-0s", args: withOS("--lock-timeout", "0s")},
 		{name: "timeout-200ms", args: withOS("--lock-timeout", "200ms")},
@@ -129,7 +130,10 @@ func prebuiltProjects() []projectSpec {
 		{name: "trust-owner", args: []string{"--trust", "owner"}},
 		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
 		{name: "trust-namespace", args: goldenArgs("namespace")},
+		{name: "record", args: recordArgs},
+		{name: "recordjson", args: jsonRecordArgs},
 		{name: "nested", args: nestedArgs, fresh: true, edit: nestRecord},
+		{name: "record-other", args: otherRecordArgs()},
 		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
 	}
 }
