@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -423,17 +422,6 @@ func checkDirName(name string) error {
 		return fmt.Errorf("is a reserved Windows device name")
 	}
 	return nil
-}
-
-// ReservedExportNames lists, sorted, the names refused for exports besides
-// keywords: for documentation and tests.
-func ReservedExportNames() []string {
-	names := make([]string, 0, len(reserved))
-	for n := range reserved {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func set(words ...string) map[string]bool {
