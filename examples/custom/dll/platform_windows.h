@@ -68,7 +68,7 @@ __attribute__((constructor)) static void shmemgen_alloc_slot(void)
  * cost 3 ns a time, a tenth of a set+get pair. A later index, or none, goes
  * through TlsSetValue. SHMEMGEN_TLS_SLOTS is where the TEB's TlsSlots
  * array sits, as winternl.h declares it (not included here: its names
- * would be more that an export may not take). */
+ * would be more names that an export may not take). */
 #ifdef _WIN64
 #define SHMEMGEN_TLS_SLOTS 0x1480
 #else
@@ -77,8 +77,14 @@ __attribute__((constructor)) static void shmemgen_alloc_slot(void)
 
 static inline void shmemgen_set_status(DWORD status)
 {
+    /* The segment-relative store, as the Tls functions themselves make it;
+     * going through NtCurrentTeb() trips GCC's -Warray-bounds on 386. */
     if (shmemgen_slot < TLS_MINIMUM_AVAILABLE)
-        ((PVOID *)((BYTE *)NtCurrentTeb() + SHMEMGEN_TLS_SLOTS))[shmemgen_slot] = (PVOID)(ULONG_PTR)status;
+#ifdef _WIN64
+        __writegsqword(SHMEMGEN_TLS_SLOTS + shmemgen_slot * sizeof(PVOID), status);
+#else
+        __writefsdword(SHMEMGEN_TLS_SLOTS + shmemgen_slot * sizeof(PVOID), status);
+#endif
     else
         TlsSetValue(shmemgen_slot, (LPVOID)(ULONG_PTR)status);
 }
