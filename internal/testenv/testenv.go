@@ -37,7 +37,8 @@ func RequireTool(t testing.TB, name string) string {
 }
 
 // NewWinePrefix calls RequireWine, creates a prefix under t.TempDir and
-// closes it when the test ends. Expect it to take around ten seconds.
+// closes it when the test ends. Expect it to take a few seconds, or
+// 10-15 s when it makes the cached template.
 func NewWinePrefix(t testing.TB) *wine.Prefix {
 	t.Helper()
 	RequireWine(t)

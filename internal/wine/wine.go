@@ -2,10 +2,11 @@
 // systems other than Windows, and for the end-to-end tests. It holds no test
 // policy (what to skip, what CI requires): that is internal/testenv's.
 //
-// Each user gets a private, freshly initialised WINEPREFIX, so nothing
-// touches ~/.wine or another prefix's registry. The prefix gets a stub
-// bcryptprimitives.dll, without which Go ≥1.22 Windows binaries cannot
-// start under Wine 8 (see stubSource).
+// Each user gets a private WINEPREFIX, so nothing touches ~/.wine or another
+// prefix's registry: a clone of a freshly initialised template kept in the
+// user's cache (template.go). The prefix gets a stub bcryptprimitives.dll,
+// without which Go ≥1.22 Windows binaries cannot start under Wine 8 (see
+// stubSource).
 //
 // Two Wine behaviours shape this package:
 //
@@ -84,6 +85,10 @@ type Prefix struct {
 // NewPrefix initialises a fresh 64-bit prefix in dir, which must be empty or
 // not exist yet (refusing to reuse a directory protects an existing prefix).
 // The directory belongs to the caller; Close does not remove it.
+//
+// The prefix is a clone of a template kept in the user's cache (see
+// template.go), made by the first call for this Wine installation; without
+// a cache directory it is initialised from scratch.
 func NewPrefix(dir string) (*Prefix, error) {
 	if err := Available(); err != nil {
 		return nil, err
@@ -112,22 +117,14 @@ func NewPrefix(dir string) (*Prefix, error) {
 			p.Close() // a timed-out wineboot leaves its wineserver behind.
 		}
 	}()
-	steps := []struct {
-		timeout time.Duration
-		name    string
-		args    []string
-	}{
-		{bootTimeout, wine, []string{"wineboot", "--init"}},
-		// Let init finish completely (registry flushed, daemons gone) before
-		// touching system32.
-		{toolTimeout, "wineserver", []string{"-w"}},
-	}
-	for _, s := range steps {
-		if err := p.run(s.timeout, s.name, s.args...); err != nil {
-			return nil, err
+	if tmpl, err := template(wine); err == nil {
+		err = clonePrefix(tmpl, dir)
+		if err != nil {
+			return nil, fmt.Errorf("wine: cloning the prefix template %s: %w", tmpl, err)
 		}
-	}
-	if err := BuildStub(filepath.Join(dir, "drive_c", "windows", "system32", "bcryptprimitives.dll")); err != nil {
+	} else if !errors.Is(err, errNoCache) {
+		return nil, err
+	} else if err := p.init(); err != nil {
 		return nil, err
 	}
 	// Start the warm server, then boot once so services.exe and friends start
@@ -143,6 +140,27 @@ func NewPrefix(dir string) (*Prefix, error) {
 	}
 	ok = true
 	return p, nil
+}
+
+// init makes p.dir a prefix from scratch and installs the stub, leaving no
+// server running: wineboot --init, which takes 10-15 s.
+func (p *Prefix) init() error {
+	steps := []struct {
+		timeout time.Duration
+		name    string
+		args    []string
+	}{
+		{bootTimeout, p.wine, []string{"wineboot", "--init"}},
+		// Let init finish completely (registry flushed, daemons gone) before
+		// touching system32.
+		{toolTimeout, "wineserver", []string{"-w"}},
+	}
+	for _, s := range steps {
+		if err := p.run(s.timeout, s.name, s.args...); err != nil {
+			return err
+		}
+	}
+	return BuildStub(filepath.Join(p.dir, "drive_c", "windows", "system32", "bcryptprimitives.dll"))
 }
 
 // Dir returns the prefix directory (the WINEPREFIX).

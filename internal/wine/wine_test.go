@@ -2,6 +2,7 @@ package wine_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,5 +133,67 @@ func run(t *testing.T, p *wine.Prefix, exe string, args ...string) string {
 func TestPath(t *testing.T) {
 	if got, want := wine.Path("/tmp/a b/c.exe"), `Z:\tmp\a b\c.exe`; got != want {
 		t.Errorf("Path = %q, want %q", got, want)
+	}
+}
+
+// TestNewPrefixClonesTemplate makes two prefixes with an empty cache: the
+// first makes the template, and both are clones of it that share its PE
+// images but not its registry, and run programs.
+func TestNewPrefixClonesTemplate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: makes a Wine prefix from scratch (~15 s)")
+	}
+	testenv.RequireWine(t)
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", t.TempDir()) // os.UserCacheDir's fallback on macOS; harmless here
+
+	var prefixes []*wine.Prefix
+	for i := range 2 {
+		start := time.Now()
+		p, err := wine.NewPrefix(filepath.Join(t.TempDir(), "prefix"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Close() })
+		t.Logf("prefix %d ready in %v", i, time.Since(start).Round(time.Millisecond))
+		prefixes = append(prefixes, p)
+	}
+
+	entries, err := os.ReadDir(filepath.Join(cache, "shmemgen", "wineprefix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || strings.HasPrefix(entries[0].Name(), "new-") {
+		t.Fatalf("cache holds %v, want one finished template", entries)
+	}
+	tmpl := filepath.Join(cache, "shmemgen", "wineprefix", entries[0].Name())
+
+	for i, p := range prefixes {
+		for _, f := range []struct {
+			path   string
+			shared bool
+		}{
+			{"drive_c/windows/system32/kernel32.dll", true},
+			{"drive_c/windows/system32/bcryptprimitives.dll", true}, // the stub
+			{"system.reg", false},
+			{"user.reg", false},
+			{"drive_c/windows/win.ini", false},
+		} {
+			a, errA := os.Stat(filepath.Join(tmpl, f.path))
+			b, errB := os.Stat(filepath.Join(p.Dir(), f.path))
+			if errA != nil || errB != nil {
+				t.Fatalf("prefix %d: %v; %v", i, errA, errB)
+			}
+			if os.SameFile(a, b) != f.shared {
+				t.Errorf("prefix %d: %s shared with the template: %v, want %v", i, f.path, !f.shared, f.shared)
+			}
+		}
+		if link, err := os.Readlink(filepath.Join(p.Dir(), "dosdevices", "c:")); err != nil || link != "../drive_c" {
+			t.Errorf("prefix %d: dosdevices/c: links to %q (%v), want ../drive_c", i, link, err)
+		}
+		if out := run(t, p, "cmd", "/c", "echo", "hello from a clone"); !strings.Contains(out, "hello from a clone") {
+			t.Errorf("prefix %d: cmd /c echo printed %q", i, out)
+		}
 	}
 }

@@ -1,0 +1,91 @@
+package wine
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestRemoveOldTemplates keeps the current template and a build that may
+// still be running, and removes another installation's template and an
+// abandoned build.
+func TestRemoveOldTemplates(t *testing.T) {
+	parent := t.TempDir()
+	for _, name := range []string{"current", "other", "new-running", "new-abandoned"} {
+		if err := os.MkdirAll(filepath.Join(parent, name, "drive_c"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-staleBuild - time.Minute)
+	if err := os.Chtimes(filepath.Join(parent, "new-abandoned"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	removeOldTemplates(parent, "current")
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"current", "new-running"}; !slices.Equal(left, want) {
+		t.Errorf("left %v, want %v", left, want)
+	}
+}
+
+// TestClonePrefix links PE images and copies everything else, keeping
+// symbolic links as they are and the times wineboot compares.
+func TestClonePrefix(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	write := func(rel, text string) {
+		path := filepath.Join(src, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("system.reg", "WINE REGISTRY Version 2\n")
+	write("drive_c/windows/system32/kernel32.dll", "MZ")
+	write("drive_c/windows/system32/NOTEPAD.EXE", "MZ")
+	write("drive_c/windows/win.ini", "[windows]\n")
+	if err := os.MkdirAll(filepath.Join(src, "dosdevices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../drive_c", filepath.Join(src, "dosdevices", "c:")); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(filepath.Join(src, "system.reg"), old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := clonePrefix(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	for rel, linked := range map[string]bool{
+		"system.reg":                            false,
+		"drive_c/windows/win.ini":               false,
+		"drive_c/windows/system32/kernel32.dll": true,
+		"drive_c/windows/system32/NOTEPAD.EXE":  true,
+	} {
+		a, errA := os.Stat(filepath.Join(src, rel))
+		b, errB := os.Stat(filepath.Join(dst, rel))
+		if errA != nil || errB != nil {
+			t.Fatalf("%s: %v; %v", rel, errA, errB)
+		}
+		if os.SameFile(a, b) != linked {
+			t.Errorf("%s: linked %v, want %v", rel, !linked, linked)
+		}
+		if !a.ModTime().Equal(b.ModTime()) {
+			t.Errorf("%s: modified %v, want the template's %v", rel, b.ModTime(), a.ModTime())
+		}
+	}
+	if link, err := os.Readlink(filepath.Join(dst, "dosdevices", "c:")); err != nil || link != "../drive_c" {
+		t.Errorf("dosdevices/c: links to %q (%v), want ../drive_c", link, err)
+	}
+}
