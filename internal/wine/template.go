@@ -3,8 +3,8 @@ package wine
 // A prefix made from scratch costs 10-15 s, most of it wineboot --init
 // copying Wine's ~630 MB of PE DLLs into system32. NewPrefix therefore makes
 // one template per Wine installation, in the user's cache, and clones it:
-// PE images as hard links, since Wine only ever reads them, and everything
-// else (the registry, win.ini, .update-timestamp, which Wine rewrites in
+// PE images and code-page tables as hard links, since Wine only ever reads
+// them, and everything else (the registry, win.ini, .update-timestamp, which Wine rewrites in
 // place or by rename) as copies. Proton makes its prefixes from a default
 // one the same way.
 
@@ -118,8 +118,8 @@ func removeOldTemplates(parent, key string) {
 }
 
 // clonePrefix makes dst, an existing empty directory, a copy of the prefix
-// src: PE images hard-linked where the file system allows it, all else
-// copied.
+// src: what Wine only reads hard-linked where the file system allows it,
+// all else copied.
 func clonePrefix(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -144,7 +144,7 @@ func clonePrefix(src, dst string) error {
 			return os.Symlink(link, target)
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s: not a file, directory or symbolic link", path)
-		case isPEImage(path) && os.Link(path, target) == nil:
+		case isReadOnly(path) && os.Link(path, target) == nil:
 			return nil
 		default:
 			return copyFile(path, target)
@@ -152,11 +152,11 @@ func clonePrefix(src, dst string) error {
 	})
 }
 
-// isPEImage reports whether Wine treats the file as a program or library,
-// which it maps and never writes.
-func isPEImage(path string) bool {
+// isReadOnly reports whether the file is one Wine maps and never writes: a
+// program or library, or a code-page (NLS) table.
+func isReadOnly(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".dll", ".exe", ".sys", ".drv", ".ocx", ".cpl", ".acm", ".ax", ".tlb", ".ds", ".msstyles":
+	case ".dll", ".exe", ".sys", ".drv", ".ocx", ".cpl", ".acm", ".ax", ".tlb", ".ds", ".msstyles", ".nls":
 		return true
 	}
 	return false

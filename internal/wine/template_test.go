@@ -53,6 +53,7 @@ func TestClonePrefix(t *testing.T) {
 	write("drive_c/windows/system32/kernel32.dll", "MZ")
 	write("drive_c/windows/system32/NOTEPAD.EXE", "MZ")
 	write("drive_c/windows/win.ini", "[windows]\n")
+	write("drive_c/windows/system32/c_1252.nls", "")
 	if err := os.MkdirAll(filepath.Join(src, "dosdevices"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +73,7 @@ func TestClonePrefix(t *testing.T) {
 		"drive_c/windows/win.ini":               false,
 		"drive_c/windows/system32/kernel32.dll": true,
 		"drive_c/windows/system32/NOTEPAD.EXE":  true,
+		"drive_c/windows/system32/c_1252.nls":   true,
 	} {
 		a, errA := os.Stat(filepath.Join(src, rel))
 		b, errB := os.Stat(filepath.Join(dst, rel))
