@@ -36,7 +36,7 @@ func TestRemoveOldTemplates(t *testing.T) {
 	}
 }
 
-// TestClonePrefix links PE images and copies everything else, keeping
+// TestClonePrefix links what Wine only reads and copies the rest, keeping
 // symbolic links as they are and the times wineboot compares.
 func TestClonePrefix(t *testing.T) {
 	src, dst := t.TempDir(), t.TempDir()
