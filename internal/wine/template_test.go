@@ -1,11 +1,15 @@
 package wine
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/shmemgen/shmemgen/internal/ci"
 )
 
 // TestRemoveOldTemplates keeps the current template and a build that may
@@ -89,5 +93,40 @@ func TestClonePrefix(t *testing.T) {
 	}
 	if link, err := os.Readlink(filepath.Join(dst, "dosdevices", "c:")); err != nil || link != "../drive_c" {
 		t.Errorf("dosdevices/c: links to %q (%v), want ../drive_c", link, err)
+	}
+}
+
+// TestNewPrefixNamesABrokenTemplate: a template that cannot be cloned fails
+// NewPrefix with an error that names it and says how to recover.
+func TestNewPrefixNamesABrokenTemplate(t *testing.T) {
+	if err := Available(); err != nil {
+		ci.SkipOrFail(t, err) // only the template's key needs Wine; the test makes no prefix
+	}
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	wine, err := wineBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := templateKey(wine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(cache, "shmemgen", "wineprefix", key)
+	if err := os.MkdirAll(tmpl, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	socket, err := net.Listen("unix", filepath.Join(tmpl, "socket"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer socket.Close()
+	p, err := NewPrefix(filepath.Join(t.TempDir(), "prefix"))
+	if err == nil {
+		p.Close()
+		t.Fatal("NewPrefix cloned a template holding a socket")
+	}
+	if want := "cloning the prefix template " + tmpl + " (remove it, and the next prefix makes it again)"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks %q", err, want)
 	}
 }

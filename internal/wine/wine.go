@@ -120,7 +120,7 @@ func NewPrefix(dir string) (*Prefix, error) {
 	if tmpl, err := template(wine); err == nil {
 		err = clonePrefix(tmpl, dir)
 		if err != nil {
-			return nil, fmt.Errorf("wine: cloning the prefix template %s: %w", tmpl, err)
+			return nil, fmt.Errorf("wine: cloning the prefix template %s (remove it, and the next prefix makes it again): %w", tmpl, err)
 		}
 	} else if !errors.Is(err, errNoCache) {
 		return nil, err
