@@ -120,7 +120,7 @@ func newProject(tb testing.TB, name string, args ...string) string {
 	dir := filepath.Join(tb.TempDir(), name)
 	if src, ok := pristineProject(tb, name, args); ok {
 		// Built once, maybe ahead of time; the test gets its own copy.
-		if err := copyTree(src, dir); err != nil {
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 			tb.Fatal(err)
 		}
 		return dir

@@ -78,7 +78,7 @@ func readmeScripts(tb testing.TB, readme, title string) map[string]string {
 func TestReadmeUseIt(t *testing.T) {
 	lin.require(t)
 	project := filepath.Join(t.TempDir(), "project")
-	if err := copyTree(defaultProject(t), project); err != nil {
+	if err := os.CopyFS(project, os.DirFS(defaultProject(t))); err != nil {
 		t.Fatal(err)
 	}
 	readme, err := os.ReadFile(filepath.Join(project, "REFERENCE.md"))
