@@ -34,7 +34,9 @@ build.ps1 on Windows): run it only on a project you trust. Then, step by step:
             and nothing else (no cgo internals)
    imports  the DLL imports only system DLLs (KERNEL32, msvcrt, ADVAPI32, ...)
    wine     elsewhere than Windows: makes a private Wine prefix with the
-            ProcessPrng stub Go programs need under Wine 8
+            ProcessPrng stub Go programs need under Wine 8, a clone of a
+            template the first run keeps in ~/.cache/shmemgen/wineprefix
+            (10-15 s and about 700 MB, once per Wine installation)
    c, go    runs each parent with TEXT and checks that its child printed it
    exports-linux, c-linux, go-linux
             for a project whose --os includes linux, on Linux: the same for
