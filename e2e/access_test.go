@@ -52,13 +52,17 @@ func TestLeastPrivilege(t *testing.T) {
 		// the mutex MUTEX_MODIFY_STATE; on the event EVENT_QUERY_STATE and
 		// EVENT_MODIFY_STATE; on the section SECTION_QUERY,
 		// SECTION_MAP_WRITE and SECTION_MAP_READ. 0x20000 is READ_CONTROL.
-		dir := newProject(t, "sddl-least", "--sddl", "D:P(A;;0x120007;;;WD)")
+		dir := newProject(t, "sddl-least", "--sddl", leastSDDL)
 		bin := filepath.Join(dir, "bin")
 		cProgram(t, bin, "access")
 		wantChild(t, run(t, bin, "parent.exe", "access.exe"), granted...)
 		wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 	})
 }
+
+// leastSDDL grants Everyone (WD) SYNCHRONIZE, READ_CONTROL and the three
+// lowest specific rights (0x120007), no more: what the DLL's handles ask.
+const leastSDDL = "D:P(A;;0x120007;;;WD)"
 
 // wantChild fails unless r, a parent.exe that ran a child, exited 0 with
 // the child's lines want among its output, in order and together.

@@ -63,27 +63,8 @@ func TestBindingsRecordLinux(t *testing.T) {
 	lin.require(t)
 	requireBindingTools(t)
 	alone(t) // its own mapping name
-	base := fmt.Sprintf("shmemgen-e2e-bindrec-%d", os.Getpid())
-	t.Cleanup(func() { os.Remove("/dev/shm/" + base) })
-
-	dir := filepath.Join(t.TempDir(), "proj")
-	gen := exec.Command(shmemgen, "new", "--os", "windows,linux", "--name", `Local\`+base,
-		"--bindings", "csharp,python,rust", "--out", dir)
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("shmemgen new: %v\n%s", err, out)
-	}
-	file := filepath.Join(dir, "shmemgen.yaml")
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(data), "\nfiles:", "\n"+everyTypeYAML+"files:", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
-		t.Fatalf("shmemgen generate: %v\n%s", err, out)
-	}
-	buildLinux(t, dir)
+	t.Cleanup(func() { os.Remove("/dev/shm/" + bindingsName("bindrec")) })
+	dir := linuxProject(t, "bindings-record", bindingsRecordArgs()...)
 	bin := filepath.Join(dir, "bin")
 	p := func(name string) string { return filepath.Join(bin, name) }
 	languages := []language{

@@ -37,6 +37,41 @@ type language struct {
 	parent, child []string
 }
 
+// bindingsName is the mapping name of the project of the bindings test
+// what: one of this process's own, so that the test runs beside others.
+func bindingsName(what string) string {
+	return fmt.Sprintf("shmemgen-e2e-%s-%d", what, os.Getpid())
+}
+
+// bindingsArgs is shmemgen new's args for TestBindingsLinux's project:
+// every binding, under a name of its own.
+func bindingsArgs() []string {
+	return []string{"--os", "windows,linux", "--name", `Local\` + bindingsName("bindings"), "--bindings", "csharp,python,rust"}
+}
+
+// bindingsRecordArgs is shmemgen new's args for TestBindingsRecordLinux's
+// project, to which addEveryType then gives a record.
+func bindingsRecordArgs() []string {
+	return []string{"--os", "windows,linux", "--name", `Local\` + bindingsName("bindrec"), "--bindings", "csharp,python,rust"}
+}
+
+// addEveryType declares a record with every field type in the project's
+// shmemgen.yaml, as a user would, and regenerates it.
+func addEveryType(dir string) error {
+	file := filepath.Join(dir, "shmemgen.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), "\nfiles:", "\n"+everyTypeYAML+"files:", 1)), 0o644); err != nil {
+		return err
+	}
+	if out, err := exec.Command(shmemgen, "generate", "--dir", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("shmemgen generate: %v\n%s", err, out)
+	}
+	return nil
+}
+
 // TestBindingsLinux builds a --bindings csharp,python,rust project of its
 // own name with ./build.sh linux (which first refuses to start without a
 // chosen binding's compiler) and runs, natively: every parent (C, Go,
@@ -58,17 +93,11 @@ func TestBindingsLinux(t *testing.T) {
 	lin.require(t)
 	requireBindingTools(t)
 	alone(t) // its own mapping name
-	base := fmt.Sprintf("shmemgen-e2e-bindings-%d", os.Getpid())
-	segment := "/dev/shm/" + base
+	segment := "/dev/shm/" + bindingsName("bindings")
 	os.Remove(segment)
 	t.Cleanup(func() { os.Remove(segment) })
+	dir := linuxProject(t, "bindings", bindingsArgs()...)
 
-	dir := filepath.Join(t.TempDir(), "proj")
-	gen := exec.Command(shmemgen, "new", "--os", "windows,linux", "--name", `Local\`+base,
-		"--bindings", "csharp,python,rust", "--out", dir)
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("shmemgen new: %v\n%s", err, out)
-	}
 	// A chosen binding's missing toolchain stops build.sh before it
 	// builds anything, naming the tool and what to install.
 	build := exec.Command(bash(), "build.sh", "linux")
@@ -79,7 +108,6 @@ func TestBindingsLinux(t *testing.T) {
 		!strings.Contains(string(out), "nothing built") || strings.Contains(string(out), "building") {
 		t.Errorf("./build.sh linux with RUSTC=/nonexistent/rustc: %v\n%s\nwant it to stop at once, naming the compiler", err, out)
 	}
-	buildLinux(t, dir)
 	bin := filepath.Join(dir, "bin")
 	p := func(name string) string { return filepath.Join(bin, name) }
 	languages := []language{

@@ -22,6 +22,7 @@ var (
 type sharedBuild struct {
 	once sync.Once
 	args []string // shmemgen new's, as first asked for
+	only string   // the one system to build for, or "" for each of args'
 	dir  string
 	err  error
 }
@@ -30,14 +31,20 @@ type sharedBuild struct {
 // time it is asked for: a later call with other args is a test's mistake
 // (two projects under one name), reported as an error.
 func sharedBuildFor(key string, args []string) (*sharedBuild, error) {
+	return sharedBuildOnly(key, "", args)
+}
+
+// sharedBuildOnly is sharedBuildFor for a build for the one system only,
+// or for each of args' systems when only is "".
+func sharedBuildOnly(key, only string, args []string) (*sharedBuild, error) {
 	projectsMu.Lock()
 	defer projectsMu.Unlock()
 	p := projects[key]
 	if p == nil {
-		p = &sharedBuild{args: slices.Clone(args)}
+		p = &sharedBuild{args: slices.Clone(args), only: only}
 		projects[key] = p
-	} else if !sameArgs(p.args, args) {
-		return nil, fmt.Errorf("project %s asked for with %q, but it is built with %q: give the other flags a name of their own", key, args, p.args)
+	} else if !sameArgs(p.args, args) || p.only != only {
+		return nil, fmt.Errorf("project %s asked for with %q (only %q), but it is built with %q (only %q): give the other flags a name of their own", key, args, only, p.args, p.only)
 	}
 	return p, nil
 }
@@ -46,7 +53,7 @@ func sharedBuildFor(key string, args []string) (*sharedBuild, error) {
 func (p *sharedBuild) build(dir string, edit func(string) error) error {
 	p.once.Do(func() {
 		p.dir = dir
-		p.err = buildEditedProject(p.dir, edit, p.args...)
+		p.err = buildEditedProject(p.dir, edit, p.only, p.args...)
 	})
 	return p.err
 }
@@ -63,6 +70,32 @@ func sharedProject(tb testing.TB, name string, args ...string) string {
 		tb.Fatal(err)
 	}
 	if err := p.build(filepath.Join(scratch, "projects", name), nil); err != nil {
+		tb.Fatal(err)
+	}
+	return p.dir
+}
+
+// linuxProject is sharedProject for a project that a Linux-only test
+// shares with no other, built for Linux alone (./build.sh linux) though
+// args may name Windows too, and edited by edit, as its entry in
+// prebuiltProjects says, between shmemgen new and the build.
+func linuxProject(tb testing.TB, name string, args ...string) string {
+	tb.Helper()
+	lin.require(tb)
+	var spec *projectSpec
+	for _, s := range prebuiltProjects() {
+		if s.name == name && s.only == "linux" {
+			spec = &s
+		}
+	}
+	if spec == nil || !sameArgs(spec.args, args) {
+		tb.Fatalf("linuxProject %s %q: not in prebuiltProjects as a Linux-only project with those args", name, args)
+	}
+	p, err := sharedBuildOnly(name, "linux", args)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.build(filepath.Join(scratch, "projects", name), spec.edit); err != nil {
 		tb.Fatal(err)
 	}
 	return p.dir
@@ -90,11 +123,13 @@ func pristineProject(tb testing.TB, name string, args []string) (string, bool) {
 
 // projectSpec is a project the tests make: name and shmemgen new's args,
 // as the test passes them, and for a project of the test's own (fresh:
-// newProject copies it) the edit that buildEditedProject makes.
+// newProject copies it) or of linuxProject's the edit that
+// buildEditedProject makes (sharedProject's projects take none).
 type projectSpec struct {
 	name  string
 	args  []string
 	fresh bool
+	only  string // "linux": built for Linux alone, for linuxProject
 	edit  func(dir string) error
 }
 
@@ -113,7 +148,7 @@ func prebuiltProjects() []projectSpec {
 	return []projectSpec{
 		{name: "default", args: def},
 		{name: "trust-header", args: []string{"--trust", "header"}},
-		{name: "sddl-least", args: []string{"--sddl", "D:P(A;;0x120007;;;WD)"}, fresh: true},
+		{name: "sddl-least", args: []string{"--sddl", leastSDDL}, fresh: true},
 		{name: "x86", args: x86Args()},
 		{name: "bindings-rust", args: withOS("--bindings", "rust")},
 		{name: "huge", args: goldenArgs("huge"), fresh: true},
@@ -122,11 +157,9 @@ func prebuiltProjects() []projectSpec {
 		{name: "timeout-200ms-header", args: []string{"--lock-timeout", "200ms", "--trust", "header"}},
 		{name: "telemetry", args: customArgs, fresh: true},
 		{name: "nearmiss", args: nearMissArgs(), fresh: true},
-		{name: "sddl-valid", args: []string{"--sddl", "D:P(A;;GA;;;WD)"}, fresh: true},
 		{name: "sddl-bogus", args: []string{"--sddl", "D:(BOGUS)"}, fresh: true},
 		{name: "sddl-deny", args: []string{"--sddl", "D:P"}, fresh: true},
 		{name: "size-8KiB", args: []string{"--size", "8KiB"}},
-		{name: "trust-owner", args: []string{"--trust", "owner"}},
 		{name: "trust-owner-sid", args: []string{"--trust", "owner", "--owner", otherUser}},
 		{name: "trust-namespace", args: goldenArgs("namespace")},
 		{name: "record", args: recordArgs},
@@ -134,6 +167,9 @@ func prebuiltProjects() []projectSpec {
 		{name: "nested", args: nestedArgs, fresh: true, edit: nestRecord},
 		{name: "record-other", args: otherRecordArgs()},
 		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
+		// Last: Rust and Mono take a while, and these tests run last.
+		{name: "bindings", args: bindingsArgs(), only: "linux"},
+		{name: "bindings-record", args: bindingsRecordArgs(), only: "linux", edit: addEveryType},
 	}
 }
 
@@ -158,7 +194,7 @@ func prebuild(workers int) {
 		go func() {
 			defer prebuilding.Done()
 			for s := range next {
-				if !anyAvailable(s.args) {
+				if !anyAvailable(s.args) || (s.only == "linux" && !lin.available()) {
 					continue
 				}
 				if s.fresh {
@@ -167,8 +203,8 @@ func prebuild(workers int) {
 					}
 					continue
 				}
-				if p, err := sharedBuildFor(s.name, s.args); err == nil {
-					p.build(filepath.Join(scratch, "projects", s.name), nil)
+				if p, err := sharedBuildOnly(s.name, s.only, s.args); err == nil {
+					p.build(filepath.Join(scratch, "projects", s.name), s.edit)
 				}
 			}
 		}()
@@ -214,12 +250,13 @@ func generatedProject(tb testing.TB, name string, args ...string) string {
 // this machine has a host for (build.sh SYSTEM). It reports failure as an
 // error because it may run on behalf of several tests.
 func buildProject(dir string, args ...string) error {
-	return buildEditedProject(dir, nil, args...)
+	return buildEditedProject(dir, nil, "", args...)
 }
 
 // buildEditedProject is buildProject with edit, when not nil, run on the
-// project between shmemgen new and the build: to add a test-only file.
-func buildEditedProject(dir string, edit func(dir string) error, args ...string) error {
+// project between shmemgen new and the build: to add a test-only file. It
+// builds for only, when not "", alone.
+func buildEditedProject(dir string, edit func(dir string) error, only string, args ...string) error {
 	newArgs := append([]string{"new", "--out", dir}, args...)
 	if out, err := exec.Command(shmemgen, newArgs...).CombinedOutput(); err != nil {
 		return fmt.Errorf("shmemgen %s: %v\n%s", strings.Join(newArgs, " "), err, out)
@@ -230,7 +267,7 @@ func buildEditedProject(dir string, edit func(dir string) error, args ...string)
 		}
 	}
 	for _, h := range projectHosts(args) {
-		if !h.available() {
+		if !h.available() || (only != "" && h.System != only) {
 			continue
 		}
 		build := exec.Command(bash(), "build.sh", h.System)

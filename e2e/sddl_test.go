@@ -14,22 +14,23 @@ import (
 func TestSDDL(t *testing.T) {
 	win.require(t)
 	t.Run("valid", func(t *testing.T) {
-		dir := newProject(t, "sddl-valid", "--sddl", "D:P(A;;GA;;;WD)")
+		// TestLeastPrivilege's project: a descriptor that grants Everyone
+		// no more than the DLL's handles need.
+		dir := newProject(t, "sddl-least", "--sddl", leastSDDL)
 		bin := filepath.Join(dir, "bin")
 		wantLine(t, run(t, bin, "parent.exe"), "This is a test string")
 		cProgram(t, bin, "probe")
-		// Wine gives the descriptor back as it was set; Windows would map
-		// GA to the object's specific rights.
+		// Wine gives the descriptor back as it was set.
 		wantOutput(t, run(t, bin, "probe.exe", "dacl"),
 			"size: 4096 status=0",
 			"set: ok=1 status=0",
 			`get: ok=1 status=0 text="probe"`,
 			"write bytes: ok=1 status=0",
 			`read bytes: ok=1 status=0 bytes="xyz?"`,
-			"mapping dacl: D:P(A;;GA;;;WD)",
-			"lock dacl: D:P(A;;GA;;;WD)",
-			"wake dacl: D:P(A;;GA;;;WD)",
-			"note dacl: D:P(A;;GA;;;WD)",
+			"mapping dacl: "+leastSDDL,
+			"lock dacl: "+leastSDDL,
+			"wake dacl: "+leastSDDL,
+			"note dacl: "+leastSDDL,
 		)
 	})
 

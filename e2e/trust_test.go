@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/shmemgen/shmemgen/config"
 )
 
 // otherUser is the owner the squatter gives its objects to play another
@@ -53,7 +55,11 @@ func TestTrust(t *testing.T) {
 		"set: ok=1 status=0",
 	}
 	t.Run("owner", func(t *testing.T) {
-		bin := filepath.Join(sharedProject(t, "trust-owner", "--trust", "owner"), "bin")
+		// The default project's: owner is the default trust.
+		if config.DefaultTrust != config.TrustOwner {
+			t.Fatalf("the default trust is %q: give this test a project of its own with --trust owner", config.DefaultTrust)
+		}
+		bin := filepath.Join(defaultProject(t), "bin")
 		cProgram(t, bin, "trust")
 		t.Run("other user", func(t *testing.T) {
 			wantOutput(t, squat(t, bin, otherUser), refused...)
