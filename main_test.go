@@ -47,12 +47,29 @@ func (c commandTests) Run() int {
 	}
 	defer os.RemoveAll(dir)
 	// generate's fast path records in the user's cache: the tests', not
-	// the user's; go keeps its own, which it finds there too.
+	// the user's; go keeps its own, which it finds there too, and so does
+	// Wine's template prefix, which is the user's to share (every verify
+	// uses it) and would cost 10-15 s of wineboot to make again.
 	if gocache, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil {
 		os.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+		shareWineTemplates(filepath.Join(dir, "cache"))
 		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	}
 	return c.m.Run()
+}
+
+// shareWineTemplates makes cache's shmemgen/wineprefix, where the Wine
+// prefixes' template is kept, a link to the user's own, if it can.
+func shareWineTemplates(cache string) {
+	user, err := os.UserCacheDir()
+	if err != nil {
+		return
+	}
+	templates := filepath.Join(user, "shmemgen", "wineprefix")
+	link := filepath.Join(cache, "shmemgen", "wineprefix")
+	if os.MkdirAll(templates, 0o755) == nil && os.MkdirAll(filepath.Dir(link), 0o755) == nil {
+		os.Symlink(templates, link)
+	}
 }
 
 // TestScripts runs testdata/script/*.txtar: the CLI's behaviour, written

@@ -167,7 +167,7 @@ func TestVerify386(t *testing.T) {
 // reports it.
 func TestVerifyOptions(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: runs verify to the end under Wine, in a new prefix (~15 s)")
+		t.Skip("-short: runs verify to the end under Wine (~15 s)")
 	}
 	t.Parallel() // verify's own prefix, and no name a script uses
 	testenv.RequireWine(t)
