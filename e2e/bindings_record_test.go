@@ -64,7 +64,7 @@ func TestBindingsRecordLinux(t *testing.T) {
 	requireBindingTools(t)
 	alone(t) // its own mapping name
 	t.Cleanup(func() { os.Remove("/dev/shm/" + bindingsName("bindrec")) })
-	dir := linuxProject(t, "bindings-record", bindingsRecordArgs()...)
+	dir := sharedProject(t, "bindings-record", bindingsArgs("bindrec")...)
 	bin := filepath.Join(dir, "bin")
 	p := func(name string) string { return filepath.Join(bin, name) }
 	languages := []language{

@@ -43,16 +43,11 @@ func bindingsName(what string) string {
 	return fmt.Sprintf("shmemgen-e2e-%s-%d", what, os.Getpid())
 }
 
-// bindingsArgs is shmemgen new's args for TestBindingsLinux's project:
-// every binding, under a name of its own.
-func bindingsArgs() []string {
-	return []string{"--os", "windows,linux", "--name", `Local\` + bindingsName("bindings"), "--bindings", "csharp,python,rust"}
-}
-
-// bindingsRecordArgs is shmemgen new's args for TestBindingsRecordLinux's
-// project, to which addEveryType then gives a record.
-func bindingsRecordArgs() []string {
-	return []string{"--os", "windows,linux", "--name", `Local\` + bindingsName("bindrec"), "--bindings", "csharp,python,rust"}
+// bindingsArgs is shmemgen new's args for a bindings test's project:
+// every binding, under the mapping name bindingsName(what). (The record
+// test's project then gets its record from addEveryType.)
+func bindingsArgs(what string) []string {
+	return []string{"--os", "windows,linux", "--name", `Local\` + bindingsName(what), "--bindings", "csharp,python,rust"}
 }
 
 // addEveryType declares a record with every field type in the project's
@@ -96,7 +91,7 @@ func TestBindingsLinux(t *testing.T) {
 	segment := "/dev/shm/" + bindingsName("bindings")
 	os.Remove(segment)
 	t.Cleanup(func() { os.Remove(segment) })
-	dir := linuxProject(t, "bindings", bindingsArgs()...)
+	dir := sharedProject(t, "bindings", bindingsArgs("bindings")...)
 
 	// A chosen binding's missing toolchain stops build.sh before it
 	// builds anything, naming the tool and what to install.

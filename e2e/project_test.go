@@ -61,37 +61,21 @@ func (p *sharedBuild) build(dir string, edit func(string) error) error {
 // sharedProject is newProject for a project that several tests and the
 // benchmark reuse: built once per test binary, under name, which must be
 // the same for the same args. When the whole package runs, TestMain has
-// already started building it (see prebuild).
+// already started building it (see prebuild). A project that
+// prebuiltProjects lists is built as its entry says: for Linux alone
+// (./build.sh linux, though args may name Windows too) and edited
+// between shmemgen new and the build.
 func sharedProject(tb testing.TB, name string, args ...string) string {
 	tb.Helper()
 	requireAny(tb, args)
-	p, err := sharedBuildFor(name, args)
-	if err != nil {
-		tb.Fatal(err)
+	spec, listed := prebuiltSpec(name, false)
+	if listed && !sameArgs(spec.args, args) {
+		tb.Fatalf("sharedProject %s %q: prebuiltProjects lists it with %q", name, args, spec.args)
 	}
-	if err := p.build(filepath.Join(scratch, "projects", name), nil); err != nil {
-		tb.Fatal(err)
+	if spec.only == "linux" {
+		lin.require(tb)
 	}
-	return p.dir
-}
-
-// linuxProject is sharedProject for a project that a Linux-only test
-// shares with no other, built for Linux alone (./build.sh linux) though
-// args may name Windows too, and edited by edit, as its entry in
-// prebuiltProjects says, between shmemgen new and the build.
-func linuxProject(tb testing.TB, name string, args ...string) string {
-	tb.Helper()
-	lin.require(tb)
-	var spec *projectSpec
-	for _, s := range prebuiltProjects() {
-		if s.name == name && s.only == "linux" {
-			spec = &s
-		}
-	}
-	if spec == nil || !sameArgs(spec.args, args) {
-		tb.Fatalf("linuxProject %s %q: not in prebuiltProjects as a Linux-only project with those args", name, args)
-	}
-	p, err := sharedBuildOnly(name, "linux", args)
+	p, err := sharedBuildOnly(name, spec.only, args)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -102,34 +86,44 @@ func linuxProject(tb testing.TB, name string, args ...string) string {
 }
 
 // pristineProject returns a project that newProject copies rather than
-// builds: one of prebuiltProjects' own (fresh false), built once under
-// scratch, or nil when name with args is not one of them.
+// builds: one of prebuiltProjects' own (fresh), built once under scratch,
+// or false when name with args is not one of them.
 func pristineProject(tb testing.TB, name string, args []string) (string, bool) {
 	tb.Helper()
+	spec, listed := prebuiltSpec(name, true)
+	if !listed || !sameArgs(spec.args, args) {
+		return "", false
+	}
+	p, err := sharedBuildFor("new:"+name, args)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.build(filepath.Join(scratch, "pristine", name), spec.edit); err != nil {
+		tb.Fatal(err)
+	}
+	return p.dir, true
+}
+
+// prebuiltSpec returns prebuiltProjects' entry for name, one a test copies
+// (fresh) or one tests share (not fresh), and whether there is one.
+func prebuiltSpec(name string, fresh bool) (projectSpec, bool) {
 	for _, spec := range prebuiltProjects() {
-		if spec.fresh && spec.name == name && sameArgs(spec.args, args) {
-			p, err := sharedBuildFor("new:"+name, args)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			if err := p.build(filepath.Join(scratch, "pristine", name), spec.edit); err != nil {
-				tb.Fatal(err)
-			}
-			return p.dir, true
+		if spec.name == name && spec.fresh == fresh {
+			return spec, true
 		}
 	}
-	return "", false
+	return projectSpec{}, false
 }
 
 // projectSpec is a project the tests make: name and shmemgen new's args,
-// as the test passes them, and for a project of the test's own (fresh:
-// newProject copies it) or of linuxProject's the edit that
-// buildEditedProject makes (sharedProject's projects take none).
+// as the test passes them; whether it is a test's own (fresh: newProject
+// copies it) or shared (sharedProject); and the edit that
+// buildEditedProject makes between shmemgen new and the build.
 type projectSpec struct {
 	name  string
 	args  []string
 	fresh bool
-	only  string // "linux": built for Linux alone, for linuxProject
+	only  string // "linux": built for Linux alone
 	edit  func(dir string) error
 }
 
@@ -168,8 +162,8 @@ func prebuiltProjects() []projectSpec {
 		{name: "record-other", args: otherRecordArgs()},
 		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
 		// Last: Rust and Mono take a while, and these tests run last.
-		{name: "bindings", args: bindingsArgs(), only: "linux"},
-		{name: "bindings-record", args: bindingsRecordArgs(), only: "linux", edit: addEveryType},
+		{name: "bindings", args: bindingsArgs("bindings"), only: "linux"},
+		{name: "bindings-record", args: bindingsArgs("bindrec"), only: "linux", edit: addEveryType},
 	}
 }
 
