@@ -33,18 +33,22 @@ type host struct {
 	missing func() error
 }
 
-// win is the Windows host: Wine here, the machine itself on Windows.
+// win is the Windows host: Wine here, the machine itself on Windows. Its
+// programs are compiled as the generated hosts are, with
+// WIN32_LEAN_AND_MEAN, which halves the time gcc spends in windows.h
+// (about half a second a program).
 var win = func() *host {
+	cflags := []string{"-municode", "-DWIN32_LEAN_AND_MEAN"}
 	if runtime.GOOS == "windows" {
 		return &host{
 			Host: verify.WindowsHost,
-			cc:   envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), cflags: []string{"-municode"},
+			cc:   envOr("CC", "gcc"), cxx: envOr("CXX", "g++"), cflags: cflags,
 			missing: func() error { return tools(envOr("CC", "gcc"), envOr("CXX", "g++"), bash()) },
 		}
 	}
 	return &host{
 		Host: verify.WineHost,
-		cc:   wine.MinGWCC, cxx: "x86_64-w64-mingw32-g++", cflags: []string{"-municode"},
+		cc:   wine.MinGWCC, cxx: "x86_64-w64-mingw32-g++", cflags: cflags,
 		missing: wine.Available,
 	}
 }()
