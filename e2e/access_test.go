@@ -21,6 +21,7 @@ import (
 // (while it does enforce D:P, which grants nothing), where Windows refuses
 // it; docs/security.md gives the manual check.
 func TestLeastPrivilege(t *testing.T) {
+	serial(t)
 	win.require(t)
 	granted := []string{
 		"set: ok=1 status=0",

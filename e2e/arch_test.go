@@ -58,6 +58,7 @@ func x86Args() []string {
 // trips too; Debian's wine64 alone does not, and a 32-bit program there
 // prints nothing and exits 0, so that is detected by output.
 func TestArch386(t *testing.T) {
+	serial(t)
 	win.require(t)
 	dir := x86Project(t)
 	bin := filepath.Join(dir, "bin")

@@ -373,6 +373,7 @@ func noSpinProject(tb testing.TB) string {
 // every counter as sent (pingpong.c fails on one that is not, or on a
 // generation that a write from elsewhere moved).
 func TestPingPong(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "pingpong", true)

@@ -49,6 +49,7 @@ func windowsRustc(tb testing.TB) string {
 // run here (Wine has no Mono: wine-mono is not packaged), and Python for
 // Windows is not installed: those are proven on Linux only.
 func TestBindingsRustWine(t *testing.T) {
+	serial(t)
 	win.require(t)
 	rustc := windowsRustc(t)
 	dir := sharedProject(t, "bindings-rust", withOS("--bindings", "rust")...)

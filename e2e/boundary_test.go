@@ -11,6 +11,7 @@ import (
 // as TRUNCATED, the length export agrees with what a get reads, and strings
 // of every length and alignment survive the 8-at-a-time copy.
 func TestBoundaries(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "edge", true)

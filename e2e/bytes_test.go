@@ -10,6 +10,7 @@ import (
 // default DLL. The status is per thread and describes the thread's last
 // call: why it failed, or 0 after a success.
 func TestBytes(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "bytes", true)

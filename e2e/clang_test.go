@@ -39,6 +39,7 @@ func mingwIncludeDir(t *testing.T) string {
 // see a GNU compiler, as they require. Without clang the test skips, and
 // under CI fails: .ci/run installs it.
 func TestHeaderClangMSVC(t *testing.T) {
+	serial(t)
 	win.require(t)
 	clang, err := exec.LookPath("clang")
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 // nothing. The Linux client passes Go pointers in cgo calls, which keep
 // them: there the test shows it.
 func TestClientKeepsBuffersAlive(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		dir := defaultProject(t)
 		bin := filepath.Join(dir, "bin")
@@ -55,6 +56,7 @@ func TestClientKeepsBuffersAlive(t *testing.T) {
 // told ABANDONED, then the get export, which is not: Get must return the
 // torn string and an error that errors.Is matches to StatusAbandoned.
 func TestClientGetKeepsAbandoned(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		dir := defaultProject(t)
 		bin := filepath.Join(dir, "bin")

@@ -14,6 +14,7 @@ import (
 // looks the DLL up on the search path, though a copy sits beside the test
 // executable in bin/, and makes a relative path absolute.
 func TestClientUnit(t *testing.T) {
+	serial(t)
 	win.require(t)
 	dir := defaultProject(t)
 	bin := filepath.Join(dir, "bin")
@@ -24,8 +25,7 @@ func TestClientUnit(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go test -c ./client: %v\n%s", err, out)
 	}
-	t.Setenv("SHMEMGEN_DLL", win.path(filepath.Join(bin, "shmem.dll")))
-	r := run(t, bin, "client.test.exe", "-test.v")
+	r := win.runEnv(t, []string{"SHMEMGEN_DLL=" + win.path(filepath.Join(bin, "shmem.dll"))}, bin, "client.test.exe", "-test.v")
 	for _, want := range []string{"--- PASS: TestGetBufferLen", "--- PASS: TestTold", "--- PASS: TestLoadNeverSearches", `loaded bin\shmem.dll from `} {
 		if r.status != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("got %s\nwant %q", r, want)

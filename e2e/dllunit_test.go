@@ -14,6 +14,7 @@ import (
 // The test executable is the package built as a program, so its setup
 // runs as the DLL's would, on the default project's names.
 func TestDLLUnit(t *testing.T) {
+	serial(t)
 	win.require(t)
 	dir := defaultProject(t)
 	exe := filepath.Join(t.TempDir(), "dll.test.exe")

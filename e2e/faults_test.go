@@ -16,6 +16,7 @@ import (
 // keeps a handle to it open, must be taken over, and its write read as
 // ABANDONED, not waited for until the timeout.
 func TestHolderAlive(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "alive", true)
@@ -41,6 +42,7 @@ func TestHolderAlive(t *testing.T) {
 // paths, on failures, waiting for a live holder, taking the lock over
 // from a dead one, and in a wait that times out.
 func TestLastErrorKept(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "lasterror", true)

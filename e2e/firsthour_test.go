@@ -55,6 +55,7 @@ func readmeBlocks(tb testing.TB, title string) (blocks [][]string, starts []int)
 // bin/parent — with nothing but the installed command on PATH. It then
 // proves the generated generate.go works for a command installed that way.
 func TestReadmeFirstHour(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	install, installAt := readmeBlocks(t, "Install")
 	trip, tripAt := readmeBlocks(t, "First round trip")

@@ -169,10 +169,21 @@ type result struct {
 // endings folded.
 func (h *host) run(tb testing.TB, dir, exe string, args ...string) result {
 	tb.Helper()
+	return h.runEnv(tb, nil, dir, exe, args...)
+}
+
+// runEnv is run with env's variables ("NAME=value") added to the
+// program's environment: t.Setenv would keep the test out of the chain
+// (serial), which is parallel to go test.
+func (h *host) runEnv(tb testing.TB, env []string, dir, exe string, args ...string) result {
+	tb.Helper()
 	h.require(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := h.command(tb, ctx, dir, exe, args...)
+	if env != nil {
+		cmd.Env = append(cmd.Environ(), env...)
+	}
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -15,6 +15,7 @@ import (
 // that holds only the header and libshmem.dll.a, so that -lshmem cannot
 // fall back to the DLL itself (GNU ld links a DLL named on -l directly).
 func TestImportLibrary(t *testing.T) {
+	serial(t)
 	win.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	def, err := os.ReadFile(filepath.Join(bin, "shmem.def"))

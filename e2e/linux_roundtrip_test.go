@@ -28,6 +28,7 @@ import (
 // holder killed and reaped or still a zombie. It runs on the Linux host
 // (see host).
 func TestLinuxRoundTrip(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	gcc := lin.cc
 	base := fmt.Sprintf("shmemgen-e2e-linux-%d", os.Getpid())

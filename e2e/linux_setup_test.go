@@ -22,6 +22,7 @@ const defaultSegment = "/dev/shm/dllmemfilemap"
 // library finishes the setup, as the creator would have, and works; so
 // does the one after it, with what the first wrote.
 func TestLinuxSetupDeadCreator(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	lin.cProgram(t, bin, "shm", false)
@@ -62,6 +63,7 @@ func TestLinuxSetupDeadCreator(t *testing.T) {
 // header written again starts the generation over at 1, where the opener's
 // set left it at 2.
 func TestLinuxSetupSlowCreator(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	lin.cProgram(t, bin, "shm", false)
@@ -122,6 +124,7 @@ func TestLinuxSetupSlowCreator(t *testing.T) {
 // two seconds once the plant is removed. What a symlink points to is left
 // alone.
 func TestLinuxSetupPlanted(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	lin.cProgram(t, bin, "shm", false)

@@ -98,6 +98,7 @@ func linuxSquatting(t *testing.T) {
 // the export is a no-op that returns TRUE and the data stays while a
 // process has the mapping.
 func TestUnlink(t *testing.T) {
+	serial(t)
 	if !hasOS() {
 		t.Skip("this shmemgen has no --os, and no unlink export")
 	}

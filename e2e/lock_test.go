@@ -16,6 +16,7 @@ import (
 // writing dies without a trace. The holder takes the header's lock word
 // without loading the DLL, as any program following the protocol may.
 func TestAbandonedLock(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		wantAbandoned(t, h, bin)
@@ -60,6 +61,7 @@ func wantAbandoned(t *testing.T, h *host, bin string) {
 // call that may not wait must still notice that the holder is dead, or the
 // lock would stay with it for ever.
 func TestAbandonedLockNoWait(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		wantAbandoned(t, h, filepath.Join(sharedProject(t, "timeout-0s", withOS("--lock-timeout", "0s")...), "bin"))
 	})
@@ -71,6 +73,7 @@ func TestAbandonedLockNoWait(t *testing.T) {
 // a loaded machine proves nothing). Once the holder is killed the lock
 // works again.
 func TestLockTimeout(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(sharedProject(t, "timeout-200ms", withOS("--lock-timeout", "200ms")...), "bin")
 		h.cProgram(t, bin, "lock", false)
@@ -105,6 +108,7 @@ func lockTimeout(t *testing.T, r result) {
 // header, since under Wine their mutex has no owner, which --trust owner
 // would refuse as SQUATTED before waiting for it.
 func TestLockStateAtLoad(t *testing.T) {
+	serial(t)
 	win.require(t)
 	bin := filepath.Join(sharedProject(t, "timeout-200ms-header", "--lock-timeout", "200ms", "--trust", "header"), "bin")
 	cProgram(t, bin, "lock")
@@ -128,6 +132,7 @@ func TestLockStateAtLoad(t *testing.T) {
 // process, until a write covers it (set copies as it reads: the 'B's up to
 // the fault are there).
 func TestFaultKillsTheCaller(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		h.cProgram(t, bin, "fault", true)
@@ -155,6 +160,7 @@ func TestFaultKillsTheCaller(t *testing.T) {
 // reports it), and a burst of writes that a waiter passing back each
 // generation must account for in full.
 func TestWait(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		bin := filepath.Join(defaultProject(t), "bin")
 		waitExport(t, h, bin)

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -36,14 +35,17 @@ func TestMain(m *testing.M) {
 		fmt.Println("e2e: skipped under -short")
 		os.Exit(0)
 	}
-	// The tests that are alone (alone) run side by side once the others
-	// are done, and spend most of their time waiting for Wine, builds
-	// and each other's processes: more of them at once than go test's
-	// default -parallel, the number of cores, unless -parallel says.
+	// Every test is parallel to go test, so that the tests that are alone
+	// run beside the chain of the others (see serial and alone), which
+	// wait their turn and would deadlock if they held go test's every
+	// slot: -parallel as high as the tests are many, the package pacing
+	// them itself. A -parallel of the caller's keeps go test's own
+	// order: the chain first, one at a time, then the alone tests.
 	parallelSet := false
 	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
 	if !parallelSet {
-		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+		flag.Set("test.parallel", "1000")
+		chained = true
 	}
 	var err error
 	scratch, err = os.MkdirTemp("", "shmemgen-e2e-")
@@ -93,7 +95,7 @@ func makePrefix() {
 }
 
 // winePrefix returns the package's one private Wine prefix, made on first use:
-// a fresh prefix costs seconds, and the tests run one at a time.
+// a fresh prefix costs seconds, and the tests that use it take turns (serial).
 func winePrefix(tb testing.TB) *wine.Prefix {
 	tb.Helper()
 	testenv.RequireWine(tb)
@@ -133,12 +135,64 @@ func newProject(tb testing.TB, name string, args ...string) string {
 
 // alone marks t as a test whose programs share no named object with any
 // other test's (their mapping has a name of its own, or they run in a Wine
-// prefix of their own): such tests run side by side, after every other
-// test, which keeps the default name to itself. Call it first.
+// prefix of their own). Such tests run side by side, beside the chain of
+// the others (see serial), as many at once as the machine has cores, once
+// the projects built ahead (prebuild) are: until then the builds have the
+// cores. Call it first.
 func alone(t *testing.T) {
 	t.Helper()
 	t.Parallel()
+	if !chained {
+		return // go test's order: after the chain, -parallel at a time
+	}
+	prebuilding.Wait()
+	aloneSlots <- struct{}{}
+	t.Cleanup(func() { <-aloneSlots })
 }
+
+// aloneSlots paces the tests that are alone: each holds a slot while it
+// runs.
+var aloneSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// serial marks t as one of the chain: the tests whose programs use the
+// default mapping name (or another the chain shares) on Linux or in the
+// package's Wine prefix, and so run one at a time, in the order go test
+// starts them (the order of the files and of the tests in them), while
+// the tests that are alone run beside them. Call it first.
+func serial(t *testing.T) {
+	t.Helper()
+	if !chained {
+		return // go test runs the tests that are not parallel one by one
+	}
+	chainMu.Lock()
+	turn := chainIssued
+	chainIssued++
+	chainMu.Unlock()
+	// go test starts each test when the one before it has returned or
+	// called Parallel, so turns follow the order of the tests.
+	t.Parallel()
+	chainMu.Lock()
+	for chainServing != turn {
+		chainTurn.Wait()
+	}
+	chainMu.Unlock()
+	t.Cleanup(func() {
+		chainMu.Lock()
+		chainServing++
+		chainMu.Unlock()
+		chainTurn.Broadcast()
+	})
+}
+
+var (
+	// chained is whether the chain's tests are parallel to go test and
+	// take turns (serial) beside the alone ones: unless -parallel is set.
+	chained bool
+	// The chain's turns: the next to issue, and the one running.
+	chainMu                   sync.Mutex
+	chainTurn                 = sync.NewCond(&chainMu)
+	chainIssued, chainServing int
+)
 
 // run runs a Windows program on the Windows host.
 func run(tb testing.TB, dir, exe string, args ...string) result {

@@ -161,7 +161,8 @@ func prebuiltProjects() []projectSpec {
 		{name: "nested", args: nestedArgs, fresh: true, edit: nestRecord},
 		{name: "record-other", args: otherRecordArgs()},
 		{name: "global", args: globalArgs, fresh: true, edit: addDenyCreate},
-		// Last: Rust and Mono take a while, and these tests run last.
+		// Last: Rust and Mono take a while, and their tests are alone,
+		// which start when every project here is built.
 		{name: "bindings", args: bindingsArgs("bindings"), only: "linux"},
 		{name: "bindings-record", args: bindingsArgs("bindrec"), only: "linux", edit: addEveryType},
 	}

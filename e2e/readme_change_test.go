@@ -18,6 +18,7 @@ import (
 // outlives it; the block must still end in a round trip, on a segment of
 // the new size.
 func TestReadmeChangeInput(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	install, _ := readmeBlocks(t, "Install")
 	trip, _ := readmeBlocks(t, "First round trip")

@@ -70,6 +70,7 @@ func jsonArray(fs []float64, bits int) string {
 // surrogates, arrays, bools and integers at their bounds. A value JSON
 // or the field cannot hold is refused by both parents.
 func TestRecordJSON(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		dir := sharedProject(t, "recordjson", jsonRecordArgs...)
 		bin := filepath.Join(dir, "bin")
@@ -163,6 +164,7 @@ func ecmaArray(fs []float64, bits int) string {
 // which a C writer can store and JSON cannot hold, is refused by both
 // children, naming the field, rather than printed as something else.
 func TestRecordJSONRefusesNaN(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -219,6 +221,7 @@ func nestRecord(dir string) error {
 // TestRecordJSONNested: nested records print as objects, arrays of them
 // as arrays of objects, alike from C and Go, on each system.
 func TestRecordJSONNested(t *testing.T) {
+	serial(t)
 	dir := newProject(t, "nested", nestedArgs...)
 	bin := filepath.Join(dir, "bin")
 	input := `{"tags":["ab","\u00e9"],"path":[{"x":1.5,"y":-0.1},{"y":1e-7}],"at":{"x":3.4028235e38,"y":5e-324},"id":7}`

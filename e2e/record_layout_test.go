@@ -26,6 +26,7 @@ func otherRecordArgs() []string {
 // handle. (TestRecordBadLayout forges the header on Linux; here two real
 // builds meet.)
 func TestRecordOtherLayout(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")

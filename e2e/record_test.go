@@ -23,6 +23,7 @@ var recordArgs = []string{"--name", "shmemgen-e2e-record", "--os", "windows,linu
 // The record tests share their segment with each other and with no other
 // test: they run one after the other, not alone.
 func TestRecord(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -48,6 +49,7 @@ func TestRecord(t *testing.T) {
 // client package, field for field, and the other way round, on each
 // system.
 func TestRecordAcrossLanguages(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		dir := sharedProject(t, "record", recordArgs...)
@@ -73,6 +75,7 @@ func TestRecordAcrossLanguages(t *testing.T) {
 // the last complete record, status 0 (the record's latch), and the next
 // write takes the lock over and writes whole.
 func TestRecordWriterDies(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -92,6 +95,7 @@ func TestRecordWriterDies(t *testing.T) {
 // refused with BAD_LAYOUT. On Linux, where a segment outlives its
 // creator, so that one process can leave it for the next.
 func TestRecordBadLayout(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	freshRecord(t, lin)
 	bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -126,6 +130,7 @@ func freshRecord(tb testing.TB, h *host) {
 // the record unchanged. Then Go's setters against C: what C set, Go reads
 // with the rest unchanged, and the other way round.
 func TestRecordFields(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		dir := sharedProject(t, "record", recordArgs...)
@@ -188,6 +193,7 @@ func TestRecordFields(t *testing.T) {
 // and both end at N. A whole-record read-modify-write would lose the
 // other's writes; a range write leaves them alone.
 func TestRecordFieldWriters(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -208,6 +214,7 @@ func TestRecordFieldWriters(t *testing.T) {
 // other copy), never the half it wrote, and the next writes of a field
 // land whole.
 func TestRecordFieldWriterDies(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")

@@ -36,6 +36,7 @@ func wantExports(t *testing.T, dll string, want ...string) {
 }
 
 func TestDefaults(t *testing.T) {
+	serial(t)
 	dir := defaultProject(t)
 	bin := filepath.Join(dir, "bin")
 	t.Run("linux", func(t *testing.T) {
@@ -231,6 +232,7 @@ func nearMissArgs() []string {
 // name the build cannot take. (config's TestAcceptedNamesCompile checks a
 // larger sample against the headers alone.)
 func TestNearMissNames(t *testing.T) {
+	serial(t)
 	win.require(t)
 	var want []string
 	for _, name := range nearMissNames {

@@ -12,6 +12,7 @@ import (
 // must make every export fail with Windows's own code, not crash or fall
 // back to the default DACL.
 func TestSDDL(t *testing.T) {
+	serial(t)
 	win.require(t)
 	t.Run("valid", func(t *testing.T) {
 		// TestLeastPrivilege's project: a descriptor that grants Everyone

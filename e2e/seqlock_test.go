@@ -93,6 +93,7 @@ func checkReadsTakeNoLock(t *testing.T, objdump, path string, want ...string) {
 // the lock, and the 386's cmpxchg8b for a 64-bit load, are in the
 // fallback only.
 func TestReadsTakeNoLock(t *testing.T) {
+	serial(t)
 	win.require(t)
 	testenv.RequireTool(t, "x86_64-w64-mingw32-objdump")
 	testenv.RequireTool(t, "i686-w64-mingw32-objdump")
@@ -115,6 +116,7 @@ func TestReadsTakeNoLock(t *testing.T) {
 // the writer would wait out its 1.5 s); once the writer finishes, its
 // record reads.
 func TestRecordReadersNeverWait(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) {
 		freshRecord(t, h)
 		bin := filepath.Join(sharedProject(t, "record", recordArgs...), "bin")
@@ -205,6 +207,7 @@ func recordStress(t *testing.T, h *host, kill bool) {
 // as it can, every field and the pattern derived from one counter, while
 // 4 reader processes check every read: none inconsistent, none failed.
 func TestRecordStress(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) { recordStress(t, h, false) })
 }
 
@@ -216,5 +219,6 @@ func TestRecordStress(t *testing.T) {
 // the last complete record); a string read may say ABANDONED, but one
 // that says nothing is whole.
 func TestRecordStressKilledWriters(t *testing.T) {
+	serial(t)
 	overHosts(t, func(t *testing.T, h *host) { recordStress(t, h, true) })
 }

@@ -12,6 +12,7 @@ import (
 // owned by a Go thread that never exits, and every other process would
 // wait out the lock timeout and then report a spurious ABANDONED.
 func TestFailedSetupFreesTheLock(t *testing.T) {
+	serial(t)
 	win.require(t)
 	freed := []string{
 		"set: ok=0 status=BAD_LAYOUT",

@@ -15,6 +15,7 @@ import (
 // the default --trust owner refuses before the header is read
 // (TestTrust tests that check).
 func TestSquatting(t *testing.T) {
+	serial(t)
 	t.Run("linux", linuxSquatting)
 	win.require(t)
 	bin := filepath.Join(headerProject(t), "bin")

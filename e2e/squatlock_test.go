@@ -13,6 +13,7 @@ import (
 // cause, and not for the process's life: once the squatter is gone, setup,
 // retrying in the background, succeeds, and so do calls.
 func TestNameSquatting(t *testing.T) {
+	serial(t)
 	win.require(t)
 	bin := filepath.Join(defaultProject(t), "bin")
 	cProgram(t, bin, "squatlock")

@@ -86,6 +86,7 @@ func sum(xs []int) int {
 // does catch tearing when there is any (when SHMEMGEN_SAMPLE_DIR points at
 // the sample).
 func TestStress(t *testing.T) {
+	serial(t)
 	millis := fmt.Sprint(stressMillis)
 	t.Run("generated DLL", func(t *testing.T) {
 		overHosts(t, stressGenerated)
@@ -139,6 +140,7 @@ func stressGenerated(t *testing.T, h *host) {
 // it, but then it says ABANDONED, whoever reads it: a read that says
 // nothing is never torn.
 func TestStressKilledHolders(t *testing.T) {
+	serial(t)
 	overHosts(t, stressKilledHolders)
 }
 

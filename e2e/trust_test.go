@@ -29,6 +29,7 @@ const otherUser = "S-1-5-21-1111-2222-3333-1001"
 // an error code): the DLL refuses cleanly with ERROR_CALL_NOT_IMPLEMENTED
 // and never falls back to the plain names.
 func TestTrust(t *testing.T) {
+	serial(t)
 	trusted := func() []string {
 		return []string{
 			"squatter owns the lock and the section",

@@ -76,6 +76,7 @@ func readmeScripts(tb testing.TB, readme, title string) map[string]string {
 // Linux and under Wine. MSVC is not here: its part is checked against what
 // build.ps1 makes. So the README and what works cannot drift apart.
 func TestReadmeUseIt(t *testing.T) {
+	serial(t)
 	lin.require(t)
 	project := filepath.Join(t.TempDir(), "project")
 	if err := os.CopyFS(project, os.DirFS(defaultProject(t))); err != nil {
@@ -165,6 +166,7 @@ func TestReadmeUseIt(t *testing.T) {
 // plain "GOOS=windows go build ./...": that it fails, with cgo off, as
 // quoted, and that its own command, cgo on with mingw-w64, builds.
 func TestReadmeGoBuildAlone(t *testing.T) {
+	serial(t)
 	win.require(t)
 	lin.require(t) // cross-building from Linux is what the part is about
 	project := defaultProject(t)

@@ -15,6 +15,8 @@ import (
 func TestVerifyCommand(t *testing.T) {
 	if win.Wine {
 		alone(t) // verify's own prefixes
+	} else {
+		serial(t)
 	}
 	win.require(t)
 	// verify builds the project itself: a built copy would be built again.

@@ -13,6 +13,7 @@ import (
 // (Go 1.26 broke some .syso files, golang/go#77783), so only the built
 // file proves it is there.
 func TestVersionInfo(t *testing.T) {
+	serial(t)
 	win.require(t)
 	check := func(t *testing.T, path string, version [4]uint16, full string) {
 		t.Helper()
