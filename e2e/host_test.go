@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -314,16 +315,23 @@ func (h *host) fresh(tb testing.TB) {
 
 // overHosts runs f as a subtest on each host, named after it: a scenario
 // both systems share. A host this machine lacks skips its subtest (or
-// fails it under CI).
+// fails it under CI). The subtests run side by side, and overHosts returns
+// when both are done: the names of one system's programs cannot meet the
+// other's (Wine's live in its wineserver, Linux's in /dev/shm), and each
+// host's programs and files in a shared bin/ have names of their own.
 func overHosts(t *testing.T, f func(t *testing.T, h *host)) {
 	t.Helper()
+	var each sync.WaitGroup
 	for _, h := range hosts {
-		t.Run(h.Name, func(t *testing.T) {
-			h.require(t)
-			h.fresh(t)
-			f(t, h)
+		each.Go(func() {
+			t.Run(h.Name, func(t *testing.T) {
+				h.require(t)
+				h.fresh(t)
+				f(t, h)
+			})
 		})
 	}
+	each.Wait()
 }
 
 // exitCommand is a child command for a parent that exits with code and
