@@ -174,8 +174,8 @@ func (h *host) run(tb testing.TB, dir, exe string, args ...string) result {
 }
 
 // runEnv is run with env's variables ("NAME=value") added to the
-// program's environment: t.Setenv would keep the test out of the chain
-// (serial), which is parallel to go test.
+// program's environment: t.Setenv panics in a parallel test, and every
+// test here is one (serial, alone).
 func (h *host) runEnv(tb testing.TB, env []string, dir, exe string, args ...string) result {
 	tb.Helper()
 	h.require(tb)
