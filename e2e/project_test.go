@@ -72,17 +72,17 @@ func sharedProject(tb testing.TB, name string, args ...string) string {
 	if listed && !sameArgs(spec.args, args) {
 		tb.Fatalf("sharedProject %s %q: prebuiltProjects lists it with %q", name, args, spec.args)
 	}
+	if !listed {
+		spec = projectSpec{name: name, args: args}
+	}
 	if spec.only == "linux" {
 		lin.require(tb)
 	}
-	p, err := sharedBuildOnly(name, spec.only, args)
+	dir, err := spec.build()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := p.build(filepath.Join(scratch, "projects", name), spec.edit); err != nil {
-		tb.Fatal(err)
-	}
-	return p.dir
+	return dir
 }
 
 // pristineProject returns a project that newProject copies rather than
@@ -94,14 +94,11 @@ func pristineProject(tb testing.TB, name string, args []string) (string, bool) {
 	if !listed || !sameArgs(spec.args, args) {
 		return "", false
 	}
-	p, err := sharedBuildFor("new:"+name, args)
+	dir, err := spec.build()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := p.build(filepath.Join(scratch, "pristine", name), spec.edit); err != nil {
-		tb.Fatal(err)
-	}
-	return p.dir, true
+	return dir, true
 }
 
 // prebuiltSpec returns prebuiltProjects' entry for name, one a test copies
@@ -125,6 +122,24 @@ type projectSpec struct {
 	fresh bool
 	only  string // "linux": built for Linux alone
 	edit  func(dir string) error
+}
+
+// build builds s once per test binary, under scratch (see sharedBuild),
+// and returns its directory: a fresh project under pristine/, for
+// newProject to copy, a shared one under projects/.
+func (s projectSpec) build() (string, error) {
+	key, dir := s.name, filepath.Join(scratch, "projects", s.name)
+	if s.fresh {
+		key, dir = "new:"+s.name, filepath.Join(scratch, "pristine", s.name)
+	}
+	p, err := sharedBuildOnly(key, s.only, s.args)
+	if err != nil {
+		return "", err
+	}
+	if err := p.build(dir, s.edit); err != nil {
+		return "", err
+	}
+	return p.dir, nil
 }
 
 // prebuiltProjects lists the projects the tests ask for, in about the
@@ -192,15 +207,7 @@ func prebuild(workers int) {
 				if !anyAvailable(s.args) || (s.only == "linux" && !lin.available()) {
 					continue
 				}
-				if s.fresh {
-					if p, err := sharedBuildFor("new:"+s.name, s.args); err == nil {
-						p.build(filepath.Join(scratch, "pristine", s.name), s.edit)
-					}
-					continue
-				}
-				if p, err := sharedBuildOnly(s.name, s.only, s.args); err == nil {
-					p.build(filepath.Join(scratch, "projects", s.name), s.edit)
-				}
+				s.build() // a failure is the test's to report, when it asks
 			}
 		}()
 	}

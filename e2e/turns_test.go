@@ -52,8 +52,7 @@ func takesTurnFirst(body []ast.Stmt) bool {
 		if turn(stmt) {
 			return true
 		}
-		name := calledName(stmt)
-		if name != "require" && !strings.HasPrefix(name, "require") {
+		if !strings.HasPrefix(calledName(stmt), "require") {
 			return false
 		}
 	}
