@@ -197,8 +197,17 @@ func recordStress(t *testing.T, h *host, kill bool) {
 			t.Errorf("unexpected line %q", l)
 		}
 	}
-	if writers < 1 || readers != 4 || exits != 5 || (kill && (kills < 3 || diedWriting < 1)) {
-		t.Errorf("want a writer line, 4 reader lines, 5 exits (and with kill, 3 kills or more, one at least in a write): %s", r)
+	if writers < 1 || readers != 4 || exits != 5 || (kill && diedWriting < 3) {
+		t.Errorf("want a writer line, 4 reader lines, 5 exits (and with kill, 3 kills or more in a write): %s", r)
+	}
+	// The driver stops the writer before it kills, and kills only with a
+	// write marked but after 200 looks: nearly every kill is in a write.
+	// Aiming a kill at a marked write without stopping the writer first
+	// hit one in four here, and none in 252 on a busy CI machine; reading
+	// the mark after the kill rather than while the writer is stopped
+	// counted 2 of 10 under Wine, a reader having taken the lock over.
+	if kill && diedWriting*2 < kills {
+		t.Errorf("%d of %d kills in a write: the driver's aim is off", diedWriting, kills)
 	}
 	t.Logf("%s", r.stdout)
 }
@@ -212,9 +221,10 @@ func TestRecordStress(t *testing.T) {
 }
 
 // TestRecordStressKilledWriters is TestRecordStress with the writer killed
-// again and again, once it has written 1000 records, at a moment it has a
-// write marked (the driver counts the kills that left the mark, and wants
-// one at least): record reads
+// again and again, once it has written 1000 records, stopped at a moment it
+// has a write marked (the driver counts the kills of a writer it stopped
+// with the mark, and goes on past the stress time until there are 3 such):
+// record reads
 // are never handed half a record, and never say ABANDONED (the latch keeps
 // the last complete record); a string read may say ABANDONED, but one
 // that says nothing is whole.

@@ -35,9 +35,14 @@
  *                      from one counter, and 4 readers checking every read
  *                      for MS milliseconds; with kill, the writer is killed
  *                      once it has written 1000 records, 0-4 ms later, when
- *                      it has a write marked, and started again, to the end
- *   record stress-write MS GATE, record stress-read MS GATE
- *                      the writer and a reader of record stress
+ *                      it is stopped with a write marked, and started
+ *                      again, for MS and on until 3 kills in a write (at
+ *                      most 60 s): a slow machine takes longer, not fewer
+ *                      kills
+ *   record stress-write MS GATE [again], record stress-read MS GATE
+ *                      the writer (again: a replacement, which skips the
+ *                      rendezvous) and a reader of record stress; each
+ *                      runs for MS and then until the driver says stop
  */
 #include <math.h>
 #include <stdint.h>
@@ -329,16 +334,17 @@ static int hold(void)
     return 0;
 }
 
-static void stress_gate_names(const char *id, char *ready, char *go)
+static void stress_gate_names(const char *id, char *ready, char *go, char *stop)
 {
     snprintf(ready, 64, "shmemgen-recstress-ready-%s", id);
     snprintf(go, 64, "shmemgen-recstress-go-%s", id);
+    snprintf(stop, 64, "shmemgen-recstress-stop-%s", id);
 }
 
 static void stress_rendezvous(const char *id)
 {
-    char ready_name[64], go_name[64];
-    stress_gate_names(id, ready_name, go_name);
+    char ready_name[64], go_name[64], stop_name[64];
+    stress_gate_names(id, ready_name, go_name, stop_name);
     gate ready = gate_open(ready_name), go = gate_open(go_name);
     gate_post(ready, 1);
     if (!gate_wait(go, 60000)) {
@@ -347,9 +353,23 @@ static void stress_rendezvous(const char *id)
     }
 }
 
-/* stress_write rewrites the record and the string for ms, from the
- * record's count on: a writer started again after a kill goes on. */
-static int stress_write(DWORD ms, const char *id)
+/* stress_stop opens the gate on which the driver says stop: a worker
+ * runs for its MS, then on until it takes one from the gate. */
+static gate stress_stop(const char *id)
+{
+    char ready_name[64], go_name[64], stop_name[64];
+    stress_gate_names(id, ready_name, go_name, stop_name);
+    return gate_open(stop_name);
+}
+
+static BOOL stress_going(ULONGLONG end, gate stop)
+{
+    return now_ms() < end || !gate_wait(stop, 0);
+}
+
+/* stress_write rewrites the record and the string, from the record's
+ * count on: a writer started again after a kill goes on. */
+static int stress_write(DWORD ms, const char *id, BOOL again)
 {
     load();
     Sample r;
@@ -358,10 +378,11 @@ static int stress_write(DWORD ms, const char *id)
     if (!read_record(&r))
         failed++;
     uint64_t i = r.count;
-    if (id[0] != '-')
+    gate stop = stress_stop(id);
+    if (!again)
         stress_rendezvous(id);
     ULONGLONG end = now_ms() + ms;
-    while (now_ms() < end) {
+    while (stress_going(end, stop)) {
         derive(&r, text, ++i);
         failed += !write_record(&r);
         failed += !shmemgen_lib.set(text);
@@ -378,9 +399,10 @@ static int stress_read(DWORD ms, const char *id)
     WCHAR text[100];
     unsigned long records = 0, strings = 0, bad = 0, failed = 0, abandoned = 0, abandoned_records = 0;
     uint64_t last = 0, moved = 0;
+    gate stop = stress_stop(id);
     stress_rendezvous(id);
     ULONGLONG end = now_ms() + ms;
-    while (now_ms() < end) {
+    while (stress_going(end, stop)) {
         if (!read_record(&r)) {
             failed++;
         } else {
@@ -404,38 +426,43 @@ static int stress_read(DWORD ms, const char *id)
     return 0;
 }
 
+/* stop_in_write stops the writer process p, which the caller has just seen
+ * with a write marked (h->writing_to), and leaves it stopped for the kill
+ * if the mark is still there; if not, it lets it go on, waits for the next
+ * mark and tries again, up to 200 times. It returns whether it left p
+ * stopped in a write (after 200 tries it runs on). A kill aimed at a marked write
+ * lands after it more often than not: under Wine a TerminateProcess takes
+ * longer than a whole write, and on a busy machine the writer may not be
+ * running when the driver looks (with one core between them, never in a
+ * write). So the driver stops the writer first, then looks. */
 #ifdef _WIN32
 #include <tlhelp32.h>
-/* stop_in_write stops every thread of the writer process pid, which the
- * caller has just seen with a write marked (h->writing_to), and leaves it
- * stopped for the kill if the mark is still there; if not, it resumes it,
- * waits for the next mark and tries again, up to 200 times. Under Wine a TerminateProcess takes
- * longer than a whole write, so a kill aimed at a marked write lands after
- * it: the driver stops the writer first, then looks. A suspension is
- * asynchronous; the GetThreadContext after it returns once the thread has
- * stopped. */
-static void stop_in_write(DWORD pid, volatile SHMEM_HEADER *h)
+/* A suspension is asynchronous; the GetThreadContext after it returns once
+ * the thread has stopped. */
+static BOOL stop_in_write(proc p, volatile SHMEM_HEADER *h)
 {
+    DWORD pid = GetProcessId(p);
     HANDLE threads[64];
     int n = 0;
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
     THREADENTRY32 te;
     te.dwSize = sizeof te;
     if (snap == INVALID_HANDLE_VALUE)
-        return;
+        return FALSE;
     for (BOOL ok = Thread32First(snap, &te); ok && n < 64; ok = Thread32Next(snap, &te))
         if (te.th32OwnerProcessID == pid)
             if ((threads[n] = OpenThread(THREAD_SUSPEND_RESUME | THREAD_GET_CONTEXT, FALSE, te.th32ThreadID)) != NULL)
                 n++;
     CloseHandle(snap);
-    for (int try = 0; try < 200; try++) {
+    BOOL stopped = FALSE;
+    for (int try = 0; try < 200 && !stopped; try++) {
         for (int i = 0; i < n; i++) {
             CONTEXT c;
             c.ContextFlags = CONTEXT_CONTROL;
             SuspendThread(threads[i]);
             GetThreadContext(threads[i], &c);
         }
-        if (h->writing_to != 0)
+        if ((stopped = h->writing_to != 0))
             break;
         for (int i = 0; i < n; i++)
             ResumeThread(threads[i]);
@@ -444,6 +471,24 @@ static void stop_in_write(DWORD pid, volatile SHMEM_HEADER *h)
     }
     for (int i = 0; i < n; i++)
         CloseHandle(threads[i]);
+    return stopped;
+}
+#else
+/* SIGSTOP stops every thread at once; the waitpid returns once all have. */
+static BOOL stop_in_write(proc p, volatile SHMEM_HEADER *h)
+{
+    for (int try = 0; try < 200; try++) {
+        int status;
+        kill(p, SIGSTOP);
+        if (waitpid(p, &status, WUNTRACED) != p || !WIFSTOPPED(status))
+            return FALSE;
+        if (h->writing_to != 0)
+            return TRUE;
+        kill(p, SIGCONT);
+        for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
+            ;
+    }
+    return FALSE;
 }
 #endif
 
@@ -457,10 +502,10 @@ static int stress(DWORD ms, BOOL kill)
         fprintf(stderr, "record stress: the first write failed\n");
         return 1;
     }
-    char id[32], ready_name[64], go_name[64], args[128];
+    char id[32], ready_name[64], go_name[64], stop_name[64], args[128];
     snprintf(id, sizeof id, "%lu", (unsigned long)my_pid());
-    stress_gate_names(id, ready_name, go_name);
-    gate ready = gate_create(ready_name), go = gate_create(go_name);
+    stress_gate_names(id, ready_name, go_name, stop_name);
+    gate ready = gate_create(ready_name), go = gate_create(go_name), stop = gate_create(stop_name);
     proc procs[5];
     snprintf(args, sizeof args, "stress-write %lu %s", (unsigned long)ms, id);
     procs[0] = spawn(NULL, args);
@@ -473,33 +518,39 @@ static int stress(DWORD ms, BOOL kill)
             return 1;
         }
     gate_post(go, 5);
-    ULONGLONG start = now_ms(), end = start + ms;
+    ULONGLONG start = now_ms(), end = start + ms, give_up = start + 60000;
     unsigned long kills = 0, died_writing = 0, code = 0;
     volatile SHMEM_HEADER *h = kill ? map_header(FALSE) : NULL;
     srand((unsigned)my_pid());
-    while (kill && now_ms() + 100 < end) {
+    /* Kill until the end, and on until the kills prove something: a
+     * writer restarts slowly under Wine on a busy machine. */
+    while (kill && now_ms() < give_up && (now_ms() + 100 < end || died_writing < 3)) {
         /* Once the writer is well under way (a process starts slowly
-         * under Wine), kill it 0-4 ms later: in a write, as often as not. */
+         * under Wine), kill it 0-4 ms later. */
         Sample seen;
         read_record(&seen);
         uint64_t from = seen.count;
-        while (now_ms() + 100 < end && read_record(&seen) && seen.count < from + 1000)
+        while (now_ms() < give_up && read_record(&seen) && seen.count < from + 1000)
             ;
         sleep_ms((DWORD)(rand() % 5));
         /* Then at a moment it has a write marked. */
         for (int spin = 0; spin < 1000000 && h->writing_to == 0; spin++)
             ;
-#ifdef _WIN32
-        stop_in_write(GetProcessId(procs[0]), h);
-#endif
+        /* Stopped with a mark: it dies in a write, holding the lock. Not
+         * the mark after the kill, which a reader that finds the holder
+         * dead takes the lock over and clears, often before the kill
+         * returns (under Wine, nearly always). */
+        BOOL in_write = stop_in_write(procs[0], h);
         proc_kill(procs[0]);
         kills++;
-        /* A mark left behind: it died in a write, holding the lock. */
-        died_writing += h->writing_to != 0;
+        died_writing += in_write;
         ULONGLONG now = now_ms();
-        snprintf(args, sizeof args, "stress-write %lu -", (unsigned long)(end > now ? end - now : 0));
+        snprintf(args, sizeof args, "stress-write %lu %s again", (unsigned long)(end > now ? end - now : 0), id);
         procs[0] = spawn(NULL, args);
     }
+    /* Without kill, the workers take this at their end; with kill, once
+     * the kills are done. */
+    gate_post(stop, 5);
     if (kill)
         printf("kills=%lu died_writing=%lu\n", kills, died_writing);
     for (int i = 0; i < 5; i++) {
@@ -511,6 +562,7 @@ static int stress(DWORD ms, BOOL kill)
     }
     gate_remove(ready_name);
     gate_remove(go_name);
+    gate_remove(stop_name);
     return 0;
 }
 
@@ -541,11 +593,11 @@ static int program(int argc, char **argv)
         return hold();
     if (strcmp(mode, "stress") == 0 && argc >= 3)
         return stress(strtoul(argv[2], NULL, 10), argc == 4 && strcmp(argv[3], "kill") == 0);
-    if (strcmp(mode, "stress-write") == 0 && argc == 4)
-        return stress_write(strtoul(argv[2], NULL, 10), argv[3]);
+    if (strcmp(mode, "stress-write") == 0 && (argc == 4 || (argc == 5 && strcmp(argv[4], "again") == 0)))
+        return stress_write(strtoul(argv[2], NULL, 10), argv[3], argc == 5);
     if (strcmp(mode, "stress-read") == 0 && argc == 4)
         return stress_read(strtoul(argv[2], NULL, 10), argv[3]);
     fprintf(stderr, "usage: record roundtrip | forge | read | torn | cwrite | print | nan CHILD | die GATE | slow GATE | "
-                    "hold | stress MS [kill] | stress-write MS GATE | stress-read MS GATE\n");
+                    "hold | stress MS [kill] | stress-write MS GATE [again] | stress-read MS GATE\n");
     return 2;
 }
