@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dustin/go-humanize"
+
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // DefaultName is the sample's mapping name, and DefaultTrust the trust
@@ -298,7 +299,7 @@ func splitPrefix(name string) (prefix, rest string) {
 // "1MiB", "1GiB"). Decimal units such as "64KB" are refused rather than
 // silently read as 64000 bytes, and so are fractions.
 func ParseSize(s string) (uint64, error) {
-	m := sizePattern.FindStringSubmatch(s)
+	m := sizePattern().FindStringSubmatch(s)
 	if m == nil {
 		return 0, &Error{Flag: "size", Value: s, Rule: "must be a whole number of bytes or binary units (4096, 64KiB, 1MiB, 1GiB)"}
 	}
@@ -312,7 +313,7 @@ func ParseSize(s string) (uint64, error) {
 	return n, nil
 }
 
-var sizePattern = regexp.MustCompile(`^\s*([0-9][0-9,]*)\s*([A-Za-z]*)\s*$`)
+var sizePattern = lazyregexp.New(`^\s*([0-9][0-9,]*)\s*([A-Za-z]*)\s*$`)
 
 // FormatSize renders a byte count the way ParseSize reads it back, in the
 // largest binary unit that divides it exactly.

@@ -39,11 +39,11 @@ func FuzzValidate(f *testing.F) {
 		switch {
 		case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
 			t.Fatalf("name %q accepted", name)
-		case systemNames.has(set) || reserved[set] || keywords[set] || !cIdentifier.MatchString(set) || len(set) > MaxExportLen:
+		case systemNames.has(set) || reserved[set] || keywords[set] || !cIdentifier().MatchString(set) || len(set) > MaxExportLen:
 			t.Fatalf("export %q accepted", set)
 		case strings.HasPrefix(set, MacroPrefix(dll)+"_"):
 			t.Fatalf("export %q accepted with the macro prefix of --dll %q", set, dll)
-		case !dllName.MatchString(dll) || isSystemDLL(dll) || reservedFileNames[strings.ToUpper(dll)]:
+		case !dllName().MatchString(dll) || isSystemDLL(dll) || reservedFileNames[strings.ToUpper(dll)]:
 			t.Fatalf("dll %q accepted", dll)
 		case module.CheckPath(mod) != nil || mod == "golang.org/x/sys" || strings.HasPrefix("golang.org/x/sys", mod+"/"):
 			t.Fatalf("module %q accepted", mod)

@@ -3,10 +3,11 @@ package config
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // Record is a typed record: inputs.record, the one shared in the mapping,
@@ -114,18 +115,18 @@ func (t FieldType) ArrayDims() []uint64 {
 	return out
 }
 
-var fieldTypePattern = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*)((?:\[[0-9]+\])*)$`)
-var dimPattern = regexp.MustCompile(`\[([0-9]+)\]`)
+var fieldTypePattern = lazyregexp.New(`^([A-Za-z][A-Za-z0-9_]*)((?:\[[0-9]+\])*)$`)
+var dimPattern = lazyregexp.New(`\[([0-9]+)\]`)
 
 // ParseFieldType reads a field's type. It checks the form and the lengths,
 // not whether a record it names exists.
 func ParseFieldType(s string) (FieldType, error) {
-	m := fieldTypePattern.FindStringSubmatch(s)
+	m := fieldTypePattern().FindStringSubmatch(s)
 	if m == nil {
 		return FieldType{}, fmt.Errorf("is not a type: the types are %s", typeList)
 	}
 	t := FieldType{Base: m[1]}
-	for _, d := range dimPattern.FindAllStringSubmatch(m[2], -1) {
+	for _, d := range dimPattern().FindAllStringSubmatch(m[2], -1) {
 		n, err := strconv.ParseUint(d[1], 10, 64)
 		switch {
 		case err != nil || n > MaxRecordSize:

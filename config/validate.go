@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/mod/module"
+
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // Validate checks every field and returns the first rule broken, as an
@@ -71,7 +73,7 @@ func (c Config) checkName() error {
 	}
 	if c.HasOS("linux") {
 		switch {
-		case !posixName.MatchString(rest):
+		case !posixName().MatchString(rest):
 			return bad("must be, after any Local\\ or Global\\ prefix, a portable POSIX shared-memory name with linux in --os: ASCII letters, digits, '.', '_' or '-', not starting with '.' or '-'")
 		case len(rest) > MaxPOSIXNameLen:
 			return bad(fmt.Sprintf("must be at most %d characters long after any Local\\ or Global\\ prefix with linux in --os: the POSIX name is a file in /dev/shm", MaxPOSIXNameLen))
@@ -82,7 +84,7 @@ func (c Config) checkName() error {
 
 // posixName is the POSIX portable filename character set, without a
 // leading dot (., .. and hidden files) or dash.
-var posixName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+var posixName = lazyregexp.New(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 
 func (c Config) checkSize() error {
 	bad := func(rule string) error { return &Error{Flag: "size", Value: FormatSize(c.Size), Rule: rule} }
@@ -97,7 +99,7 @@ func (c Config) checkSize() error {
 	return nil
 }
 
-var cIdentifier = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+var cIdentifier = lazyregexp.New(`^[A-Za-z][A-Za-z0-9_]*$`)
 
 // MaxExportLen keeps export names well inside what every linker accepts.
 const MaxExportLen = 64
@@ -110,7 +112,7 @@ func CheckExport(flag, name string) error {
 		return bad("must not be empty")
 	case strings.HasPrefix(name, "_"):
 		return bad("must not start with an underscore: such names are reserved for C, cgo and the toolchains")
-	case !cIdentifier.MatchString(name):
+	case !cIdentifier().MatchString(name):
 		return bad("must be a C identifier: an ASCII letter, then letters, digits or underscores")
 	case len(name) > MaxExportLen:
 		return bad(fmt.Sprintf("must be at most %d characters long", MaxExportLen))
@@ -176,7 +178,7 @@ func (c Config) checkLockTimeout() error {
 	return nil
 }
 
-var sddlPattern = regexp.MustCompile(`^[OGDS]:[\x20-\x7e]*$`)
+var sddlPattern = lazyregexp.New(`^[OGDS]:[\x20-\x7e]*$`)
 
 // MaxSDDLLen is generous for any real security descriptor string.
 const MaxSDDLLen = 4096
@@ -189,20 +191,20 @@ func (c Config) checkSDDL() error {
 	switch {
 	case len(c.SDDL) > MaxSDDLLen:
 		return bad(fmt.Sprintf("must be at most %d characters long", MaxSDDLLen))
-	case !sddlPattern.MatchString(c.SDDL):
+	case !sddlPattern().MatchString(c.SDDL):
 		return bad("must be an SDDL string: printable ASCII starting with O:, G:, D: or S: (for example D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;IU))")
 	}
 	return nil
 }
 
-var dllName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+var dllName = lazyregexp.New(`^[A-Za-z][A-Za-z0-9_-]*$`)
 
 func (c Config) checkDLL() error {
 	bad := func(rule string) error { return &Error{Flag: "dll", Value: c.DLL, Rule: rule} }
 	switch {
 	case strings.HasSuffix(strings.ToLower(c.DLL), ".dll"):
 		return bad("must be the base name, without .dll")
-	case !dllName.MatchString(c.DLL):
+	case !dllName().MatchString(c.DLL):
 		return bad("must be a letter, then letters, digits, '-' or '_'")
 	case len(c.DLL) > MaxDLLLen:
 		return bad(fmt.Sprintf("must be at most %d characters long", MaxDLLLen))
@@ -237,11 +239,11 @@ var systemDLLs = set(
 
 // systemDLLPattern matches the families of runtime DLLs: the Visual C++
 // runtimes (msvcr120, msvcp140, vcruntime140_1) and the API sets.
-var systemDLLPattern = regexp.MustCompile(`^(msvc[rp][0-9]+d?|vcruntime[0-9]+(_[0-9]+)?d?|concrt[0-9]+|(api|ext)-ms-.*)$`)
+var systemDLLPattern = lazyregexp.New(`^(msvc[rp][0-9]+d?|vcruntime[0-9]+(_[0-9]+)?d?|concrt[0-9]+|(api|ext)-ms-.*)$`)
 
 func isSystemDLL(name string) bool {
 	lower := strings.ToLower(name)
-	return systemDLLs[lower] || systemDLLPattern.MatchString(lower)
+	return systemDLLs[lower] || systemDLLPattern().MatchString(lower)
 }
 
 func (c Config) checkArch() error {
@@ -323,14 +325,14 @@ func (c Config) checkBindings() error {
 	return nil
 }
 
-var modePattern = regexp.MustCompile(`^0?[0-7]{3}$`)
+var modePattern = lazyregexp.New(`^0?[0-7]{3}$`)
 
 func (c Config) checkMode() error {
 	bad := func(rule string) error { return &Error{Flag: "mode", Value: c.Mode, Rule: rule} }
 	switch {
 	case c.Mode == "":
 		return &Error{Flag: "mode", Rule: "must be an octal permission mode such as 0600 or 0660"}
-	case !modePattern.MatchString(c.Mode):
+	case !modePattern().MatchString(c.Mode):
 		return bad("must be an octal permission mode of three digits, optionally after a 0, such as 0600 or 0660: no setuid, setgid or sticky bits")
 	case c.ModeBits()&0o600 != 0o600:
 		return bad("must let the owner read and write (0600 at least): every process that loads the library reads and writes the segment")
@@ -338,7 +340,7 @@ func (c Config) checkMode() error {
 	return nil
 }
 
-var versionPart = regexp.MustCompile(`^[0-9]{1,5}$`)
+var versionPart = lazyregexp.New(`^[0-9]{1,5}$`)
 
 func (c Config) checkFileVersion() error {
 	bad := func(rule string) error { return &Error{Flag: "file-version", Value: c.FileVersion, Rule: rule} }
@@ -351,7 +353,7 @@ func (c Config) checkFileVersion() error {
 		return bad(rule + ": it has " + strconv.Itoa(len(parts)))
 	}
 	for _, p := range parts {
-		if !versionPart.MatchString(p) {
+		if !versionPart().MatchString(p) {
 			return bad(rule)
 		}
 		if n, _ := strconv.Atoi(p); n > 65535 {

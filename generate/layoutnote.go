@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // recordLayoutNote says, when a regeneration changes the typed record's
@@ -55,24 +55,24 @@ func recordLayoutNote(dir string, files gen.FileSet) string {
 }
 
 var (
-	layoutHashLine = regexp.MustCompile(`(?m)^#define \w+_RECORD_LAYOUT_HASH (0x[0-9a-f]+)ULL$`)
-	structLine     = regexp.MustCompile(`^typedef struct (\w+) \{$`)
-	memberLine     = regexp.MustCompile(`^    \S+ (\w+)(?:\[[0-9\]\[]*)?; /\* (.+) at ([0-9]+) \*/$`)
+	layoutHashLine = lazyregexp.New(`(?m)^#define \w+_RECORD_LAYOUT_HASH (0x[0-9a-f]+)ULL$`)
+	structLine     = lazyregexp.New(`^typedef struct (\w+) \{$`)
+	memberLine     = lazyregexp.New(`^    \S+ (\w+)(?:\[[0-9\]\[]*)?; /\* (.+) at ([0-9]+) \*/$`)
 )
 
 // headerRecordLayout reads the typed record's layout hash and fields
 // ("Sample.count u64 at 0", padding as "Sample (padding) at 61") from a
 // rendered api.h: "" and none when it declares no record.
 func headerRecordLayout(header string) (hash string, fields []string) {
-	m := layoutHashLine.FindStringSubmatch(header)
+	m := layoutHashLine().FindStringSubmatch(header)
 	if m == nil {
 		return "", nil
 	}
 	record := ""
 	for _, line := range strings.Split(header, "\n") {
-		if s := structLine.FindStringSubmatch(line); s != nil {
+		if s := structLine().FindStringSubmatch(line); s != nil {
 			record = s[1]
-		} else if f := memberLine.FindStringSubmatch(line); f != nil && record != "" {
+		} else if f := memberLine().FindStringSubmatch(line); f != nil && record != "" {
 			if f[2] == "padding" {
 				fields = append(fields, fmt.Sprintf("%s (padding) at %s", record, f[3]))
 			} else {

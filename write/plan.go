@@ -34,12 +34,12 @@ import (
 	"io/fs"
 	"maps"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // Kind is what happens to one file.
@@ -428,7 +428,7 @@ func (p Plan) checkNoSymlink(path string) error {
 // strayName matches the temporary files and backups of Apply, and those of
 // shmemgen versions that named both .FILE.shmemgen-N; never a conflict's
 // FILE.shmemgen-new.
-var strayName = regexp.MustCompile(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
+var strayName = lazyregexp.New(`^\..+\.shmemgen-(tmp-|bak-)?[0-9]+$`)
 
 // strays lists, as slash-separated paths relative to dir, the temporary
 // files and backups that an interrupted run left below dir. It does not
@@ -444,7 +444,7 @@ func strays(fsys FS, dir string) ([]string, error) {
 			return err
 		case d.IsDir() && d.Name() == ".git" && path != root:
 			return fs.SkipDir
-		case d.Type().IsRegular() && strayName.MatchString(d.Name()):
+		case d.Type().IsRegular() && strayName().MatchString(d.Name()):
 			rel, err := filepath.Rel(root, path)
 			if err != nil {
 				return err
