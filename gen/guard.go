@@ -2,8 +2,9 @@ package gen
 
 import (
 	"bytes"
-	"regexp"
 	"sync"
+
+	"github.com/shmemgen/shmemgen/internal/lazyregexp"
 )
 
 // A template that applies to some projects only wraps the whole of itself
@@ -17,15 +18,15 @@ import (
 
 // leadingIf matches a template's leading {{if}}, after at most a comment, and
 // captures its condition.
-var leadingIf = regexp.MustCompile(`^\s*(?:\{\{-?\s*/\*(?s:.*?)\*/\s*-?\}\}\s*)?\{\{-?\s*if\s+((?:[^}]|\}[^}])+?)\s*-?\}\}`)
+var leadingIf = lazyregexp.New(`^\s*(?:\{\{-?\s*/\*(?s:.*?)\*/\s*-?\}\}\s*)?\{\{-?\s*if\s+((?:[^}]|\}[^}])+?)\s*-?\}\}`)
 
 // guardOf returns the condition of the if that opens src, if one does.
-func guardOf(src []byte) (string, bool) {
-	m := leadingIf.FindSubmatch(src)
+func guardOf(src string) (string, bool) {
+	m := leadingIf().FindStringSubmatch(src)
 	if m == nil {
 		return "", false
 	}
-	return string(m[1]), true
+	return m[1], true
 }
 
 // skips reports whether t, an embedded template, renders nothing for model,
@@ -38,7 +39,7 @@ func skips(t Template, model Model) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	guard := Template{Path: t.Path + "#guard", Name: t.Name, Source: []byte("{{if " + cond + "}}1{{end}}")}
+	guard := Template{Path: t.Path + "#guard", Name: t.Name, Source: "{{if " + cond + "}}1{{end}}"}
 	out, err := execute(guard, model)
 	if err != nil {
 		return false, err

@@ -23,7 +23,7 @@ func TestGuardsWrapWholeTemplates(t *testing.T) {
 			continue
 		}
 		guarded++
-		trees, err := tparse.Parse(tmpl.Name, string(tmpl.Source), "", "", funcs, builtinNames)
+		trees, err := tparse.Parse(tmpl.Name, tmpl.Source, "", "", funcs, builtinNames)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestGuardOf(t *testing.T) {
 		"{{ .DLL }}{{if .Linux}}x{{end}}":                "",
 		"{{- /* a */ -}}{{ .DLL }}{{if .Linux}}x{{end}}": "",
 	} {
-		got, ok := guardOf([]byte(src))
+		got, ok := guardOf(src)
 		if got != want || ok != (want != "") {
 			t.Errorf("guardOf(%q) = %q, %v; want %q", src, got, ok, want)
 		}

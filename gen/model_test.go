@@ -224,13 +224,13 @@ func TestXSysPinned(t *testing.T) {
 // renderOne renders one template as Render does, executing it and
 // formatting Go output.
 func renderOne(name string, src []byte, model Model) ([]byte, error) {
-	data, err := execute(Template{Name: name, Source: src, Overlay: true}, model)
+	data, err := execute(Template{Name: name, Source: string(src), Overlay: true}, model)
 	if err != nil {
 		return nil, err
 	}
 	r := result{name: name, data: data}
 	if path.Ext(strings.TrimSuffix(name, ".tmpl")) == ".go" {
-		r.format()
+		r.format(nil)
 	}
 	return r.data, r.err
 }
@@ -327,7 +327,7 @@ func TestFormatMemo(t *testing.T) {
 		}
 		for i := range 3 {
 			r := result{name: "t", data: []byte(src)}
-			r.format()
+			r.format(nil)
 			if r.err != nil || string(r.data) != string(want) {
 				t.Fatalf("run %d of %q: got %q, %v; want %q", i, src, r.data, r.err, want)
 			}
@@ -336,7 +336,7 @@ func TestFormatMemo(t *testing.T) {
 	}
 	for range 2 {
 		r := result{name: "bad.go.tmpl", data: []byte("package p\nfunc {\n")}
-		r.format()
+		r.format(nil)
 		if r.err == nil || !strings.Contains(r.err.Error(), "template bad.go.tmpl: output is not valid Go") {
 			t.Fatalf("got %v, want the template named", r.err)
 		}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"go/format"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -39,6 +40,18 @@ type Options struct {
 	// Reserved are paths that the caller writes itself, such as the answers
 	// file: a template that would produce one is an error.
 	Reserved []string
+	// Gofmt, when not nil, remembers across processes the Go outputs
+	// go/format leaves as they are, which a render then need not format:
+	// the commands pass the user's cache (internal/gofmtcache).
+	Gofmt GofmtCache
+}
+
+// A GofmtCache remembers Go sources that go/format leaves as they are.
+type GofmtCache interface {
+	// Clean reports whether src is recorded as left as it was.
+	Clean(src []byte) bool
+	// Record records src, which go/format left as it was.
+	Record(src []byte)
 }
 
 // Render renders the templates for c, which must be valid, into the
@@ -66,7 +79,7 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 	// another core meanwhile: go/format is most of a render's work, and
 	// each file's is its own.
 	results := make([]result, len(tmpls))
-	formatted := formatter(len(tmpls))
+	formatted := formatter(len(tmpls), opts.Gofmt)
 	defer formatted.wait()
 	// fail returns the error of the first template in path order that
 	// failed, as rendering one after another would.
@@ -144,9 +157,9 @@ type result struct {
 	err       error
 }
 
-// format gofmts Go output; a failure is a template bug and names the
-// template.
-func (r *result) format() {
+// format gofmts Go output, unless cache (when not nil) has it as already
+// gofmt'ed; a failure is a template bug and names the template.
+func (r *result) format(cache GofmtCache) {
 	sum := sha256.Sum256(r.data)
 	if formatted, ok := gofmted.Load(sum); ok {
 		if formatted != nil {
@@ -155,13 +168,23 @@ func (r *result) format() {
 		}
 		return
 	}
-	formatted, err := format.Source(r.data)
-	if err != nil {
-		r.err = fmt.Errorf("template %s: output is not valid Go: %w", r.name, err)
-		return
+	// The process's memo first, then the cache across processes: a
+	// process that renders again asks neither twice.
+	clean := cache != nil && cache.Clean(r.data)
+	formatted := r.data
+	if !clean {
+		var err error
+		if formatted, err = format.Source(r.data); err != nil {
+			r.err = fmt.Errorf("template %s: output is not valid Go: %w", r.name, err)
+			return
+		}
+		clean = bytes.Equal(formatted, r.data)
+		if clean && cache != nil {
+			cache.Record(r.data)
+		}
 	}
 	if gofmtedCount.Add(1) <= maxGofmted {
-		if bytes.Equal(formatted, r.data) {
+		if clean {
 			gofmted.Store(sum, nil)
 		} else {
 			gofmted.Store(sum, bytes.Clone(formatted))
@@ -186,14 +209,15 @@ const maxGofmted = 1 << 14
 // formatQueue formats results on one goroutine for every core but the
 // caller's, and on the caller's once it waits, rather than leave it idle.
 type formatQueue struct {
-	next chan *result
-	wg   sync.WaitGroup
-	done bool
+	cache GofmtCache
+	next  chan *result
+	wg    sync.WaitGroup
+	done  bool
 }
 
 // formatter returns a queue for up to n results.
-func formatter(n int) *formatQueue {
-	q := &formatQueue{next: make(chan *result, n)}
+func formatter(n int, cache GofmtCache) *formatQueue {
+	q := &formatQueue{cache: cache, next: make(chan *result, n)}
 	for range runtime.GOMAXPROCS(0) - 1 {
 		q.wg.Go(q.work)
 	}
@@ -202,7 +226,7 @@ func formatter(n int) *formatQueue {
 
 func (q *formatQueue) work() {
 	for r := range q.next {
-		r.format()
+		r.format(q.cache)
 	}
 }
 
@@ -232,13 +256,13 @@ type Template struct {
 	// Replaces whether it replaces an embedded one.
 	Overlay  bool
 	Replaces bool
-	// Source is the template text.
-	Source []byte
+	// Source is the template text: a string, as text/template parses it,
+	// so that a process copies each embedded template once, not twice.
+	Source string
 }
 
 // Templates returns the embedded templates with overlay, if not nil, laid
-// over them, sorted by path. Their Source is shared: callers must not
-// modify it.
+// over them, sorted by path.
 func Templates(overlay fs.FS, overlayName string) ([]Template, error) {
 	embedded, err := embeddedTemplates()
 	if err != nil {
@@ -277,11 +301,31 @@ func readEmbedded() ([]Template, error) {
 	return list, nil
 }
 
+// readString reads the file name from fsys into a string, through buf,
+// copying it once: half a megabyte of templates, read and then converted,
+// touched as many new pages again in every process.
+func readString(fsys fs.FS, name string, buf []byte) (string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if info, err := f.Stat(); err == nil && info.Size() > 0 && info.Size() < 1<<30 {
+		b.Grow(int(info.Size()) + 1) // +1: a full buffer is not known to be the end
+	}
+	if _, err := io.CopyBuffer(&b, f, buf); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
 // readTemplates adds the templates under root in fsys to byPath, by their
 // path below root, replacing any there.
 func readTemplates(fsys fs.FS, root, name string, fromOverlay bool, byPath map[string]Template) error {
 	// fs.WalkDir visits in lexical order, so nothing depends on the file
 	// system's order.
+	buf := make([]byte, 32<<10)
 	return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -289,7 +333,7 @@ func readTemplates(fsys fs.FS, root, name string, fromOverlay bool, byPath map[s
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("template %s: not a regular file", filepath.Join(name, filepath.FromSlash(p)))
 		}
-		src, err := fs.ReadFile(fsys, p)
+		src, err := readString(fsys, p, buf)
 		if err != nil {
 			return err
 		}
@@ -328,11 +372,11 @@ func parse(t Template) (*template.Template, error) {
 			return tmpl.(*template.Template), nil
 		}
 	}
-	trees, err := tparse.Parse(t.Name, string(t.Source), "", "", funcs, builtinNames)
+	trees, err := tparse.Parse(t.Name, t.Source, "", "", funcs, builtinNames)
 	if err != nil {
 		// Perhaps a builtin newer than builtinNames: text/template
 		// decides, with every function.
-		return template.New(t.Name).Option("missingkey=error").Funcs(funcs).Parse(string(t.Source))
+		return template.New(t.Name).Option("missingkey=error").Funcs(funcs).Parse(t.Source)
 	}
 	called := template.FuncMap{}
 	for _, tree := range trees {

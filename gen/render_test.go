@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"text/template"
@@ -353,7 +354,7 @@ func TestParseCallsFunctions(t *testing.T) {
 {{ range $i, $v := list 1 2 3 }}{{ if eq $i 1 }}{{ continue }}{{ end }}{{ if eq $i 2 }}{{ break }}{{ end }}{{ toString $v }}{{ end }}
 {{/* a comment naming sha256sum */}}{{ true }} {{ empty nil }} {{ 1.5 }} {{ . | kindOf }}
 `
-	got, err := execute(Template{Name: "t.tmpl", Source: []byte(src), Overlay: true}, Model{})
+	got, err := execute(Template{Name: "t.tmpl", Source: src, Overlay: true}, Model{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +369,85 @@ func TestParseCallsFunctions(t *testing.T) {
 	for name := range builtinNames {
 		if _, err := template.New("").Parse("{{ " + name + " }}"); err != nil {
 			t.Errorf("builtinNames lists %s, which text/template does not know: %v", name, err)
+		}
+	}
+}
+
+// fakeGofmt is a GofmtCache in memory; with lie, it says every source is
+// clean.
+type fakeGofmt struct {
+	mu       sync.Mutex
+	lie      bool
+	recorded map[string]bool
+	asked    int
+}
+
+func (c *fakeGofmt) Clean(src []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked++
+	return c.lie || c.recorded[string(src)]
+}
+
+func (c *fakeGofmt) Record(src []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.recorded == nil {
+		c.recorded = map[string]bool{}
+	}
+	c.recorded[string(src)] = true
+}
+
+// A render asks Options.Gofmt before formatting a Go file, and records the
+// sources go/format leaves as they are, and only those. Each case has a
+// source of its own: the process's own memo would answer before the cache
+// for a source formatted before.
+func TestGofmtCache(t *testing.T) {
+	render := func(src string, cache GofmtCache) string {
+		t.Helper()
+		overlay := fstest.MapFS{"dll/extra.go.tmpl": {Data: []byte(src)}}
+		files, err := Render(config.Default("x"), Options{Overlay: overlay, OverlayName: "tpl", Gofmt: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, ok := files.Lookup("dll/extra.go")
+		if !ok {
+			t.Fatal("dll/extra.go not rendered")
+		}
+		return string(f.Data)
+	}
+	unformatted := "//go:build windows\n\npackage main\nconst cacheLie=1\n"
+	if got := render(unformatted, &fakeGofmt{lie: true}); got != unformatted {
+		t.Errorf("a source the cache calls clean was formatted anyway:\n%s", got)
+	}
+
+	cache := &fakeGofmt{}
+	unformatted = "//go:build windows\n\npackage main\nconst cacheUnformatted=1\n"
+	if got := render(unformatted, cache); got == unformatted {
+		t.Errorf("not formatted:\n%s", got)
+	}
+	if cache.recorded[unformatted] {
+		t.Error("recorded a source go/format changes")
+	}
+	clean := "//go:build windows\n\npackage main\n\nconst cacheClean = 1\n"
+	if got := render(clean, cache); got != clean {
+		t.Errorf("a clean source changed:\n%s", got)
+	}
+	if !cache.recorded[clean] {
+		t.Error("a clean source was not recorded")
+	}
+	// The process's memo answers before the cache, also for what the
+	// cache answered: a second render asks the cache nothing about a
+	// source this process has checked.
+	recorded := "//go:build windows\n\npackage main\n\nconst cacheRecorded = 1\n"
+	cache.Record([]byte(recorded))
+	for run := range 2 {
+		cache.asked = 0
+		if got := render(recorded, cache); got != recorded {
+			t.Errorf("a clean source changed:\n%s", got)
+		}
+		if run == 1 && cache.asked != 0 {
+			t.Errorf("the second render asked the cache %d times about sources this process had checked", cache.asked)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/gofmtcache"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -43,7 +44,9 @@ type NewRequest struct {
 // inputs the flags do not give are refused before anything is planned or
 // written, unless req.Reset.
 func New(fsys write.FS, req NewRequest, out Output) error {
-	files, err := project.Render(req.Config, req.Options, req.Templates)
+	opts := req.Options
+	opts.Gofmt = gofmtcache.Open()
+	files, err := project.Render(req.Config, opts, req.Templates)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package generate
 
 import (
-	"bytes"
-
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/write"
 )
@@ -18,7 +16,7 @@ func ExportTemplates(fsys write.FS, dir string, force bool) (write.Plan, error) 
 	}
 	var files gen.FileSet
 	for _, t := range tmpls {
-		files = append(files, gen.File{Path: t.Path, Data: bytes.Clone(t.Source), Mode: 0o644})
+		files = append(files, gen.File{Path: t.Path, Data: []byte(t.Source), Mode: 0o644})
 	}
 	plan, err := write.PlanNew(fsys, dir, files, force)
 	if err != nil {
