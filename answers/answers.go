@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -60,6 +61,17 @@ func Sum(data []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// SumReader is the manifest hash of what r reads, read through buf.
+func SumReader(r io.Reader, buf []byte) (string, error) {
+	h := sha256.New()
+	// The struct hides any WriteTo of r's (an *os.File has one), which
+	// would copy through a buffer of its own.
+	if _, err := io.CopyBuffer(h, struct{ io.Reader }{r}, buf); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 // Manifest returns the manifest as a map from path to hash.
 func (a Answers) Manifest() map[string]string {
 	m := make(map[string]string, len(a.Files))
@@ -77,16 +89,27 @@ const header = `# shmemgen answers: the inputs this project is generated from an
 
 // Marshal writes a as an answers file.
 func (a Answers) Marshal() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(header)
+	// Only a record's fields need the document as nodes, to be styled:
+	// building them encodes and parses the whole document once more, a
+	// tenth of a new project's first render.
+	if a.Inputs.Record == nil && len(a.Inputs.Types) == 0 {
+		return a.marshal(a)
+	}
 	var doc yaml.Node
 	if err := doc.Encode(a); err != nil {
 		return nil, err
 	}
 	flowFields(&doc)
+	return a.marshal(&doc)
+}
+
+// marshal writes doc, a or a's nodes, after the header.
+func (a Answers) marshal(doc any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(header)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {

@@ -1,10 +1,13 @@
 package answers
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/shmemgen/shmemgen/config"
 )
@@ -235,6 +238,47 @@ func TestValidPath(t *testing.T) {
 	} {
 		if got := ValidPath(p); got != want {
 			t.Errorf("ValidPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// SumReader hashes as Sum does, whatever the buffer's size against the
+// data's.
+func TestSumReader(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 100000} {
+		data := bytes.Repeat([]byte("shmemgen"), n/8+1)[:n]
+		got, err := SumReader(bytes.NewReader(data), make([]byte, 8))
+		if err != nil || got != Sum(data) {
+			t.Errorf("%d bytes: SumReader %q, %v; Sum %q", n, got, err, Sum(data))
+		}
+	}
+}
+
+// Marshal writes a project without a record straight from the struct, and
+// one with a record through its nodes, to style the fields; without a
+// record both ways write the same bytes.
+func TestMarshalWithoutNodes(t *testing.T) {
+	filledNoRecord := filled(t, config.Default("p"))
+	filledNoRecord.Record, filledNoRecord.Types = nil, nil
+	for _, a := range []Answers{
+		{Version: "(devel)", Inputs: config.Default("p"), Files: []Entry{{Path: "a", SHA256: Sum(nil)}}},
+		{Version: "v1.2.3", Inputs: filledNoRecord, Templates: "t", Vars: map[string]string{"b": "x: y"},
+			Files: []Entry{{Path: "dll/exports.go", SHA256: Sum([]byte("x"))}, {Path: "README.md", SHA256: Sum(nil)}}},
+	} {
+		direct, err := a.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc yaml.Node
+		if err := doc.Encode(a); err != nil {
+			t.Fatal(err)
+		}
+		viaNodes, err := a.marshal(&doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(direct) != string(viaNodes) {
+			t.Errorf("without a record, the struct and its nodes marshal differently:\n%s\n---\n%s", direct, viaNodes)
 		}
 	}
 }

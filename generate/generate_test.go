@@ -10,6 +10,7 @@ import (
 	"github.com/shmemgen/shmemgen/config"
 	"github.com/shmemgen/shmemgen/gen"
 	"github.com/shmemgen/shmemgen/project"
+	"github.com/shmemgen/shmemgen/write"
 )
 
 // render renders c as new would, without an overlay.
@@ -96,5 +97,56 @@ func TestInputChanges(t *testing.T) {
 		if got[flag] != w {
 			t.Errorf("%s: %+v, want %+v", flag, got[flag], w)
 		}
+	}
+}
+
+// TestNewerAnswersWarn: an answers file a newer shmemgen wrote is warned
+// of, by the run that finds it. That run writes this version's answers
+// file, so no run before it could have recorded the project for the fast
+// path: the fast path never keeps a warning back.
+func TestNewerAnswersWarn(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	old := project.Version
+	project.Version = func() string { return "v1.0.0" }
+	t.Cleanup(func() { project.Version = old })
+
+	dir := filepath.Join(t.TempDir(), "p")
+	var stdout, stderr strings.Builder
+	out := Output{Stdout: &stdout, Stderr: &stderr}
+	if err := New(write.OS{}, NewRequest{Config: config.Default("p"), Out: dir}, out); err != nil {
+		t.Fatal(err)
+	}
+	regenerate := func() string {
+		t.Helper()
+		stdout.Reset()
+		stderr.Reset()
+		if err := Regenerate(write.OS{}, dir, false, out); err != nil {
+			t.Fatal(err)
+		}
+		return stdout.String() + stderr.String()
+	}
+	// Twice: the second run takes the fast path.
+	for run := 1; run <= 2; run++ {
+		if said := regenerate(); said != "" {
+			t.Fatalf("run %d of an up-to-date project said %q", run, said)
+		}
+	}
+	name := filepath.Join(dir, answers.FileName)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "\nversion: v1.0.0\n") {
+		t.Fatalf("%s does not say version: v1.0.0", name)
+	}
+	if err := os.WriteFile(name, []byte(strings.Replace(string(data), "\nversion: v1.0.0\n", "\nversion: v2.0.0\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if said := regenerate(); !strings.Contains(said, "written by shmemgen v2.0.0, newer than this v1.0.0") || !strings.Contains(said, "update    shmemgen.yaml") {
+		t.Errorf("the run after a newer shmemgen's: no warning, or no update of the answers file: %q", said)
+	}
+	if said := regenerate(); said != "" {
+		t.Errorf("the run after that said %q", said)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/shmemgen/shmemgen/answers"
+	"github.com/shmemgen/shmemgen/internal/gofmtcache"
 	"github.com/shmemgen/shmemgen/internal/uptodate"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
@@ -15,19 +16,20 @@ import (
 // Regenerate regenerates the project in dir in place from its answers file,
 // on fsys: with force, over the user's edits (write.PlanRegenerate).
 func Regenerate(fsys write.FS, dir string, force bool, out Output) error {
+	// Up to date, as this executable found it last time and the files on
+	// disk still are: nothing to load, render, plan or print. --dry-run
+	// lists every file and --json describes each: they take the full path,
+	// and record nothing.
 	probe := uptodate.Start(dir)
+	if !out.DryRun && !out.JSON && probe.Fresh(fsys) {
+		return nil
+	}
 	a, opts, err := project.Load(dir)
 	if err != nil {
 		return err
 	}
-	// Up to date, as this executable found it last time and the files on
-	// disk still are: nothing to render, plan or print. --dry-run lists
-	// every file and --json describes each: they take the full path, and
-	// record nothing.
-	if !out.DryRun && !out.JSON && probe.Fresh(fsys, opts.OverlayName) {
-		warnNewer(out, dir, a)
-		return nil
-	}
+	probe.BeforeRender(opts.OverlayName)
+	opts.Gofmt = gofmtcache.Open()
 	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
 		return err
@@ -36,6 +38,9 @@ func Regenerate(fsys write.FS, dir string, force bool, out Output) error {
 	if err != nil {
 		return err
 	}
+	// A plan that changes nothing rewrites no answers file: it says this
+	// shmemgen's version, so there is no newer version to warn of on the
+	// fast path.
 	if !plan.Changed() {
 		probe.Record(files)
 	}

@@ -1,6 +1,7 @@
 package write
 
 import (
+	"io"
 	"io/fs"
 	"path/filepath"
 	"sync"
@@ -87,6 +88,13 @@ func (f *Faulty) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	return f.FS.ReadFile(name)
+}
+
+func (f *Faulty) Open(name string) (io.ReadCloser, error) {
+	if err := f.crashed(); err != nil {
+		return nil, err
+	}
+	return f.FS.Open(name)
 }
 
 func (f *Faulty) ReadDir(name string) ([]fs.DirEntry, error) {

@@ -2,6 +2,7 @@ package write
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ type FS interface {
 	Lstat(name string) (fs.FileInfo, error)
 	Stat(name string) (fs.FileInfo, error)
 	ReadFile(name string) ([]byte, error)
+	// Open opens a file for reading.
+	Open(name string) (io.ReadCloser, error)
 	// ReadDir lists a directory sorted by name, as os.ReadDir does.
 	ReadDir(name string) ([]fs.DirEntry, error)
 
@@ -51,6 +54,7 @@ type OS struct{}
 func (OS) Lstat(name string) (fs.FileInfo, error)     { return os.Lstat(name) }
 func (OS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
 func (OS) ReadFile(name string) ([]byte, error)       { return os.ReadFile(name) }
+func (OS) Open(name string) (io.ReadCloser, error)    { return os.Open(name) }
 func (OS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
 func (OS) Mkdir(name string, perm fs.FileMode) error  { return os.Mkdir(name, perm) }
 func (OS) Rename(oldpath, newpath string) error       { return os.Rename(oldpath, newpath) }

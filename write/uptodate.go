@@ -16,12 +16,20 @@ import (
 // error reading is not an answer, and reports false.
 func UpToDate(fsys FS, dir string, sums map[string]string) bool {
 	p := Plan{Dir: dir, fs: fsys}
+	// One buffer for every file: a whole project read into fresh memory
+	// was a third of this check's page faults.
+	buf := make([]byte, 32<<10)
 	for path, sum := range sums {
 		if !filepath.IsLocal(filepath.FromSlash(path)) || p.symlinkIn(path) != "" || p.symlinkIn(path+NewSuffix) != "" {
 			return false
 		}
-		data, err := fsys.ReadFile(p.abs(path))
-		if err != nil || answers.Sum(data) != sum {
+		f, err := fsys.Open(p.abs(path))
+		if err != nil {
+			return false
+		}
+		got, err := answers.SumReader(f, buf)
+		f.Close()
+		if err != nil || got != sum {
 			return false
 		}
 	}

@@ -1,18 +1,23 @@
 // Package uptodate is generate's fast path: it tells a project that is up
-// to date without rendering it. A full run that finds nothing to do records
-// what it rendered, in the user's cache, under a key made of everything a
-// render depends on: the running executable, the project's directory, its
-// answers file's bytes and its overlay's files (rendering is hermetic:
-// gen.Render reads no clock, environment or other file). A later run with
-// the same key checks the files on disk against what was recorded, with
-// write.UpToDate, as PlanRegenerate would; any difference, or any doubt (no
-// cache, an entry that does not verify, an executable this package cannot
-// identify), means the full path.
+// to date without loading or rendering it. A full run that finds nothing to
+// do records what it rendered, in the user's cache, under a key made of
+// everything a render depends on: the running executable, the project's
+// directory, its answers file's bytes and its overlay's files (rendering is
+// hermetic: gen.Render reads no clock, environment or other file). A later
+// run with the same key checks the files on disk against what was
+// recorded, with write.UpToDate, as PlanRegenerate would; any difference,
+// or any doubt (no cache, an entry that does not verify, an executable this
+// package cannot identify), means the full path.
+//
+// The overlay a run renders with is the one its answers file names,
+// relative to the project: the same answers bytes in the same directory
+// name the same overlay. So the entry keeps the overlay's name, and a later
+// run hashes that directory's files for its key before parsing the answers
+// file at all.
 package uptodate
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -22,10 +27,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/shmemgen/shmemgen/answers"
 	"github.com/shmemgen/shmemgen/gen"
+	"github.com/shmemgen/shmemgen/internal/usercache"
 	"github.com/shmemgen/shmemgen/write"
 )
 
@@ -37,7 +42,8 @@ type Probe struct {
 	answers []byte // its answers file, as read before the project was loaded
 	exe     string // the running executable's identity
 	entry   string // the cache file for dir and exe
-	key     string // the render's key, once Fresh has made it
+	key     string // the render's key, once BeforeRender has made it
+	overlay string // the overlay the key hashes
 }
 
 // Start reads dir's answers file and identifies the running executable,
@@ -48,7 +54,7 @@ func Start(dir string) *Probe {
 	if err != nil {
 		return &Probe{}
 	}
-	cache, err := os.UserCacheDir()
+	cache, err := usercache.Dir("uptodate")
 	if err != nil {
 		return &Probe{}
 	}
@@ -64,35 +70,43 @@ func Start(dir string) *Probe {
 	// as a benchmark against an older build does, keep one each.
 	name := sha256.Sum256([]byte(exe + "\x00" + abs))
 	return &Probe{dir: abs, answers: data, exe: exe,
-		entry: filepath.Join(cache, "shmemgen", "uptodate", hex.EncodeToString(name[:16]))}
+		entry: filepath.Join(cache, hex.EncodeToString(name[:16]))}
 }
 
 // Fresh reports whether the project is up to date, as a full run would
 // find it: a run of this executable recorded a render from the same answers
-// file and overlay (the directory Load found, or "" for none) in which
-// nothing changed, and every file is still as that render made it.
-//
-// It also makes the key that Record records under, from the overlay as it
-// is now, before the caller renders: an overlay changed during the render
-// then only makes the next run miss.
-func (p *Probe) Fresh(fsys write.FS, overlay string) bool {
+// file and overlay in which nothing changed, and every file is still as
+// that render made it. It needs no Load: the entry names the overlay.
+func (p *Probe) Fresh(fsys write.FS) bool {
 	if p.entry == "" {
 		return false
 	}
-	key, err := renderKey(p, overlay)
-	if err != nil {
+	e, ok := readEntry(p.entry)
+	if !ok {
 		return false
 	}
-	p.key = key
-	sums, ok := readEntry(p.entry, key)
-	return ok && write.UpToDate(fsys, p.dir, sums)
+	key, err := renderKey(p, e.Overlay)
+	return err == nil && key == e.Key && write.UpToDate(fsys, p.dir, e.Files)
+}
+
+// BeforeRender makes the key that Record records under, from the overlay
+// Load found (its directory, or "" for none) as it is now, before the
+// caller renders: an overlay changed during the render then only makes
+// the next run miss.
+func (p *Probe) BeforeRender(overlay string) {
+	if p.entry == "" {
+		return
+	}
+	if key, err := renderKey(p, overlay); err == nil {
+		p.key, p.overlay = key, overlay
+	}
 }
 
 // Record notes that a full render from this run's inputs, files (the
 // answers file among them), changed nothing. It records nothing unless
-// Fresh made the key before the render, nor when the answers file rendered
-// is not the one Start read: the project changed meanwhile. Failing to
-// record only costs the next run its fast path.
+// BeforeRender made the key, nor when the answers file rendered is not the
+// one Start read: the project changed meanwhile. Failing to record only
+// costs the next run its fast path.
 func (p *Probe) Record(files gen.FileSet) {
 	if p.key == "" {
 		return
@@ -104,13 +118,13 @@ func (p *Probe) Record(files gen.FileSet) {
 	for _, f := range files {
 		sums[f.Path] = answers.Sum(f.Data)
 	}
-	writeEntry(p.entry, p.key, sums)
+	writeEntry(p.entry, entry{Key: p.key, Overlay: p.overlay, Files: sums})
 }
 
 // renderKey hashes everything a render of the project depends on.
 func renderKey(p *Probe, overlay string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "shmemgen uptodate 1\x00%s\x00%s\x00%d\x00", p.exe, p.dir, len(p.answers))
+	fmt.Fprintf(h, "shmemgen uptodate 2\x00%s\x00%s\x00%s\x00%d\x00", p.exe, p.dir, overlay, len(p.answers))
 	h.Write(p.answers)
 	if overlay != "" {
 		if err := hashTree(h, overlay); err != nil {
@@ -142,40 +156,42 @@ func hashTree(h io.Writer, dir string) error {
 }
 
 // An entry is the cache file of one project: the key of the render it
-// records and the hash of each file that render made. On disk it is the
-// hex SHA-256 of the JSON that follows, a newline, then the JSON: an entry
-// cut short or garbled by a crash does not verify, so it needs no fsync.
+// records, the overlay that key hashed, and the hash of each file that
+// render made. On disk it is the hex SHA-256 of the JSON that follows, a
+// newline, then the JSON: an entry cut short or garbled by a crash does not
+// verify, so it needs no fsync.
 type entry struct {
-	Key   string            `json:"key"`
-	Files map[string]string `json:"files"`
+	Key     string            `json:"key"`
+	Overlay string            `json:"overlay,omitempty"`
+	Files   map[string]string `json:"files"`
 }
 
-func readEntry(name, key string) (map[string]string, bool) {
+func readEntry(name string) (entry, bool) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, false
+		return entry{}, false
 	}
 	sum, body, ok := bytes.Cut(data, []byte("\n"))
 	if !ok {
-		return nil, false
+		return entry{}, false
 	}
 	want := sha256.Sum256(body)
 	if string(sum) != hex.EncodeToString(want[:]) {
-		return nil, false
+		return entry{}, false
 	}
 	var e entry
-	if err := json.Unmarshal(body, &e); err != nil || e.Key != key || len(e.Files) == 0 {
-		return nil, false
+	if err := json.Unmarshal(body, &e); err != nil || e.Key == "" || len(e.Files) == 0 {
+		return entry{}, false
 	}
-	return e.Files, true
+	return e, true
 }
 
 // maxEntries bounds the cache: one entry a project and executable, the
-// oldest removed beyond it.
+// oldest removed beyond it (usercache.Prune).
 const maxEntries = 256
 
-func writeEntry(name, key string, sums map[string]string) {
-	body, err := json.Marshal(entry{Key: key, Files: sums})
+func writeEntry(name string, e entry) {
+	body, err := json.Marshal(e)
 	if err != nil {
 		return
 	}
@@ -197,28 +213,5 @@ func writeEntry(name, key string, sums map[string]string) {
 		os.Remove(tmp.Name())
 		return
 	}
-	prune(dir)
-}
-
-// prune removes the least recently written entries beyond maxEntries, and
-// temporary files a killed run left.
-func prune(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) <= maxEntries {
-		return
-	}
-	type aged struct {
-		name string
-		mod  int64
-	}
-	var all []aged
-	for _, e := range entries {
-		if info, err := e.Info(); err == nil {
-			all = append(all, aged{e.Name(), info.ModTime().UnixNano()})
-		}
-	}
-	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(b.mod, a.mod) })
-	for _, a := range all[min(len(all), maxEntries/2):] {
-		os.Remove(filepath.Join(dir, a.name))
-	}
+	usercache.Prune(dir, maxEntries)
 }

@@ -61,7 +61,7 @@ func fullRun(t *testing.T, dir string) (changed bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	probe.Fresh(write.OS{}, opts.OverlayName)
+	probe.BeforeRender(opts.OverlayName)
 	files, err := project.Render(a.Inputs, opts, a.Templates)
 	if err != nil {
 		t.Fatal(err)
@@ -76,15 +76,10 @@ func fullRun(t *testing.T, dir string) (changed bool) {
 	return plan.Changed()
 }
 
-// fresh is generate's fast path.
+// fresh is generate's fast path, which loads nothing.
 func fresh(t *testing.T, dir string) bool {
 	t.Helper()
-	probe := Start(dir)
-	_, opts, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return probe.Fresh(write.OS{}, opts.OverlayName)
+	return Start(dir).Fresh(write.OS{})
 }
 
 // primed is a project a full run found up to date, which the fast path
@@ -130,6 +125,17 @@ func TestInvalidation(t *testing.T) {
 		}},
 		{"new overlay template", func(t *testing.T, dir string) {
 			write1(t, filepath.Join(dir, "overlay", "more.txt.tmpl"), "more\n")
+		}},
+		{"overlay gone", func(t *testing.T, dir string) {
+			if err := os.RemoveAll(filepath.Join(dir, "overlay")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"overlay moved, answers changed to name it", func(t *testing.T, dir string) {
+			if err := os.Rename(filepath.Join(dir, "overlay"), filepath.Join(dir, "overlay2")); err != nil {
+				t.Fatal(err)
+			}
+			replaceIn(t, filepath.Join(dir, answers.FileName), "templates: overlay", "templates: overlay2")
 		}},
 		{"different executable", func(t *testing.T, dir string) {
 			executableID = func() (string, error) { return "exe-2", nil }
@@ -202,7 +208,7 @@ func TestRecordNeedsTheAnswersStartRead(t *testing.T) {
 	probe := Start(dir)
 	replaceIn(t, filepath.Join(dir, answers.FileName), "size: 4096", "size: 8192")
 	replaceIn(t, filepath.Join(dir, answers.FileName), "size: 8192", "size: 4096")
-	probe.Fresh(write.OS{}, filepath.Join(dir, "overlay"))
+	probe.BeforeRender(filepath.Join(dir, "overlay"))
 	probe.Record(render(t, dir))
 	// The same bytes again: recorded.
 	if !fresh(t, dir) {
@@ -211,7 +217,7 @@ func TestRecordNeedsTheAnswersStartRead(t *testing.T) {
 	// Other bytes than Start read: not recorded.
 	dir2 := newProject(t)
 	probe = Start(dir2)
-	probe.Fresh(write.OS{}, filepath.Join(dir2, "overlay"))
+	probe.BeforeRender(filepath.Join(dir2, "overlay"))
 	replaceIn(t, filepath.Join(dir2, answers.FileName), "size: 4096", "size: 8192")
 	probe.Record(render(t, dir2))
 	if _, err := os.Stat(probe.entry); err == nil {
@@ -225,7 +231,7 @@ func TestOverlayChangedDuringRender(t *testing.T) {
 	dir := newProject(t)
 	overlay := filepath.Join(dir, "overlay")
 	probe := Start(dir)
-	probe.Fresh(write.OS{}, overlay)
+	probe.BeforeRender(overlay)
 	files := render(t, dir)
 	write1(t, filepath.Join(overlay, "extra.txt.tmpl"), "changed meanwhile\n")
 	probe.Record(files)
@@ -262,21 +268,6 @@ func TestNoCache(t *testing.T) {
 	t.Setenv("HOME", "")
 	if fresh(t, dir) {
 		t.Fatal("fresh without a cache")
-	}
-}
-
-func TestPrune(t *testing.T) {
-	dir := t.TempDir()
-	for i := range maxEntries + 1 {
-		write1(t, filepath.Join(dir, strings.Repeat("x", 1+i%7)+string(rune('a'+i%26))+string(rune('a'+i/26))), "")
-	}
-	prune(dir)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) > maxEntries/2 {
-		t.Errorf("%d entries after pruning, want at most %d", len(entries), maxEntries/2)
 	}
 }
 
