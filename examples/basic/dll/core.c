@@ -1027,7 +1027,21 @@ SHMEM_API DWORD SHMEM_CDECL SharedMemLastError(void)
     return shmemgen_get_status();
 }
 
+/* shmemgen_wait_started waits until Go's first setup has run, whatever
+ * came of it: an unlink before it would let this process's own setup,
+ * which creates the segment when the name is free, make it again. */
+static void shmemgen_wait_started(void)
+{
+    shmemgen_error saved = shmemgen_error_save();
+    shmemgen_setup_enter();
+    while (shmemgen_core.state == SHMEMGEN_STARTING)
+        shmemgen_setup_sleep(INFINITE);
+    shmemgen_setup_leave();
+    shmemgen_error_restore(saved);
+}
+
 SHMEM_API BOOL SHMEM_CDECL UnlinkSharedMem(void)
 {
+    shmemgen_wait_started();
     return shmemgen_unlink();
 }

@@ -372,7 +372,9 @@ typedef HOSTILE_DWORD(HOSTILE_CDECL *PFN_SharedMemLastError)(void);
  * an errno status otherwise. Use it to remove a stale segment, one that
  * outlived its processes with a header that does not match (BAD_LAYOUT).
  * On Windows it returns TRUE and does nothing: named objects go away with
- * their last handle. It needs no setup, and takes no lock.
+ * their last handle. It waits for this process's own setup to have run
+ * once, which would otherwise create the name again behind it, but not
+ * for it to succeed, and takes no lock.
  */
 HOSTILE_API HOSTILE_BOOL HOSTILE_CDECL UnlinkSharedMem(void);
 typedef HOSTILE_BOOL(HOSTILE_CDECL *PFN_UnlinkSharedMem)(void);
