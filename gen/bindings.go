@@ -59,6 +59,3 @@ func escapedLiteral(s string, escape func(rune) string) string {
 
 // SegmentPath is the Linux segment's file, /dev/shm and the POSIX name.
 func (m Model) SegmentPath() string { return "/dev/shm" + m.POSIXName() }
-
-// StaleLinux is BAD_LAYOUT's text on Linux, as StaleLinuxGo quotes it.
-func (m Model) StaleLinux() string { return staleLinux(m.Config) }

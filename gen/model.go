@@ -130,11 +130,12 @@ type Model struct {
 	POSIXNameGo       string
 	POSIXNameC        string
 	POSIXNameMarkdown string
-	// StaleLinuxGo and StaleLinuxC are BAD_LAYOUT's text on Linux, as a Go
-	// and a C string literal: it names the segment's path under /dev/shm
-	// and says how to remove it, since the usual cause is a segment left by
-	// a build with another size or layout. The C one starts with the
-	// status's name, as every C status text does (Status.TextC).
+	// StaleLinux is BAD_LAYOUT's text on Linux, in every language: it
+	// names the segment's path under /dev/shm and says how to remove it,
+	// since the usual cause is a segment left by a build with another size
+	// or layout. StaleLinuxGo quotes it for Go, and StaleLinuxC for C after
+	// the status's name, as every C status text starts (Status.Text).
+	StaleLinux   string
 	StaleLinuxGo string
 	StaleLinuxC  string
 	// TimeoutTextC is a timed-out wait's status text, as a C literal.
@@ -157,8 +158,9 @@ type Model struct {
 type Status struct {
 	// Name is the C macro's suffix, Go the DLL's Go constant, Client the
 	// client package's exported one. Doc says what the status means, in
-	// the doc comments; Short is the client's error string, which a log
-	// line can carry.
+	// the doc comments; Short is the phrase a message carries, which a log
+	// line can: the client's error string, and after the name, C's and the
+	// bindings' status text.
 	Name   string
 	Go     string
 	Client string
@@ -167,9 +169,13 @@ type Status struct {
 	Short  string
 }
 
-// TextC is the status's text in C's status-to-text function, as a C
-// string literal: its name, then what it means.
-func (s Status) TextC() string { return cLiteral(s.Name + ": " + s.Doc) }
+// Text is the status's text in C's and the bindings' status-to-text
+// functions: its name, then its short phrase. (BAD_LAYOUT's on Linux is
+// Model.StaleLinux.)
+func (s Status) Text() string { return s.Name + ": " + s.Short }
+
+// TextC is Text as a C string literal.
+func (s Status) TextC() string { return cLiteral(s.Text()) }
 
 // badLayoutWrong is what BAD_LAYOUT's texts say a header got wrong; with a
 // record, recordStatuses adds its layout hash.
@@ -183,7 +189,7 @@ func recordStatuses(hash uint64) []Status {
 	for i, s := range out {
 		if s.Name == "BAD_LAYOUT" {
 			out[i].Doc = strings.Replace(s.Doc, badLayoutWrong, recordLayoutWrong(hash), 1)
-			out[i].Short = s.Short + ", or has another record layout"
+			out[i].Short = s.Short + ", or has " + otherRecordLayout(hash)
 		}
 	}
 	return out
@@ -191,18 +197,25 @@ func recordStatuses(hash uint64) []Status {
 
 // recordLayoutWrong is badLayoutWrong with a record of layout hash.
 func recordLayoutWrong(hash uint64) string {
-	return fmt.Sprintf("wrong magic, version or size, or a record layout hash other than this build's 0x%016x", hash)
+	return badLayoutWrong + ", or " + otherRecordLayout(hash)
+}
+
+// otherRecordLayout is what BAD_LAYOUT's texts add with a record of layout
+// hash, its own short text too: a user whose two builds meet sees which
+// hash this one expects.
+func otherRecordLayout(hash uint64) string {
+	return fmt.Sprintf("a record layout hash other than this build's 0x%016x", hash)
 }
 
 var statuses = []Status{
 	{"BAD_LAYOUT", "statusBadLayout", "StatusBadLayout", 0x20000001, "the mapping exists but is not this DLL's: " + badLayoutWrong + ", or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)", "the mapping is not this library's"},
-	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout", "lock timeout"},
+	{"LOCK_TIMEOUT", "statusLockTimeout", "StatusLockTimeout", 0x20000002, "the lock was not acquired within the lock timeout", "the lock was not acquired in time"},
 	{"ABANDONED", "statusAbandoned", "StatusAbandoned", 0x20000003, "the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)", "the lock's holder died: what was read may be half-written"},
-	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code", "setup failed"},
-	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload", "bad argument"},
+	{"SETUP_FAILED", "statusSetupFailed", "StatusSetupFailed", 0x20000004, "setting up the shared memory failed where Windows gave no error code", "setting up the shared memory failed"},
+	{"BAD_ARGUMENT", "statusBadArgument", "StatusBadArgument", 0x20000005, "a NULL pointer, a zero-length buffer, or an offset and length outside the payload", "a NULL pointer, empty buffer or range outside the payload"},
 	// 0x20000006 was FAULT, which Go exports reported for a bad pointer:
 	// the C exports cannot, so it is retired rather than reused.
-	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get", "string truncated"},
+	{"TRUNCATED", "statusTruncated", "StatusTruncated", 0x20000007, "the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get", "the string was cut short to fit"},
 	{"SQUATTED", "statusSquatted", "StatusSquatted", 0x20000008, "another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable", "the name is held by another object"},
 }
 
@@ -266,23 +279,22 @@ func NewModel(c config.Config) Model {
 		POSIXNameGo:       strconv.Quote(c.POSIXName()),
 		POSIXNameC:        strconv.Quote(c.POSIXName()),
 		POSIXNameMarkdown: markdownCode(c.POSIXName()),
-		StaleLinuxGo:      strconv.Quote(staleLinux(c)),
-		StaleLinuxC:       cLiteral("BAD_LAYOUT: " + staleLinux(c)),
 		TimeoutTextC:      cLiteral("ERROR_TIMEOUT: the wait timed out"),
 		ModeGo:            fmt.Sprintf("0o%03o", c.ModeBits()),
 		ModeC:             fmt.Sprintf("0%03o", c.ModeBits()),
 		FileVersionRC:     fileVersion(c, ","),
 		FileVersionFull:   fileVersion(c, "."),
 	}
+	m.StaleLinux = staleLinux(c)
 	m.Record = newRecordModel(c, m.MacroPrefix)
 	if m.Record != nil {
 		m.Statuses = recordStatuses(m.Record.LayoutHash)
-		stale := strings.Replace(staleLinux(c), badLayoutWrong, recordLayoutWrong(m.Record.LayoutHash), 1)
-		m.StaleLinuxGo, m.StaleLinuxC = strconv.Quote(stale), cLiteral("BAD_LAYOUT: "+stale)
+		m.StaleLinux = strings.Replace(m.StaleLinux, badLayoutWrong, recordLayoutWrong(m.Record.LayoutHash), 1)
 		// The record's area follows the payload: the section grows by it.
 		m.SectionSize = headerSize + m.Record.TrackedSize
 		m.SectionSizeHigh, m.SectionSizeLow = uint32(m.SectionSize>>32), uint32(m.SectionSize)
 	}
+	m.StaleLinuxGo, m.StaleLinuxC = strconv.Quote(m.StaleLinux), cLiteral("BAD_LAYOUT: "+m.StaleLinux)
 	m.Header = headerFields(m)
 	return m
 }

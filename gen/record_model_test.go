@@ -116,28 +116,38 @@ func ptrs(rs []config.Record) []*config.Record {
 	return out
 }
 
-// TestRecordBadLayoutText: with a record, BAD_LAYOUT's texts (the header's
-// comment and status-to-text, Linux's stale-segment text, the Go client's
-// error) say that a record layout other than this build's is refused, and
-// name this build's layout hash, which the README's troubleshooting also
-// gives; without a record they say nothing of records.
-var commentBreak = regexp.MustCompile(`\s*\n\s*(//|\*)? *`)
+// TestRecordBadLayoutText: with a record, BAD_LAYOUT's texts (the doc
+// comments on its constant, Linux's stale-segment text and the short text,
+// in C, Go and each binding) say that a record layout other than this
+// build's is refused and name this build's layout hash, which the README's
+// troubleshooting also gives; without a record they say nothing of records.
+var commentBreak = regexp.MustCompile(`\s*\n\s*(///|//|#:|\*)? *`)
 
 func TestRecordBadLayoutText(t *testing.T) {
 	c := recordConfig()
 	c.OS = "windows,linux"
+	c.Bindings = "csharp,python,rust"
 	files, err := Render(c, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash := fmt.Sprintf("0x%016x", NewModel(c).Record.LayoutHash)
-	want := "record layout hash other than this build's " + hash
-	for path, n := range map[string]int{"dll/api.h": 3, "client/status.go": 2} {
+	layoutHash := NewModel(c).Record.LayoutHash
+	want := fmt.Sprintf("record layout hash other than this build's 0x%016x", layoutHash)
+	stale := "is not this build's (" + recordLayoutWrong(layoutHash) + ")"
+	withTexts := []string{"dll/api.h", "client/status.go", "bindings/csharp/SharedMem.cs", "bindings/python/sharedmem.py", "bindings/rust/src/lib.rs"}
+	for _, path := range withTexts {
 		f, _ := files.Lookup(path)
 		// Comments wrapped, read as one line.
 		text := commentBreak.ReplaceAllString(string(f.Data), " ")
-		if got := strings.Count(text, want); got < n {
-			t.Errorf("%s says %q %d times, want at least %d (BAD_LAYOUT's texts)", path, want, got, n)
+		// The constant's comment, the text on Linux and the short text.
+		if got := strings.Count(text, want); got < 3 {
+			t.Errorf("%s says %q %d times, want at least 3 (BAD_LAYOUT's texts)", path, want, got)
+		}
+		if !strings.Contains(text, stale) {
+			t.Errorf("%s: BAD_LAYOUT's text on Linux does not say %q", path, stale)
+		}
+		if short := "not this library's, or has a " + want; !strings.Contains(text, short) {
+			t.Errorf("%s: BAD_LAYOUT's short text does not say %q", path, short)
 		}
 	}
 	c.Record, c.Types = nil, nil
@@ -145,7 +155,7 @@ func TestRecordBadLayoutText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"dll/api.h", "client/status.go"} {
+	for _, path := range withTexts {
 		if f, _ := files.Lookup(path); strings.Contains(string(f.Data), "record layout") {
 			t.Errorf("%s names a record layout, without a record", path)
 		}

@@ -17,9 +17,9 @@ import (
 // for every code the library can leave: 0, each of its own statuses, taken
 // from statuses (the one list they are defined in, by value, so that a
 // code the function has no case for falls through to the system's text),
-// and a wait's timeout. Each must have a text of its own, starting with
-// its name; on Linux BAD_LAYOUT's names the segment's path and the way to
-// remove it. The header is compiled for Linux as it is, and once more
+// and a wait's timeout. Each must have a text of its own, its name and its
+// short phrase (Status.Text); on Linux BAD_LAYOUT's names the segment's
+// path and the way to remove it. The header is compiled for Linux as it is, and once more
 // without __linux__, for the text the other systems print.
 func TestStatusText(t *testing.T) {
 	gcc := testenv.RequireTool(t, "gcc")
@@ -95,8 +95,10 @@ int main(void)
 			seen := map[string]string{}
 			for _, s := range statuses {
 				got := text[s.Code]
-				if !strings.HasPrefix(got, s.Name+": ") || len(got) < len(s.Name)+20 {
-					t.Errorf("%s (%#08x) reads %q, want its name and what it means", s.Name, s.Code, got)
+				if s.Code == 0x20000001 && tc.system == "linux" {
+					// The stale segment's text, checked below.
+				} else if got != s.Text() {
+					t.Errorf("%s (%#08x) reads %q, want its name and its short phrase, %q", s.Name, s.Code, got, s.Text())
 				}
 				if other, dup := seen[got]; dup {
 					t.Errorf("%s and %s read the same: %q", other, s.Name, got)

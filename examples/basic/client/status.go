@@ -58,15 +58,15 @@ func (s Status) Error() string {
 	case StatusBadLayout:
 		return "the mapping is not this library's (0x20000001)"
 	case StatusLockTimeout:
-		return "lock timeout (0x20000002)"
+		return "the lock was not acquired in time (0x20000002)"
 	case StatusAbandoned:
 		return "the lock's holder died: what was read may be half-written (0x20000003)"
 	case StatusSetupFailed:
-		return "setup failed (0x20000004)"
+		return "setting up the shared memory failed (0x20000004)"
 	case StatusBadArgument:
-		return "bad argument (0x20000005)"
+		return "a NULL pointer, empty buffer or range outside the payload (0x20000005)"
 	case StatusTruncated:
-		return "string truncated (0x20000007)"
+		return "the string was cut short to fit (0x20000007)"
 	case StatusSquatted:
 		return "the name is held by another object (0x20000008)"
 	case errTimeout:

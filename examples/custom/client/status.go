@@ -61,17 +61,17 @@ func (s Status) Error() string {
 		if runtime.GOOS == "linux" {
 			return "the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" + " (0x20000001)"
 		}
-		return "the mapping is not this library's, or has another record layout (0x20000001)"
+		return "the mapping is not this library's, or has a record layout hash other than this build's 0xfe5df31634e63bd7 (0x20000001)"
 	case StatusLockTimeout:
-		return "lock timeout (0x20000002)"
+		return "the lock was not acquired in time (0x20000002)"
 	case StatusAbandoned:
 		return "the lock's holder died: what was read may be half-written (0x20000003)"
 	case StatusSetupFailed:
-		return "setup failed (0x20000004)"
+		return "setting up the shared memory failed (0x20000004)"
 	case StatusBadArgument:
-		return "bad argument (0x20000005)"
+		return "a NULL pointer, empty buffer or range outside the payload (0x20000005)"
 	case StatusTruncated:
-		return "string truncated (0x20000007)"
+		return "the string was cut short to fit (0x20000007)"
 	case StatusSquatted:
 		return "the name is held by another object (0x20000008)"
 	case errTimeout:

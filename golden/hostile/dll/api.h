@@ -243,12 +243,13 @@ typedef struct {
 #define HOSTILE_STATUS_SQUATTED 0x20000008UL
 
 /*
- * HOSTILE_StatusText is what a status means, as one line of text
- * for a message, starting with its name: 0, each of the library's own
- * codes and a wait's timeout (HOSTILE_ERROR_TIMEOUT). Any other
- * code is the system's: a Win32 error code on Windows (FormatMessage says
- * what it means), an errno value on Linux (strerror). Print the code
- * beside the text: "failed: %s (status 0x%08lx)".
+ * HOSTILE_StatusText is a status's name and a short phrase, one
+ * line for a message (each code's comment above says what it means):
+ * 0, each of the library's own codes and a wait's timeout
+ * (HOSTILE_ERROR_TIMEOUT). Any other code is the system's: a
+ * Win32 error code on Windows (FormatMessage says what it means), an errno
+ * value on Linux (strerror). Print the code beside the text:
+ * "failed: %s (status 0x%08lx)".
  */
 static inline const char *HOSTILE_StatusText(unsigned long status)
 {
@@ -256,19 +257,19 @@ static inline const char *HOSTILE_StatusText(unsigned long status)
     case 0:
         return "success";
     case HOSTILE_STATUS_BAD_LAYOUT:
-        return "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
+        return "BAD_LAYOUT: the mapping is not this library's";
     case HOSTILE_STATUS_LOCK_TIMEOUT:
-        return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
+        return "LOCK_TIMEOUT: the lock was not acquired in time";
     case HOSTILE_STATUS_ABANDONED:
-        return "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)";
+        return "ABANDONED: the lock's holder died: what was read may be half-written";
     case HOSTILE_STATUS_SETUP_FAILED:
-        return "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code";
+        return "SETUP_FAILED: setting up the shared memory failed";
     case HOSTILE_STATUS_BAD_ARGUMENT:
-        return "BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload";
+        return "BAD_ARGUMENT: a NULL pointer, empty buffer or range outside the payload";
     case HOSTILE_STATUS_TRUNCATED:
-        return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
+        return "TRUNCATED: the string was cut short to fit";
     case HOSTILE_STATUS_SQUATTED:
-        return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+        return "SQUATTED: the name is held by another object";
     case HOSTILE_ERROR_TIMEOUT:
         return "ERROR_TIMEOUT: the wait timed out";
     }

@@ -26,26 +26,43 @@ namespace SharedMem
     public static class Status
     {
         public const uint Success = 0;
-        // BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first).
+        // BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
+        // version or size, or a record layout hash other than this build's
+        // 0xfe5df31634e63bd7, or smaller than its header says (another program,
+        // or a build of this library with another size or layout, created the
+        // name first).
         public const uint BadLayout = 0x20000001;
         // LOCK_TIMEOUT: the lock was not acquired within the lock timeout.
         public const uint LockTimeout = 0x20000002;
-        // ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead).
+        // ABANDONED: the call succeeded, but what it read may be half-written:
+        // a process died half-way through writing it, and no write has covered
+        // it since (or the lock was taken from this process while it held it,
+        // its process wrongly judged dead).
         public const uint Abandoned = 0x20000003;
-        // SETUP_FAILED: setting up the shared memory failed where Windows gave no error code.
+        // SETUP_FAILED: setting up the shared memory failed where Windows gave
+        // no error code.
         public const uint SetupFailed = 0x20000004;
-        // BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload.
+        // BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and
+        // length outside the payload.
         public const uint BadArgument = 0x20000005;
-        // TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get.
+        // TRUNCATED: the call succeeded, but the string did not fit and was cut
+        // short: in the payload for a set, in the caller's buffer for a get.
         public const uint Truncated = 0x20000007;
-        // SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable.
+        // SQUATTED: another object holds the name of the section, the setup
+        // mutex, the wake event or the note event: one of another type, one
+        // whose DACL refuses this process the rights the DLL asks for (a
+        // squatter, or a peer whose security descriptor leaves this process
+        // out), or, when the owner trust mode is chosen, one whose owner this
+        // process does not trust; setup retries in the background, and calls
+        // work once the name is free or usable.
         public const uint Squatted = 0x20000008;
         // Timeout is a wait's timeout: Win32's ERROR_TIMEOUT, on both systems.
         public const uint Timeout = 1460;
 
-        // Text is what a status means, one line starting with its name; any
-        // code not the library's own is the system's (a Win32 error code, or
-        // an errno value).
+        // Text is a status's name and a short phrase, for a message (the
+        // constants' comments say what each means); any code not the
+        // library's own is the system's (a Win32 error code, or an errno
+        // value).
         public static string Text(uint status)
         {
             switch (status)
@@ -53,14 +70,14 @@ namespace SharedMem
                 case 0: return "success";
                 case BadLayout:
                     return Environment.OSVersion.Platform == PlatformID.Unix
-                        ? "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"
-                        : "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)";
-                case LockTimeout: return "LOCK_TIMEOUT: the lock was not acquired within the lock timeout";
-                case Abandoned: return "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)";
-                case SetupFailed: return "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code";
-                case BadArgument: return "BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload";
-                case Truncated: return "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get";
-                case Squatted: return "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable";
+                        ? "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again"
+                        : "BAD_LAYOUT: the mapping is not this library's, or has a record layout hash other than this build's 0xfe5df31634e63bd7";
+                case LockTimeout: return "LOCK_TIMEOUT: the lock was not acquired in time";
+                case Abandoned: return "ABANDONED: the lock's holder died: what was read may be half-written";
+                case SetupFailed: return "SETUP_FAILED: setting up the shared memory failed";
+                case BadArgument: return "BAD_ARGUMENT: a NULL pointer, empty buffer or range outside the payload";
+                case Truncated: return "TRUNCATED: the string was cut short to fit";
+                case Squatted: return "SQUATTED: the name is held by another object";
                 case Timeout: return "ERROR_TIMEOUT: the wait timed out";
             }
             return Environment.OSVersion.Platform == PlatformID.Unix ? "an errno value" : "a Win32 error code";

@@ -37,32 +37,54 @@ SEGMENT = "/dev/shm/Telemetry"
 LIBRARY = "telemetry.dll" if sys.platform == "win32" else "libtelemetry.so"
 
 # The library's own status codes; bit 29 marks them as application-defined.
+#: STATUS_BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic,
+#: version or size, or a record layout hash other than this build's
+#: 0xfe5df31634e63bd7, or smaller than its header says (another program, or a
+#: build of this library with another size or layout, created the name first).
 STATUS_BAD_LAYOUT = 0x20000001
+#: STATUS_LOCK_TIMEOUT: the lock was not acquired within the lock timeout.
 STATUS_LOCK_TIMEOUT = 0x20000002
+#: STATUS_ABANDONED: the call succeeded, but what it read may be half-written:
+#: a process died half-way through writing it, and no write has covered it
+#: since (or the lock was taken from this process while it held it, its process
+#: wrongly judged dead).
 STATUS_ABANDONED = 0x20000003
+#: STATUS_SETUP_FAILED: setting up the shared memory failed where Windows gave
+#: no error code.
 STATUS_SETUP_FAILED = 0x20000004
+#: STATUS_BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and
+#: length outside the payload.
 STATUS_BAD_ARGUMENT = 0x20000005
+#: STATUS_TRUNCATED: the call succeeded, but the string did not fit and was cut
+#: short: in the payload for a set, in the caller's buffer for a get.
 STATUS_TRUNCATED = 0x20000007
+#: STATUS_SQUATTED: another object holds the name of the section, the setup
+#: mutex, the wake event or the note event: one of another type, one whose DACL
+#: refuses this process the rights the DLL asks for (a squatter, or a peer
+#: whose security descriptor leaves this process out), or, when the owner trust
+#: mode is chosen, one whose owner this process does not trust; setup retries
+#: in the background, and calls work once the name is free or usable.
 STATUS_SQUATTED = 0x20000008
 #: ERROR_TIMEOUT is a wait's timeout: Win32's ERROR_TIMEOUT, on both systems.
 ERROR_TIMEOUT = 1460
 
 _STATUS_TEXT = {
     0: "success",
-    STATUS_BAD_LAYOUT: "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" if sys.platform.startswith("linux") else "BAD_LAYOUT: the mapping exists but is not this DLL's: wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7, or smaller than its header says (another program, or a build of this library with another size or layout, created the name first)",
-    STATUS_LOCK_TIMEOUT: "LOCK_TIMEOUT: the lock was not acquired within the lock timeout",
-    STATUS_ABANDONED: "ABANDONED: the call succeeded, but what it read may be half-written: a process died half-way through writing it, and no write has covered it since (or the lock was taken from this process while it held it, its process wrongly judged dead)",
-    STATUS_SETUP_FAILED: "SETUP_FAILED: setting up the shared memory failed where Windows gave no error code",
-    STATUS_BAD_ARGUMENT: "BAD_ARGUMENT: a NULL pointer, a zero-length buffer, or an offset and length outside the payload",
-    STATUS_TRUNCATED: "TRUNCATED: the call succeeded, but the string did not fit and was cut short: in the payload for a set, in the caller's buffer for a get",
-    STATUS_SQUATTED: "SQUATTED: another object holds the name of the section, the setup mutex, the wake event or the note event: one of another type, one whose DACL refuses this process the rights the DLL asks for (a squatter, or a peer whose security descriptor leaves this process out), or, when the owner trust mode is chosen, one whose owner this process does not trust; setup retries in the background, and calls work once the name is free or usable",
+    STATUS_BAD_LAYOUT: "BAD_LAYOUT: the segment /dev/shm/Telemetry is not this build's (wrong magic, version or size, or a record layout hash other than this build's 0xfe5df31634e63bd7): most likely a build with another size or layout left it, as a segment outlives its processes; if no program still uses it, remove it with bin/parent --unlink (or rm /dev/shm/Telemetry) and run again" if sys.platform.startswith("linux") else "BAD_LAYOUT: the mapping is not this library's, or has a record layout hash other than this build's 0xfe5df31634e63bd7",
+    STATUS_LOCK_TIMEOUT: "LOCK_TIMEOUT: the lock was not acquired in time",
+    STATUS_ABANDONED: "ABANDONED: the lock's holder died: what was read may be half-written",
+    STATUS_SETUP_FAILED: "SETUP_FAILED: setting up the shared memory failed",
+    STATUS_BAD_ARGUMENT: "BAD_ARGUMENT: a NULL pointer, empty buffer or range outside the payload",
+    STATUS_TRUNCATED: "TRUNCATED: the string was cut short to fit",
+    STATUS_SQUATTED: "SQUATTED: the name is held by another object",
     ERROR_TIMEOUT: "ERROR_TIMEOUT: the wait timed out",
 }
 
 
 def status_text(status: int) -> str:
-    """What a status means, one line starting with its name; any code not the
-    library's own is the system's (a Win32 error code, or an errno value)."""
+    """A status's name and a short phrase, for a message (the STATUS_
+    constants' comments say what each means); any code not the library's own
+    is the system's (a Win32 error code, or an errno value)."""
     text = _STATUS_TEXT.get(status)
     if text is not None:
         return text
