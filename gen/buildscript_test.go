@@ -527,3 +527,33 @@ func TestBuildPS1BuildsTheBindingsAsBuildSh(t *testing.T) {
 		t.Errorf("build.env of a project without bindings names some:\n%s", env.Data)
 	}
 }
+
+// TestScriptsPassShellcheck runs shellcheck, every check at every
+// severity, over build.sh (following its source of build.env) and run.sh,
+// for projects that take each branch the scripts have: Windows alone, both
+// systems, both architectures, every binding.
+func TestScriptsPassShellcheck(t *testing.T) {
+	shellcheck := testenv.RequireTool(t, "shellcheck")
+	for name, change := range map[string]func(c *config.Config){
+		"default": func(*config.Config) {},
+		"linux-bindings": func(c *config.Config) {
+			c.OS = "windows,linux"
+			c.Bindings = "csharp,python,rust"
+		},
+		"x86": func(c *config.Config) { c.Arch = "amd64,386" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := config.Default("x")
+			change(&c)
+			files, err := Render(c, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(shellcheck, "--external-sources", "--severity=style", "build.sh", "run.sh")
+			cmd.Dir = writeProject(t, files)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("shellcheck: %v\n%s", err, out)
+			}
+		})
+	}
+}

@@ -27,6 +27,8 @@
 # beside bin/NAME.dll, Linux beside bin/libNAME.so.
 #
 # Each step prints a line as it starts and one with its time when it ends.
+# The build_* functions run through step, where shellcheck cannot follow.
+# shellcheck disable=SC2317
 set -euo pipefail
 cd "$(dirname "$0")"
 

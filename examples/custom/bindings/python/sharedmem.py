@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import codecs
 import ctypes
-import os
-import sys
-import threading
-from typing import Optional
 import json
 import math
+import os
 import struct
+import sys
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Optional
 
 #: CAPACITY is how many UTF-16 units the string holds, its terminator included.
 CAPACITY = 524288

@@ -9,6 +9,10 @@
 //! It loads the library by full path, `telemetry.dll` on Windows and
 //! `libtelemetry.so` on Linux, from the directory of the running program
 //! unless told another: never through a search path.
+
+// cargo fmt leaves this file as shmemgen wrote it: shmemgen generate
+// rewrites a generated file, so the two would undo each other.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 #![deny(unsafe_code)]
 
 #[allow(unsafe_code)]
@@ -348,7 +352,7 @@ impl SharedMem {
         const INFINITE: u32 = 0xFFFF_FFFF;
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
-            if cancel.map_or(false, |c| c.load(Ordering::Acquire)) {
+            if matches!(cancel, Some(c) if c.load(Ordering::Acquire)) {
                 return Err(Error::new("WaitSharedMem", CANCELLED));
             }
             let mut ms = match deadline {
@@ -363,7 +367,7 @@ impl SharedMem {
                 return Ok(g);
             }
             let status = self.status();
-            if status != ERROR_TIMEOUT || deadline.map_or(false, |d| Instant::now() >= d) {
+            if status != ERROR_TIMEOUT || matches!(deadline, Some(d) if Instant::now() >= d) {
                 return Err(Error::new("WaitSharedMem", status));
             }
         }

@@ -10,6 +10,10 @@
 //! at the sum of the sizes before it: the offsets below. (offset_of!, from
 //! Rust 1.77, is newer than the rustc Debian ships.)
 
+// cargo fmt leaves this file as shmemgen wrote it: shmemgen generate
+// rewrites a generated file, so the two would undo each other.
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 /// Reading: 56 bytes.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -183,13 +187,13 @@ fn write_value(out: &mut String, p: &[u8], f: &Field, depth: usize) -> Result<()
         Kind::F32 | Kind::F64 => {
             let (shortest, finite) = if matches!(f.kind, Kind::F32) {
                 let v = f32::from_ne_bytes([p[0], p[1], p[2], p[3]]);
-                let tie = ties_to_even(&format!("{:e}", v), &format!("{:.120e}", v), |t| t.parse::<f32>().map_or(false, |x| x == v));
+                let tie = ties_to_even(&format!("{:e}", v), &format!("{:.120e}", v), |t| t.parse::<f32>() == Ok(v));
                 (tie, v.is_finite())
             } else {
                 let mut b = [0u8; 8];
                 b.copy_from_slice(&p[..8]);
                 let v = f64::from_ne_bytes(b);
-                let tie = ties_to_even(&format!("{:e}", v), &format!("{:.120e}", v), |t| t.parse::<f64>().map_or(false, |x| x == v));
+                let tie = ties_to_even(&format!("{:e}", v), &format!("{:.120e}", v), |t| t.parse::<f64>() == Ok(v));
                 (tie, v.is_finite())
             };
             if !finite {

@@ -10,6 +10,10 @@
 //! its field holds but one, fails with STATUS_BAD_ARGUMENT, and the library
 //! is not called. The offsets are the model's, which record.rs checks.
 
+// cargo fmt leaves this file as shmemgen wrote it: shmemgen generate
+// rewrites a generated file, so the two would undo each other.
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 #[allow(unused_imports)] // the records, for the setters of one, and the status
 use crate::{record::*, STATUS_BAD_ARGUMENT};
 use crate::{sys, Error, SharedMem};
@@ -55,13 +59,11 @@ impl SharedMem {
 /// NUL or more units than units' length less one.
 #[allow(dead_code)]
 fn fill_text(units: &mut [u16], text: &str) -> bool {
-    let mut n = 0;
-    for u in text.encode_utf16() {
+    for (n, u) in text.encode_utf16().enumerate() {
         if u == 0 || n + 1 >= units.len() {
             return false;
         }
         units[n] = u;
-        n += 1;
     }
     true
 }

@@ -5,6 +5,10 @@
 //! needed), finds each export, and calls them with pointers that the safe
 //! wrappers below keep valid. The library is never unloaded.
 
+// cargo fmt leaves this file as shmemgen wrote it: shmemgen generate
+// rewrites a generated file, so the two would undo each other.
+#![cfg_attr(rustfmt, rustfmt::skip)]
+
 use std::ffi::{c_void, CString};
 use std::mem::MaybeUninit;
 use std::os::raw::{c_char, c_int};
@@ -320,6 +324,11 @@ impl Library {
 /// padding too), every member an integer, a float, or an array or record
 /// of them. Any bytes are one of its values, so it may be viewed as bytes
 /// and made of zeros.
+///
+/// # Safety
+///
+/// Implement it only for a type that is all of the above: the binding
+/// reads such a type's bytes from shared memory as they are.
 pub(crate) unsafe trait Plain: Copy {}
 
 unsafe impl Plain for crate::record::Reading {}

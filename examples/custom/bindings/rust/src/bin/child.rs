@@ -13,10 +13,12 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
+mod hosts;
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.len() == 2 && args[1] == "--unlink" {
-        return unlink("child");
+        return hosts::unlink_main("child");
     }
     let record = args.len() == 2 && args[1] == "--record";
     if args.len() > 2 || (args.len() == 2 && !record && args[1] != "--next") {
@@ -35,7 +37,10 @@ fn main() -> ExitCode {
     }
     if args.len() == 2 {
         // 0 returns the current generation at once; the next call waits for it to change.
-        if let Err(e) = lib.wait(0, None).and_then(|g| lib.wait(g, Some(Duration::from_secs(60)))) {
+        if let Err(e) = lib
+            .wait(0, None)
+            .and_then(|g| lib.wait(g, Some(Duration::from_secs(60))))
+        {
             eprintln!("child: {e}");
             return ExitCode::from(1);
         }
@@ -43,14 +48,21 @@ fn main() -> ExitCode {
     let text = match lib.get() {
         Ok(text) => text,
         // Printed all the same, as the C child does.
-        Err(sharedmem::Error { status: sharedmem::STATUS_ABANDONED, text: Some(text), .. }) => text,
+        Err(sharedmem::Error {
+            status: sharedmem::STATUS_ABANDONED,
+            text: Some(text),
+            ..
+        }) => text,
         Err(e) => {
             eprintln!("child: {e}");
             return ExitCode::from(1);
         }
     };
     let mut out = std::io::stdout().lock();
-    if writeln!(out, "Child process read from shared memory: {text}").and_then(|_| out.flush()).is_err() {
+    if writeln!(out, "Child process read from shared memory: {text}")
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
@@ -62,7 +74,10 @@ fn print_record(lib: &sharedmem::SharedMem) -> ExitCode {
     match lib.read_record_json() {
         Ok((json, abandoned)) => {
             if abandoned {
-                eprintln!("child: {}", sharedmem::status_text(sharedmem::STATUS_ABANDONED));
+                eprintln!(
+                    "child: {}",
+                    sharedmem::status_text(sharedmem::STATUS_ABANDONED)
+                );
             }
             let mut out = std::io::stdout().lock();
             if writeln!(out, "{json}").and_then(|_| out.flush()).is_err() {
@@ -75,18 +90,4 @@ fn print_record(lib: &sharedmem::SharedMem) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-fn unlink(who: &str) -> ExitCode {
-    let result = sharedmem::SharedMem::load().map_err(|e| e.to_string()).and_then(|lib| lib.unlink().map_err(|e| e.to_string()));
-    if let Err(e) = result {
-        eprintln!("{who}: {e}");
-        return ExitCode::from(1);
-    }
-    if cfg!(windows) {
-        println!("{who}: nothing to remove on Windows: a mapping goes away with its last handle");
-    } else {
-        println!("{who}: removed {}; the next process creates it afresh", sharedmem::SEGMENT);
-    }
-    ExitCode::SUCCESS
 }

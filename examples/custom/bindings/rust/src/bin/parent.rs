@@ -16,10 +16,12 @@
 
 use std::process::{Command, ExitCode};
 
+mod hosts;
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.len() == 2 && args[1] == "--unlink" {
-        return unlink_main("parent");
+        return hosts::unlink_main("parent");
     }
     let record = args.len() > 1 && args[1] == "--record";
     if args.len() > if record { 4 } else { 3 } || (record && args.len() < 3) {
@@ -48,11 +50,18 @@ fn main() -> ExitCode {
         return run_child(args.get(3), " --record");
     }
     // An argument that is not valid Unicode reads with U+FFFD, as in the C parent.
-    let text = args.get(2).map_or("This is a test string".to_string(), |a| a.to_string_lossy().into_owned());
+    let text = args
+        .get(2)
+        .map_or("This is a test string".to_string(), |a| {
+            a.to_string_lossy().into_owned()
+        });
     println!("Process is writing to shared memory...");
     match lib.set(&text) {
         Ok(true) => {}
-        Ok(false) => eprintln!("parent: the text was cut to fit the mapping's {} characters", sharedmem::CAPACITY - 1),
+        Ok(false) => eprintln!(
+            "parent: the text was cut to fit the mapping's {} characters",
+            sharedmem::CAPACITY - 1
+        ),
         Err(e) => {
             eprintln!("parent: {e}");
             return ExitCode::from(1);
@@ -90,7 +99,11 @@ fn run_child(line: Option<&std::ffi::OsString>, arg: &str) -> ExitCode {
         }
         None => match sharedmem::program_dir() {
             Ok(dir) => {
-                let mut c = Command::new(dir.join(if cfg!(windows) { "child-rs.exe" } else { "child-rs" }));
+                let mut c = Command::new(dir.join(if cfg!(windows) {
+                    "child-rs.exe"
+                } else {
+                    "child-rs"
+                }));
                 c.args(arg.split_whitespace());
                 c
             }
@@ -119,20 +132,4 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
         }
     }
     status.code().unwrap_or(1)
-}
-
-/// unlink_main is --unlink: it removes the segment's name on Linux, so that
-/// the next process creates it afresh.
-pub fn unlink_main(who: &str) -> ExitCode {
-    let result = sharedmem::SharedMem::load().map_err(|e| e.to_string()).and_then(|lib| lib.unlink().map_err(|e| e.to_string()));
-    if let Err(e) = result {
-        eprintln!("{who}: {e}");
-        return ExitCode::from(1);
-    }
-    if cfg!(windows) {
-        println!("{who}: nothing to remove on Windows: a mapping goes away with its last handle");
-    } else {
-        println!("{who}: removed {}; the next process creates it afresh", sharedmem::SEGMENT);
-    }
-    ExitCode::SUCCESS
 }
