@@ -44,9 +44,7 @@ type NewRequest struct {
 // inputs the flags do not give are refused before anything is planned or
 // written, unless req.Reset.
 func New(fsys write.FS, req NewRequest, out Output) error {
-	opts := req.Options
-	opts.Gofmt = gofmtcache.Open()
-	files, err := project.Render(req.Config, opts, req.Templates)
+	files, err := renderProject(req.Config, req.Options, req.Templates)
 	if err != nil {
 		return err
 	}
@@ -240,4 +238,14 @@ func answerValue(v reflect.Value) string {
 		return config.Quote(s)
 	}
 	return s
+}
+
+// renderProject is project.Render with gofmt's verdicts remembered in the
+// user's cache, as every command that renders uses it.
+func renderProject(c config.Config, opts gen.Options, templates string) (gen.FileSet, error) {
+	cache := gofmtcache.Open()
+	opts.Gofmt = cache
+	files, err := project.Render(c, opts, templates)
+	cache.Flush()
+	return files, err
 }

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/shmemgen/shmemgen/answers"
-	"github.com/shmemgen/shmemgen/internal/gofmtcache"
 	"github.com/shmemgen/shmemgen/internal/uptodate"
 	"github.com/shmemgen/shmemgen/project"
 	"github.com/shmemgen/shmemgen/write"
@@ -29,8 +28,7 @@ func Regenerate(fsys write.FS, dir string, force bool, out Output) error {
 		return err
 	}
 	probe.BeforeRender(opts.OverlayName)
-	opts.Gofmt = gofmtcache.Open()
-	files, err := project.Render(a.Inputs, opts, a.Templates)
+	files, err := renderProject(a.Inputs, opts, a.Templates)
 	if err != nil {
 		return err
 	}
