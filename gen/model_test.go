@@ -263,17 +263,40 @@ func BenchmarkRender(b *testing.B) {
 // render does, reading the embedded templates, parsing every one it uses
 // and formatting every Go file.
 func BenchmarkRenderFirst(b *testing.B) {
+	benchmarkRenderFirst(b, nil)
+}
+
+// BenchmarkRenderFirstCached is BenchmarkRenderFirst with gofmt's verdicts
+// on these sources cached, as the commands' cache holds them after their
+// first render of the same project: the one Go file go/format changes is
+// formatted, no other.
+func BenchmarkRenderFirstCached(b *testing.B) {
+	cache := &fakeGofmt{}
+	resetRenderMemos()
+	if _, err := Render(config.Default("basic"), Options{Gofmt: cache}); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkRenderFirst(b, cache)
+}
+
+func benchmarkRenderFirst(b *testing.B, cache GofmtCache) {
 	c := config.Default("basic")
 	for b.Loop() {
-		embeddedTemplates = sync.OnceValues(readEmbedded)
-		guards.Clear()
-		parsed.Clear()
-		gofmted.Clear()
-		gofmtedCount.Store(0)
-		if _, err := Render(c, Options{}); err != nil {
+		resetRenderMemos()
+		if _, err := Render(c, Options{Gofmt: cache}); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// resetRenderMemos forgets what a process's renders remember, as a new
+// process starts without it.
+func resetRenderMemos() {
+	embeddedTemplates = sync.OnceValues(readEmbedded)
+	guards.Clear()
+	parsed.Clear()
+	gofmted.Clear()
+	gofmtedCount.Store(0)
 }
 
 // TestDependencyModules ties config's list of the modules the generated

@@ -75,64 +75,73 @@ func Render(c config.Config, opts Options) (FileSet, error) {
 	for k, v := range opts.Vars {
 		model.Vars[k] = v
 	}
-	// Each template is executed in turn, and its Go output formatted on
-	// another core meanwhile: go/format is most of a render's work, and
-	// each file's is its own.
+	// The templates are rendered on a goroutine a core: parsing, executing
+	// and formatting (when gofmt's verdicts are not cached) are a render's
+	// work, and each template's is its own.
 	results := make([]result, len(tmpls))
-	formatted := formatter(len(tmpls), opts.Gofmt)
-	defer formatted.wait()
-	// fail returns the error of the first template in path order that
-	// failed, as rendering one after another would.
-	fail := func(i int, err error) (FileSet, error) {
-		formatted.wait()
-		for _, r := range results[:i] {
-			if r.err != nil {
-				return nil, r.err
-			}
-		}
-		return nil, err
-	}
-	for i, t := range tmpls {
-		if !strings.HasSuffix(t.Path, ".tmpl") {
-			return fail(i, fmt.Errorf("template %s: name must end in .tmpl", t.Name))
-		}
-		out := strings.TrimSuffix(t.Path, ".tmpl")
-		if slices.Contains(opts.Reserved, out) {
-			return fail(i, fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out))
-		}
-		// The path goes into the manifest, which refuses anything else,
-		// and must mean the same file on Windows.
-		if !config.ValidPath(out) {
-			return fail(i, fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out)))
-		}
-		if skip, err := skips(t, model); err != nil {
-			return fail(i, err)
-		} else if skip {
-			continue
-		}
-		data, err := execute(t, model)
-		if err != nil {
-			return fail(i, err)
-		}
-		results[i] = result{name: t.Name, out: out, data: data}
-		// A template that renders to nothing makes no file: that is how
-		// one for a system --os does not list leaves itself out.
-		if len(bytes.TrimSpace(data)) > 0 && path.Ext(out) == ".go" {
-			formatted.add(&results[i])
-		}
-	}
-	formatted.wait()
+	eachOnWorkers(len(tmpls), func(i int) { results[i] = render(tmpls[i], model, opts) })
+	// The error of the first template in path order that failed, as
+	// rendering one after another would give.
 	var files FileSet
 	for _, r := range results {
 		if r.err != nil {
 			return nil, r.err
 		}
+		// A template that renders to nothing makes no file: that is how
+		// one for a system --os does not list leaves itself out.
 		if len(bytes.TrimSpace(r.data)) > 0 {
 			files = append(files, File{Path: r.out, Data: r.data, Mode: modeFor(r.out), Owner: ownerOf(r.data)})
 		}
 	}
 	files.sort()
 	return files, nil
+}
+
+// render renders one template for model: its output, formatted if Go, or
+// an error naming it; nothing for a template its guard skips.
+func render(t Template, model Model, opts Options) result {
+	r := result{name: t.Name}
+	if !strings.HasSuffix(t.Path, ".tmpl") {
+		r.err = fmt.Errorf("template %s: name must end in .tmpl", t.Name)
+		return r
+	}
+	out := strings.TrimSuffix(t.Path, ".tmpl")
+	if slices.Contains(opts.Reserved, out) {
+		r.err = fmt.Errorf("template %s: would overwrite %s, which shmemgen writes itself", t.Name, out)
+		return r
+	}
+	// The path goes into the manifest, which refuses anything else,
+	// and must mean the same file on Windows.
+	if !config.ValidPath(out) {
+		r.err = fmt.Errorf("template %s: makes %s, which is not a clean, slash-separated path inside the project (no backslash, colon or empty name)", t.Name, config.Quote(out))
+		return r
+	}
+	if skip, err := skips(t, model); err != nil || skip {
+		r.err = err
+		return r
+	}
+	r.out = out
+	if r.data, r.err = execute(t, model); r.err == nil && len(bytes.TrimSpace(r.data)) > 0 && path.Ext(out) == ".go" {
+		r.format(opts.Gofmt)
+	}
+	return r
+}
+
+// eachOnWorkers calls fn(i) for every i below n, on one goroutine a core,
+// the caller's among them, each taking the next i as it finishes one.
+func eachOnWorkers(n int, fn func(int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+			fn(i)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
 }
 
 // execute parses and executes one template.
@@ -205,44 +214,6 @@ var (
 )
 
 const maxGofmted = 1 << 14
-
-// formatQueue formats results on one goroutine for every core but the
-// caller's, and on the caller's once it waits, rather than leave it idle.
-type formatQueue struct {
-	cache GofmtCache
-	next  chan *result
-	wg    sync.WaitGroup
-	done  bool
-}
-
-// formatter returns a queue for up to n results.
-func formatter(n int, cache GofmtCache) *formatQueue {
-	q := &formatQueue{cache: cache, next: make(chan *result, n)}
-	for range runtime.GOMAXPROCS(0) - 1 {
-		q.wg.Go(q.work)
-	}
-	return q
-}
-
-func (q *formatQueue) work() {
-	for r := range q.next {
-		r.format(q.cache)
-	}
-}
-
-// add queues r, which must not be touched again until wait returns.
-func (q *formatQueue) add(r *result) { q.next <- r }
-
-// wait formats what is left and waits until every result added is
-// formatted. It may be called again.
-func (q *formatQueue) wait() {
-	if !q.done {
-		close(q.next)
-		q.work()
-		q.wg.Wait()
-		q.done = true
-	}
-}
 
 // Template is one template of the set a render uses.
 type Template struct {

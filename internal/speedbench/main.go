@@ -41,7 +41,7 @@ func main() {
 	bin := flag.String("bin", "", "measure this shmemgen binary instead of building one from the current tree")
 	base := flag.String("base", "", "also measure this shmemgen binary, an older build, in the same rounds")
 	dir := flag.String("dir", "", "work in this directory (default: a new one in the system's temporary directory, removed afterwards)")
-	gobench := flag.Bool("gobench", true, "also run the in-process Go benchmarks (BenchmarkRender, BenchmarkRenderFirst, BenchmarkNew, BenchmarkGenerateUpToDate)")
+	gobench := flag.Bool("gobench", true, "also run the in-process Go benchmarks (BenchmarkRender, BenchmarkRenderFirst, BenchmarkRenderFirstCached, BenchmarkNew, BenchmarkGenerateUpToDate)")
 	flag.Parse()
 	if *n < 15 {
 		log("-n %d: at least 15 rounds, for medians worth the name", *n)
@@ -146,7 +146,7 @@ func run(rounds int, bin, base, work string, gobench bool) error {
 		return nil
 	}
 	fmt.Println()
-	fmt.Println("in process (go test -run '^$' -bench 'BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$' -count 5 ./gen .), medians:")
+	fmt.Printf("in process (go %s), medians:\n", strings.Join(goBenchArgs, " "))
 	return goBenchmarks()
 }
 
@@ -213,10 +213,17 @@ func timeOne(c command) (time.Duration, time.Duration, error) {
 
 var benchLine = regexp.MustCompile(`^(Benchmark\w+?)(-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
 
+// goBenchArgs runs the in-process benchmarks: rendering in a process
+// that has rendered before, a process's first render without gofmt's
+// cache and with it, and the commands in process.
+var goBenchArgs = []string{"test", "-run", "^$", "-bench",
+	"BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkRenderFirstCached$|BenchmarkNew$|BenchmarkGenerateUpToDate$",
+	"-count", "5", "./gen", "."}
+
 // goBenchmarks runs the in-process benchmarks and prints the median of
 // each.
 func goBenchmarks() error {
-	cmd := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkRender$|BenchmarkRenderFirst$|BenchmarkNew$|BenchmarkGenerateUpToDate$", "-count", "5", "./gen", ".")
+	cmd := exec.Command("go", goBenchArgs...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
