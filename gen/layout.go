@@ -34,6 +34,17 @@ type HeaderField struct {
 	Doc string
 }
 
+// GoNameWidth is the width of the longest Go field name of the header,
+// to which layout.go pads the names as gofmt aligns them: the templates
+// write gofmt'ed Go, which the commands then need not format.
+func (m Model) GoNameWidth() int {
+	width := 0
+	for _, f := range m.Header {
+		width = max(width, len(f.Go))
+	}
+	return width
+}
+
 // GoType is the field's Go type.
 func (f HeaderField) GoType() string {
 	t := headerTypes[f.Type].goType

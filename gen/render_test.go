@@ -2,8 +2,10 @@ package gen
 
 import (
 	"bytes"
+	"go/format"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -450,4 +452,65 @@ func TestGofmtCache(t *testing.T) {
 			t.Errorf("the second render asked the cache %d times about sources this process had checked", cache.asked)
 		}
 	}
+}
+
+// TestTemplatesWriteGofmtedGo: the Go the templates write is gofmt'ed as
+// it comes, for every trust mode, both systems and the bindings, so that
+// formatting a render is a check the commands' gofmt cache answers (a
+// file go/format changes is formatted in every process). Only a typed
+// record's structs are left to go/format: their columns follow the
+// user's field names, tags and comments as gofmt's alignment rules do.
+func TestTemplatesWriteGofmtedGo(t *testing.T) {
+	configs := map[string]config.Config{"default": config.Default("x")}
+	for _, trust := range []string{config.TrustOwner, config.TrustNamespace, config.TrustHeader} {
+		c := config.Default("x")
+		c.Trust, c.OS, c.Bindings = trust, "windows,linux", "csharp,python,rust"
+		configs[trust] = c
+	}
+	configs["record"] = recordConfig()
+	tmpls, err := Templates(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range configs {
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		model := NewModel(c)
+		formatted := 0
+		for _, tmpl := range tmpls {
+			out := strings.TrimSuffix(tmpl.Path, ".tmpl")
+			if path.Ext(out) != ".go" || (c.Record != nil && out == "client/record.go") {
+				continue
+			}
+			if skip, err := skips(tmpl, model); err != nil || skip {
+				continue
+			}
+			data, err := execute(tmpl, model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(bytes.TrimSpace(data)) == 0 {
+				continue
+			}
+			formatted++
+			if want, err := format.Source(data); err != nil || !bytes.Equal(want, data) {
+				t.Errorf("%s: %s is not as gofmt writes it (%v):\n%s", name, out, err, firstDiff(string(data), string(want)))
+			}
+		}
+		if formatted < 10 {
+			t.Errorf("%s: only %d Go files rendered", name, formatted)
+		}
+	}
+}
+
+// firstDiff shows the first line where got and want differ.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range min(len(g), len(w)) {
+		if g[i] != w[i] {
+			return "line " + strconv.Itoa(i+1) + ":\n  got:  " + g[i] + "\n  want: " + w[i]
+		}
+	}
+	return "lengths differ"
 }
