@@ -18,6 +18,11 @@
  *                      status each leaves, then whether the segment's
  *                      first bytes are what create left
  *   shm unlink         the unlink export, and whether the name is gone
+ *   shm unlink-set TEXT
+ *                      the unlink export as soon as the library is loaded,
+ *                      while its setup may not have run yet, then set TEXT,
+ *                      and whether the name is gone: the setup must not
+ *                      make it again behind the unlink
  *   shm set TEXT       set TEXT (ASCII)
  *   shm fresh          what a new process finds: the string, whether the
  *                      payload is all zeros, and the generation
@@ -113,6 +118,23 @@ static int unlink_name(void)
     return 0;
 }
 
+static int unlink_then_set(const char *text)
+{
+    WCHAR w[64];
+    size_t i = 0;
+    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
+        w[i] = (WCHAR)(unsigned char)text[i];
+    w[i] = 0;
+    load_shmem("shm");
+    BOOL ok = shmemgen_lib.unlink();
+    printf("unlink: ok=%d\n", ok ? 1 : 0);
+    ok = shmemgen_lib.set(w);
+    printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
+    struct stat st;
+    printf("gone=%d\n", stat("/dev/shm" SHM_NAME, &st) != 0);
+    return 0;
+}
+
 static int set(const char *text)
 {
     WCHAR w[64];
@@ -183,10 +205,12 @@ static int program(int argc, char **argv)
         return unlink_name();
     if (argc == 3 && strcmp(argv[1], "set") == 0)
         return set(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "unlink-set") == 0)
+        return unlink_then_set(argv[2]);
     if (argc == 2 && strcmp(argv[1], "fresh") == 0)
         return fresh();
     if (argc == 3 && strcmp(argv[1], "recover") == 0)
         return recover(argv[2]);
-    fprintf(stderr, "usage: shm create KIND | call | unlink | set TEXT | fresh | recover TEXT\n");
+    fprintf(stderr, "usage: shm create KIND | call | unlink | unlink-set TEXT | set TEXT | fresh | recover TEXT\n");
     return 2;
 }
