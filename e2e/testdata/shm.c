@@ -118,13 +118,19 @@ static int unlink_name(void)
     return 0;
 }
 
+/* widen copies the ASCII text into w, of n units, cut to fit. */
+static void widen(const char *text, WCHAR *w, size_t n)
+{
+    size_t i = 0;
+    for (; text[i] && i < n - 1; i++)
+        w[i] = (WCHAR)(unsigned char)text[i];
+    w[i] = 0;
+}
+
 static int unlink_then_set(const char *text)
 {
     WCHAR w[64];
-    size_t i = 0;
-    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
-        w[i] = (WCHAR)(unsigned char)text[i];
-    w[i] = 0;
+    widen(text, w, ARRAYSIZE(w));
     load_shmem("shm");
     BOOL ok = shmemgen_lib.unlink();
     printf("unlink: ok=%d\n", ok ? 1 : 0);
@@ -138,10 +144,7 @@ static int unlink_then_set(const char *text)
 static int set(const char *text)
 {
     WCHAR w[64];
-    size_t i = 0;
-    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
-        w[i] = (WCHAR)(unsigned char)text[i];
-    w[i] = 0;
+    widen(text, w, ARRAYSIZE(w));
     load_shmem("shm");
     BOOL ok = shmemgen_lib.set(w);
     printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
@@ -169,10 +172,7 @@ static int fresh(void)
 static int recover(const char *text)
 {
     WCHAR w[64];
-    size_t i = 0;
-    for (; text[i] && i < ARRAYSIZE(w) - 1; i++)
-        w[i] = (WCHAR)(unsigned char)text[i];
-    w[i] = 0;
+    widen(text, w, ARRAYSIZE(w));
     load_shmem("shm");
     BOOL ok = shmemgen_lib.set(w);
     printf("set: ok=%d status=%s\n", ok ? 1 : 0, status_name(shmemgen_lib.status()));
