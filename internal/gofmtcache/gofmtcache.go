@@ -62,8 +62,7 @@ func key(src []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// read loads the file's records, once: a line that is not a record (cut
-// short by a crash, or written by anything else) is none.
+// read loads the file's records, once.
 func (c *Cache) read() {
 	c.load.Do(func() {
 		c.clean = map[string]bool{}
@@ -72,13 +71,23 @@ func (c *Cache) read() {
 			return
 		}
 		c.endsCut = len(data) > 0 && data[len(data)-1] != '\n'
-		for line := range bytes.SplitSeq(data, []byte("\n")) {
-			if len(line) == lineLen-1 && isHex(line) {
-				c.clean[string(line)] = true
-				c.lines++
-			}
+		for _, k := range records(data) {
+			c.clean[k] = true
+			c.lines++
 		}
 	})
+}
+
+// records are the lines of data that are records, in order: a line that
+// is not one (cut short by a crash, or written by anything else) is none.
+func records(data []byte) []string {
+	var out []string
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		if len(line) == lineLen-1 && isHex(line) {
+			out = append(out, string(line))
+		}
+	}
+	return out
 }
 
 func isHex(b []byte) bool {
@@ -160,13 +169,7 @@ func (c *Cache) Flush() {
 // new one. Records another run appends meanwhile are lost: a format each.
 func (c *Cache) rewrite(pending []string) {
 	data, _ := os.ReadFile(c.file)
-	var keep []string
-	for line := range bytes.SplitSeq(data, []byte("\n")) {
-		if len(line) == lineLen-1 && isHex(line) {
-			keep = append(keep, string(line))
-		}
-	}
-	keep = append(keep, pending...)
+	keep := append(records(data), pending...)
 	keep = keep[max(0, len(keep)-maxRecords/2):]
 	var buf bytes.Buffer
 	for _, k := range keep {
